@@ -1,0 +1,257 @@
+// Reads a .heapsnapshot / .heaptimeline file (plain or gzip, detected by magic bytes) into a HeapGraph,
+// streaming in 1 MiB chunks, then validates everything later stages rely on.
+
+import { closeSync, createReadStream, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { InputError } from '../errors.js';
+import type { HeapGraph, TraceData } from './heap-graph.js';
+import { SnapshotScanner, type ScanResult } from './scanner.js';
+
+export const CHUNK_BYTES = 1 << 20;
+
+export interface ReadProgress {
+  /** Bytes of the file read so far (compressed bytes for gzip input). */
+  bytesRead: number;
+  totalBytes: number;
+}
+
+export interface ReadOptions {
+  onProgress?: (p: ReadProgress) => void;
+  chunkBytes?: number;
+  /** Filled in by readSnapshot: bytes of snapshot text scanned (after gunzip). */
+  stats?: { textBytes: number };
+}
+
+/** Stats the path and turns the usual mistakes into one-line input errors. */
+export function statSnapshotFile(path: string): Stats {
+  let st: Stats;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new InputError(`${path}: no such file`);
+    if (code === 'EACCES') throw new InputError(`${path}: permission denied`);
+    throw new InputError(`${path}: cannot read (${code ?? (e as Error).message})`);
+  }
+  if (st.isDirectory()) throw new InputError(`${path}: is a directory, not a snapshot file`);
+  if (!st.isFile()) throw new InputError(`${path}: not a regular file`);
+  return st;
+}
+
+/** True when the file starts with the gzip magic bytes 1f 8b. */
+export function isGzipFile(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(`${path}: cannot open (${code === 'EACCES' ? 'permission denied' : (code ?? (e as Error).message)})`);
+  }
+  try {
+    const b = Buffer.alloc(2);
+    const n = readSync(fd, b, 0, 2, 0);
+    return n === 2 && b[0] === 0x1f && b[1] === 0x8b;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Feeds the file's (decompressed) bytes to `sink` chunk by chunk. `sink` must not keep the chunk. */
+export async function streamFileBytes(path: string, sink: (chunk: Buffer) => void, options: ReadOptions = {}): Promise<void> {
+  const st = statSnapshotFile(path);
+  const total = st.size;
+  const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
+  let lastReport = 0;
+  const report = (bytesRead: number) => {
+    if (!options.onProgress) return;
+    const now = Date.now();
+    if (now - lastReport < 100) return;
+    lastReport = now;
+    options.onProgress({ bytesRead, totalBytes: total });
+  };
+  if (!isGzipFile(path)) {
+    // Plain files: synchronous reads into one reused buffer (several GB/s; a stream costs ~30 % of parse time).
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch (e) {
+      throw new InputError(`${path}: cannot open (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    const buf = Buffer.allocUnsafe(chunkBytes);
+    let read = 0;
+    try {
+      for (;;) {
+        let n: number;
+        try {
+          n = readSync(fd, buf, 0, chunkBytes, null);
+        } catch (e) {
+          throw new InputError(`${path}: read error (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+        }
+        if (n === 0) break;
+        read += n;
+        sink(n === chunkBytes ? buf : buf.subarray(0, n));
+        report(read);
+      }
+    } finally {
+      closeSync(fd);
+    }
+    options.onProgress?.({ bytesRead: total, totalBytes: total });
+    return;
+  }
+  const raw = createReadStream(path, { highWaterMark: chunkBytes });
+  const gunzip = createGunzip({ chunkSize: chunkBytes });
+  raw.on('error', (e) => gunzip.destroy(e));
+  raw.pipe(gunzip);
+  try {
+    for await (const chunk of gunzip) {
+      sink(chunk as Buffer);
+      report(raw.bytesRead);
+    }
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const err = e as NodeJS.ErrnoException;
+    if (err.code?.startsWith('Z_') || /unexpected end of file|incorrect header|invalid/i.test(err.message)) {
+      throw new InputError(`${path}: corrupt or truncated gzip data (${err.message})`);
+    }
+    throw new InputError(`${path}: read error (${err.code ?? err.message})`);
+  } finally {
+    raw.destroy();
+  }
+  options.onProgress?.({ bytesRead: total, totalBytes: total });
+}
+
+/** Parses a snapshot file into a validated HeapGraph. */
+export async function readSnapshot(path: string, options: ReadOptions = {}): Promise<HeapGraph> {
+  const scanner = new SnapshotScanner(path);
+  await streamFileBytes(path, (chunk) => scanner.feed(chunk), options);
+  const graph = buildGraph(scanner.finish(), path);
+  if (options.stats) options.stats.textBytes = scanner.offset;
+  return graph;
+}
+
+/** Parses a snapshot held in memory (tests, small inputs). */
+export function parseSnapshotBytes(bytes: Uint8Array, source = '<memory>', chunkBytes = CHUNK_BYTES): HeapGraph {
+  const scanner = new SnapshotScanner(source);
+  for (let p = 0; p < bytes.length; p += chunkBytes) scanner.feed(bytes.subarray(p, Math.min(bytes.length, p + chunkBytes)));
+  return buildGraph(scanner.finish(), source);
+}
+
+/** Checks counts and references, then derives firstEdge and edgeTo. */
+export function buildGraph(r: ScanResult, source: string): HeapGraph {
+  const fail = (what: string): never => {
+    throw new InputError(`${source}: ${what}`);
+  };
+  const { header, layout, nodes, edges, strings } = r;
+  const F = layout.nodeFieldCount;
+  const E = layout.edgeFieldCount;
+  const nodeCount = header.node_count;
+  const edgeCount = header.edge_count;
+  if (r.nodesFilled !== nodes.length) fail(`"nodes" holds ${r.nodesFilled} values but node_count ${nodeCount} × ${F} fields = ${nodes.length}`);
+  if (r.edgesFilled !== edges.length) fail(`"edges" holds ${r.edgesFilled} values but edge_count ${edgeCount} × ${E} fields = ${edges.length}`);
+  if (strings.length === 0) fail('"strings" is empty');
+  const stringCount = strings.length;
+  const nodeTypeCount = layout.nodeTypes.length;
+  const edgeTypeCount = layout.edgeTypes.length;
+
+  const firstEdge = new Uint32Array(nodeCount + 1);
+  const typeOff = layout.nodeTypeOffset;
+  const nameOff = layout.nodeNameOffset;
+  const ecOff = layout.nodeEdgeCountOffset;
+  let e = 0;
+  for (let k = 0, i = 0; k < nodeCount; k++, i += F) {
+    firstEdge[k] = e;
+    e += nodes[i + ecOff];
+    if (nodes[i + typeOff] >= nodeTypeCount) fail(`node #${k} has type ${nodes[i + typeOff]}, but meta lists ${nodeTypeCount} node types`);
+    if (nodes[i + nameOff] >= stringCount) fail(`node #${k} has name string index ${nodes[i + nameOff]}, but there are ${stringCount} strings`);
+  }
+  if (e !== edgeCount) fail(`the nodes' edge_count fields add up to ${e} but the header says edge_count ${edgeCount}`);
+  firstEdge[nodeCount] = e;
+
+  const edgeTo = new Uint32Array(edgeCount);
+  const eTypeOff = layout.edgeTypeOffset;
+  const eNameOff = layout.edgeNameOffset;
+  const eToOff = layout.edgeToNodeOffset;
+  const elem = layout.edgeTypeElement;
+  const hidden = layout.edgeTypeHidden;
+  const limit = nodes.length;
+  for (let j = 0, i = 0; j < edgeCount; j++, i += E) {
+    const to = edges[i + eToOff];
+    if (to % F !== 0 || to >= limit) {
+      fail(`edge #${j} has to_node ${to}, which is ${to % F !== 0 ? `not a multiple of the ${F} node fields` : `past the last node (${limit - F})`}`);
+    }
+    edgeTo[j] = to / F;
+    const t = edges[i + eTypeOff];
+    if (t >= edgeTypeCount) fail(`edge #${j} has type ${t}, but meta lists ${edgeTypeCount} edge types`);
+    if (t !== elem && t !== hidden && edges[i + eNameOff] >= stringCount) {
+      fail(`edge #${j} has name string index ${edges[i + eNameOff]}, but there are ${stringCount} strings`);
+    }
+  }
+
+  const rawLocations = Uint32Array.from(r.locations);
+  const lf = layout.locationFields.length > 0 ? layout.locationFields : ['object_index', 'script_id', 'line', 'column'];
+  const LF = lf.length;
+  if (rawLocations.length % LF !== 0) fail(`"locations" holds ${rawLocations.length} values, not a multiple of its ${LF} fields`);
+  const lo = ['object_index', 'script_id', 'line', 'column'].map((name) => lf.indexOf(name));
+  if (lo.some((o) => o < 0)) fail(`unsupported location_fields ${JSON.stringify(lf)}`);
+  const locationCount = rawLocations.length / LF;
+  const locations = new Uint32Array(locationCount * 4);
+  for (let i = 0; i < locationCount; i++) {
+    const objectIndex = rawLocations[i * LF + lo[0]];
+    if (objectIndex % F !== 0 || objectIndex >= limit) fail(`location #${i} points at node index ${objectIndex}, which is not a node`);
+    locations[i * 4] = objectIndex;
+    locations[i * 4 + 1] = rawLocations[i * LF + lo[1]];
+    locations[i * 4 + 2] = rawLocations[i * LF + lo[2]];
+    locations[i * 4 + 3] = rawLocations[i * LF + lo[3]];
+  }
+
+  return {
+    header,
+    layout,
+    nodeCount,
+    edgeCount,
+    nodes,
+    edges,
+    firstEdge,
+    edgeTo,
+    strings,
+    locations,
+    rawLocations,
+    extraSections: r.extraSections,
+    trace: buildTrace(r, fail),
+    extraNativeBytes: typeof header.extra_native_bytes === 'number' ? header.extra_native_bytes : 0,
+    sections: r.sections,
+  };
+}
+
+function buildTrace(r: ScanResult, fail: (w: string) => never): TraceData | null {
+  if (r.traceTree.length === 0 && r.traceFunctionInfos.length === 0 && r.samples.length === 0) return null;
+  const fiFields = r.layout.traceFunctionInfoFields.length || 6;
+  if (r.traceFunctionInfos.length % fiFields !== 0) fail(`"trace_function_infos" holds ${r.traceFunctionInfos.length} values, not a multiple of ${fiFields}`);
+  const nodeFields = r.layout.traceNodeFields;
+  if (nodeFields.length > 0 && nodeFields.join(',') !== 'id,function_info_index,count,size,children') {
+    fail(`unsupported trace_node_fields ${JSON.stringify(nodeFields)}`);
+  }
+  const t = r.traceTree;
+  const n = t.length / 5;
+  const treeIds = new Uint32Array(n);
+  const treeFunctionInfoIndex = new Uint32Array(n);
+  const treeCount = new Uint32Array(n);
+  const treeSize = new Float64Array(n);
+  const treeParentId = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    treeIds[i] = t[i * 5];
+    treeFunctionInfoIndex[i] = t[i * 5 + 1];
+    treeCount[i] = t[i * 5 + 2];
+    treeSize[i] = t[i * 5 + 3];
+    treeParentId[i] = t[i * 5 + 4];
+  }
+  return {
+    functionInfos: Uint32Array.from(r.traceFunctionInfos),
+    treeIds,
+    treeFunctionInfoIndex,
+    treeCount,
+    treeSize,
+    treeParentId,
+    samples: Float64Array.from(r.samples),
+  };
+}

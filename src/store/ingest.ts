@@ -1,0 +1,125 @@
+// Snapshot file → one finished SQLite file, atomically: everything is written to a temporary file
+// beside the target and renamed into place only when complete, so an interrupted ingest (Ctrl-C,
+// kill -9, full disk) never leaves a file that a later run takes for a finished one.
+
+import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, rmSync, existsSync, statSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { analyzeGraph } from '../graph/analyze.js';
+import { InputError } from '../errors.js';
+import { readSnapshot } from '../parse/read-snapshot.js';
+import { VERSION } from '../version.js';
+import { fingerprintFile } from './cache.js';
+import { writeMeta, writeStore } from './writer.js';
+
+export interface IngestOptions {
+  /** Output database path; default: the snapshot's path with `.db` appended. */
+  dbPath?: string;
+  /** Overwrite an existing database. */
+  force?: boolean;
+  quiet?: boolean;
+  /** Progress callback (phase name, done, total); the CLI draws a bar from it. */
+  onProgress?: (phase: string, done: number, total: number) => void;
+}
+
+export interface IngestResult {
+  dbPath: string;
+  seconds: number;
+  phases: Record<string, number>;
+  nodeCount: number;
+  edgeCount: number;
+  /** Size of the file as given (compressed for gzip input). */
+  bytes: number;
+  /** Bytes of snapshot text parsed (after gunzip). */
+  textBytes: number;
+}
+
+const live = new Set<string>();
+let hooked = false;
+/** Remove temporary files if the process is interrupted (kill -9 cannot be caught; the rename protects that case). */
+function hookSignals(): void {
+  if (hooked) return;
+  hooked = true;
+  const cleanup = () => {
+    for (const f of live) rmSync(f, { force: true });
+  };
+  process.on('exit', cleanup);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(sig, () => {
+      cleanup();
+      process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGTERM' ? 15 : 1));
+    });
+  }
+}
+
+export async function ingestSnapshot(snapshotPath: string, options: IngestOptions = {}): Promise<IngestResult> {
+  const source = resolve(snapshotPath);
+  const dbPath = resolve(options.dbPath ?? `${snapshotPath}.db`);
+  if (existsSync(dbPath) && !options.force) {
+    throw new InputError(`${dbPath}: already exists (use --force to overwrite)`);
+  }
+  const progress = options.onProgress ?? (() => {});
+  const t0 = performance.now();
+  const phases: Record<string, number> = {};
+  let mark = t0;
+  const lap = (name: string) => {
+    const now = performance.now();
+    phases[name] = (now - mark) / 1000;
+    mark = now;
+  };
+
+  const st = statSync(source);
+  const stats = { textBytes: 0 };
+  const graph = await readSnapshot(source, { onProgress: (p) => progress('parse', p.bytesRead, p.totalBytes), stats });
+  lap('parse');
+  const analysis = analyzeGraph(graph, (phase: string) => progress(`analysis: ${phase}`, 0, 0));
+  lap('analysis');
+
+  mkdirSync(dirname(dbPath), { recursive: true });
+  const tmp = `${dbPath}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  hookSignals();
+  live.add(tmp);
+  try {
+    const db = new Database(tmp);
+    try {
+      db.pragma('page_size = 16384');
+      db.unsafeMode(true); // without it better-sqlite3 silently ignores journal_mode=OFF
+      db.pragma('journal_mode = OFF');
+      db.pragma('synchronous = OFF');
+      db.pragma('locking_mode = EXCLUSIVE');
+      db.pragma('temp_store = MEMORY');
+      db.pragma('cache_size = -262144');
+      db.unsafeMode(false);
+      db.exec('BEGIN');
+      writeStore(db, graph, analysis, progress);
+      lap('write');
+      writeMeta(db, graph, analysis, {
+        source_path: source,
+        source_name: basename(source),
+        source_size: st.size,
+        source_mtime_ms: Math.trunc(st.mtimeMs),
+        source_fingerprint: fingerprintFile(source),
+        heapdiff_version: VERSION,
+        ingested_at: new Date().toISOString(),
+        ingest_seconds: Number(((performance.now() - t0) / 1000).toFixed(3)),
+        ingest_phases: JSON.stringify(phases),
+      });
+      db.exec('COMMIT');
+      db.exec('ANALYZE');
+    } finally {
+      db.close();
+    }
+    renameSync(tmp, dbPath);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'SQLITE_FULL') throw new InputError(`${dbPath}: disk full while writing the database`);
+    if (code === 'EACCES' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY') throw new InputError(`${dbPath}: cannot write the database (${code})`);
+    throw e;
+  } finally {
+    live.delete(tmp);
+  }
+  lap('finish');
+  return { dbPath, seconds: (performance.now() - t0) / 1000, phases, nodeCount: graph.nodeCount, edgeCount: graph.edgeCount, bytes: st.size, textBytes: stats.textBytes };
+}

@@ -1,0 +1,72 @@
+// Opens what a command was given: an ingested `.db`, or a snapshot file (ingested through the cache).
+// Connections are read-only, so no query can damage a cached store.
+
+import Database from 'better-sqlite3';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { InputError } from '../errors.js';
+import { statSnapshotFile } from '../parse/read-snapshot.js';
+import { cachePathFor } from './cache.js';
+import { ingestSnapshot, type IngestOptions } from './ingest.js';
+import { SCHEMA_VERSION } from './schema.js';
+
+export interface OpenedStore {
+  db: Database.Database;
+  dbPath: string;
+  /** What the user passed (a snapshot or a .db path). */
+  source: string;
+  meta: Record<string, string | number>;
+}
+
+export function isSqliteFile(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const b = Buffer.alloc(16);
+    return readSync(fd, b, 0, 16, 0) === 16 && b.toString('latin1') === 'SQLite format 3\0';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function readMeta(db: Database.Database): Record<string, string | number> {
+  const meta: Record<string, string | number> = {};
+  for (const row of db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string | number }[]) meta[row.key] = row.value;
+  return meta;
+}
+
+/** Opens a finished store read-only and checks that heapdiff understands its schema. */
+export function openDb(dbPath: string, source = dbPath): OpenedStore {
+  let db: Database.Database;
+  try {
+    db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  } catch (e) {
+    throw new InputError(`${source}: cannot open database (${(e as Error).message})`);
+  }
+  let meta: Record<string, string | number>;
+  try {
+    meta = readMeta(db);
+  } catch {
+    db.close();
+    throw new InputError(`${source}: not a heapdiff database (no meta table)`);
+  }
+  if (Number(meta.schema_version) !== SCHEMA_VERSION) {
+    db.close();
+    throw new InputError(`${source}: database schema version ${meta.schema_version ?? '?'} is not ${SCHEMA_VERSION}; re-ingest the snapshot (heapdiff ingest --force)`);
+  }
+  return { db, dbPath, source, meta };
+}
+
+/** Resolves a snapshot or database argument to an open read-only store, ingesting on first use. */
+export async function openStore(arg: string, options: Pick<IngestOptions, 'onProgress'> = {}): Promise<OpenedStore> {
+  statSnapshotFile(arg);
+  if (isSqliteFile(arg)) return openDb(arg, arg);
+  const cached = cachePathFor(arg);
+  if (existsSync(cached)) {
+    try {
+      return openDb(cached, arg);
+    } catch {
+      // An old schema or a damaged cache entry: ingest again below.
+    }
+  }
+  await ingestSnapshot(arg, { dbPath: cached, force: true, onProgress: options.onProgress });
+  return openDb(cached, arg);
+}

@@ -1,0 +1,121 @@
+// The only place that knows the SQLite schema. Every public table, view and column is documented in
+// docs/schema.md (a test fails when a column is missing there).
+//
+// Physical layout (why):
+// - `node_rows.ordinal` and `edge_rows.edge_ordinal` are the rowid and equal the position in the file, so
+//   a node's outgoing edges are the rowid range [first_edge, first_edge + edge_count) and need no index.
+// - Incoming edges: `retainer_index` is a WITHOUT ROWID table appended in (to_node, edge_ordinal) order,
+//   counting-sorted in JS: far cheaper than CREATE INDEX over tens of millions of rows.
+// - Names are string-table indexes; the public views `nodes` and `edges` resolve them to text.
+
+import type { SnapshotLayout } from '../parse/layout.js';
+
+export const SCHEMA_VERSION = 1;
+
+export const TABLES_DDL = `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+CREATE TABLE strings (id INTEGER PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE node_types (code INTEGER PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE edge_types (code INTEGER PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE classes (
+  class_id INTEGER PRIMARY KEY,
+  class_key TEXT NOT NULL,
+  class_name TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  self_size INTEGER NOT NULL,
+  retained_size INTEGER NOT NULL,
+  distance INTEGER NOT NULL
+);
+CREATE TABLE node_rows (
+  ordinal INTEGER PRIMARY KEY,
+  id INTEGER NOT NULL,
+  type INTEGER NOT NULL,
+  name_sid INTEGER NOT NULL,
+  self_size INTEGER NOT NULL,
+  raw_self_size INTEGER NOT NULL,
+  retained_size INTEGER NOT NULL,
+  distance INTEGER NOT NULL,
+  dominator INTEGER NOT NULL,
+  class_id INTEGER NOT NULL,
+  edge_count INTEGER NOT NULL,
+  first_edge INTEGER NOT NULL,
+  trace_node_id INTEGER NOT NULL,
+  detachedness INTEGER NOT NULL
+);
+CREATE TABLE edge_rows (
+  edge_ordinal INTEGER PRIMARY KEY,
+  from_node INTEGER NOT NULL,
+  to_node INTEGER NOT NULL,
+  type INTEGER NOT NULL,
+  name_or_index INTEGER NOT NULL,
+  essential INTEGER NOT NULL
+);
+CREATE TABLE retainer_index (
+  to_node INTEGER NOT NULL,
+  edge_ordinal INTEGER NOT NULL,
+  PRIMARY KEY (to_node, edge_ordinal)
+) WITHOUT ROWID;
+CREATE TABLE statistics (category TEXT PRIMARY KEY, bytes INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE extra_sections (name TEXT PRIMARY KEY, json TEXT) WITHOUT ROWID;
+CREATE TABLE trace_tree (
+  id INTEGER PRIMARY KEY,
+  function_info_index INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  size INTEGER NOT NULL,
+  parent_id INTEGER NOT NULL
+);
+`;
+
+/** `locations`, `trace_function_infos` and `samples` take their columns from the file's meta field lists. */
+export function sectionTableDdl(layout: SnapshotLayout): string {
+  const cols = (fields: readonly string[], fallback: string[]) => (fields.length > 0 ? [...fields] : fallback);
+  const loc = cols(layout.locationFields, ['object_index', 'script_id', 'line', 'column']).map((f) => (f === 'object_index' ? 'node_ordinal' : f));
+  const tfi = cols(layout.traceFunctionInfoFields, ['function_id', 'name', 'script_name', 'script_id', 'line', 'column']);
+  const smp = cols(layout.sampleFields, ['timestamp_us', 'last_assigned_id']);
+  const def = (names: string[]) => names.map((n) => `${quoteIdent(n)} INTEGER NOT NULL`).join(', ');
+  return `
+CREATE TABLE locations (${def(loc)});
+CREATE TABLE trace_function_infos (function_info_index INTEGER PRIMARY KEY, ${def(tfi)});
+CREATE TABLE samples (${def(smp)});
+`;
+}
+
+export function locationColumns(layout: SnapshotLayout): string[] {
+  const f = layout.locationFields.length > 0 ? [...layout.locationFields] : ['object_index', 'script_id', 'line', 'column'];
+  return f.map((n) => (n === 'object_index' ? 'node_ordinal' : n));
+}
+
+/** Indexes created after the bulk load. */
+export const INDEXES_DDL = `
+CREATE INDEX node_by_id ON node_rows(id);
+CREATE INDEX location_by_node ON locations(node_ordinal);
+`;
+
+/** Public views. Edge names need the layout's element/hidden codes (their names are integers, not strings). */
+export function viewsDdl(layout: SnapshotLayout): string {
+  const indexTypes = [layout.edgeTypeElement, layout.edgeTypeHidden].filter((c) => c >= 0);
+  const isIndex = indexTypes.length > 0 ? `e.type IN (${indexTypes.join(',')})` : '0';
+  return `
+CREATE VIEW nodes AS
+SELECT n.ordinal, n.id, t.name AS type, s.value AS name, c.class_name, c.class_key,
+       n.self_size, n.raw_self_size, n.retained_size, n.distance, n.dominator,
+       n.edge_count, n.first_edge, n.trace_node_id, n.detachedness, n.class_id
+FROM node_rows n
+JOIN node_types t ON t.code = n.type
+JOIN strings s ON s.id = n.name_sid
+JOIN classes c ON c.class_id = n.class_id;
+
+CREATE VIEW edges AS
+SELECT e.edge_ordinal, e.from_node, r.to_node, t.name AS type,
+       CASE WHEN ${isIndex} THEN CAST(e.name_or_index AS TEXT) ELSE s.value END AS name,
+       e.name_or_index, e.essential
+FROM retainer_index r
+JOIN edge_rows e ON e.edge_ordinal = r.edge_ordinal AND e.to_node = r.to_node
+JOIN edge_types t ON t.code = e.type
+LEFT JOIN strings s ON s.id = e.name_or_index AND NOT (${isIndex});
+`;
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}

@@ -1,0 +1,304 @@
+// Writes one parsed and analysed snapshot into a fresh SQLite file. Bulk inserts use multi-row
+// `INSERT … VALUES (…),(…)` statements with one reused parameter array (2–3× faster than row-at-a-time,
+// see ../shared/reference/performance-notes.md), inside one transaction with journaling off.
+
+import type Database from 'better-sqlite3';
+import type { HeapGraph } from '../parse/heap-graph.js';
+import { INDEXES_DDL, SCHEMA_VERSION, TABLES_DDL, locationColumns, quoteIdent, sectionTableDdl, viewsDdl } from './schema.js';
+
+/** What the store needs from the graph analysis (src/graph/analyze.ts produces it). */
+export interface StoreAnalysis {
+  selfSize: Float64Array;
+  distance: Int32Array;
+  dominator: Uint32Array;
+  retainedSize: Float64Array;
+  essentialEdge: Uint8Array;
+  detachedness: Uint8Array;
+  classIndex: Uint32Array;
+  classKeys: string[];
+  classNames: string[];
+  classes: { count: Float64Array; self: Float64Array; retained: Float64Array; distance: Int32Array };
+  statistics: {
+    total: number;
+    native: { total: number; typedArrays: number };
+    v8heap: { total: number; code: number; jsArrays: number; strings: number; system: number };
+  };
+  totalSize: number;
+  hasUserRoots: boolean;
+  interfaces: string[];
+  problems: string[];
+}
+
+export type PhaseCallback = (phase: string, done: number, total: number) => void;
+
+const BATCH = 100;
+
+/** Runs `rows` single-row inserts through a cached 100-row statement plus a tail statement. */
+class BatchInserter {
+  private readonly params: number[];
+  private readonly big: Database.Statement;
+  private n = 0;
+  constructor(
+    private readonly db: Database.Database,
+    private readonly table: string,
+    private readonly columns: string[],
+  ) {
+    this.big = this.statement(BATCH);
+    this.params = new Array(BATCH * columns.length).fill(0);
+  }
+  private statement(rows: number): Database.Statement {
+    const one = `(${this.columns.map(() => '?').join(',')})`;
+    return this.db.prepare(`INSERT INTO ${this.table} (${this.columns.map(quoteIdent).join(',')}) VALUES ${new Array(rows).fill(one).join(',')}`);
+  }
+  /** Parameters of the row being added; write `columns.length` values starting at the returned offset. */
+  get values(): number[] {
+    return this.params;
+  }
+  slot(): number {
+    return this.n * this.columns.length;
+  }
+  commitRow(): void {
+    if (++this.n === BATCH) {
+      this.big.run(this.params);
+      this.n = 0;
+    }
+  }
+  flush(): void {
+    if (this.n === 0) return;
+    this.statement(this.n).run(this.params.slice(0, this.n * this.columns.length));
+    this.n = 0;
+  }
+}
+
+export function createSchema(db: Database.Database, graph: HeapGraph): void {
+  db.exec(TABLES_DDL);
+  db.exec(sectionTableDdl(graph.layout));
+}
+
+export function writeStore(db: Database.Database, graph: HeapGraph, a: StoreAnalysis, onPhase: PhaseCallback = () => {}): void {
+  const { layout } = graph;
+  createSchema(db, graph);
+
+  const types = db.prepare('INSERT INTO node_types (code, name) VALUES (?, ?)');
+  layout.nodeTypes.forEach((name, code) => types.run(code, name));
+  const etypes = db.prepare('INSERT INTO edge_types (code, name) VALUES (?, ?)');
+  layout.edgeTypes.forEach((name, code) => etypes.run(code, name));
+
+  onPhase('strings', 0, graph.strings.length);
+  writeStrings(db, graph.strings);
+  onPhase('classes', 0, a.classKeys.length);
+  writeClasses(db, a);
+  onPhase('nodes', 0, graph.nodeCount);
+  writeNodes(db, graph, a, onPhase);
+  onPhase('edges', 0, graph.edgeCount);
+  writeEdges(db, graph, a, onPhase);
+  onPhase('retainers', 0, graph.edgeCount);
+  writeRetainerIndex(db, graph, onPhase);
+  writeSections(db, graph);
+  writeStatistics(db, graph, a);
+  onPhase('indexes', 0, 1);
+  db.exec(INDEXES_DDL);
+  db.exec(viewsDdl(layout));
+}
+
+function writeStrings(db: Database.Database, strings: string[]): void {
+  db.prepare('INSERT INTO strings (id, value) VALUES (0, ?)').run(strings[0]);
+  const stmt100 = db.prepare(`INSERT INTO strings (value) VALUES ${new Array(BATCH).fill('(?)').join(',')}`);
+  let i = 1;
+  for (; i + BATCH <= strings.length; i += BATCH) stmt100.run(strings.slice(i, i + BATCH));
+  if (i < strings.length) {
+    const rest = strings.slice(i);
+    db.prepare(`INSERT INTO strings (value) VALUES ${rest.map(() => '(?)').join(',')}`).run(rest);
+  }
+}
+
+function writeClasses(db: Database.Database, a: StoreAnalysis): void {
+  const stmt = db.prepare('INSERT INTO classes (class_id, class_key, class_name, count, self_size, retained_size, distance) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const c = a.classes;
+  for (let i = 0; i < a.classKeys.length; i++) {
+    stmt.run(i, a.classKeys[i], a.classNames[i], c.count[i], c.self[i], c.retained[i], c.distance[i]);
+  }
+}
+
+const NODE_COLUMNS = ['id', 'type', 'name_sid', 'self_size', 'raw_self_size', 'retained_size', 'distance', 'dominator', 'class_id', 'edge_count', 'first_edge', 'trace_node_id', 'detachedness'];
+
+function writeNodes(db: Database.Database, graph: HeapGraph, a: StoreAnalysis, onPhase: PhaseCallback): void {
+  const { layout, nodes, firstEdge, nodeCount } = graph;
+  const F = layout.nodeFieldCount;
+  const tOff = layout.nodeTypeOffset;
+  const nOff = layout.nodeNameOffset;
+  const iOff = layout.nodeIdOffset;
+  const sOff = layout.nodeSelfSizeOffset;
+  const eOff = layout.nodeEdgeCountOffset;
+  const trOff = layout.nodeTraceNodeIdOffset;
+  const { selfSize, retainedSize, distance, dominator, classIndex, detachedness } = a;
+  // The root goes in with an explicit ordinal 0; later rows take rowid max+1, i.e. their ordinal,
+  // without binding it (binding an INTEGER PRIMARY KEY costs 30–40 %).
+  const row = (k: number): number[] => {
+    const i = k * F;
+    return [nodes[i + iOff], nodes[i + tOff], nodes[i + nOff], selfSize[k], nodes[i + sOff], retainedSize[k], distance[k], dominator[k], classIndex[k], nodes[i + eOff], firstEdge[k], trOff >= 0 ? nodes[i + trOff] : 0, detachedness[k]];
+  };
+  db.prepare(`INSERT INTO node_rows (ordinal, ${NODE_COLUMNS.join(',')}) VALUES (0, ${NODE_COLUMNS.map(() => '?').join(',')})`).run(row(0));
+  const ins = new BatchInserter(db, 'node_rows', NODE_COLUMNS);
+  const v = ins.values;
+  for (let k = 1; k < nodeCount; k++) {
+    const i = k * F;
+    let o = ins.slot();
+    v[o++] = nodes[i + iOff];
+    v[o++] = nodes[i + tOff];
+    v[o++] = nodes[i + nOff];
+    v[o++] = selfSize[k];
+    v[o++] = nodes[i + sOff];
+    v[o++] = retainedSize[k];
+    v[o++] = distance[k];
+    v[o++] = dominator[k];
+    v[o++] = classIndex[k];
+    v[o++] = nodes[i + eOff];
+    v[o++] = firstEdge[k];
+    v[o++] = trOff >= 0 ? nodes[i + trOff] : 0;
+    v[o++] = detachedness[k];
+    ins.commitRow();
+    if ((k & 0xfffff) === 0) onPhase('nodes', k, nodeCount);
+  }
+  ins.flush();
+}
+
+const EDGE_COLUMNS = ['from_node', 'to_node', 'type', 'name_or_index', 'essential'];
+
+function writeEdges(db: Database.Database, graph: HeapGraph, a: StoreAnalysis, onPhase: PhaseCallback): void {
+  const { layout, edges, edgeTo, firstEdge, nodeCount, edgeCount } = graph;
+  if (edgeCount === 0) return;
+  const E = layout.edgeFieldCount;
+  const tOff = layout.edgeTypeOffset;
+  const nOff = layout.edgeNameOffset;
+  const essential = a.essentialEdge;
+  let from = 0;
+  while (firstEdge[from + 1] <= 0) from++;
+  db.prepare(`INSERT INTO edge_rows (edge_ordinal, ${EDGE_COLUMNS.join(',')}) VALUES (0, ?, ?, ?, ?, ?)`).run(from, edgeTo[0], edges[tOff], edges[nOff], essential[0]);
+  const ins = new BatchInserter(db, 'edge_rows', EDGE_COLUMNS);
+  const v = ins.values;
+  for (let e = 1; e < edgeCount; e++) {
+    while (firstEdge[from + 1] <= e && from < nodeCount) from++;
+    const i = e * E;
+    let o = ins.slot();
+    v[o++] = from;
+    v[o++] = edgeTo[e];
+    v[o++] = edges[i + tOff];
+    v[o++] = edges[i + nOff];
+    v[o++] = essential[e];
+    ins.commitRow();
+    if ((e & 0xfffff) === 0) onPhase('edges', e, edgeCount);
+  }
+  ins.flush();
+}
+
+/** Counting sort of edge ordinals by target, appended in key order to the WITHOUT ROWID table. */
+function writeRetainerIndex(db: Database.Database, graph: HeapGraph, onPhase: PhaseCallback): void {
+  const { edgeTo, nodeCount, edgeCount } = graph;
+  const start = new Uint32Array(nodeCount + 1);
+  for (let e = 0; e < edgeCount; e++) start[edgeTo[e] + 1]++;
+  for (let k = 0; k < nodeCount; k++) start[k + 1] += start[k];
+  const order = new Uint32Array(edgeCount);
+  const fill = start.slice(0, nodeCount);
+  for (let e = 0; e < edgeCount; e++) order[fill[edgeTo[e]]++] = e;
+  const ins = new BatchInserter(db, 'retainer_index', ['to_node', 'edge_ordinal']);
+  const v = ins.values;
+  let k = 0;
+  for (let j = 0; j < edgeCount; j++) {
+    while (start[k + 1] <= j) k++;
+    const o = ins.slot();
+    v[o] = k;
+    v[o + 1] = order[j];
+    ins.commitRow();
+    if ((j & 0xfffff) === 0) onPhase('retainers', j, edgeCount);
+  }
+  ins.flush();
+}
+
+function writeSections(db: Database.Database, graph: HeapGraph): void {
+  const { layout } = graph;
+  const F = layout.nodeFieldCount;
+  // locations: the file's own fields, with object_index turned into a node ordinal.
+  const locCols = locationColumns(layout);
+  const LF = locCols.length;
+  const raw = graph.rawLocations;
+  if (raw.length > 0) {
+    const objectAt = locCols.indexOf('node_ordinal');
+    const ins = new BatchInserter(db, 'locations', locCols);
+    const v = ins.values;
+    for (let i = 0; i < raw.length; i += LF) {
+      const o = ins.slot();
+      for (let f = 0; f < LF; f++) v[o + f] = f === objectAt ? raw[i + f] / F : raw[i + f];
+      ins.commitRow();
+    }
+    ins.flush();
+  }
+  const trace = graph.trace;
+  if (trace) {
+    const tfiCols = layout.traceFunctionInfoFields.length > 0 ? [...layout.traceFunctionInfoFields] : ['function_id', 'name', 'script_name', 'script_id', 'line', 'column'];
+    const n = tfiCols.length;
+    const stmt = db.prepare(`INSERT INTO trace_function_infos (function_info_index, ${tfiCols.map(quoteIdent).join(',')}) VALUES (?, ${tfiCols.map(() => '?').join(',')})`);
+    for (let i = 0; i * n < trace.functionInfos.length; i++) stmt.run(i, ...trace.functionInfos.subarray(i * n, i * n + n));
+    const tt = db.prepare('INSERT INTO trace_tree (id, function_info_index, count, size, parent_id) VALUES (?, ?, ?, ?, ?)');
+    for (let i = 0; i < trace.treeIds.length; i++) tt.run(trace.treeIds[i], trace.treeFunctionInfoIndex[i], trace.treeCount[i], trace.treeSize[i], trace.treeParentId[i]);
+    const smpCols = layout.sampleFields.length > 0 ? [...layout.sampleFields] : ['timestamp_us', 'last_assigned_id'];
+    const m = smpCols.length;
+    const sm = db.prepare(`INSERT INTO samples (${smpCols.map(quoteIdent).join(',')}) VALUES (${smpCols.map(() => '?').join(',')})`);
+    for (let i = 0; i * m < trace.samples.length; i++) sm.run(...trace.samples.subarray(i * m, i * m + m));
+  }
+  const ex = db.prepare('INSERT INTO extra_sections (name, json) VALUES (?, ?)');
+  for (const [name, json] of Object.entries(graph.extraSections)) ex.run(name, json);
+}
+
+function writeStatistics(db: Database.Database, graph: HeapGraph, a: StoreAnalysis): void {
+  const s = a.statistics;
+  const rows: [string, number][] = [
+    ['total', s.total],
+    ['v8heap', s.v8heap.total],
+    ['code', s.v8heap.code],
+    ['strings', s.v8heap.strings],
+    ['js_arrays', s.v8heap.jsArrays],
+    ['system', s.v8heap.system],
+    ['other_js', s.v8heap.total - s.v8heap.code - s.v8heap.strings - s.v8heap.jsArrays - s.v8heap.system],
+    ['native', s.native.total],
+    ['typed_arrays', s.native.typedArrays],
+    ['other_native', s.native.total - s.native.typedArrays],
+    ['extra_native', graph.extraNativeBytes],
+  ];
+  const stmt = db.prepare('INSERT INTO statistics (category, bytes) VALUES (?, ?)');
+  for (const [k, v] of rows) stmt.run(k, v);
+}
+
+/** Writes the meta table; `entries` adds the ingest's own facts (source, timing, version). */
+export function writeMeta(db: Database.Database, graph: HeapGraph, a: StoreAnalysis, entries: Record<string, string | number>): void {
+  const { layout, nodes, nodeCount } = graph;
+  const F = layout.nodeFieldCount;
+  let maxOdd = 0;
+  for (let i = layout.nodeIdOffset; i < nodes.length; i += F) {
+    const id = nodes[i];
+    if (id & 1 && id > maxOdd) maxOdd = id;
+  }
+  const all: Record<string, string | number> = {
+    schema_version: SCHEMA_VERSION,
+    node_count: nodeCount,
+    edge_count: graph.edgeCount,
+    string_count: graph.strings.length,
+    max_js_object_id: maxOdd,
+    extra_native_bytes: graph.extraNativeBytes,
+    total_size: a.totalSize,
+    has_user_roots: a.hasUserRoots ? 1 : 0,
+    node_fields: JSON.stringify(graph.header.meta.node_fields),
+    node_types: JSON.stringify(layout.nodeTypes),
+    edge_types: JSON.stringify(layout.edgeTypes),
+    snapshot_header: JSON.stringify(graph.header),
+    sections: JSON.stringify(graph.sections),
+    trace_function_count: graph.header.trace_function_count ?? 0,
+    has_allocation_traces: graph.trace && graph.trace.treeIds.length > 0 ? 1 : 0,
+    interfaces: JSON.stringify(a.interfaces),
+    analysis_problems: JSON.stringify(a.problems),
+    semantics: 'devtools-current',
+    ...entries,
+  };
+  const stmt = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
+  for (const [k, v] of Object.entries(all)) stmt.run(k, v);
+}

@@ -1,0 +1,61 @@
+// Paths and small utilities shared by the test suites.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+
+/** Repository root (tests run from dist/test/). */
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const FIXTURES = join(ROOT, 'test/fixtures');
+export const SAMPLES = join(ROOT, 'samples');
+/** The large fixture set; present on developer machines and CI, absent in a bare clone. */
+export const SHARED_FIXTURES = resolve(ROOT, '../shared/fixtures');
+export const HAS_SHARED = existsSync(join(SHARED_FIXTURES, 'chrome-todo-0.heapsnapshot.gz'));
+export const BIN = join(ROOT, 'bin/heapdiff');
+
+export function tempDir(prefix = 'heapdiff-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Reads a fixture, gunzipping when it starts with the gzip magic bytes. */
+export function readSnapshotBytes(path: string): Buffer {
+  const b = readFileSync(path);
+  return b[0] === 0x1f && b[1] === 0x8b ? gunzipSync(b) : b;
+}
+
+/** Writes the gunzipped copy of `path` into `dir` and returns its path (heap-snapshot-toolkit reads plain text). */
+export function gunzipTo(path: string, dir: string): string {
+  const out = join(dir, path.split('/').pop()!.replace(/\.gz$/, ''));
+  if (!existsSync(out)) writeFileSync(out, readSnapshotBytes(path));
+  return out;
+}
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI as a child process. */
+export function runCli(args: string[], options: { cacheDir?: string; input?: string; env?: Record<string, string> } = {}): CliResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, HEAPDIFF_CACHE_DIR: options.cacheDir ?? tempDir('heapdiff-cache-'), ...options.env },
+    input: options.input,
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Writes a Node.js heap snapshot made by `script` (run in a child process; it ends by calling
+ * `require('v8').writeHeapSnapshot(process.env.OUT)`) and returns its path.
+ */
+export function makeNodeSnapshot(dir: string, name: string, script: string, nodeArgs: string[] = []): string {
+  const out = join(dir, `${name}.heapsnapshot`);
+  if (existsSync(out)) return out;
+  execFileSync(process.execPath, [...nodeArgs, '-e', script], { env: { ...process.env, OUT: out }, stdio: ['ignore', 'ignore', 'inherit'] });
+  return out;
+}
