@@ -340,7 +340,12 @@ export class SnapshotScanner {
     if (header === null || typeof header !== 'object' || typeof header.meta !== 'object') {
       this.fail('the "snapshot" header has no "meta"', at);
     }
-    const layout = layoutFromMeta(header.meta);
+    let layout: SnapshotLayout;
+    try {
+      layout = layoutFromMeta(header.meta);
+    } catch (e) {
+      this.fail((e as Error).message, at);
+    }
     const nodeCount = header.node_count;
     const edgeCount = header.edge_count;
     if (!Number.isSafeInteger(nodeCount) || nodeCount < 1) this.fail(`invalid node_count ${JSON.stringify(nodeCount)}`, at);

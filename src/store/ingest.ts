@@ -4,11 +4,11 @@
 
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, existsSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { analyzeGraph } from '../graph/analyze.js';
 import { InputError } from '../errors.js';
-import { readSnapshot } from '../parse/read-snapshot.js';
+import { readSnapshot, statSnapshotFile } from '../parse/read-snapshot.js';
 import { VERSION } from '../version.js';
 import { fingerprintFile } from './cache.js';
 import { writeMeta, writeStore } from './writer.js';
@@ -69,7 +69,7 @@ export async function ingestSnapshot(snapshotPath: string, options: IngestOption
     mark = now;
   };
 
-  const st = statSync(source);
+  const st = statSnapshotFile(source);
   const stats = { textBytes: 0 };
   const graph = await readSnapshot(source, { onProgress: (p) => progress('parse', p.bytesRead, p.totalBytes), stats });
   lap('parse');

@@ -24,7 +24,7 @@ function replaceArrayValue(text: string, key: string, index: number, f: (v: numb
 export function makeBadInputs(good: Buffer, dir: string): BadCase[] {
   mkdirSync(dir, { recursive: true });
   const text = good.toString('utf8');
-  const header = JSON.parse(text.slice(text.indexOf('{', 1), text.indexOf('},"nodes"') + 1).replace(/^\{"snapshot":/, '')) as {
+  const header = JSON.parse(text.slice(text.indexOf(':') + 1, text.indexOf('"nodes"')).trim().replace(/,$/, '')) as {
     node_count: number;
     edge_count: number;
     meta: { node_fields: string[] };
