@@ -153,7 +153,7 @@ export function buildGraph(r: ScanResult, source: string): HeapGraph {
   const nodeTypeCount = layout.nodeTypes.length;
   const edgeTypeCount = layout.edgeTypes.length;
 
-  const firstEdge = new Uint32Array(nodeCount + 1);
+  const firstEdge = new Uint32Array(new SharedArrayBuffer((nodeCount + 1) * 4));
   const typeOff = layout.nodeTypeOffset;
   const nameOff = layout.nodeNameOffset;
   const ecOff = layout.nodeEdgeCountOffset;
@@ -167,7 +167,7 @@ export function buildGraph(r: ScanResult, source: string): HeapGraph {
   if (e !== edgeCount) fail(`the nodes' edge_count fields add up to ${e} but the header says edge_count ${edgeCount}`);
   firstEdge[nodeCount] = e;
 
-  const edgeTo = new Uint32Array(edgeCount);
+  const edgeTo = new Uint32Array(new SharedArrayBuffer(edgeCount * 4));
   const eTypeOff = layout.edgeTypeOffset;
   const eNameOff = layout.edgeNameOffset;
   const eToOff = layout.edgeToNodeOffset;

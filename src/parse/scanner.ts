@@ -605,7 +605,8 @@ export class SnapshotScanner {
 
 function allocate(length: number, what: string, source: string): Uint32Array {
   try {
-    return new Uint32Array(length);
+    // Shared memory: the store's edge-writer thread reads these arrays without a copy.
+    return new Uint32Array(new SharedArrayBuffer(length * 4));
   } catch {
     throw new InputError(`${source}: cannot allocate ${length} values for "${what}" (counts in the header too large?)`);
   }

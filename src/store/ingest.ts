@@ -11,7 +11,9 @@ import { InputError } from '../errors.js';
 import { readSnapshot, statSnapshotFile } from '../parse/read-snapshot.js';
 import { VERSION } from '../version.js';
 import { fingerprintFile } from './cache.js';
-import { writeMeta, writeStore } from './writer.js';
+import { openForBulkWrite } from './bulk.js';
+import { adoptEdgeTables, detachEdgeTables, startEdgeWriter } from './edge-writer.js';
+import { finishStore, writeMeta, writeStore } from './writer.js';
 
 export interface IngestOptions {
   /** Output database path; default: the snapshot's path with `.db` appended. */
@@ -78,22 +80,25 @@ export async function ingestSnapshot(snapshotPath: string, options: IngestOption
 
   mkdirSync(dirname(dbPath), { recursive: true });
   const tmp = `${dbPath}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const side = `${tmp}-edges`;
   hookSignals();
   live.add(tmp);
+  live.add(side);
   try {
+    // Edges are written by a worker thread into a side file while this thread writes the rest.
+    const edgesDone = startEdgeWriter(graph, analysis.essentialEdge, side);
+    edgesDone.catch(() => {}); // handled below; avoid an unhandled rejection while we are busy
     const db = new Database(tmp);
     try {
-      db.pragma('page_size = 16384');
-      db.unsafeMode(true); // without it better-sqlite3 silently ignores journal_mode=OFF
-      db.pragma('journal_mode = OFF');
-      db.pragma('synchronous = OFF');
-      db.pragma('locking_mode = EXCLUSIVE');
-      db.pragma('temp_store = MEMORY');
-      db.pragma('cache_size = -262144');
-      db.unsafeMode(false);
+      openForBulkWrite(db);
       db.exec('BEGIN');
       writeStore(db, graph, analysis, progress);
+      progress('edges', 0, 0);
+      await edgesDone;
       lap('write');
+      adoptEdgeTables(db, side);
+      finishStore(db, graph);
+      lap('merge');
       writeMeta(db, graph, analysis, {
         source_path: source,
         source_name: basename(source),
@@ -106,6 +111,9 @@ export async function ingestSnapshot(snapshotPath: string, options: IngestOption
         ingest_phases: JSON.stringify(phases),
       });
       db.exec('COMMIT');
+      detachEdgeTables(db);
+      // Planner statistics from a sample: a full ANALYZE would scan every table again.
+      db.pragma('analysis_limit = 1000');
       db.exec('ANALYZE');
     } finally {
       db.close();
@@ -113,12 +121,15 @@ export async function ingestSnapshot(snapshotPath: string, options: IngestOption
     renameSync(tmp, dbPath);
   } catch (e) {
     rmSync(tmp, { force: true });
+    rmSync(side, { force: true });
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOSPC' || code === 'SQLITE_FULL') throw new InputError(`${dbPath}: disk full while writing the database`);
     if (code === 'EACCES' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY') throw new InputError(`${dbPath}: cannot write the database (${code})`);
     throw e;
   } finally {
+    rmSync(side, { force: true });
     live.delete(tmp);
+    live.delete(side);
   }
   lap('finish');
   return { dbPath, seconds: (performance.now() - t0) / 1000, phases, nodeCount: graph.nodeCount, edgeCount: graph.edgeCount, bytes: st.size, textBytes: stats.textBytes };

@@ -12,6 +12,8 @@ import type { SnapshotLayout } from '../parse/layout.js';
 
 export const SCHEMA_VERSION = 1;
 
+// edge_rows and retainer_index: see EDGE_TABLES_DDL in edge-writer.ts (written by a worker thread).
+
 export const TABLES_DDL = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
 CREATE TABLE strings (id INTEGER PRIMARY KEY, value TEXT NOT NULL);
@@ -42,19 +44,6 @@ CREATE TABLE node_rows (
   trace_node_id INTEGER NOT NULL,
   detachedness INTEGER NOT NULL
 );
-CREATE TABLE edge_rows (
-  edge_ordinal INTEGER PRIMARY KEY,
-  from_node INTEGER NOT NULL,
-  to_node INTEGER NOT NULL,
-  type INTEGER NOT NULL,
-  name_or_index INTEGER NOT NULL,
-  essential INTEGER NOT NULL
-);
-CREATE TABLE retainer_index (
-  to_node INTEGER NOT NULL,
-  edge_ordinal INTEGER NOT NULL,
-  PRIMARY KEY (to_node, edge_ordinal)
-) WITHOUT ROWID;
 CREATE TABLE statistics (category TEXT PRIMARY KEY, bytes INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE extra_sections (name TEXT PRIMARY KEY, json TEXT) WITHOUT ROWID;
 CREATE TABLE trace_tree (

@@ -4,6 +4,7 @@
 
 import type Database from 'better-sqlite3';
 import type { HeapGraph } from '../parse/heap-graph.js';
+import { BatchInserter } from './bulk.js';
 import { INDEXES_DDL, SCHEMA_VERSION, TABLES_DDL, locationColumns, quoteIdent, sectionTableDdl, viewsDdl } from './schema.js';
 
 /** What the store needs from the graph analysis (src/graph/analyze.ts produces it). */
@@ -31,50 +32,12 @@ export interface StoreAnalysis {
 
 export type PhaseCallback = (phase: string, done: number, total: number) => void;
 
-const BATCH = 100;
-
-/** Runs `rows` single-row inserts through a cached 100-row statement plus a tail statement. */
-class BatchInserter {
-  private readonly params: number[];
-  private readonly big: Database.Statement;
-  private n = 0;
-  constructor(
-    private readonly db: Database.Database,
-    private readonly table: string,
-    private readonly columns: string[],
-  ) {
-    this.big = this.statement(BATCH);
-    this.params = new Array(BATCH * columns.length).fill(0);
-  }
-  private statement(rows: number): Database.Statement {
-    const one = `(${this.columns.map(() => '?').join(',')})`;
-    return this.db.prepare(`INSERT INTO ${this.table} (${this.columns.map(quoteIdent).join(',')}) VALUES ${new Array(rows).fill(one).join(',')}`);
-  }
-  /** Parameters of the row being added; write `columns.length` values starting at the returned offset. */
-  get values(): number[] {
-    return this.params;
-  }
-  slot(): number {
-    return this.n * this.columns.length;
-  }
-  commitRow(): void {
-    if (++this.n === BATCH) {
-      this.big.run(this.params);
-      this.n = 0;
-    }
-  }
-  flush(): void {
-    if (this.n === 0) return;
-    this.statement(this.n).run(this.params.slice(0, this.n * this.columns.length));
-    this.n = 0;
-  }
-}
-
 export function createSchema(db: Database.Database, graph: HeapGraph): void {
   db.exec(TABLES_DDL);
   db.exec(sectionTableDdl(graph.layout));
 }
 
+/** Writes every table except the edge tables (written by the edge-writer thread, see edge-writer.ts). */
 export function writeStore(db: Database.Database, graph: HeapGraph, a: StoreAnalysis, onPhase: PhaseCallback = () => {}): void {
   const { layout } = graph;
   createSchema(db, graph);
@@ -90,16 +53,18 @@ export function writeStore(db: Database.Database, graph: HeapGraph, a: StoreAnal
   writeClasses(db, a);
   onPhase('nodes', 0, graph.nodeCount);
   writeNodes(db, graph, a, onPhase);
-  onPhase('edges', 0, graph.edgeCount);
-  writeEdges(db, graph, a, onPhase);
-  onPhase('retainers', 0, graph.edgeCount);
-  writeRetainerIndex(db, graph, onPhase);
   writeSections(db, graph);
   writeStatistics(db, graph, a);
   onPhase('indexes', 0, 1);
   db.exec(INDEXES_DDL);
-  db.exec(viewsDdl(layout));
 }
+
+/** After the edge tables are in: the public views. */
+export function finishStore(db: Database.Database, graph: HeapGraph): void {
+  db.exec(viewsDdl(graph.layout));
+}
+
+const BATCH = 100;
 
 function writeStrings(db: Database.Database, strings: string[]): void {
   db.prepare('INSERT INTO strings (id, value) VALUES (0, ?)').run(strings[0]);
@@ -159,58 +124,6 @@ function writeNodes(db: Database.Database, graph: HeapGraph, a: StoreAnalysis, o
     v[o++] = detachedness[k];
     ins.commitRow();
     if ((k & 0xfffff) === 0) onPhase('nodes', k, nodeCount);
-  }
-  ins.flush();
-}
-
-const EDGE_COLUMNS = ['from_node', 'to_node', 'type', 'name_or_index', 'essential'];
-
-function writeEdges(db: Database.Database, graph: HeapGraph, a: StoreAnalysis, onPhase: PhaseCallback): void {
-  const { layout, edges, edgeTo, firstEdge, nodeCount, edgeCount } = graph;
-  if (edgeCount === 0) return;
-  const E = layout.edgeFieldCount;
-  const tOff = layout.edgeTypeOffset;
-  const nOff = layout.edgeNameOffset;
-  const essential = a.essentialEdge;
-  let from = 0;
-  while (firstEdge[from + 1] <= 0) from++;
-  db.prepare(`INSERT INTO edge_rows (edge_ordinal, ${EDGE_COLUMNS.join(',')}) VALUES (0, ?, ?, ?, ?, ?)`).run(from, edgeTo[0], edges[tOff], edges[nOff], essential[0]);
-  const ins = new BatchInserter(db, 'edge_rows', EDGE_COLUMNS);
-  const v = ins.values;
-  for (let e = 1; e < edgeCount; e++) {
-    while (firstEdge[from + 1] <= e && from < nodeCount) from++;
-    const i = e * E;
-    let o = ins.slot();
-    v[o++] = from;
-    v[o++] = edgeTo[e];
-    v[o++] = edges[i + tOff];
-    v[o++] = edges[i + nOff];
-    v[o++] = essential[e];
-    ins.commitRow();
-    if ((e & 0xfffff) === 0) onPhase('edges', e, edgeCount);
-  }
-  ins.flush();
-}
-
-/** Counting sort of edge ordinals by target, appended in key order to the WITHOUT ROWID table. */
-function writeRetainerIndex(db: Database.Database, graph: HeapGraph, onPhase: PhaseCallback): void {
-  const { edgeTo, nodeCount, edgeCount } = graph;
-  const start = new Uint32Array(nodeCount + 1);
-  for (let e = 0; e < edgeCount; e++) start[edgeTo[e] + 1]++;
-  for (let k = 0; k < nodeCount; k++) start[k + 1] += start[k];
-  const order = new Uint32Array(edgeCount);
-  const fill = start.slice(0, nodeCount);
-  for (let e = 0; e < edgeCount; e++) order[fill[edgeTo[e]]++] = e;
-  const ins = new BatchInserter(db, 'retainer_index', ['to_node', 'edge_ordinal']);
-  const v = ins.values;
-  let k = 0;
-  for (let j = 0; j < edgeCount; j++) {
-    while (start[k + 1] <= j) k++;
-    const o = ins.slot();
-    v[o] = k;
-    v[o + 1] = order[j];
-    ins.commitRow();
-    if ((j & 0xfffff) === 0) onPhase('retainers', j, edgeCount);
   }
   ins.flush();
 }
