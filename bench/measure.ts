@@ -1,0 +1,281 @@
+// One benchmark task in a fresh process; prints exactly one JSON line on stdout.
+//
+//   node dist/bench/measure.js <task> <args...>
+//
+//   toolkit-load FILE          heap-snapshot-toolkit `parse` (DevTools' engine: full load incl. distances,
+//                              dominators, retained sizes). FILE may be plain or .gz (streamed through gunzip).
+//   toolkit-diff A B           parse A, parse B, `diff(a, b)` (both snapshots in memory, as DevTools does)
+//   heapdiff-ingest FILE DB    `ingestSnapshot(FILE, { dbPath: DB, force: true, quiet: true })` from
+//                              dist/src/store/ingest.js, imported dynamically (it may not exist yet)
+//   heapdiff-cmd DB ARGS...    runs `node bin/heapdiff ARGS` with every `{db}` in ARGS replaced by DB;
+//                              wall time of the child process, its peak RSS via a tiny --import probe
+//
+// Output: {"task", "seconds", "maxRssMB", ...extra} — seconds from process.hrtime.bigint() around the work,
+// maxRssMB = process.resourceUsage().maxRSS (KiB) × 1024 / 10^6 (MB are 10^6 bytes, as in performance-notes.md).
+// A failing task prints {"task", "error", ...} and exits with status 1; it never throws past main().
+
+import { spawn } from 'node:child_process';
+import {
+  closeSync, createReadStream, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createGunzip } from 'node:zlib';
+
+export type TaskResult = { task: string; seconds?: number; maxRssMB?: number; error?: string } & Record<string, unknown>;
+
+const HERE = dirname(fileURLToPath(import.meta.url)); // dist/bench
+export const ROOT = resolve(HERE, '..', '..');
+const BIN = join(ROOT, 'bin', 'heapdiff');
+const RSS_PROBE = pathToFileURL(join(HERE, 'rss-probe.js')).href;
+const INGEST_MODULE = new URL('../src/store/ingest.js', import.meta.url).href;
+
+const now = () => process.hrtime.bigint();
+const secondsSince = (t0: bigint) => Number(now() - t0) / 1e9;
+export const kibToMB = (kib: number) => (kib * 1024) / 1e6;
+const selfRssMB = () => kibToMB(process.resourceUsage().maxRSS);
+
+/** Minimal view of heap-snapshot-toolkit's JSHeapSnapshot (its .d.ts types are DevTools-internal). */
+interface ToolkitSnapshot {
+  nodeCount: number;
+  edgeFieldsCount: number;
+  containmentEdges: { length: number };
+  strings: string[];
+  totalSize: number;
+}
+interface ToolkitDiffEntry {
+  name: string;
+  addedCount: number;
+  removedCount: number;
+  addedSize: number;
+  removedSize: number;
+  countDelta: number;
+  sizeDelta: number;
+}
+interface Toolkit {
+  parse(stream: unknown): Promise<ToolkitSnapshot>;
+  diff(a: ToolkitSnapshot, b: ToolkitSnapshot): Promise<Record<string, ToolkitDiffEntry>>;
+}
+
+async function loadToolkit(): Promise<Toolkit> {
+  return (await import('heap-snapshot-toolkit')) as unknown as Toolkit;
+}
+
+/** True when the file starts with the gzip magic bytes 1f 8b. */
+function isGzip(file: string): boolean {
+  const head = Buffer.alloc(2);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, head, 0, 2, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return head[0] === 0x1f && head[1] === 0x8b;
+}
+
+/** A UTF-8 text stream of the snapshot; gzip files are gunzipped on the fly. */
+function textStream(file: string): Readable {
+  if (!isGzip(file)) return createReadStream(file, { encoding: 'utf8' });
+  const gunzip = createReadStream(file).pipe(createGunzip());
+  gunzip.setEncoding('utf8');
+  return gunzip;
+}
+
+function toolkitCounts(s: ToolkitSnapshot) {
+  return {
+    nodeCount: s.nodeCount,
+    edgeCount: s.containmentEdges.length / s.edgeFieldsCount,
+    stringCount: s.strings.length,
+    totalSize: s.totalSize,
+  };
+}
+
+async function toolkitLoad(file: string): Promise<TaskResult> {
+  const tk = await loadToolkit();
+  const bytes = statSync(file).size;
+  const t0 = now();
+  const snap = await tk.parse(textStream(file));
+  const seconds = secondsSince(t0);
+  return { task: 'toolkit-load', seconds, maxRssMB: selfRssMB(), file, bytes, ...toolkitCounts(snap) };
+}
+
+async function toolkitDiff(a: string, b: string): Promise<TaskResult> {
+  const tk = await loadToolkit();
+  const t0 = now();
+  const sa = await tk.parse(textStream(a));
+  const parseASeconds = secondsSince(t0);
+  const t1 = now();
+  const sb = await tk.parse(textStream(b));
+  const parseBSeconds = secondsSince(t1);
+  const t2 = now();
+  const d = await tk.diff(sa, sb);
+  const diffSeconds = secondsSince(t2);
+  const seconds = secondsSince(t0);
+  const entries = Object.values(d);
+  const changed = entries.filter((e) => e.addedCount !== 0 || e.removedCount !== 0);
+  const top = [...changed]
+    .sort((x, y) => Math.abs(y.sizeDelta) - Math.abs(x.sizeDelta))
+    .slice(0, 5)
+    .map((e) => ({ name: e.name, countDelta: e.countDelta, sizeDelta: e.sizeDelta }));
+  return {
+    task: 'toolkit-diff', seconds, maxRssMB: selfRssMB(), a, b, parseASeconds, parseBSeconds, diffSeconds,
+    classesChanged: changed.length,
+    addedCount: changed.reduce((s, e) => s + e.addedCount, 0),
+    removedCount: changed.reduce((s, e) => s + e.removedCount, 0),
+    top,
+  };
+}
+
+/** Sum of the sizes of the DB file and its companions (DB-wal, DB.edges, …) in the same directory. */
+export function dbFootprint(db: string): { dbBytes: number; dbFiles: string[] } {
+  const dir = dirname(db);
+  const base = basename(db);
+  let dbBytes = 0;
+  const dbFiles: string[] = [];
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(base) || name.includes('.tmp-')) continue;
+    const st = statSync(join(dir, name));
+    if (!st.isFile()) continue;
+    dbBytes += st.size;
+    dbFiles.push(name);
+  }
+  return { dbBytes, dbFiles };
+}
+
+interface IngestModule {
+  ingestSnapshot(file: string, options: { dbPath: string; force: boolean; quiet: boolean }): Promise<unknown>;
+}
+
+async function heapdiffIngest(file: string, db: string): Promise<TaskResult> {
+  let mod: IngestModule;
+  try {
+    mod = (await import(INGEST_MODULE)) as IngestModule;
+    if (typeof mod.ingestSnapshot !== 'function') throw new Error(`${INGEST_MODULE} has no ingestSnapshot export`);
+  } catch (e) {
+    return { task: 'heapdiff-ingest', error: `cannot import ingest module: ${firstLine(e)}` };
+  }
+  const bytes = statSync(file).size;
+  const t0 = now();
+  const r = (await mod.ingestSnapshot(file, { dbPath: db, force: true, quiet: true })) as Record<string, unknown> | undefined;
+  const seconds = secondsSince(t0);
+  const dbPath = typeof r?.dbPath === 'string' ? r.dbPath : db;
+  return {
+    task: 'heapdiff-ingest',
+    seconds,
+    maxRssMB: selfRssMB(),
+    file,
+    bytes,
+    mbPerSec: bytes / 1e6 / seconds,
+    dbPath,
+    ...dbFootprint(dbPath),
+    reportedSeconds: typeof r?.seconds === 'number' ? r.seconds : undefined,
+    phases: r?.phases,
+    nodeCount: r?.nodeCount,
+    edgeCount: r?.edgeCount,
+  };
+}
+
+async function heapdiffCmd(db: string, args: string[]): Promise<TaskResult> {
+  const argv = args.map((a) => a.split('{db}').join(db));
+  const probeDir = mkdtempSync(join(tmpdir(), 'heapdiff-bench-'));
+  const rssFile = join(probeDir, 'rss');
+  try {
+    const t0 = now();
+    const { code, signal, stdoutBytes, stdoutLines, stdoutHead, stderrHead } = await new Promise<{
+      code: number | null; signal: NodeJS.Signals | null; stdoutBytes: number; stdoutLines: number;
+      stdoutHead: string; stderrHead: string;
+    }>((res, rej) => {
+      const child = spawn(process.execPath, ['--import', RSS_PROBE, BIN, ...argv], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, HEAPDIFF_BENCH_RSS_FILE: rssFile, NO_COLOR: '1' },
+      });
+      let stdoutBytes = 0;
+      let stdoutLines = 0;
+      let head = '';
+      let err = '';
+      child.stdout.on('data', (b: Buffer) => {
+        stdoutBytes += b.length;
+        for (const c of b) if (c === 10) stdoutLines++;
+        if (head.length < 2000) head += b.toString('utf8');
+      });
+      child.stderr.on('data', (b: Buffer) => {
+        if (err.length < 4000) err += b.toString('utf8');
+      });
+      child.on('error', rej);
+      child.on('close', (code, signal) =>
+        res({ code, signal, stdoutBytes, stdoutLines, stdoutHead: head.split('\n').slice(0, 3).join('\n'), stderrHead: err }),
+      );
+    });
+    const seconds = secondsSince(t0);
+    let maxRssMB: number | undefined;
+    try {
+      maxRssMB = kibToMB(Number(readFileSync(rssFile, 'utf8')));
+    } catch {
+      maxRssMB = undefined;
+    }
+    const base: TaskResult = { task: 'heapdiff-cmd', seconds, maxRssMB, args: argv, exitCode: code, stdoutBytes, stdoutLines, stdoutHead };
+    if (code !== 0) {
+      const line = stderrHead.split('\n').find((l) => l.trim()) ?? `exit ${code ?? signal}`;
+      return { ...base, error: line.trim() };
+    }
+    return base;
+  } finally {
+    rmSync(probeDir, { recursive: true, force: true });
+  }
+}
+
+function firstLine(e: unknown): string {
+  const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return msg.split('\n')[0] ?? msg;
+}
+
+const USAGE = 'usage: node dist/bench/measure.js toolkit-load FILE | toolkit-diff A B | heapdiff-ingest FILE DB | heapdiff-cmd DB ARGS...';
+
+export async function runTask(task: string, args: string[]): Promise<TaskResult> {
+  switch (task) {
+    case 'toolkit-load':
+      if (args.length !== 1) throw new Error(USAGE);
+      return toolkitLoad(args[0]!);
+    case 'toolkit-diff':
+      if (args.length !== 2) throw new Error(USAGE);
+      return toolkitDiff(args[0]!, args[1]!);
+    case 'heapdiff-ingest':
+      if (args.length !== 2) throw new Error(USAGE);
+      return heapdiffIngest(args[0]!, args[1]!);
+    case 'heapdiff-cmd':
+      if (args.length < 2) throw new Error(USAGE);
+      return heapdiffCmd(args[0]!, args.slice(1));
+    default:
+      throw new Error(`unknown task '${task}'. ${USAGE}`);
+  }
+}
+
+/** Synchronous write, then exit: some loaders keep handles open, and an async pipe write could be lost. */
+function finish(result: TaskResult): never {
+  writeSync(1, JSON.stringify(result) + '\n');
+  process.exit(result.error ? 1 : 0);
+}
+
+async function main(): Promise<void> {
+  const [task = '', ...args] = process.argv.slice(2);
+  const t0 = now();
+  // DevTools' loader fails inside its own promise chain (e.g. `RangeError: Invalid string length` on a strings
+  // section past V8's string limit); report that as the task's error instead of dying without a JSON line.
+  const fail = (e: unknown) => finish({ task, error: firstLine(e), seconds: secondsSince(t0), maxRssMB: selfRssMB() });
+  process.on('unhandledRejection', fail);
+  process.on('uncaughtException', fail);
+  let result: TaskResult;
+  try {
+    result = await runTask(task, args);
+  } catch (e) {
+    result = { task, error: firstLine(e), seconds: secondsSince(t0), maxRssMB: selfRssMB() };
+  }
+  finish(result);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await main();
+}
