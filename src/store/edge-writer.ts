@@ -1,12 +1,12 @@
-// Edges are ~60 % of a snapshot and most of the write time. They go to a side SQLite file in a worker
-// thread while the main thread finishes the analysis and writes nodes and strings; the finished tables
-// are then copied into the main file with `INSERT INTO t SELECT * FROM side.t`, which SQLite runs as a
-// record-level transfer (no decoding). The worker reads the graph's SharedArrayBuffer-backed arrays, so
-// nothing is copied between threads.
+// Edges are ~60 % of a snapshot and most of the write time. A worker thread writes them into the
+// (temporary) final file while the main thread finishes the analysis and writes nodes, strings and
+// summaries into a side file; the side file's tables are then copied into the final file (see
+// adoptSideTables). The worker reads the graph's SharedArrayBuffer-backed arrays: no copies between threads.
 
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { HeapGraph } from '../parse/heap-graph.js';
+import { quoteIdent } from './schema.js';
 
 export interface EdgeWriterInput {
   path: string;
@@ -48,7 +48,7 @@ function shared<T extends Uint8Array | Uint32Array>(a: T): T {
   return copy;
 }
 
-/** Starts writing the edge tables of `graph` into `path`; resolves when the file is complete. */
+/** Starts writing the edge tables of `graph` into a new file `path`; resolves when it is complete. */
 export function startEdgeWriter(graph: HeapGraph, essential: Uint8Array, path: string): Promise<void> {
   const input: EdgeWriterInput = {
     path,
@@ -83,14 +83,26 @@ export function startEdgeWriter(graph: HeapGraph, essential: Uint8Array, path: s
   });
 }
 
-/** Moves the side file's finished tables into the main database (which must not have them yet). */
-export function adoptEdgeTables(db: Database.Database, sidePath: string): void {
-  db.exec(EDGE_TABLES_DDL);
+/**
+ * Copies every table and index of the side file (nodes, strings, summaries…) into `db`, which holds the
+ * edge tables. `INSERT INTO t SELECT * FROM side.t` into an empty table with the same schema is SQLite's
+ * transfer optimization: records and index entries are copied without decoding. The node side is the
+ * smaller one, so it is the one that moves.
+ */
+export function adoptSideTables(db: Database.Database, sidePath: string): void {
   db.prepare('ATTACH DATABASE ? AS side').run(sidePath);
-  db.exec('INSERT INTO main.edge_rows SELECT * FROM side.edge_rows');
-  db.exec('INSERT INTO main.retainer_index SELECT * FROM side.retainer_index');
+  const objects = db.prepare("SELECT type, name, tbl_name, sql FROM side.sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY type = 'index', rowid").all() as {
+    type: string;
+    name: string;
+    tbl_name: string;
+    sql: string;
+  }[];
+  for (const o of objects) db.exec(o.sql);
+  for (const o of objects) {
+    if (o.type === 'table') db.exec(`INSERT INTO main.${quoteIdent(o.name)} SELECT * FROM side.${quoteIdent(o.name)}`);
+  }
 }
 
-export function detachEdgeTables(db: Database.Database): void {
+export function detachSide(db: Database.Database): void {
   db.exec('DETACH DATABASE side');
 }

@@ -12,7 +12,7 @@ import { readSnapshot, statSnapshotFile } from '../parse/read-snapshot.js';
 import { VERSION } from '../version.js';
 import { fingerprintFile } from './cache.js';
 import { openForBulkWrite } from './bulk.js';
-import { adoptEdgeTables, detachEdgeTables, startEdgeWriter } from './edge-writer.js';
+import { adoptSideTables, detachSide, startEdgeWriter } from './edge-writer.js';
 import { finishStore, writeMeta, writeStore } from './writer.js';
 
 export interface IngestOptions {
@@ -80,23 +80,32 @@ export async function ingestSnapshot(snapshotPath: string, options: IngestOption
 
   mkdirSync(dirname(dbPath), { recursive: true });
   const tmp = `${dbPath}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const side = `${tmp}-edges`;
+  const side = `${tmp}-nodes`;
   hookSignals();
   live.add(tmp);
   live.add(side);
   try {
-    // Edges are written by a worker thread into a side file while this thread writes the rest.
-    const edgesDone = startEdgeWriter(graph, analysis.essentialEdge, side);
-    edgesDone.catch(() => {}); // handled below; avoid an unhandled rejection while we are busy
+    // A worker thread writes the edge tables into the final (temporary) file while this thread
+    // writes everything else into a side file; the side tables then move into the final file.
+    const edgesDone = startEdgeWriter(graph, analysis.essentialEdge, tmp);
+    edgesDone.catch(() => {}); // awaited below; avoid an unhandled rejection meanwhile
+    const sideDb = new Database(side);
+    try {
+      openForBulkWrite(sideDb);
+      sideDb.exec('BEGIN');
+      writeStore(sideDb, graph, analysis, progress);
+      sideDb.exec('COMMIT');
+    } finally {
+      sideDb.close();
+    }
+    progress('edges', 0, 0);
+    await edgesDone;
+    lap('write');
     const db = new Database(tmp);
     try {
       openForBulkWrite(db);
       db.exec('BEGIN');
-      writeStore(db, graph, analysis, progress);
-      progress('edges', 0, 0);
-      await edgesDone;
-      lap('write');
-      adoptEdgeTables(db, side);
+      adoptSideTables(db, side);
       finishStore(db, graph);
       lap('merge');
       writeMeta(db, graph, analysis, {
@@ -111,7 +120,7 @@ export async function ingestSnapshot(snapshotPath: string, options: IngestOption
         ingest_phases: JSON.stringify(phases),
       });
       db.exec('COMMIT');
-      detachEdgeTables(db);
+      detachSide(db);
       // Planner statistics from a sample: a full ANALYZE would scan every table again.
       db.pragma('analysis_limit = 1000');
       db.exec('ANALYZE');
