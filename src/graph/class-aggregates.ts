@@ -1,0 +1,76 @@
+// Summary rows per class (spec §12.2; DevTools `buildAggregates`, `calculateClassesRetainedSize`,
+// as used by `getAggregatesByClassKey(false, 'allObjects')`).
+//
+// Only nodes with (adjusted) self size > 0 count: `count`, `self` = Σ self, `distance` = min.
+// `retained` (DevTools' `maxRet`) = Σ retained size of the counted instances that no other counted
+// instance of the same class dominates: a DFS over the dominator tree that marks a class "seen" for
+// the subtree under each counted instance. Classes whose instances all have self 0 keep count 0 and
+// are not Summary rows (hence no `(synthetic)` row, and no row for fully transferred ownable nodes).
+
+import type { DominatedNodes } from './csr.js';
+
+export interface ClassAggregate {
+  /** Instances with self size > 0, per class index (0 = not a Summary row). */
+  count: Float64Array;
+  /** Σ adjusted self size of those instances. */
+  self: Float64Array;
+  /** Σ retained size of the instances not dominated by another counted instance of the class. */
+  retained: Float64Array;
+  /** Minimum distance over those instances (DevTools' raw value: -5, >= 100000000 possible); 0 when count is 0. */
+  distance: Int32Array;
+}
+
+export function aggregateClasses(
+  classIndex: Uint32Array,
+  classCount: number,
+  selfSize: ArrayLike<number>,
+  distance: Int32Array,
+  retainedSize: Float64Array,
+  dominatedNodes: DominatedNodes,
+  rootOrdinal = 0,
+): ClassAggregate {
+  const nodeCount = classIndex.length;
+  const count = new Float64Array(classCount);
+  const self = new Float64Array(classCount);
+  const retained = new Float64Array(classCount);
+  const minDistance = new Int32Array(classCount);
+
+  for (let k = 0; k < nodeCount; k++) {
+    const size = selfSize[k];
+    if (size === 0) continue;
+    const c = classIndex[k];
+    const d = distance[k];
+    if (count[c] === 0 || d < minDistance[c]) minDistance[c] = d;
+    count[c]++;
+    self[c] += size;
+  }
+
+  // DFS over the dominator tree. A stack entry >= 0 is an ordinal to visit; ~c (< 0) is the marker
+  // "leaving the subtree of the counted instance that set seen[c]". At most nodeCount ordinals and
+  // nodeCount markers are on the stack at once.
+  const { firstDominated, dominated } = dominatedNodes;
+  const seen = new Uint8Array(classCount);
+  const stack = new Int32Array(2 * nodeCount + 1);
+  let top = 0;
+  stack[top++] = rootOrdinal;
+  while (top > 0) {
+    const entry = stack[--top];
+    if (entry < 0) {
+      seen[~entry] = 0;
+      continue;
+    }
+    const k = entry;
+    const begin = firstDominated[k];
+    const end = firstDominated[k + 1];
+    const c = classIndex[k];
+    if (!seen[c] && selfSize[k] !== 0) {
+      retained[c] += retainedSize[k];
+      if (begin !== end) {
+        seen[c] = 1;
+        stack[top++] = ~c;
+      }
+    }
+    for (let i = begin; i < end; i++) stack[top++] = dominated[i];
+  }
+  return { count, self, retained, distance: minDistance };
+}

@@ -1,0 +1,49 @@
+// Which edges count for dominators (spec §9.2; DevTools `computeIsEssentialEdge`,
+// `initEssentialEdges`). An edge u → v is essential unless, checked in this order:
+//   1. it is an internal WeakMap ephemeron edge whose source is the table (u.id == tableId):
+//      a value is held by key and table together, DevTools keeps only the key's edge;
+//   2. it is weak;
+//   3. u == v;
+//   4. u is not the root and it is a shortcut (root shortcuts mark the user globals);
+//   5. u is not the root, v is a page object and u is not (see flags.ts).
+
+import type { HeapGraph } from '../parse/heap-graph.js';
+import { ROOT_ORDINAL } from './flags.js';
+import type { WeakMapEdgeNames } from './weakmap-edge-names.js';
+
+/** 1 per essential edge ordinal, 0 otherwise. */
+export function computeEssentialEdges(
+  graph: HeapGraph,
+  edgeFrom: Uint32Array,
+  pageObject: Uint8Array,
+  weakMapNames: WeakMapEdgeNames,
+): Uint8Array {
+  const { edgeCount, nodes, edges, edgeTo, layout } = graph;
+  const F = layout.nodeFieldCount;
+  const EF = layout.edgeFieldCount;
+  const edgeTypeOffset = layout.edgeTypeOffset;
+  const edgeNameOffset = layout.edgeNameOffset;
+  const idOffset = layout.nodeIdOffset;
+  const internalEdge = layout.edgeTypeInternal;
+  const weakEdge = layout.edgeTypeWeak;
+  const shortcutEdge = layout.edgeTypeShortcut;
+  const essential = new Uint8Array(edgeCount);
+
+  for (let e = 0; e < edgeCount; e++) {
+    const edgeType = edges[e * EF + edgeTypeOffset];
+    const from = edgeFrom[e];
+    if (edgeType === internalEdge) {
+      const nameIndex = edges[e * EF + edgeNameOffset];
+      if (weakMapNames.isWeakMapEdgeName(nameIndex) && nodes[from * F + idOffset] === weakMapNames.tableId(nameIndex)) continue;
+    }
+    if (edgeType === weakEdge) continue;
+    const to = edgeTo[e];
+    if (from === to) continue;
+    if (from !== ROOT_ORDINAL) {
+      if (edgeType === shortcutEdge) continue;
+      if (pageObject[to] && !pageObject[from]) continue;
+    }
+    essential[e] = 1;
+  }
+  return essential;
+}

@@ -1,0 +1,93 @@
+// A deliberately simple HeapGraph builder for tests: JSON.parse the whole file, copy the flat
+// arrays into typed arrays, derive firstEdge / edgeTo. It is the independent reference the
+// streaming parser (src/parse/read-snapshot.ts) is checked against, so it stays obviously right
+// rather than fast. Only for files well below V8's 512 MiB string limit.
+
+import { readFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
+import { layoutFromMeta, type SnapshotHeader } from '../../src/parse/layout.js';
+import type { HeapGraph } from '../../src/parse/heap-graph.js';
+
+interface SnapshotJson {
+  snapshot: SnapshotHeader;
+  nodes: number[];
+  edges: number[];
+  locations?: number[];
+  strings: string[];
+  [section: string]: unknown;
+}
+
+/** Sections HeapGraph represents itself; everything else goes to `extraSections` as JSON text. */
+const KNOWN_SECTIONS = new Set(['snapshot', 'nodes', 'edges', 'trace_function_infos', 'trace_tree', 'samples', 'locations', 'strings']);
+
+export function graphFromJson(text: string): HeapGraph {
+  const obj = JSON.parse(text) as SnapshotJson;
+  const header = obj.snapshot;
+  const layout = layoutFromMeta(header.meta);
+  const F = layout.nodeFieldCount;
+  const E = layout.edgeFieldCount;
+  const nodes = Uint32Array.from(obj.nodes);
+  const edges = Uint32Array.from(obj.edges);
+  if (nodes.length % F !== 0) throw new Error(`nodes.length ${nodes.length} is not a multiple of ${F}`);
+  if (edges.length % E !== 0) throw new Error(`edges.length ${edges.length} is not a multiple of ${E}`);
+  const nodeCount = nodes.length / F;
+  const edgeCount = edges.length / E;
+
+  // firstEdge[k] = Σ_{j<k} edge_count[j] (edge ordinals), with an end sentinel.
+  const firstEdge = new Uint32Array(nodeCount + 1);
+  let e = 0;
+  for (let k = 0; k < nodeCount; k++) {
+    firstEdge[k] = e;
+    e += nodes[k * F + layout.nodeEdgeCountOffset];
+  }
+  firstEdge[nodeCount] = e;
+  if (e !== edgeCount) throw new Error(`edge_count fields sum to ${e}, edges hold ${edgeCount}`);
+
+  // to_node is a node index (ordinal × F).
+  const edgeTo = new Uint32Array(edgeCount);
+  for (let i = 0; i < edgeCount; i++) {
+    const toNodeIndex = edges[i * E + layout.edgeToNodeOffset];
+    if (toNodeIndex % F !== 0 || toNodeIndex / F >= nodeCount) throw new Error(`bad to_node ${toNodeIndex} at edge ${i}`);
+    edgeTo[i] = toNodeIndex / F;
+  }
+
+  // locations: as written (rawLocations) and normalised to (node index, script id, line, column).
+  const rawLocations = Uint32Array.from(obj.locations ?? []);
+  const lf = layout.locationFields.length > 0 ? layout.locationFields : ['object_index', 'script_id', 'line', 'column'];
+  const lo = ['object_index', 'script_id', 'line', 'column'].map((name) => lf.indexOf(name));
+  if (lo.some((o) => o < 0)) throw new Error(`unsupported location_fields ${JSON.stringify(lf)}`);
+  const locationCount = Math.floor(rawLocations.length / lf.length);
+  const locations = new Uint32Array(locationCount * 4);
+  for (let i = 0; i < locationCount; i++) {
+    for (let j = 0; j < 4; j++) locations[i * 4 + j] = rawLocations[i * lf.length + lo[j]];
+  }
+
+  const extraSections: Record<string, string | null> = {};
+  for (const key of Object.keys(obj)) if (!KNOWN_SECTIONS.has(key)) extraSections[key] = JSON.stringify(obj[key]);
+
+  return {
+    header,
+    layout,
+    nodeCount,
+    edgeCount,
+    nodes,
+    edges,
+    firstEdge,
+    edgeTo,
+    strings: obj.strings,
+    locations,
+    rawLocations,
+    extraSections,
+    trace: null,
+    extraNativeBytes: header.extra_native_bytes ?? 0,
+    sections: Object.keys(obj),
+  };
+}
+
+/** Reads a `.heapsnapshot` (gunzipping when it starts with the gzip magic 0x1f 0x8b). */
+export async function loadFixture(path: string): Promise<{ text: string; graph: HeapGraph }> {
+  let bytes: Buffer = await readFile(path);
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+  const text = bytes.toString('utf8');
+  return { text, graph: graphFromJson(text) };
+}
