@@ -69,7 +69,15 @@ export interface GraphAnalysis {
   pageObject: Uint8Array;
 }
 
-export function analyzeGraph(graph: HeapGraph, onPhase?: (phase: string) => void): GraphAnalysis {
+export interface AnalyzeHooks {
+  /**
+   * Called as soon as the essential-edge flags exist, before the expensive phases (dominators,
+   * distances, names): the store starts writing edges on another thread from here.
+   */
+  onEssentialEdges?: (essentialEdge: Uint8Array) => void;
+}
+
+export function analyzeGraph(graph: HeapGraph, onPhase?: (phase: string) => void, hooks: AnalyzeHooks = {}): GraphAnalysis {
   const phase = onPhase ?? ((): void => {});
   if (graph.nodeCount === 0) throw new InputError('the snapshot has no nodes (not even the root)');
   // V8 never writes root_index; DevTools also accepts the root last, heapdiff only first.
@@ -87,6 +95,7 @@ export function analyzeGraph(graph: HeapGraph, onPhase?: (phase: string) => void
   const pageObject = markPageObjects(graph);
   const weakMapNames = new WeakMapEdgeNames(graph.strings);
   const essentialEdge = computeEssentialEdges(graph, edgeFrom, pageObject, weakMapNames);
+  hooks.onEssentialEdges?.(essentialEdge);
 
   phase('Calculating shallow sizes');
   const userRoots = findUserRoots(graph);

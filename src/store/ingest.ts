@@ -12,7 +12,7 @@ import { readSnapshot, statSnapshotFile } from '../parse/read-snapshot.js';
 import { VERSION } from '../version.js';
 import { fingerprintFile } from './cache.js';
 import { openForBulkWrite } from './bulk.js';
-import { adoptSideTables, detachSide, startEdgeWriter } from './edge-writer.js';
+import { adoptSideTables, startEdgeWriter, startNodeWriter, type TableWriter } from './table-writers.js';
 import { finishStore, writeMeta, writeStore } from './writer.js';
 
 export interface IngestOptions {
@@ -75,20 +75,27 @@ export async function ingestSnapshot(snapshotPath: string, options: IngestOption
   const stats = { textBytes: 0 };
   const graph = await readSnapshot(source, { onProgress: (p) => progress('parse', p.bytesRead, p.totalBytes), stats });
   lap('parse');
-  const analysis = analyzeGraph(graph, (phase: string) => progress(`analysis: ${phase}`, 0, 0));
-  lap('analysis');
-
   mkdirSync(dirname(dbPath), { recursive: true });
   const tmp = `${dbPath}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const side = `${tmp}-nodes`;
+  const side = `${tmp}-side`;
+  const nodesSide = `${tmp}-nodes`;
   hookSignals();
   live.add(tmp);
   live.add(side);
+  live.add(nodesSide);
+  const writers: TableWriter[] = [];
   try {
-    // A worker thread writes the edge tables into the final (temporary) file while this thread
-    // writes everything else into a side file; the side tables then move into the final file.
-    const edgesDone = startEdgeWriter(graph, analysis.essentialEdge, tmp);
-    edgesDone.catch(() => {}); // awaited below; avoid an unhandled rejection meanwhile
+    // A worker thread writes the edge tables into the final (temporary) file, starting as soon as the
+    // essential-edge flags exist, while this thread finishes the analysis and writes everything else
+    // into a side file; the side tables then move into the final file.
+    const analysis = analyzeGraph(graph, (phase: string) => progress(`analysis: ${phase}`, 0, 0), {
+      onEssentialEdges: (essential) => {
+        writers.push(startEdgeWriter(graph, essential, tmp));
+      },
+    });
+    lap('analysis');
+    if (writers.length !== 1) throw new Error('the analysis did not report essential edges');
+    writers.push(startNodeWriter(graph, analysis, nodesSide));
     const sideDb = new Database(side);
     try {
       openForBulkWrite(sideDb);
@@ -98,13 +105,15 @@ export async function ingestSnapshot(snapshotPath: string, options: IngestOption
     } finally {
       sideDb.close();
     }
-    progress('edges', 0, 0);
-    await edgesDone;
+    progress('nodes and edges', 0, 0);
+    await Promise.all(writers.map((w) => w.done));
+    writers.length = 0;
     lap('write');
     const db = new Database(tmp);
     try {
       openForBulkWrite(db);
       db.exec('BEGIN');
+      adoptSideTables(db, nodesSide);
       adoptSideTables(db, side);
       finishStore(db, graph);
       lap('merge');
@@ -120,7 +129,6 @@ export async function ingestSnapshot(snapshotPath: string, options: IngestOption
         ingest_phases: JSON.stringify(phases),
       });
       db.exec('COMMIT');
-      detachSide(db);
       // Planner statistics from a sample: a full ANALYZE would scan every table again.
       db.pragma('analysis_limit = 1000');
       db.exec('ANALYZE');
@@ -129,16 +137,20 @@ export async function ingestSnapshot(snapshotPath: string, options: IngestOption
     }
     renameSync(tmp, dbPath);
   } catch (e) {
+    await Promise.all(writers.map((w) => w.terminate()));
     rmSync(tmp, { force: true });
     rmSync(side, { force: true });
+    rmSync(nodesSide, { force: true });
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOSPC' || code === 'SQLITE_FULL') throw new InputError(`${dbPath}: disk full while writing the database`);
     if (code === 'EACCES' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY') throw new InputError(`${dbPath}: cannot write the database (${code})`);
     throw e;
   } finally {
     rmSync(side, { force: true });
+    rmSync(nodesSide, { force: true });
     live.delete(tmp);
     live.delete(side);
+    live.delete(nodesSide);
   }
   lap('finish');
   return { dbPath, seconds: (performance.now() - t0) / 1000, phases, nodeCount: graph.nodeCount, edgeCount: graph.edgeCount, bytes: st.size, textBytes: stats.textBytes };

@@ -12,7 +12,7 @@ import type { SnapshotLayout } from '../parse/layout.js';
 
 export const SCHEMA_VERSION = 1;
 
-// edge_rows and retainer_index: see EDGE_TABLES_DDL in edge-writer.ts (written by a worker thread).
+// node_rows, edge_rows and retainer_index: see table-writers.ts (written by worker threads).
 
 export const TABLES_DDL = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
@@ -27,22 +27,6 @@ CREATE TABLE classes (
   self_size INTEGER NOT NULL,
   retained_size INTEGER NOT NULL,
   distance INTEGER NOT NULL
-);
-CREATE TABLE node_rows (
-  ordinal INTEGER PRIMARY KEY,
-  id INTEGER NOT NULL,
-  type INTEGER NOT NULL,
-  name_sid INTEGER NOT NULL,
-  self_size INTEGER NOT NULL,
-  raw_self_size INTEGER NOT NULL,
-  retained_size INTEGER NOT NULL,
-  distance INTEGER NOT NULL,
-  dominator INTEGER NOT NULL,
-  class_id INTEGER NOT NULL,
-  edge_count INTEGER NOT NULL,
-  first_edge INTEGER NOT NULL,
-  trace_node_id INTEGER NOT NULL,
-  detachedness INTEGER NOT NULL
 );
 CREATE TABLE statistics (category TEXT PRIMARY KEY, bytes INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE extra_sections (name TEXT PRIMARY KEY, json TEXT) WITHOUT ROWID;
@@ -76,7 +60,6 @@ export function locationColumns(layout: SnapshotLayout): string[] {
 
 /** Indexes created after the bulk load. */
 export const INDEXES_DDL = `
-CREATE INDEX node_by_id ON node_rows(id);
 CREATE INDEX location_by_node ON locations(node_ordinal);
 `;
 

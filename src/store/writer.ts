@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { BatchInserter } from './bulk.js';
 import { INDEXES_DDL, SCHEMA_VERSION, TABLES_DDL, locationColumns, quoteIdent, sectionTableDdl, viewsDdl } from './schema.js';
+import { writeSummaries } from './summaries.js';
 
 /** What the store needs from the graph analysis (src/graph/analyze.ts produces it). */
 export interface StoreAnalysis {
@@ -37,7 +38,7 @@ export function createSchema(db: Database.Database, graph: HeapGraph): void {
   db.exec(sectionTableDdl(graph.layout));
 }
 
-/** Writes every table except the edge tables (written by the edge-writer thread, see edge-writer.ts). */
+/** Writes every table except edge_rows, retainer_index and node_rows (written by threads, see table-writers.ts). */
 export function writeStore(db: Database.Database, graph: HeapGraph, a: StoreAnalysis, onPhase: PhaseCallback = () => {}): void {
   const { layout } = graph;
   createSchema(db, graph);
@@ -51,12 +52,11 @@ export function writeStore(db: Database.Database, graph: HeapGraph, a: StoreAnal
   writeStrings(db, graph.strings);
   onPhase('classes', 0, a.classKeys.length);
   writeClasses(db, a);
-  onPhase('nodes', 0, graph.nodeCount);
-  writeNodes(db, graph, a, onPhase);
   writeSections(db, graph);
   writeStatistics(db, graph, a);
   onPhase('indexes', 0, 1);
   db.exec(INDEXES_DDL);
+  writeSummaries(db, graph, a);
 }
 
 /** After the edge tables are in: the public views. */
@@ -83,49 +83,6 @@ function writeClasses(db: Database.Database, a: StoreAnalysis): void {
   for (let i = 0; i < a.classKeys.length; i++) {
     stmt.run(i, a.classKeys[i], a.classNames[i], c.count[i], c.self[i], c.retained[i], c.distance[i]);
   }
-}
-
-const NODE_COLUMNS = ['id', 'type', 'name_sid', 'self_size', 'raw_self_size', 'retained_size', 'distance', 'dominator', 'class_id', 'edge_count', 'first_edge', 'trace_node_id', 'detachedness'];
-
-function writeNodes(db: Database.Database, graph: HeapGraph, a: StoreAnalysis, onPhase: PhaseCallback): void {
-  const { layout, nodes, firstEdge, nodeCount } = graph;
-  const F = layout.nodeFieldCount;
-  const tOff = layout.nodeTypeOffset;
-  const nOff = layout.nodeNameOffset;
-  const iOff = layout.nodeIdOffset;
-  const sOff = layout.nodeSelfSizeOffset;
-  const eOff = layout.nodeEdgeCountOffset;
-  const trOff = layout.nodeTraceNodeIdOffset;
-  const { selfSize, retainedSize, distance, dominator, classIndex, detachedness } = a;
-  // The root goes in with an explicit ordinal 0; later rows take rowid max+1, i.e. their ordinal,
-  // without binding it (binding an INTEGER PRIMARY KEY costs 30–40 %).
-  const row = (k: number): number[] => {
-    const i = k * F;
-    return [nodes[i + iOff], nodes[i + tOff], nodes[i + nOff], selfSize[k], nodes[i + sOff], retainedSize[k], distance[k], dominator[k], classIndex[k], nodes[i + eOff], firstEdge[k], trOff >= 0 ? nodes[i + trOff] : 0, detachedness[k]];
-  };
-  db.prepare(`INSERT INTO node_rows (ordinal, ${NODE_COLUMNS.join(',')}) VALUES (0, ${NODE_COLUMNS.map(() => '?').join(',')})`).run(row(0));
-  const ins = new BatchInserter(db, 'node_rows', NODE_COLUMNS);
-  const v = ins.values;
-  for (let k = 1; k < nodeCount; k++) {
-    const i = k * F;
-    let o = ins.slot();
-    v[o++] = nodes[i + iOff];
-    v[o++] = nodes[i + tOff];
-    v[o++] = nodes[i + nOff];
-    v[o++] = selfSize[k];
-    v[o++] = nodes[i + sOff];
-    v[o++] = retainedSize[k];
-    v[o++] = distance[k];
-    v[o++] = dominator[k];
-    v[o++] = classIndex[k];
-    v[o++] = nodes[i + eOff];
-    v[o++] = firstEdge[k];
-    v[o++] = trOff >= 0 ? nodes[i + trOff] : 0;
-    v[o++] = detachedness[k];
-    ins.commitRow();
-    if ((k & 0xfffff) === 0) onPhase('nodes', k, nodeCount);
-  }
-  ins.flush();
 }
 
 function writeSections(db: Database.Database, graph: HeapGraph): void {
