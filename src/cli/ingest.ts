@@ -20,7 +20,7 @@ export async function handler(argv: { file: string; db?: string; force: boolean;
   try {
     const r = await ingestSnapshot(argv.file, { dbPath: argv.db, force: argv.force, onProgress: bar.update });
     bar.done();
-    if (!argv.quiet) {
+    if (!argv.quiet && process.stderr.isTTY) {
       process.stderr.write(
         `heapdiff: ingested ${r.nodeCount} nodes, ${r.edgeCount} edges in ${r.seconds.toFixed(2)}s (${(r.textBytes / 1e6 / r.seconds).toFixed(0)} MB/s of snapshot text)\n`,
       );
