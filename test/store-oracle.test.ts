@@ -1,0 +1,136 @@
+// End to end against DevTools' engine: the real CLI parses and ingests a snapshot, and every node of
+// the resulting SQLite store (class name, self and retained size, distance, dominator, detachedness),
+// every `classes` row and the `statistics` table must equal heap-snapshot-toolkit's numbers.
+// (test/graph-oracle.test.ts checks the analysis alone; this checks parser + analysis + store.)
+import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { GraphAnalysis } from '../src/graph/analyze.js';
+import type { HeapGraph } from '../src/parse/heap-graph.js';
+import { FIXTURES, HAS_SHARED, SAMPLES, SHARED_FIXTURES, readSnapshotBytes, runCli, tempDir } from './helpers/env.js';
+import { compareWithOracle, loadOracle } from './helpers/oracle.js';
+
+/** Reads the analysis columns back out of a store, in the shape compareWithOracle expects. */
+function analysisFromStore(dbPath: string): { graph: HeapGraph; a: GraphAnalysis } {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    const meta = Object.fromEntries((db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string | number }[]).map((r) => [r.key, r.value]));
+    const n = Number(meta.node_count);
+    const selfSize = new Float64Array(n);
+    const retainedSize = new Float64Array(n);
+    const distance = new Int32Array(n);
+    const dominator = new Uint32Array(n);
+    const classIndex = new Uint32Array(n);
+    const detachedness = new Uint8Array(n);
+    let k = 0;
+    for (const r of db.prepare('SELECT ordinal, self_size, retained_size, distance, dominator, class_id, detachedness FROM node_rows ORDER BY ordinal').raw().iterate() as Iterable<number[]>) {
+      assert.equal(r[0], k, 'ordinals are dense');
+      selfSize[k] = r[1];
+      retainedSize[k] = r[2];
+      distance[k] = r[3];
+      dominator[k] = r[4];
+      classIndex[k] = r[5];
+      detachedness[k] = r[6];
+      k++;
+    }
+    const classes = db.prepare('SELECT class_id, class_key, class_name, count, self_size, retained_size, distance FROM classes ORDER BY class_id').all() as {
+      class_id: number;
+      class_key: string;
+      class_name: string;
+      count: number;
+      self_size: number;
+      retained_size: number;
+      distance: number;
+    }[];
+    classes.forEach((c, i) => assert.equal(c.class_id, i));
+    const st = Object.fromEntries((db.prepare('SELECT category, bytes FROM statistics').all() as { category: string; bytes: number }[]).map((r) => [r.category, r.bytes]));
+    const a = {
+      selfSize,
+      retainedSize,
+      distance,
+      dominator,
+      classIndex,
+      detachedness,
+      classKeys: classes.map((c) => c.class_key),
+      classNames: classes.map((c) => c.class_name),
+      classes: {
+        count: Float64Array.from(classes, (c) => c.count),
+        self: Float64Array.from(classes, (c) => c.self_size),
+        retained: Float64Array.from(classes, (c) => c.retained_size),
+        distance: Int32Array.from(classes, (c) => c.distance),
+      },
+      statistics: {
+        total: st.total,
+        native: { total: st.native, typedArrays: st.typed_arrays },
+        v8heap: { total: st.v8heap, code: st.code, jsArrays: st.js_arrays, strings: st.strings, system: st.system },
+      },
+      totalSize: Number(meta.total_size),
+      interfaces: JSON.parse(String(meta.interfaces)) as string[],
+    } as unknown as GraphAnalysis;
+    return { graph: { nodeCount: n } as HeapGraph, a };
+  } finally {
+    db.close();
+  }
+}
+
+/** The older 6-field layout, derived from a 7-field Node snapshot by dropping trace_node_id. */
+function sixFieldVariant(text: string): string {
+  const j = JSON.parse(text) as { snapshot: { meta: { node_fields: string[] } }; nodes: number[] };
+  const fields = j.snapshot.meta.node_fields;
+  const drop = fields.indexOf('trace_node_id');
+  const F = fields.length;
+  j.nodes = j.nodes.filter((_, i) => i % F !== drop);
+  fields.splice(drop, 1);
+  // to_node and location object_index are node indexes: rescale from F to F - 1 fields.
+  const jj = j as unknown as { edges: number[]; locations: number[]; snapshot: { meta: { edge_fields: string[]; location_fields: string[] } } };
+  const to = jj.snapshot.meta.edge_fields.indexOf('to_node');
+  jj.edges = jj.edges.map((v, i) => (i % 3 === to ? (v / F) * (F - 1) : v));
+  const LF = jj.snapshot.meta.location_fields.length;
+  jj.locations = jj.locations.map((v, i) => (i % LF === 0 ? (v / F) * (F - 1) : v));
+  return JSON.stringify(j);
+}
+
+const dir = tempDir();
+const cases: { name: string; path: string; skip?: boolean }[] = [
+  { name: 'chrome-small-0', path: join(FIXTURES, 'chrome-small-0.heapsnapshot.gz') },
+  { name: 'chrome-small-1', path: join(FIXTURES, 'chrome-small-1.heapsnapshot.gz') },
+  { name: 'chrome-small-2', path: join(FIXTURES, 'chrome-small-2.heapsnapshot.gz') },
+  { name: 'node-leak-after (sample)', path: join(SAMPLES, 'node-leak-after.heapsnapshot.gz') },
+  { name: 'node-alloc (sample, allocation traces)', path: join(SAMPLES, 'node-alloc.heapsnapshot.gz') },
+  { name: 'chrome-todo-1 (large set)', path: join(SHARED_FIXTURES, 'chrome-todo-1.heapsnapshot.gz'), skip: !HAS_SHARED },
+];
+
+for (const c of cases) {
+  test(`store equals DevTools on every node: ${c.name}`, { skip: c.skip && 'needs ../shared/fixtures', timeout: 300_000 }, async () => {
+    const dbPath = join(dir, `${c.name.replace(/\W+/g, '_')}.db`);
+    const r = runCli(['ingest', c.path, '--db', dbPath, '-q']);
+    assert.equal(r.status, 0, r.stderr);
+    const { graph, a } = analysisFromStore(dbPath);
+    const report = compareWithOracle(graph, a, await loadOracle(readSnapshotBytes(c.path).toString('utf8')));
+    assert.equal(report, '', report);
+  });
+}
+
+test('store equals DevTools on every node: the older 6-field layout, through the streaming parser', async () => {
+  const text = sixFieldVariant(readSnapshotBytes(join(SAMPLES, 'node-leak-before.heapsnapshot.gz')).toString('utf8'));
+  const path = join(dir, 'six-fields.heapsnapshot');
+  writeFileSync(path, text);
+  const dbPath = join(dir, 'six.db');
+  const r = runCli(['ingest', path, '--db', dbPath, '-q']);
+  assert.equal(r.status, 0, r.stderr);
+  const { graph, a } = analysisFromStore(dbPath);
+  const report = compareWithOracle(graph, a, await loadOracle(text));
+  assert.equal(report, '', report);
+  const db = new Database(dbPath, { readonly: true });
+  assert.equal((db.prepare("SELECT value FROM meta WHERE key = 'node_fields'").get() as { value: string }).value.includes('trace_node_id'), false);
+  db.close();
+});
+
+test('.heaptimeline input ingests like a .heapsnapshot', () => {
+  const path = join(dir, 'alloc.heaptimeline');
+  writeFileSync(path, readSnapshotBytes(join(SAMPLES, 'node-alloc.heapsnapshot.gz')));
+  const r = runCli(['ingest', path, '--db', join(dir, 'timeline.db'), '-q']);
+  assert.equal(r.status, 0, r.stderr);
+});
