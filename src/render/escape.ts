@@ -43,3 +43,12 @@ export function mdCell(v: string | number | null | undefined): string {
   if (typeof v === 'number') return String(v);
   return safeText(v).replace(/([\\|`*_<>[\]])/g, '\\$1');
 }
+
+/** Like safeText, but shortens in the middle (`head … tail`), for paths whose end matters most. */
+export function safeTextMiddle(s: string, max: number): string {
+  const out = safeText(s);
+  if (max <= 0 || out.length <= max) return out;
+  const tail = Math.floor((max - 1) * 0.6);
+  const head = max - 1 - tail;
+  return `${out.slice(0, head)}…${out.slice(out.length - tail)}`;
+}

@@ -1,0 +1,213 @@
+// heapy's partition of the heap (prior-art.md §2.1–2.2): the Summary set of DevTools — objects whose
+// self size is > 0 after the shallow-size transfer — split into kinds by a classifier, with count,
+// size and retained bytes per kind. Without `where`/`idRange` the rows come from tables written at
+// ingest (`classes` for `class`, `summary_partition` for the others); with them, from a scan.
+//
+// Retained bytes of a kind follow DevTools' class rule (§12.2): the sum of the retained sizes of its
+// members that no other member of the same kind dominates. For `class` these equal DevTools' Summary.
+//
+// Order: size descending, ties by kind text (heapy); `sort: 'count' | 'retained'` sorts by that column
+// first (descending), then size, then kind. Cumulative is the running size in the shown order.
+
+import { InputError } from '../errors.js';
+import { dbOf, metaNumber, type StoreLike } from '../store/queries/common.js';
+import {
+  classKinds,
+  CLASSIFIERS,
+  dominatorLookup,
+  hasSummaries,
+  requireAllocationTraces,
+  retainerKind,
+  scanMembers,
+  summaryClasses,
+  summaryPartitionRows,
+  valueKinder,
+  type Classifier,
+  type GroupRow,
+} from '../store/queries/partition.js';
+import { validateWhere, type IdRange } from '../store/queries/where.js';
+
+export { CLASSIFIERS, type Classifier } from '../store/queries/partition.js';
+
+export type PartitionSort = 'size' | 'count' | 'retained';
+
+export interface PartitionOptions {
+  by?: Classifier;
+  /** SQL expression over the `nodes` view narrowing the set. */
+  where?: string;
+  /** Objects with min < id <= max. */
+  idRange?: IdRange;
+  sort?: PartitionSort;
+}
+
+export interface PartitionRow {
+  index: number;
+  kind: string;
+  /** Raw classifier value as text (class key, type code, size, distance, script id, trace function index); null for catch-all kinds. */
+  key: string | null;
+  count: number;
+  size: number;
+  cumulative: number;
+  retained: number;
+  /** Percentages of the set's count / size (doubles; render with heapy's %.0f). */
+  count_percent: number;
+  size_percent: number;
+  cumulative_percent: number;
+}
+
+export interface PartitionResult {
+  by: Classifier;
+  sort: PartitionSort;
+  /** Objects in the set and their total self size. */
+  objects: number;
+  size: number;
+  /** Whether a where / id range narrowed the set. */
+  narrowed: boolean;
+  where: string | null;
+  id_range: IdRange | null;
+  /** DevTools' total heap size (title size) of the snapshot, for reference. */
+  heap_total_size: number;
+  /** Every row in order (paging is the renderer's business). */
+  rows: PartitionRow[];
+}
+
+/** Column title of each classifier's kind column (heapy's titles where heapy has the classifier). */
+export const KIND_TITLES: Record<Classifier, string> = {
+  class: 'Kind (class / type)',
+  type: 'Type',
+  rcs: 'Referrers by Kind (class / type)',
+  via: 'Referred Via:',
+  size: 'Individual Size',
+  alloc: 'Producer (function script:line:col)',
+  script: 'Script (constructor / function location)',
+  detachedness: 'Detachedness',
+  distance: 'Distance',
+};
+
+export function isClassifier(s: string): s is Classifier {
+  return (CLASSIFIERS as readonly string[]).includes(s);
+}
+
+export function partition(store: StoreLike, options: PartitionOptions = {}): PartitionResult {
+  const db = dbOf(store);
+  const by = options.by ?? 'class';
+  if (!isClassifier(by)) throw new InputError(`--by: unknown classifier ${JSON.stringify(by)} (one of ${CLASSIFIERS.join(', ')})`);
+  const sort = options.sort ?? 'size';
+  if (by === 'alloc') requireAllocationTraces(db);
+  const narrowed = options.where !== undefined || options.idRange !== undefined;
+  const where = options.where !== undefined ? validateWhere(db, options.where) : undefined;
+
+  let groups: GroupRow[];
+  if (!narrowed && by === 'class') {
+    const classes = summaryClasses(db);
+    const kinds = classKinds(db, classes);
+    groups = classes.map((c) => ({ kind: kinds.get(c.class_id)!, key: c.class_key, count: c.count, size: c.self_size, retained: c.retained_size }));
+  } else if (!narrowed && hasSummaries(db)) {
+    groups = summaryPartitionRows(db, by as Exclude<Classifier, 'class'>);
+  } else {
+    groups = scanGroups(store, by, where, options.idRange);
+  }
+  return finish(groups, {
+    by,
+    sort,
+    narrowed,
+    where: options.where ?? null,
+    id_range: options.idRange ?? null,
+    heap_total_size: metaNumber(db, 'total_size', 0),
+  });
+}
+
+/** Groups the scanned members in memory; retained via the dominator chains of the members. */
+function scanGroups(store: StoreLike, by: Classifier, where: string | undefined, idRange: IdRange | undefined): GroupRow[] {
+  const db = dbOf(store);
+  const members = scanMembers(db, by, where, idRange);
+  const kindOf = by === 'rcs' || by === 'via' ? null : valueKinder(db, by);
+  const groupIndex = new Map<string, number>();
+  const groups: GroupRow[] = [];
+  const groupOf = new Map<number, number>();
+  for (const m of members) {
+    const { kind, key } = kindOf ? kindOf(m.value) : { kind: retainerKind(db, by as 'rcs' | 'via', m.ordinal), key: null };
+    let g = groupIndex.get(kind);
+    if (g === undefined) {
+      g = groups.length;
+      groupIndex.set(kind, g);
+      groups.push({ kind, key, count: 0, size: 0, retained: 0 });
+    }
+    groups[g].count++;
+    groups[g].size += m.size;
+    groupOf.set(m.ordinal, g);
+  }
+  // Retained: members without a same-group member among their dominators. nearest[x] memoises the
+  // closest strict dominator of x that is a member (-1: none up to the root).
+  const dominator = dominatorLookup(db, new Map(members.map((m) => [m.ordinal, m.dominator])));
+  const nearest = new Map<number, number>();
+  const nearestMember = (x: number): number => {
+    const chain: number[] = [];
+    let cur = x;
+    let found = -1;
+    for (;;) {
+      const memo = nearest.get(cur);
+      if (memo !== undefined) {
+        found = memo;
+        break;
+      }
+      chain.push(cur);
+      if (cur === 0) break;
+      const d = dominator(cur);
+      if (d === cur) break;
+      if (groupOf.has(d)) {
+        found = d;
+        break;
+      }
+      cur = d;
+    }
+    for (const c of chain) nearest.set(c, found);
+    return found;
+  };
+  for (const m of members) {
+    const g = groupOf.get(m.ordinal)!;
+    let y = nearestMember(m.ordinal);
+    let dominated = false;
+    while (y >= 0) {
+      if (groupOf.get(y) === g) {
+        dominated = true;
+        break;
+      }
+      y = nearestMember(y);
+    }
+    if (!dominated) groups[g].retained += m.retained;
+  }
+  return groups;
+}
+
+function finish(groups: GroupRow[], head: Omit<PartitionResult, 'objects' | 'size' | 'rows'>): PartitionResult {
+  const cmpKind = (a: GroupRow, b: GroupRow) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0);
+  const sorted = [...groups].sort((a, b) => {
+    if (head.sort === 'count') return b.count - a.count || b.size - a.size || cmpKind(a, b);
+    if (head.sort === 'retained') return b.retained - a.retained || b.size - a.size || cmpKind(a, b);
+    return b.size - a.size || cmpKind(a, b);
+  });
+  let objects = 0;
+  let size = 0;
+  for (const g of sorted) {
+    objects += g.count;
+    size += g.size;
+  }
+  let cumulative = 0;
+  const rows = sorted.map((g, index) => {
+    cumulative += g.size;
+    return {
+      index,
+      kind: g.kind,
+      key: g.key,
+      count: g.count,
+      size: g.size,
+      cumulative,
+      retained: g.retained,
+      count_percent: objects === 0 ? 0 : (100 * g.count) / objects,
+      size_percent: size === 0 ? 0 : (100 * g.size) / size,
+      cumulative_percent: size === 0 ? 0 : (100 * cumulative) / size,
+    };
+  });
+  return { ...head, objects, size, rows };
+}

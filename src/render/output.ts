@@ -1,0 +1,46 @@
+// What every query command shares about output: the `--format` / `--wide` options and writing the
+// rendered text to stdout. The renderers turn results into text; this only picks one and writes it.
+
+import { InputError } from '../errors.js';
+import { renderHeapyTable } from './heapy.js';
+import { renderCsv, renderJson, renderMarkdown, tableToJson, type Table } from './table.js';
+
+export const FORMATS = ['text', 'json', 'csv', 'md'] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** yargs option definitions shared by the query commands. */
+export const formatOptions = {
+  format: { alias: 'f', choices: FORMATS as unknown as string[], default: 'text', describe: 'output format (json: a stable shape with "version": 1)' },
+  wide: { type: 'boolean', default: false, describe: 'text output: keep long names whole instead of shortening them' },
+} as const;
+
+export function checkFormat(f: string): Format {
+  if (!(FORMATS as readonly string[]).includes(f)) throw new InputError(`--format: expected one of ${FORMATS.join(', ')} (got ${JSON.stringify(f)})`);
+  return f as Format;
+}
+
+/** Renders a table in the chosen format; `json` uses `json` when given, else the generic table shape. */
+export function renderTableAs(format: Format, table: Table, options: { wide?: boolean; json?: object } = {}): string {
+  switch (format) {
+    case 'json':
+      return renderJson(options.json ?? tableToJson(table));
+    case 'csv':
+      return renderCsv(table);
+    case 'md':
+      return renderMarkdown(table, options);
+    default:
+      return renderHeapyTable(table, options);
+  }
+}
+
+let guarded = false;
+/** Writes to stdout; a closed pipe (`| head`) ends output quietly instead of crashing. */
+export function writeOut(text: string): void {
+  if (!guarded) {
+    guarded = true;
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+    });
+  }
+  process.stdout.write(text);
+}

@@ -1,0 +1,67 @@
+// How nodes and edges are spelled in path lines, `via` kinds and patterns. Shared by the summaries
+// written at ingest (src/store/summaries.ts) and the analyses, so precomputed and scanned results agree.
+// No SQL here: pure string functions.
+
+/** DevTools' WeakMap ephemeron edge name, `<n> / part of key (…) -> value (…) pair in WeakMap (table @<id>)`. */
+export const WEAKMAP_PAIR = /^\d+ \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @\d+\)$/;
+const IDENT = /^[A-Za-z_$][\w$]*$/;
+const INDEX = /^\d+$/;
+
+/**
+ * An edge as it appears after its source, like a JavaScript access: `.name` for identifier-like names,
+ * `[12]` for element/hidden indexes and numeric names, `["any name"]` otherwise.
+ *
+ * With `normalise`, what differs between otherwise equal paths is dropped: every index becomes `[]`
+ * (so `Array[12]` and `Array[13]` merge) and WeakMap ephemeron names, which embed object ids, become
+ * `[<WeakMap entry>]`.
+ */
+export function edgeLabel(edgeType: string | null, edgeName: string | null, normalise = false): string {
+  if (edgeType === null || edgeName === null) return '';
+  if (edgeType === 'element' || edgeType === 'hidden' || INDEX.test(edgeName)) return normalise ? '[]' : `[${edgeName}]`;
+  if (IDENT.test(edgeName)) return `.${edgeName}`;
+  if (normalise && WEAKMAP_PAIR.test(edgeName)) return '[<WeakMap entry>]';
+  return `[${JSON.stringify(edgeName)}]`;
+}
+
+/**
+ * How a node appears in a path line: its class name, except for the classes that lump unrelated
+ * internals together — `(system)`, `(synthetic)`, `(array)` — where the node's own name says more
+ * (`system / Context`, `(GC roots)`, `(object elements)`; an unnamed array is `(internal array)`, the
+ * unnamed synthetic root `(root)`).
+ */
+export function nodeLabel(className: string, name: string, type: string): string {
+  if (className === '(system)' || className === '(synthetic)' || className === '(array)') {
+    if (name !== '') return name;
+    return type === 'array' ? '(internal array)' : type === 'synthetic' ? '(root)' : className;
+  }
+  return className;
+}
+
+/** Kind text of a `distance` partition row: `7`, `unreachable` (-5), `system+3` (100000003). */
+export function distanceKind(d: number): string {
+  if (d < 0) return 'unreachable';
+  if (d >= 100000000) return `system+${d - 100000000}`;
+  return String(d);
+}
+
+export const DETACHEDNESS_KINDS = ['unknown', 'attached', 'detached'];
+
+export function detachednessKind(v: number): string {
+  return DETACHEDNESS_KINDS[v] ?? String(v);
+}
+
+/** Kind text of an `alloc` row: `function script:line:col` (1-based as in trace_function_infos; 0 = unknown), `function (no script)` for native frames. */
+export function allocKind(fn: string, script: string, line: number, column: number): string {
+  const name = fn === '' ? '(anonymous)' : fn;
+  if (script === '' && line === 0) return `${name} (no script)`;
+  return `${name} ${script === '' ? '(no script)' : script}:${line}:${column}`;
+}
+
+export const NO_ALLOC_TRACE = '(no allocation trace)';
+export const NO_LOCATION = '(no location)';
+export const NO_RETAINERS = '<Nothing>';
+
+/** Kind text of a `script` row: the script's name (URL or path), else `(script #id)`. */
+export function scriptKind(name: string | undefined, scriptId: number): string {
+  return name !== undefined && name !== '' ? name : `(script #${scriptId})`;
+}
