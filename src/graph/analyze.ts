@@ -17,10 +17,17 @@ import { computeRetainedSizes } from './retained-sizes.js';
 import { computeShallowSizes } from './shallow-sizes.js';
 import { computeStatistics, type Statistics } from './statistics.js';
 import { WeakMapEdgeNames } from './weakmap-edge-names.js';
+import { sharedFloat64 } from './shared-arrays.js';
 
 export type { ClassAggregate } from './class-aggregates.js';
 export type { InterfaceDefinition } from './class-names.js';
 export type { Statistics } from './statistics.js';
+
+function toSharedFloat64(a: ArrayLike<number>): Float64Array {
+  const out = sharedFloat64(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i];
+  return out;
+}
 
 /** Problem-report lines kept at most (DevTools' `HeapSnapshotProblemReport` keeps ~100). */
 export const MAX_PROBLEMS = 100;
@@ -74,7 +81,7 @@ export interface AnalyzeHooks {
    * Called as soon as the essential-edge flags exist, before the expensive phases (dominators,
    * distances, names): the store starts writing edges on another thread from here.
    */
-  onEssentialEdges?: (essentialEdge: Uint8Array) => void;
+  onEssentialEdges?: (essentialEdge: Uint8Array, retainers: Retainers) => void;
 }
 
 export function analyzeGraph(graph: HeapGraph, onPhase?: (phase: string) => void, hooks: AnalyzeHooks = {}): GraphAnalysis {
@@ -95,7 +102,7 @@ export function analyzeGraph(graph: HeapGraph, onPhase?: (phase: string) => void
   const pageObject = markPageObjects(graph);
   const weakMapNames = new WeakMapEdgeNames(graph.strings);
   const essentialEdge = computeEssentialEdges(graph, edgeFrom, pageObject, weakMapNames);
-  hooks.onEssentialEdges?.(essentialEdge);
+  hooks.onEssentialEdges?.(essentialEdge, retainers);
 
   phase('Calculating shallow sizes');
   const userRoots = findUserRoots(graph);
@@ -124,7 +131,7 @@ export function analyzeGraph(graph: HeapGraph, onPhase?: (phase: string) => void
   const statistics = computeStatistics(graph, detachedness, adjustedSelf, retainers, totalSize);
 
   return {
-    selfSize: Float64Array.from(adjustedSelf),
+    selfSize: toSharedFloat64(adjustedSelf),
     distance,
     dominator: dom.idom,
     retainedSize,

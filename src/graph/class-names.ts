@@ -23,6 +23,7 @@
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { DETACHED_PREFIX, DOM_DETACHED } from './dom-state.js';
 import { U32TupleInterner } from './u32-tuple-interner.js';
+import { sharedUint32 } from './shared-arrays.js';
 
 /** Interfaces must match at least this many objects (`MIN_OBJECT_COUNT_PER_INTERFACE`)… */
 const MIN_OBJECT_COUNT_PER_INTERFACE = 2;
@@ -312,7 +313,7 @@ export function classifyNodes(
   const tuple = new Uint32Array(4);
 
   const shapeOf = shapes.shapeOf;
-  const classIndex = new Uint32Array(nodeCount);
+  const classIndex = sharedUint32(nodeCount);
   for (let k = 0; k < nodeCount; k++) {
     const base = k * F;
     const type = nodes[base + typeOffset];

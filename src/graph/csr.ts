@@ -5,6 +5,8 @@
 //
 // Number spaces: everything here is ordinals (nodes) and edge ordinals, never node indexes.
 
+import { sharedUint32 } from './shared-arrays.js';
+
 /** The part of HeapGraph the graph algorithms walk. `HeapGraph` satisfies it structurally. */
 export interface Adjacency {
   readonly nodeCount: number;
@@ -40,8 +42,8 @@ export function buildEdgeFrom(adj: Adjacency): Uint32Array {
 export function buildRetainers(adj: Adjacency): Retainers {
   const { nodeCount, firstEdge, edgeTo } = adj;
   const edgeCount = firstEdge[nodeCount];
-  const firstRetainer = new Uint32Array(nodeCount + 1);
-  const retainerEdge = new Uint32Array(edgeCount);
+  const firstRetainer = sharedUint32(nodeCount + 1);
+  const retainerEdge = sharedUint32(edgeCount);
   // Pass 1: count retainers per target into firstRetainer[target + 1].
   for (let e = 0; e < edgeCount; e++) firstRetainer[edgeTo[e] + 1]++;
   // Pass 2: prefix sum → start of each range; firstRetainer[k+1] is now the end of k's range.

@@ -14,6 +14,7 @@
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { isUserRoot, ROOT_ORDINAL } from './flags.js';
 import type { WeakMapEdgeNames } from './weakmap-edge-names.js';
+import { sharedInt32 } from './shared-arrays.js';
 
 /** DevTools' distance of unreachable nodes. */
 export const NO_DISTANCE = -5;
@@ -40,7 +41,7 @@ export function computeDistances(graph: HeapGraph, weakMapNames: WeakMapEdgeName
   const elementEdge = layout.edgeTypeElement;
   const hiddenEdge = layout.edgeTypeHidden;
 
-  const distance = new Int32Array(nodeCount).fill(NO_DISTANCE);
+  const distance = sharedInt32(nodeCount).fill(NO_DISTANCE);
   const pendingPairs = new Set<string>();
   const rootEdgeCount = firstEdge[ROOT_ORDINAL + 1] - firstEdge[ROOT_ORDINAL];
   const queue = new Uint32Array(nodeCount + rootEdgeCount + 1);

@@ -11,6 +11,7 @@
 // `effectiveNodeName` spells it out where a name is compared.
 
 import type { HeapGraph } from '../parse/heap-graph.js';
+import { sharedUint8 } from './shared-arrays.js';
 
 export const DOM_UNKNOWN = 0;
 export const DOM_ATTACHED = 1;
@@ -26,7 +27,7 @@ export const DETACHED_PREFIX = 'Detached ';
  */
 export function propagateDomState(graph: HeapGraph): Uint8Array {
   const { nodeCount, nodes, edges, firstEdge, edgeTo, layout } = graph;
-  const state = new Uint8Array(nodeCount);
+  const state = sharedUint8(nodeCount);
   const detachednessOffset = layout.nodeDetachednessOffset;
   if (detachednessOffset < 0) return state;
 

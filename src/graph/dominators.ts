@@ -18,6 +18,7 @@
 // are converted back to ordinals at the end.
 
 import type { Adjacency, Retainers } from './csr.js';
+import { sharedUint32 } from './shared-arrays.js';
 
 const UNVISITED = 0xffffffff;
 
@@ -176,7 +177,7 @@ export function computeDominators(
     idomNum[wNum] = c;
   }
 
-  const idom = new Uint32Array(nodeCount);
+  const idom = sharedUint32(nodeCount);
   const order = new Uint32Array(nodeCount);
   for (let num = 0; num < reached; num++) {
     const k = vertex[num];

@@ -10,6 +10,7 @@
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { ROOT_ORDINAL } from './flags.js';
 import type { WeakMapEdgeNames } from './weakmap-edge-names.js';
+import { sharedUint8 } from './shared-arrays.js';
 
 /** 1 per essential edge ordinal, 0 otherwise. */
 export function computeEssentialEdges(
@@ -27,7 +28,7 @@ export function computeEssentialEdges(
   const internalEdge = layout.edgeTypeInternal;
   const weakEdge = layout.edgeTypeWeak;
   const shortcutEdge = layout.edgeTypeShortcut;
-  const essential = new Uint8Array(edgeCount);
+  const essential = sharedUint8(edgeCount);
 
   for (let e = 0; e < edgeCount; e++) {
     const edgeType = edges[e * EF + edgeTypeOffset];

@@ -5,6 +5,8 @@
 //
 // So retained[root] = Σ self over all nodes, unreachable ones included.
 
+import { sharedFloat64 } from './shared-arrays.js';
+
 /**
  * @param selfSize per ordinal (adjusted, shallow-sizes.ts)
  * @param idom     immediate dominator ordinal per ordinal
@@ -12,7 +14,7 @@
  */
 export function computeRetainedSizes(selfSize: ArrayLike<number>, idom: Uint32Array, order: Uint32Array): Float64Array {
   const nodeCount = idom.length;
-  const retained = new Float64Array(nodeCount);
+  const retained = sharedFloat64(nodeCount);
   for (let k = 0; k < nodeCount; k++) retained[k] = selfSize[k];
   for (let i = nodeCount - 1; i >= 1; i--) {
     const k = order[i];

@@ -89,8 +89,8 @@ export async function ingestSnapshot(snapshotPath: string, options: IngestOption
     // essential-edge flags exist, while this thread finishes the analysis and writes everything else
     // into a side file; the side tables then move into the final file.
     const analysis = analyzeGraph(graph, (phase: string) => progress(`analysis: ${phase}`, 0, 0), {
-      onEssentialEdges: (essential) => {
-        writers.push(startEdgeWriter(graph, essential, tmp));
+      onEssentialEdges: (essential, retainers) => {
+        writers.push(startEdgeWriter(graph, essential, retainers, tmp));
       },
     });
     lap('analysis');

@@ -82,24 +82,21 @@ function writeEdgeRows(db: Database.Database, job: EdgeJob): void {
   ins.flush();
 }
 
-/** Counting sort of edge ordinals by target, appended in key order to the WITHOUT ROWID table. */
+/**
+ * The analysis' retainer CSR, appended in (to_node, edge_ordinal) order to the WITHOUT ROWID table:
+ * DevTools' slot order within a node is descending, so each range is read backwards.
+ */
 function writeRetainerIndex(db: Database.Database, job: EdgeJob): void {
-  const { edgeTo, nodeCount, edgeCount } = job;
-  const start = new Uint32Array(nodeCount + 1);
-  for (let e = 0; e < edgeCount; e++) start[edgeTo[e] + 1]++;
-  for (let k = 0; k < nodeCount; k++) start[k + 1] += start[k];
-  const order = new Uint32Array(edgeCount);
-  const fill = start.slice(0, nodeCount);
-  for (let e = 0; e < edgeCount; e++) order[fill[edgeTo[e]]++] = e;
+  const { firstRetainer, retainerEdge, nodeCount } = job;
   const ins = new BatchInserter(db, 'retainer_index', ['to_node', 'edge_ordinal']);
   const v = ins.values;
-  let k = 0;
-  for (let j = 0; j < edgeCount; j++) {
-    while (start[k + 1] <= j) k++;
-    const o = ins.slot();
-    v[o] = k;
-    v[o + 1] = order[j];
-    ins.commitRow();
+  for (let k = 0; k < nodeCount; k++) {
+    for (let r = firstRetainer[k + 1]; r-- > firstRetainer[k]; ) {
+      const o = ins.slot();
+      v[o] = k;
+      v[o + 1] = retainerEdge[r];
+      ins.commitRow();
+    }
   }
   ins.flush();
 }

@@ -63,6 +63,9 @@ export interface EdgeJob {
   edgeTo: Uint32Array;
   firstEdge: Uint32Array;
   essential: Uint8Array;
+  /** The analysis' retainer CSR (per node, edge ordinals in descending order). */
+  firstRetainer: Uint32Array;
+  retainerEdge: Uint32Array;
 }
 
 export interface NodeJob {
@@ -130,7 +133,7 @@ function start(job: WriterJob): TableWriter {
 }
 
 /** Starts writing edge_rows and retainer_index into a new file `path`. */
-export function startEdgeWriter(graph: HeapGraph, essential: Uint8Array, path: string): TableWriter {
+export function startEdgeWriter(graph: HeapGraph, essential: Uint8Array, retainers: { firstRetainer: Uint32Array; retainerEdge: Uint32Array }, path: string): TableWriter {
   const { layout } = graph;
   return start({
     job: 'edges',
@@ -144,6 +147,8 @@ export function startEdgeWriter(graph: HeapGraph, essential: Uint8Array, path: s
     edgeTo: shared(graph.edgeTo),
     firstEdge: shared(graph.firstEdge),
     essential: shared(essential),
+    firstRetainer: shared(retainers.firstRetainer),
+    retainerEdge: shared(retainers.retainerEdge),
   });
 }
 
