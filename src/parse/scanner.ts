@@ -369,41 +369,27 @@ export class SnapshotScanner {
       this.started = true;
       p++;
     }
-    const dest = this.dest;
-    const limit = dest.length;
-    let pos = this.destPos;
-    let cur = this.cur;
-    let inNumber = this.inNumber;
-    for (; p < end; p++) {
-      const c = buf[p];
-      const d = c - 48;
-      if (d >= 0 && d <= 9) {
-        cur = cur * 10 + d;
-        inNumber = true;
-        continue;
-      }
-      if (inNumber) {
-        if (pos >= limit) this.tooMany(pos, p);
-        dest[pos++] = cur;
-        cur = 0;
-        inNumber = false;
-      }
-      if (c === 0x2c || WS[c] === 1) continue;
-      if (c === 0x5d) {
-        this.mode = Mode.TopCommaOrEnd;
-        this.destPos = pos;
-        this.setFilled(pos);
-        this.cur = 0;
-        this.inNumber = false;
-        return p + 1;
-      }
-      this.fail(`unexpected ${describeByte(c)} in "${this.key}" (only unsigned integers are allowed)`, this.base + p);
+    const st = this.intState;
+    st.pos = this.destPos;
+    st.cur = this.cur;
+    st.inNumber = this.inNumber;
+    const q = scanIntegers(buf, p, end, this.dest, st);
+    this.destPos = st.pos;
+    this.cur = st.cur;
+    this.inNumber = st.inNumber;
+    if (st.status === ScanStatus.TooMany) this.tooMany(st.pos, q);
+    if (st.status === ScanStatus.BadByte) this.fail(`unexpected ${describeByte(buf[q])} in "${this.key}" (only unsigned integers are allowed)`, this.base + q);
+    if (st.status === ScanStatus.Closed) {
+      this.mode = Mode.TopCommaOrEnd;
+      this.setFilled(st.pos);
+      this.cur = 0;
+      this.inNumber = false;
+      return q + 1;
     }
-    this.destPos = pos;
-    this.cur = cur;
-    this.inNumber = inNumber;
-    return p;
+    return q;
   }
+
+  private readonly intState: IntScanState = { pos: 0, cur: 0, inNumber: false, status: ScanStatus.NeedMore };
 
   private tooMany(pos: number, p: number): never {
     const h = this.header!;
@@ -601,6 +587,62 @@ export class SnapshotScanner {
       extraSections: r.extraSections,
     };
   }
+}
+
+const enum ScanStatus {
+  NeedMore,
+  Closed,
+  TooMany,
+  BadByte,
+}
+
+interface IntScanState {
+  pos: number;
+  cur: number;
+  inNumber: boolean;
+  status: ScanStatus;
+}
+
+/**
+ * The hot loop of the whole ingest: unsigned decimal integers separated by commas/whitespace into a
+ * preallocated Uint32Array, until ']'. A free function over locals (no `this`), kept monomorphic.
+ * Returns the position where it stopped; `st.status` says why.
+ */
+function scanIntegers(buf: Uint8Array, p: number, end: number, dest: Uint32Array, st: IntScanState): number {
+  const limit = dest.length;
+  let pos = st.pos;
+  let cur = st.cur;
+  let inNumber = st.inNumber;
+  let status = ScanStatus.NeedMore;
+  while (p < end) {
+    const c = buf[p];
+    if (c >= 48 && c <= 57) {
+      cur = cur * 10 + (c - 48);
+      inNumber = true;
+      p++;
+      continue;
+    }
+    if (inNumber) {
+      if (pos >= limit) {
+        status = ScanStatus.TooMany;
+        break;
+      }
+      dest[pos++] = cur;
+      cur = 0;
+      inNumber = false;
+    }
+    if (c === 0x2c || c === 0x0a || c === 0x20 || c === 0x0d || c === 0x09) {
+      p++;
+      continue;
+    }
+    status = c === 0x5d ? ScanStatus.Closed : ScanStatus.BadByte;
+    break;
+  }
+  st.pos = pos;
+  st.cur = cur;
+  st.inNumber = inNumber;
+  st.status = status;
+  return p;
 }
 
 function allocate(length: number, what: string, source: string): Uint32Array {
