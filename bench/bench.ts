@@ -31,7 +31,10 @@ export const COMMANDS: BenchCommand[] = [
   { label: 'dominators', args: ['dominators', '{db}'] },
   { label: 'strings --duplicates', args: ['strings', '{db}', '--duplicates'] },
   { label: 'inspect @<session>', args: ['inspect', '{db}', '@{id:session}'] },
-  { label: 'diff base big', args: ['diff', '{baseDb}', '{db}'], needs: 'base' },
+  { label: 'partition --by rcs', args: ['partition', '{db}', '--by', 'rcs'] },
+  { label: 'suspects', args: ['suspects', '{db}'] },
+  { label: 'diff base big (both ingested)', args: ['diff', '{baseDb}', '{db}'], needs: 'base' },
+  { label: 'diff base big (fresh: ingests both, cold cache)', args: ['diff', '{baseFile}', '{file}', '-q'], needs: 'base' },
 ];
 
 export interface BenchCommand {
@@ -303,7 +306,7 @@ async function main(): Promise<void> {
   const commands: { label: string; args: string[]; summary?: Summary; skipped?: string }[] = [];
   if (!o.skipCommands) {
     console.log('# heapdiff commands');
-    const vars: Record<string, string | undefined> = { baseDb: base && baseIngest?.ok ? baseDb : undefined };
+    const vars: Record<string, string | undefined> = { baseDb: base && baseIngest?.ok ? baseDb : undefined, baseFile: base?.file, file };
     for (const [k, v] of Object.entries(snap.sampleIds)) vars[`id:${k}`] = String(v);
     for (const c of COMMANDS) {
       if (c.needs === 'base' && !base) continue;

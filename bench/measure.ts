@@ -190,7 +190,8 @@ async function heapdiffCmd(db: string, args: string[]): Promise<TaskResult> {
       const child = spawn(process.execPath, ['--import', RSS_PROBE, BIN, ...argv], {
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, HEAPDIFF_BENCH_RSS_FILE: rssFile, NO_COLOR: '1' },
+        // A fresh cache per run: a command given snapshot files ingests them cold, as a new user's first run would.
+        env: { ...process.env, HEAPDIFF_BENCH_RSS_FILE: rssFile, NO_COLOR: '1', HEAPDIFF_CACHE_DIR: join(probeDir, 'cache') },
       });
       let stdoutBytes = 0;
       let stdoutLines = 0;
