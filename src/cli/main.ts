@@ -5,9 +5,19 @@ import yargs, { type CommandModule } from 'yargs';
 import { EXIT_INPUT, EXIT_INTERNAL, ExitError, InputError } from '../errors.js';
 import { VERSION } from '../version.js';
 import * as ingest from './ingest.js';
+import * as partition from './partition.js';
+import * as retainers from './retainers.js';
+import * as stats from './stats.js';
+import * as inspect from './inspect.js';
+import * as dominators from './dominators.js';
+import * as strings from './strings.js';
+import * as sql from './sql.js';
+import * as diff from './diff.js';
+import * as leaks from './leaks.js';
+import * as suspects from './suspects.js';
 
 // Every command module: `command`, `describe`, `builder`, `handler` (yargs' module shape).
-const COMMANDS = [ingest] as unknown as CommandModule[];
+const COMMANDS = [ingest, partition, retainers, stats, inspect, dominators, strings, sql, diff, leaks, suspects] as unknown as CommandModule[];
 
 export async function main(args: string[]): Promise<void> {
   const verbose = args.includes('--verbose');

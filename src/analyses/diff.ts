@@ -1,0 +1,591 @@
+// `heapdiff A B`: Chrome DevTools' Comparison view (spec §13, ../shared/reference/heapsnapshot-format.md)
+// plus leak suspects among the objects allocated between the two snapshots.
+//
+// Comparison (DevTools `calculateSnapshotDiff` / `calculateDiffForClass`), exactly:
+//   - the set is each snapshot's Summary set: nodes with self size > 0 after the size transfer;
+//   - objects are grouped by class key, with the NEWER snapshot's plain-object interface definitions
+//     applied to both (diff-interfaces.ts re-derives A's plain objects);
+//   - per class key, ids are merge-walked: an id only in A is deleted (freed size += A's self size), an
+//     id only in B is new (alloc size += B's self size), an id in both is ignored even if it was
+//     resized. With repeated (class key, id) pairs, the first occurrences (ordinal order) pair up,
+//     as DevTools' stable sort by id makes them. Classes with nothing new or deleted are dropped.
+// Here the walk is a join on (class key, id) through a table indexed by id (matchObjects), over
+// columns read in bulk (B's on a second thread): the same pairs, O(n).
+//
+// `by` other than `class` keeps that per-object verdict (so totals never depend on the grouping) and
+// groups the new and deleted objects by another property (type, size, distance, detachedness).
+//
+// Leak suspects: the new objects are B's objects (Summary set) with an odd id above A's largest odd id
+// (V8 assigns ids in increasing order and never reuses them; odd = V8 heap object, §13.2). A class's
+// bytes are the retained sizes of its top-most new instances — those no other new object dominates —
+// so nothing is counted twice, neither within a class (DevTools' class rule) nor across classes (a new
+// Session's new Float64Array belongs to the Session). V8's own metadata (JIT code, maps, `hidden`
+// system objects: VM_INTERNAL_CLASSES) is no suspect. Classes are ranked by those bytes; each gets the
+// shortest retainer paths (DevTools' rule) of its biggest top-most instances, merged by pattern.
+//
+// Different processes: ids mean nothing across processes, yet two processes started the same way hand
+// out the same ids to their startup objects. A sample of A's odd ids is looked up in B: in one process
+// a shared id is the same object (same type and name) practically always; across processes about one
+// in ten differs. Then only the class-level difference is reported (objects per class key in A and B,
+// B's interface definitions on both).
+
+import { InputError } from '../errors.js';
+import type { OpenedStore } from '../store/open.js';
+import { classKinds, valueKinder, type ClassRow } from '../store/queries/partition.js';
+import {
+  classTable,
+  interfaceNames,
+  plainObjectProperties,
+  readNodeColumns,
+  readNodeColumnsInWorker,
+  typeAndNameAt,
+  typeAndNameById,
+  type ClassTableRow,
+} from '../store/queries/diff.js';
+import { definitionsFromNames, InterfaceMatcher, sameDefinitions } from './diff-interfaces.js';
+import { PathFinder } from './paths.js';
+import { byRetainedThenId, topMostAmong, tracePathGroups, VM_INTERNAL_CLASSES, type PathGroupResult } from './suspects-tree.js';
+
+export const DIFF_CLASSIFIERS = ['class', 'type', 'size', 'distance', 'detachedness'] as const;
+export type DiffClassifier = (typeof DIFF_CLASSIFIERS)[number];
+
+export interface DiffOptions {
+  by?: DiffClassifier;
+  /** Suspect classes reported at most (default 5; 0 = none). */
+  suspects?: number;
+  /** Path patterns per suspect (default 3). */
+  paths?: number;
+  /** Instances per suspect whose paths are traced, biggest first (default 1000). */
+  pathSample?: number;
+  /** Hops per path at most (default 100). */
+  maxDepth?: number;
+  /** A class is a suspect only when its new objects retain at least this many bytes (default: 1 % of B's total). */
+  minRetained?: number;
+  /** Skip the different-process check (trust the ids). */
+  assumeSameProcess?: boolean;
+}
+
+export interface DiffSide {
+  /** What the user passed. */
+  source: string;
+  nodes: number;
+  /** Summary set: objects with self size > 0, and their bytes. */
+  objects: number;
+  size: number;
+  /** DevTools' total size (title size). */
+  total_size: number;
+  max_js_object_id: number;
+}
+
+export interface DiffRow {
+  /** Display text of the group (class name; disambiguated by location when two class keys share it). */
+  kind: string;
+  /** DevTools class key (`by: class`); null for other groupings. */
+  class_key: string | null;
+  /** The classifier's raw value for other groupings (type name, size, …). */
+  key: string | null;
+  /** DevTools' # New, # Deleted, # Delta, Alloc. Size, Freed Size, Size Delta; null when class-level only. */
+  new: number | null;
+  deleted: number | null;
+  delta: number;
+  alloc_size: number | null;
+  freed_size: number | null;
+  size_delta: number;
+  /** Objects and bytes of the group in A and in B (Summary set). */
+  count_a: number;
+  count_b: number;
+  size_a: number;
+  size_b: number;
+}
+
+export interface DiffTotals {
+  new: number | null;
+  deleted: number | null;
+  delta: number;
+  alloc_size: number | null;
+  freed_size: number | null;
+  size_delta: number;
+  /** DevTools' total sizes and their difference (what `--fail-on-growth` tests). */
+  total_a: number;
+  total_b: number;
+  total_delta: number;
+}
+
+export interface DiffSuspect {
+  kind: string;
+  class_key: string;
+  /** New objects of the class (odd id above A's largest, self size > 0). */
+  count: number;
+  /** Their self sizes. */
+  size: number;
+  /** Bytes retained in B by the class's top-most new instances (those no other new object dominates). */
+  retained: number;
+  /** Share of B's total size, percent. */
+  retained_percent: number;
+  /** Top-most instances whose paths were traced (biggest first), out of `counted`. */
+  traced: number;
+  /** Top-most new instances of the class. */
+  counted: number;
+  /** Path patterns, biggest retained first (at most `paths`). */
+  paths: PathGroupResult[];
+  /** Patterns found before cutting to `paths`. */
+  patterns: number;
+}
+
+export interface IdCheck {
+  /** A's odd ids looked up in B. */
+  sampled: number;
+  /** Found in B. */
+  shared: number;
+  /** Found in B as a different object (other type or name). */
+  mismatched: number;
+}
+
+export interface DiffResult {
+  version: 1;
+  a: DiffSide;
+  b: DiffSide;
+  by: DiffClassifier;
+  /** False when the snapshots come from different processes: rows are then class-level only. */
+  same_process: boolean;
+  id_check: IdCheck | null;
+  /** Why the diff is class-level only, or a warning about the order of the snapshots (null otherwise). */
+  note: string | null;
+  rows: DiffRow[];
+  totals: DiffTotals;
+  /** Bytes a suspect must retain. */
+  suspect_threshold: number;
+  /** Suspects asked for at most (0: not computed). */
+  suspect_limit: number;
+  suspects: DiffSuspect[];
+}
+
+const SAMPLE = 600;
+/** Same process: below this share of shared ids that name another object. */
+const MAX_MISMATCH = 0.01;
+/** Different processes: fewer than this share of A's sampled ids exist in B. */
+const MIN_SHARED = 0.01;
+
+function side(store: OpenedStore, classes: readonly ClassTableRow[]): DiffSide {
+  let objects = 0;
+  let size = 0;
+  for (const c of classes) {
+    objects += c.count;
+    size += c.self_size;
+  }
+  return {
+    source: store.source,
+    nodes: Number(store.meta.node_count ?? 0),
+    objects,
+    size,
+    total_size: Number(store.meta.total_size ?? 0),
+    max_js_object_id: Number(store.meta.max_js_object_id ?? 0),
+  };
+}
+
+/** Class name of a class key (`,Foo` → `Foo`, `7,10,4,Point` → `Point`). */
+export function classNameOfKey(key: string): string {
+  const m = /^(?:\d+,\d+,\d+,|,)/.exec(key);
+  return m ? key.slice(m[0].length) : key;
+}
+
+/** Samples A's odd ids and looks them up in B (see the file comment). */
+export function checkIds(a: OpenedStore, b: OpenedStore, idA: Float64Array): IdCheck {
+  const odd: number[] = [];
+  for (let k = 0; k < idA.length; k++) if (idA[k] % 2 === 1) odd.push(k);
+  const step = Math.max(1, odd.length / SAMPLE);
+  const picked: number[] = [];
+  for (let i = 0; i < odd.length && picked.length < SAMPLE; i = Math.floor(picked.length * step)) picked.push(odd[i]);
+  let shared = 0;
+  let mismatched = 0;
+  for (const x of typeAndNameAt(a.db, picked)) {
+    const y = typeAndNameById(b.db, x.id);
+    if (!y) continue;
+    shared++;
+    if (y.type !== x.type || y.name !== x.name) mismatched++;
+  }
+  return { sampled: picked.length, shared, mismatched };
+}
+
+function sameProcess(c: IdCheck): { same: boolean; note: string | null } {
+  if (c.sampled === 0) return { same: true, note: null };
+  if (c.shared < Math.max(1, MIN_SHARED * c.sampled)) {
+    return { same: false, note: `the snapshots share no object ids (${c.shared} of ${c.sampled} sampled ids of A exist in B): they come from different processes` };
+  }
+  if (c.mismatched > MAX_MISMATCH * c.shared) {
+    return {
+      same: false,
+      note: `${c.mismatched} of ${c.shared} object ids the snapshots share name different objects: they come from different processes, whose ids are unrelated`,
+    };
+  }
+  return { same: true, note: null };
+}
+
+/** Interns class keys of both snapshots into one index space. */
+class KeySpace {
+  readonly keys: string[] = [];
+  private readonly index = new Map<string, number>();
+  of(key: string): number {
+    let i = this.index.get(key);
+    if (i === undefined) {
+      i = this.keys.length;
+      this.index.set(key, i);
+      this.keys.push(key);
+    }
+    return i;
+  }
+}
+
+/**
+ * Per-object verdicts of DevTools' merge walk: `deleted[k]` for A's ordinal k, `added[k]` for B's.
+ * keyA/keyB are -1 for nodes outside the Summary set. The i-th B node with a given (class key, id)
+ * pairs with the i-th A node with that pair, in ordinal order — what the walk over id-sorted (stable)
+ * lists does. A's nodes are found by id through a table indexed by the id itself (V8 ids of heap
+ * objects are below about twice the number of objects a process ever showed a snapshot, and grow with
+ * the ordinal, so lookups stream through memory); the few larger ids (embedder nodes whose ids derive
+ * from addresses) go through a Map.
+ */
+export function matchObjects(keyA: Int32Array, idA: Float64Array, keyB: Int32Array, idB: Float64Array): { deleted: Uint8Array; added: Uint8Array } {
+  const nA = keyA.length;
+  const limit = 4 * (nA + keyB.length) + 1024;
+  let maxId = 0;
+  for (let k = 0; k < nA; k++) if (keyA[k] >= 0 && idA[k] > maxId && idA[k] <= limit) maxId = idA[k];
+  const head = new Int32Array(maxId + 1).fill(-1);
+  const far = new Map<number, number>();
+  const next = new Int32Array(nA).fill(-1);
+  for (let k = nA - 1; k >= 0; k--) {
+    if (keyA[k] < 0) continue;
+    const id = idA[k];
+    if (id <= maxId) {
+      next[k] = head[id];
+      head[id] = k;
+    } else {
+      next[k] = far.get(id) ?? -1;
+      far.set(id, k);
+    }
+  }
+  const paired = new Uint8Array(nA);
+  const added = new Uint8Array(keyB.length);
+  for (let j = 0; j < keyB.length; j++) {
+    const key = keyB[j];
+    if (key < 0) continue;
+    const id = idB[j];
+    let k = id <= maxId ? head[id] : (far.get(id) ?? -1);
+    while (k >= 0 && (keyA[k] !== key || paired[k] === 1)) k = next[k];
+    if (k >= 0) paired[k] = 1;
+    else added[j] = 1;
+  }
+  const deleted = new Uint8Array(nA);
+  for (let k = 0; k < nA; k++) if (keyA[k] >= 0 && paired[k] === 0) deleted[k] = 1;
+  return { deleted, added };
+}
+
+interface Acc {
+  kind: string;
+  class_key: string | null;
+  key: string | null;
+  added: number;
+  deleted: number;
+  addedSize: number;
+  deletedSize: number;
+  countA: number;
+  countB: number;
+  sizeA: number;
+  sizeB: number;
+}
+
+function emptyAcc(kind: string, class_key: string | null, key: string | null): Acc {
+  return { kind, class_key, key, added: 0, deleted: 0, addedSize: 0, deletedSize: 0, countA: 0, countB: 0, sizeA: 0, sizeB: 0 };
+}
+
+function sortRows(rows: DiffRow[]): DiffRow[] {
+  return rows.sort(
+    (x, y) =>
+      Math.abs(y.size_delta) - Math.abs(x.size_delta) ||
+      y.size_delta - x.size_delta ||
+      Math.abs(y.delta) - Math.abs(x.delta) ||
+      (x.kind < y.kind ? -1 : x.kind > y.kind ? 1 : 0) ||
+      ((x.class_key ?? '') < (y.class_key ?? '') ? -1 : (x.class_key ?? '') > (y.class_key ?? '') ? 1 : 0),
+  );
+}
+
+/** Display kinds for class keys: the name, with the location when several keys share a name. */
+function kindsOfKeys(b: OpenedStore, keys: readonly string[]): string[] {
+  const rows: ClassRow[] = keys.map((k, i) => ({ class_id: i, class_key: k, class_name: classNameOfKey(k), count: 1, self_size: 0, retained_size: 0, distance: 0 }));
+  const kinds = classKinds(b.db, rows);
+  return keys.map((_, i) => kinds.get(i) ?? rows[i].class_name);
+}
+
+export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOptions = {}): Promise<DiffResult> {
+  const by = options.by ?? 'class';
+  if (!(DIFF_CLASSIFIERS as readonly string[]).includes(by)) throw new InputError(`--by: expected one of ${DIFF_CLASSIFIERS.join(', ')} (got ${JSON.stringify(by)})`);
+  const classesA = classTable(a.db);
+  const classesB = classTable(b.db);
+  const sideA = side(a, classesA);
+  const sideB = side(b, classesB);
+  const extra = by === 'type' ? (['type'] as const) : by === 'distance' ? (['distance'] as const) : by === 'detachedness' ? (['detachedness'] as const) : ([] as const);
+  // B's columns are read on a second thread while this one reads A's.
+  const wantSuspects = (options.suspects ?? 5) > 0;
+  const pendingB = readNodeColumnsInWorker(b.dbPath, ['id', 'class_id', 'self_size', ...extra]);
+  let colsA: ReturnType<typeof readNodeColumns<'id' | 'class_id' | 'self_size' | (typeof extra)[number]>>;
+  try {
+    colsA = readNodeColumns(a.db, ['id', 'class_id', 'self_size', ...extra]);
+  } finally {
+    await pendingB.catch(() => undefined);
+  }
+  const colsB = (await pendingB) as typeof colsA;
+
+  const idCheck = options.assumeSameProcess ? null : checkIds(a, b, colsA.id);
+  const verdict = idCheck ? sameProcess(idCheck) : { same: true, note: null };
+  const totalsBase = { total_a: sideA.total_size, total_b: sideB.total_size, total_delta: sideB.total_size - sideA.total_size };
+  const minRetained = options.minRetained ?? 0.01 * sideB.total_size;
+
+  // Class keys in one space; A's plain objects re-derived with B's interface definitions.
+  const space = new KeySpace();
+  const keyOfClassA = classesA.map((c) => space.of(c.class_key));
+  const keyOfClassB = classesB.map((c) => space.of(c.class_key));
+  const keyA = new Int32Array(colsA.count);
+  const keyB = new Int32Array(colsB.count);
+  for (let k = 0; k < colsA.count; k++) keyA[k] = colsA.self_size[k] > 0 ? keyOfClassA[colsA.class_id[k]] : -1;
+  for (let k = 0; k < colsB.count; k++) keyB[k] = colsB.self_size[k] > 0 ? keyOfClassB[colsB.class_id[k]] : -1;
+  const defsA = interfaceNames(a.db);
+  const defsB = interfaceNames(b.db);
+  if (!sameDefinitions(defsA, defsB)) {
+    const matcher = new InterfaceMatcher(definitionsFromNames(defsB));
+    const { ordinals, names } = plainObjectProperties(a.db);
+    const prefixOfClass = classesA.map((c) => c.class_key.slice(0, c.class_key.length - c.class_name.length));
+    const reclassify = (k: number, props: string[]) => {
+      const name = matcher.match(props);
+      keyA[k] = space.of(prefixOfClass[colsA.class_id[k]] + name);
+    };
+    // Objects without property edges stay `Object` under any definitions (none is empty), as in A.
+    for (let i = 0; i < ordinals.length; ) {
+      const k = ordinals[i];
+      const props: string[] = [];
+      while (i < ordinals.length && ordinals[i] === k) props.push(names[i++]);
+      reclassify(k, props);
+    }
+  }
+
+  if (!verdict.same) {
+    // Class level only: objects per class key in each snapshot (B's interface definitions on both).
+    const countA = new Float64Array(space.keys.length);
+    const countB = new Float64Array(space.keys.length);
+    const sizeA = new Float64Array(space.keys.length);
+    const sizeB = new Float64Array(space.keys.length);
+    for (let k = 0; k < colsA.count; k++) {
+      if (keyA[k] < 0) continue;
+      countA[keyA[k]]++;
+      sizeA[keyA[k]] += colsA.self_size[k];
+    }
+    for (let k = 0; k < colsB.count; k++) {
+      if (keyB[k] < 0) continue;
+      countB[keyB[k]]++;
+      sizeB[keyB[k]] += colsB.self_size[k];
+    }
+    const kinds = kindsOfKeys(b, space.keys);
+    const rows: DiffRow[] = [];
+    space.keys.forEach((key, i) => {
+      if (countA[i] === countB[i] && sizeA[i] === sizeB[i]) return;
+      rows.push({ kind: kinds[i], class_key: key, key: null, new: null, deleted: null, delta: countB[i] - countA[i], alloc_size: null, freed_size: null, size_delta: sizeB[i] - sizeA[i], count_a: countA[i], count_b: countB[i], size_a: sizeA[i], size_b: sizeB[i] });
+    });
+    return {
+      version: 1,
+      a: sideA,
+      b: sideB,
+      by: 'class',
+      same_process: false,
+      id_check: idCheck,
+      note: verdict.note,
+      rows: sortRows(rows),
+      totals: { new: null, deleted: null, delta: sideB.objects - sideA.objects, alloc_size: null, freed_size: null, size_delta: sideB.size - sideA.size, ...totalsBase },
+      suspect_threshold: minRetained,
+      suspect_limit: 0,
+      suspects: [],
+    };
+  }
+
+  const { deleted, added } = matchObjects(keyA, colsA.id, keyB, colsB.id);
+
+  // Group verdicts into rows.
+  const accs = new Map<string, Acc>();
+  const keyKinds = by === 'class' ? kindsOfKeys(b, space.keys) : [];
+  const kinderA = by === 'class' ? null : valueKinder(a.db, by);
+  const kinderB = by === 'class' ? null : valueKinder(b.db, by);
+  const valueCol = (cols: typeof colsA, k: number): number => {
+    switch (by) {
+      case 'type':
+        return (cols as unknown as { type: Float64Array }).type[k];
+      case 'distance':
+        return (cols as unknown as { distance: Float64Array }).distance[k];
+      case 'detachedness':
+        return (cols as unknown as { detachedness: Float64Array }).detachedness[k];
+      default:
+        return cols.self_size[k];
+    }
+  };
+  const accOf = (isA: boolean, k: number): Acc => {
+    let kind: string;
+    let classKey: string | null = null;
+    let key: string | null = null;
+    if (by === 'class') {
+      const u = isA ? keyA[k] : keyB[k];
+      kind = keyKinds[u];
+      classKey = space.keys[u];
+    } else {
+      const r = (isA ? kinderA! : kinderB!)(valueCol(isA ? colsA : colsB, k));
+      kind = r.kind;
+      key = r.key;
+    }
+    const id = classKey ?? `\u0000${kind}`;
+    let acc = accs.get(id);
+    if (!acc) accs.set(id, (acc = emptyAcc(kind, classKey, key)));
+    return acc;
+  };
+  // Per-class counts come cheaply from the keys; per-kind counts of other groupings need every node.
+  for (let k = 0; k < colsA.count; k++) {
+    if (keyA[k] < 0) continue;
+    const acc = accOf(true, k);
+    acc.countA++;
+    acc.sizeA += colsA.self_size[k];
+    if (deleted[k]) {
+      acc.deleted++;
+      acc.deletedSize += colsA.self_size[k];
+    }
+  }
+  for (let k = 0; k < colsB.count; k++) {
+    if (keyB[k] < 0) continue;
+    const acc = accOf(false, k);
+    acc.countB++;
+    acc.sizeB += colsB.self_size[k];
+    if (added[k]) {
+      acc.added++;
+      acc.addedSize += colsB.self_size[k];
+    }
+  }
+  const rows: DiffRow[] = [];
+  const totals: DiffTotals = { new: 0, deleted: 0, delta: 0, alloc_size: 0, freed_size: 0, size_delta: 0, ...totalsBase };
+  for (const acc of accs.values()) {
+    if (acc.added === 0 && acc.deleted === 0) continue;
+    rows.push({
+      kind: acc.kind,
+      class_key: acc.class_key,
+      key: acc.key,
+      new: acc.added,
+      deleted: acc.deleted,
+      delta: acc.added - acc.deleted,
+      alloc_size: acc.addedSize,
+      freed_size: acc.deletedSize,
+      size_delta: acc.addedSize - acc.deletedSize,
+      count_a: acc.countA,
+      count_b: acc.countB,
+      size_a: acc.sizeA,
+      size_b: acc.sizeB,
+    });
+    totals.new! += acc.added;
+    totals.deleted! += acc.deleted;
+    totals.alloc_size! += acc.addedSize;
+    totals.freed_size! += acc.deletedSize;
+  }
+  totals.delta = totals.new! - totals.deleted!;
+  totals.size_delta = totals.alloc_size! - totals.freed_size!;
+
+  const suspects = wantSuspects
+    ? newObjectSuspects(b, sideA.max_js_object_id, keyB, colsB, space.keys, by === 'class' ? keyKinds : kindsOfKeys(b, space.keys), sideB.total_size, minRetained, options)
+    : [];
+
+  return {
+    version: 1,
+    a: sideA,
+    b: sideB,
+    by,
+    same_process: true,
+    id_check: idCheck,
+    note:
+      sideB.max_js_object_id < sideA.max_js_object_id
+        ? `B's largest object id (${sideB.max_js_object_id}) is below A's (${sideA.max_js_object_id}): B was taken before A — are the arguments swapped?`
+        : null,
+    rows: sortRows(rows),
+    totals,
+    suspect_threshold: minRetained,
+    suspect_limit: options.suspects ?? 5,
+    suspects,
+  };
+}
+
+/** Classes whose objects allocated after A (odd id > A's max) retain most in B (see the file comment). */
+function newObjectSuspects(
+  b: OpenedStore,
+  maxIdA: number,
+  keyB: Int32Array,
+  colsB: { id: Float64Array; self_size: Float64Array },
+  keys: readonly string[],
+  kinds: readonly string[],
+  totalB: number,
+  minRetained: number,
+  options: DiffOptions,
+): DiffSuspect[] {
+  const n = keyB.length;
+  const idB = colsB.id;
+  const selfB = colsB.self_size;
+  const members: number[] = [];
+  const count = new Float64Array(keys.length);
+  const size = new Float64Array(keys.length);
+  const internal = keys.map((key) => VM_INTERNAL_CLASSES.has(classNameOfKey(key)));
+  for (let k = 0; k < n; k++) {
+    const id = idB[k];
+    if (keyB[k] < 0 || id <= maxIdA || id % 2 !== 1 || internal[keyB[k]]) continue;
+    members.push(k);
+    count[keyB[k]]++;
+    size[keyB[k]] += selfB[k];
+  }
+  if (members.length === 0) return [];
+  // Top-most new objects: those no other new object dominates. A class's bytes are what its top-most
+  // new instances retain, so a Session's Float64Array is the Session's, not a suspect of its own.
+  const { top, values, index } = topMostAmong(b.db, n, members, ['retained_size']);
+  const retainedOf = new Float64Array(n);
+  for (const k of members) retainedOf[k] = values.retained_size[index.get(k)!];
+  const nodes = { retained: retainedOf, id: idB };
+  const counted = new Uint8Array(n);
+  for (const k of top) counted[k] = 1;
+  const retained = new Float64Array(keys.length);
+  for (const k of top) retained[keyB[k]] += retainedOf[k];
+  const ranked: number[] = [];
+  for (let g = 0; g < keys.length; g++) if (count[g] > 0 && retained[g] >= minRetained && retained[g] > 0) ranked.push(g);
+  ranked.sort((x, y) => retained[y] - retained[x] || (kinds[x] < kinds[y] ? -1 : kinds[x] > kinds[y] ? 1 : 0));
+  const chosen = ranked.slice(0, options.suspects ?? 5);
+  if (chosen.length === 0) return [];
+  const wanted = new Map(chosen.map((g) => [g, [] as number[]]));
+  for (let k = 0; k < n; k++) if (counted[k]) wanted.get(keyB[k])?.push(k);
+  const finder = new PathFinder(b.db);
+  return chosen.map((g) => {
+    const instances = byRetainedThenId(nodes, wanted.get(g)!);
+    const traced = tracePathGroups(finder, instances, (k) => nodes.retained[k], options.pathSample ?? 1000, options.maxDepth ?? 100, options.paths ?? 3);
+    return {
+      kind: kinds[g],
+      class_key: keys[g],
+      count: count[g],
+      size: size[g],
+      retained: retained[g],
+      retained_percent: totalB > 0 ? (100 * retained[g]) / totalB : 0,
+      traced: traced.traced,
+      counted: traced.total,
+      paths: traced.groups,
+      patterns: traced.patterns,
+    };
+  });
+}
+
+/**
+ * `--fail-on-growth SIZE`: bytes (`1048576`), with a unit (`10MB` = 10^7 bytes, `10MiB` = 10 × 2^20;
+ * k/K, M, G, T and KiB…TiB; a trailing `B` optional), or a percentage of A's total size (`5%`).
+ */
+export function parseGrowthLimit(text: string, totalA: number): number {
+  const t = String(text).trim();
+  const pct = /^(\d+(?:\.\d+)?)\s*%$/.exec(t);
+  if (pct) return (Number(pct[1]) / 100) * totalA;
+  const m = /^(\d+(?:\.\d+)?)\s*(?:([kKmMgGtT])(i)?)?[bB]?$/.exec(t);
+  if (!m) throw new InputError(`--fail-on-growth: expected bytes (1048576), a size (10MB, 512KiB) or a percentage of A (5%) (got ${JSON.stringify(text)})`);
+  const power = m[2] ? 'kmgt'.indexOf(m[2].toLowerCase()) + 1 : 0;
+  return Number(m[1]) * (m[3] ? 1024 : 1000) ** power;
+}

@@ -1,0 +1,218 @@
+// `heapdiff leaks BASELINE TARGET FINAL`: memlab's three-snapshot method
+// (../shared/reference/prior-art.md §4.2), made general.
+//
+// Leaked = objects allocated between BASELINE and TARGET — odd ids (V8 heap objects, §13.2) present in
+// TARGET and absent from BASELINE — that are still alive in FINAL, taken after the action that should
+// have freed them. In FINAL they must be in the Summary set (self size > 0) and reachable from a root
+// over non-weak edges (distance >= 0): what only weak edges hold is left out. No DOM-only filter, so
+// Node.js heaps work; detached DOM nodes (Blink's detachedness) are marked. V8's own metadata (JIT code,
+// maps, `hidden` system objects) allocated meanwhile is counted but never reported as a leak group.
+//
+// The leaked objects are collapsed to the top-most ones — those no other leaked object dominates — so a
+// leaked tree (a detached `<div>` with its children, a Session with its buffers) counts once, with its
+// root's retained size. The top-most objects are grouped by the pattern of their shortest retainer path
+// (DevTools' rule; memlab's clusters, MAT's merged paths) and the groups ranked by the bytes they retain
+// in FINAL.
+
+import type { OpenedStore } from '../store/open.js';
+import { classTable, readNodeColumns, readNodeColumnsInWorker } from '../store/queries/diff.js';
+import { checkIds, type DiffSide, type IdCheck } from './diff.js';
+import { PathFinder } from './paths.js';
+import { byRetainedThenId, topMostAmong, tracePathGroups, VM_INTERNAL_CLASSES, type PathGroupResult } from './suspects-tree.js';
+
+export interface LeaksOptions {
+  /** Groups reported at most (default 10). */
+  groups?: number;
+  /** Top-most leaked objects whose paths are traced, biggest first (default 10000). */
+  pathSample?: number;
+  /** Hops per path at most (default 100). */
+  maxDepth?: number;
+  /** Skip the same-process check. */
+  assumeSameProcess?: boolean;
+}
+
+export interface LeakGroup {
+  /** Class name of the group's objects. */
+  kind: string;
+  /** Top-level leaked objects with this path pattern, and the bytes they retain in FINAL. */
+  count: number;
+  retained: number;
+  /** The pattern, and the path of the group's biggest object as a line. */
+  pattern: string;
+  line: string;
+  /** True when the objects are detached DOM nodes (`Detached <div>`). */
+  detached: boolean;
+  /** Share of FINAL's total size, percent. */
+  retained_percent: number;
+  /** The group's one path pattern, as `paths` (the JSON shape of `diff` suspects). */
+  paths: PathGroupResult[];
+}
+
+export interface LeaksResult {
+  version: 1;
+  baseline: DiffSide;
+  target: DiffSide;
+  final: DiffSide;
+  same_process: boolean;
+  id_check: IdCheck | null;
+  note: string | null;
+  totals: {
+    /** Objects allocated between BASELINE and TARGET (odd ids in TARGET only). */
+    allocated: number;
+    /** Of those, alive in FINAL (Summary set, strongly reachable): count and self bytes. */
+    leaked: number;
+    leaked_size: number;
+    /** Leaked objects (V8 metadata aside) no other leaked object dominates, and the bytes they retain in FINAL. */
+    top_level: number;
+    retained: number;
+    retained_percent: number;
+    /** Leaked detached DOM nodes (all, not only top-level). */
+    detached_dom: number;
+    /** Leaked V8 metadata (JIT code, maps, hidden system objects): counted in `leaked`, never grouped. */
+    vm_internal: number;
+    vm_internal_size: number;
+    /** Top-level objects whose paths were traced, and the patterns found. */
+    traced: number;
+    patterns: number;
+  };
+  /** Groups by path pattern, most retained first (named `suspects` as in `diff`'s JSON). */
+  suspects: LeakGroup[];
+}
+
+/** A set of V8 ids: a bitmap for the dense low range, a Set for the rest. */
+export class IdSet {
+  private readonly bits: Uint8Array;
+  private readonly far = new Set<number>();
+  constructor(private readonly limit: number) {
+    this.bits = new Uint8Array(limit + 1);
+  }
+  add(id: number): void {
+    if (id <= this.limit) this.bits[id] = 1;
+    else this.far.add(id);
+  }
+  has(id: number): boolean {
+    return id <= this.limit ? this.bits[id] === 1 : this.far.has(id);
+  }
+}
+
+function side(store: OpenedStore): DiffSide {
+  const r = store.db.prepare('SELECT coalesce(sum(count), 0) AS objects, coalesce(sum(self_size), 0) AS size FROM classes').get() as { objects: number; size: number };
+  return {
+    source: store.source,
+    nodes: Number(store.meta.node_count ?? 0),
+    objects: r.objects,
+    size: r.size,
+    total_size: Number(store.meta.total_size ?? 0),
+    max_js_object_id: Number(store.meta.max_js_object_id ?? 0),
+  };
+}
+
+export async function findLeaks(baseline: OpenedStore, target: OpenedStore, final: OpenedStore, options: LeaksOptions = {}): Promise<LeaksResult> {
+  const sides = { baseline: side(baseline), target: side(target), final: side(final) };
+  const pendingBaseline = readNodeColumnsInWorker(baseline.dbPath, ['id']);
+  const pendingTarget = readNodeColumnsInWorker(target.dbPath, ['id']);
+  let cols: ReturnType<typeof readNodeColumns<'id' | 'class_id' | 'self_size' | 'distance' | 'detachedness'>>;
+  try {
+    cols = readNodeColumns(final.db, ['id', 'class_id', 'self_size', 'distance', 'detachedness']);
+  } finally {
+    await Promise.allSettled([pendingBaseline, pendingTarget]);
+  }
+  const baseIds = (await pendingBaseline).id;
+  const targetIds = (await pendingTarget).id;
+
+  // Ids must mean the same objects in all three: check TARGET against BASELINE and FINAL against TARGET.
+  let idCheck: IdCheck | null = null;
+  let note: string | null = null;
+  if (!options.assumeSameProcess) {
+    for (const [x, y, xi, names] of [
+      [baseline, target, baseIds, 'BASELINE and TARGET'],
+      [target, final, targetIds, 'TARGET and FINAL'],
+    ] as const) {
+      const c = checkIds(x, y, xi);
+      idCheck = idCheck ? { sampled: idCheck.sampled + c.sampled, shared: idCheck.shared + c.shared, mismatched: idCheck.mismatched + c.mismatched } : c;
+      if (c.sampled > 0 && (c.shared < Math.max(1, 0.01 * c.sampled) || c.mismatched > 0.01 * c.shared)) {
+        note = `${names} come from different processes (${c.shared} of ${c.sampled} sampled ids shared, ${c.mismatched} of those name different objects): object ids cannot be compared`;
+        break;
+      }
+    }
+  }
+  const emptyTotals = { allocated: 0, leaked: 0, leaked_size: 0, top_level: 0, retained: 0, retained_percent: 0, detached_dom: 0, vm_internal: 0, vm_internal_size: 0, traced: 0, patterns: 0 };
+  if (note) return { version: 1, ...sides, same_process: false, id_check: idCheck, note, totals: emptyTotals, suspects: [] };
+
+  const limit = 4 * (baseIds.length + targetIds.length + cols.count) + 1024;
+  const inBaseline = new IdSet(limit);
+  for (let k = 0; k < baseIds.length; k++) if (baseIds[k] % 2 === 1) inBaseline.add(baseIds[k]);
+  const allocated = new IdSet(limit);
+  let allocatedCount = 0;
+  for (let k = 0; k < targetIds.length; k++) {
+    const id = targetIds[k];
+    if (id % 2 === 1 && !inBaseline.has(id)) {
+      allocated.add(id);
+      allocatedCount++;
+    }
+  }
+
+  const n = cols.count;
+  const internal = classTable(final.db).map((c) => VM_INTERNAL_CLASSES.has(c.class_name));
+  const members: number[] = [];
+  let leaked = 0;
+  let leakedSize = 0;
+  let detachedDom = 0;
+  let vmInternal = 0;
+  let vmInternalSize = 0;
+  for (let k = 0; k < n; k++) {
+    const id = cols.id[k];
+    if (id % 2 !== 1 || cols.self_size[k] <= 0 || cols.distance[k] < 0 || !allocated.has(id)) continue;
+    leaked++;
+    leakedSize += cols.self_size[k];
+    if (cols.detachedness[k] === 2) detachedDom++;
+    if (internal[cols.class_id[k]]) {
+      vmInternal++;
+      vmInternalSize += cols.self_size[k];
+      continue;
+    }
+    members.push(k);
+  }
+  const found = topMostAmong(final.db, n, members, ['retained_size']);
+  const retainedOf = new Float64Array(n);
+  for (const k of members) retainedOf[k] = found.values.retained_size[found.index.get(k)!];
+  const tree = { retained: retainedOf, id: cols.id };
+  const top = found.top;
+  let retained = 0;
+  for (const k of top) retained += retainedOf[k];
+  byRetainedThenId(tree, top);
+  const finder = new PathFinder(final.db);
+  const traced = tracePathGroups(finder, top, (k) => tree.retained[k], options.pathSample ?? 10000, options.maxDepth ?? 100, options.groups ?? 10);
+  const totalFinal = sides.final.total_size;
+  const suspects: LeakGroup[] = traced.groups.map((g) => ({
+    kind: g.class_name,
+    count: g.count,
+    retained: g.retained,
+    pattern: g.pattern,
+    line: g.line,
+    detached: g.class_name.startsWith('Detached ') || (g.hops.length > 0 && g.hops[g.hops.length - 1].name.startsWith('Detached ')),
+    retained_percent: totalFinal > 0 ? (100 * g.retained) / totalFinal : 0,
+    paths: [g],
+  }));
+  return {
+    version: 1,
+    ...sides,
+    same_process: true,
+    id_check: idCheck,
+    note: null,
+    totals: {
+      allocated: allocatedCount,
+      leaked,
+      leaked_size: leakedSize,
+      top_level: top.length,
+      retained,
+      retained_percent: totalFinal > 0 ? (100 * retained) / totalFinal : 0,
+      detached_dom: detachedDom,
+      vm_internal: vmInternal,
+      vm_internal_size: vmInternalSize,
+      traced: traced.traced,
+      patterns: traced.patterns,
+    },
+    suspects,
+  };
+}

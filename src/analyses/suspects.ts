@@ -1,0 +1,275 @@
+// `heapdiff suspects SNAP`: Eclipse MAT's Leak Suspects report (../shared/reference/prior-art.md §3.3,
+// `FindLeaksQuery`) on one snapshot, e.g. one written by `node --heapsnapshot-near-heap-limit`.
+//
+//   threshold = threshold% × DevTools' total size (default 10 %).
+//   Top-level objects ("top dominators"): MAT takes the children of its virtual root. A V8 heap's
+//     dominator tree hangs everything under synthetic roots and the realms' global objects, which hold
+//     the whole program by definition, so the walk descends through them: the root, `synthetic` nodes,
+//     global objects and proxies (`global`, `Window …`, `… [JSGlobalObject]`, `… [JSGlobalProxy]`) and
+//     native contexts (`system / NativeContext`). Their dominator-tree children are the top-level
+//     objects; those only V8 internals reach (distance >= 100000000, or unreachable) are skipped.
+//   Single suspects: top-level objects retaining more than the threshold. From each, MAT walks down to
+//     the accumulation point: step to the biggest dominated child while it keeps at least `bigDrop`
+//     (0.7) of its parent's retained size.
+//   Group suspects: the other top-level objects grouped by class; classes whose instances together
+//     retain more than the threshold. V8's catch-all classes — `Function`, `Object`, `Array`,
+//     `system / Context` and the `(…)` type classes (strings, arrays, code, system objects) — lump
+//     unrelated objects together, so they never form a group suspect (every Node.js heap has a third
+//     of its bytes in top-level functions); their big members still show as single suspects.
+// Each suspect comes with DevTools' shortest retainer path from a root, the accumulation point's
+// biggest children (single) or its instances' merged paths (group).
+
+import type { OpenedStore } from '../store/open.js';
+import { BASE_SYSTEM_DISTANCE } from '../store/queries/common.js';
+import { classTable, nodeColumnsAt, nodeFactsOf, readNodeColumns, type NodeFacts } from '../store/queries/diff.js';
+import { displayName } from '../store/queries/nodes.js';
+import type { DiffSide } from './diff.js';
+import { PathFinder, pathLine, type PathHop } from './paths.js';
+import { buildTree, byRetainedThenId, tracePathGroups, type DominatorTree, type PathGroupResult } from './suspects-tree.js';
+
+export interface SuspectsOptions {
+  /** Percent of the total size a suspect must retain (default 10). */
+  threshold?: number;
+  /** Accumulation point: stop where the biggest child keeps less than this share of its parent (default 0.7). */
+  bigDrop?: number;
+  /** Biggest children / classes of children listed per accumulation point (default 5). */
+  children?: number;
+  /** Path patterns per group suspect (default 3). */
+  paths?: number;
+  /** Group suspects: instances whose paths are traced (default 1000). */
+  pathSample?: number;
+  maxDepth?: number;
+}
+
+/** One object as the report shows it. */
+export interface SuspectObject {
+  ordinal: number;
+  id: number;
+  type: string;
+  class_name: string;
+  name: string;
+  self_size: number;
+  retained_size: number;
+  retained_percent: number;
+}
+
+export interface ChildClass {
+  class_name: string;
+  count: number;
+  retained: number;
+  retained_percent: number;
+}
+
+export interface Accumulation {
+  /** Where the retained size spreads out (MAT's accumulation point). */
+  object: SuspectObject;
+  /** Steps down the dominator tree from the suspect. */
+  depth: number;
+  /** The nearest dominator (or the point itself) that is not a V8-internal array or system object. */
+  owner: SuspectObject;
+  path: PathHop[];
+  line: string;
+  /** Its dominator-tree children: how many, the biggest ones, and grouped by class (biggest first). */
+  child_count: number;
+  children: SuspectObject[];
+  children_by_class: ChildClass[];
+}
+
+export interface LeakSuspect {
+  /** `object`: one object retains more than the threshold; `class`: a class's top-level instances together do. */
+  suspect: 'object' | 'class';
+  /** Class name of the object(s). */
+  kind: string;
+  count: number;
+  retained: number;
+  retained_percent: number;
+  /** Single suspect: the object, its path from a root and its accumulation point. */
+  object: SuspectObject | null;
+  path: PathHop[] | null;
+  line: string | null;
+  accumulation: Accumulation | null;
+  /** Group suspect: biggest instances and merged paths (single: the object's one path). */
+  instances: SuspectObject[];
+  paths: PathGroupResult[];
+  patterns: number;
+}
+
+export interface SuspectsResult {
+  version: 1;
+  snapshot: DiffSide;
+  threshold_percent: number;
+  threshold: number;
+  big_drop: number;
+  /** Top-level objects (see the file comment): how many, and the biggest ones. */
+  top_level: number;
+  top_objects: SuspectObject[];
+  suspects: LeakSuspect[];
+}
+
+const GLOBAL_NAME = /^(?:Window|global)(?:$|[\s/])|\[JSGlobal(?:Object|Proxy)\]|^system \/ NativeContext(?:$|\s)/;
+
+/** Nodes the top-level walk descends through (see the file comment). */
+export function isContainer(f: Pick<NodeFacts, 'type' | 'name'>): boolean {
+  return f.type === 'synthetic' || GLOBAL_NAME.test(f.name);
+}
+
+const INTERNAL_TYPES = new Set(['hidden', 'array', 'object shape', 'code']);
+
+/** Classes that name no kind of object (see the file comment). */
+export function isCatchAllClass(name: string): boolean {
+  return name.startsWith('(') || name === 'Function' || name === 'Object' || name === 'Array' || name === 'system / Context';
+}
+
+function children(tree: DominatorTree, k: number): number[] {
+  return Array.from(tree.children.subarray(tree.firstChild[k], tree.firstChild[k + 1]));
+}
+
+export function findSuspects(store: OpenedStore, options: SuspectsOptions = {}): SuspectsResult {
+  const db = store.db;
+  const pct = options.threshold ?? 10;
+  const bigDrop = options.bigDrop ?? 0.7;
+  const nChildren = options.children ?? 5;
+  const total = Number(store.meta.total_size ?? 0);
+  const threshold = (pct / 100) * total;
+  const cols = readNodeColumns(db, ['id', 'self_size', 'retained_size', 'dominator', 'distance', 'class_id']);
+  const tree = buildTree(cols.count, cols.dominator, cols.retained_size, cols.self_size, cols.id);
+  const classes = classTable(db);
+  const finder = new PathFinder(db);
+  const share = (x: number) => (total > 0 ? (100 * x) / total : 0);
+
+  const factCache = new Map<number, NodeFacts>();
+  const facts = (ords: readonly number[]): NodeFacts[] => {
+    const missing = ords.filter((k) => !factCache.has(k));
+    if (missing.length > 0) for (const [k, f] of nodeFactsOf(db, missing)) factCache.set(k, f);
+    return ords.map((k) => factCache.get(k)!);
+  };
+  const describe = (k: number): SuspectObject => {
+    const f = facts([k])[0];
+    return { ordinal: k, id: f.id, type: f.type, class_name: f.class_name, name: displayName(db, k), self_size: f.self_size, retained_size: f.retained_size, retained_percent: share(f.retained_size) };
+  };
+
+  // Top-level objects.
+  const top: number[] = [];
+  let frontier = [0];
+  const seen = new Set<number>([0]);
+  while (frontier.length > 0) {
+    const next: number[] = [];
+    const kids = frontier.flatMap((x) => children(tree, x)).filter((k) => !seen.has(k));
+    const fs = facts(kids);
+    kids.forEach((k, i) => {
+      seen.add(k);
+      const d = cols.distance[k];
+      if (isContainer(fs[i])) next.push(k);
+      else if (d >= 0 && d < BASE_SYSTEM_DISTANCE && cols.self_size[k] + tree.retained[k] > 0) top.push(k);
+    });
+    frontier = next;
+  }
+  byRetainedThenId(tree, top);
+
+  const suspects: LeakSuspect[] = [];
+  const singles = top.filter((k) => tree.retained[k] > threshold);
+  for (const k of singles) {
+    const path = finder.path(k, { maxDepth: options.maxDepth ?? 100 }).hops;
+    const object = describe(k);
+    suspects.push({
+      suspect: 'object',
+      kind: object.class_name,
+      count: 1,
+      retained: tree.retained[k],
+      retained_percent: share(tree.retained[k]),
+      object,
+      path,
+      line: pathLine(path),
+      accumulation: accumulation(k),
+      instances: [object],
+      paths: [],
+      patterns: 1,
+    });
+  }
+
+  // Group suspects: the remaining top-level objects by class.
+  const byClass = new Map<number, number[]>();
+  for (const k of top) {
+    if (tree.retained[k] > threshold) continue;
+    const c = cols.class_id[k];
+    let list = byClass.get(c);
+    if (!list) byClass.set(c, (list = []));
+    list.push(k);
+  }
+  for (const [c, members] of byClass) {
+    let sum = 0;
+    for (const k of members) sum += tree.retained[k];
+    if (sum <= threshold || members.length < 2 || isCatchAllClass(classes[c]?.class_name ?? '(unknown)')) continue;
+    const traced = tracePathGroups(finder, members, (k) => tree.retained[k], options.pathSample ?? 1000, options.maxDepth ?? 100, options.paths ?? 3);
+    suspects.push({
+      suspect: 'class',
+      kind: classes[c]?.class_name ?? String(c),
+      count: members.length,
+      retained: sum,
+      retained_percent: share(sum),
+      object: null,
+      path: null,
+      line: null,
+      accumulation: null,
+      instances: members.slice(0, nChildren).map(describe),
+      paths: traced.groups,
+      patterns: traced.patterns,
+    });
+  }
+  suspects.sort((x, y) => y.retained - x.retained);
+
+  return {
+    version: 1,
+    snapshot: {
+      source: store.source,
+      nodes: cols.count,
+      objects: classes.reduce((a, c) => a + c.count, 0),
+      size: classes.reduce((a, c) => a + c.self_size, 0),
+      total_size: total,
+      max_js_object_id: Number(store.meta.max_js_object_id ?? 0),
+    },
+    threshold_percent: pct,
+    threshold,
+    big_drop: bigDrop,
+    top_level: top.length,
+    top_objects: top.slice(0, nChildren).map(describe),
+    suspects,
+  };
+
+  function accumulation(start: number): Accumulation {
+    let cur = start;
+    let depth = 0;
+    for (; depth < 1000; depth++) {
+      const kids = children(tree, cur);
+      if (kids.length === 0) break;
+      let big = kids[0];
+      for (const c of kids) if (tree.retained[c] > tree.retained[big] || (tree.retained[c] === tree.retained[big] && tree.id[c] < tree.id[big])) big = c;
+      if (tree.retained[cur] === 0 || tree.retained[big] / tree.retained[cur] < bigDrop) break;
+      cur = big;
+    }
+    let owner = cur;
+    while (owner !== start && INTERNAL_TYPES.has(facts([owner])[0].type)) owner = cols.dominator[owner];
+    const kids = byRetainedThenId(tree, children(tree, cur));
+    const kidClasses = nodeColumnsAt(db, kids, ['class_id']).class_id;
+    const groups = new Map<string, ChildClass>();
+    kids.forEach((k, i) => {
+      const name = classes[kidClasses[i]]?.class_name ?? String(kidClasses[i]);
+      let g = groups.get(name);
+      if (!g) groups.set(name, (g = { class_name: name, count: 0, retained: 0, retained_percent: 0 }));
+      g.count++;
+      g.retained += tree.retained[k];
+    });
+    for (const g of groups.values()) g.retained_percent = share(g.retained);
+    const path = finder.path(cur, { maxDepth: options.maxDepth ?? 100 }).hops;
+    return {
+      object: describe(cur),
+      depth,
+      owner: describe(owner),
+      path,
+      line: pathLine(path),
+      child_count: kids.length,
+      children: kids.slice(0, nChildren).map(describe),
+      children_by_class: [...groups.values()].sort((x, y) => y.retained - x.retained || y.count - x.count).slice(0, nChildren),
+    };
+  }
+}

@@ -1,0 +1,264 @@
+// `heapdiff A B` end to end (the real CLI as a child process): the text report, paging, --by, the leak
+// suspects on planted leaks and on a quiet process, JSON, --fail-on-growth exit codes, and snapshots
+// from different processes. Stores are ingested once into a temp dir and reused as `.db` files.
+import assert from 'node:assert/strict';
+import { readdirSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { after as afterAll, test } from 'node:test';
+import type { DiffResult } from '../src/analyses/diff.js';
+import { FIXTURES, SAMPLES, makeNodeSnapshot, runCli, tempDir } from './helpers/env.js';
+
+const dir = tempDir('heapdiff-diff-cli-');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dbs = new Map<string, string>();
+
+function db(file: string): string {
+  let out = dbs.get(file);
+  if (!out) {
+    out = join(dir, `${basename(file).replace(/\.heapsnapshot(\.gz)?$/, '')}.db`);
+    const r = runCli(['ingest', file, '--db', out, '--force', '--quiet']);
+    assert.equal(r.status, 0, r.stderr);
+    dbs.set(file, out);
+  }
+  return out;
+}
+
+const before = () => db(join(SAMPLES, 'node-leak-before.heapsnapshot.gz'));
+const after = () => db(join(SAMPLES, 'node-leak-after.heapsnapshot.gz'));
+
+function json(args: string[]): DiffResult {
+  const r = runCli([...args, '--format', 'json']);
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as DiffResult;
+}
+
+test('text report: heading, heapy table sorted by size change, 10 rows and a "more rows" line, then the leak suspects', () => {
+  const r = runCli([before(), after()]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  const lines = r.stdout.split('\n');
+  assert.match(lines[0], /^Diff of node-leak-before\.db → node-leak-after\.db: [\d,]+ objects \(\+[\d,]+ bytes\) new, [\d,]+ deleted \(-[\d,]+ bytes\); total [\d,]+ → [\d,]+ bytes \(\+[\d,]+\)$/);
+  assert.equal(lines[1], '');
+  assert.equal(lines[2], ' Index     New Deleted   Delta Alloc Size Freed Size Size Delta Kind (class)');
+  const rows = lines.slice(3, 13);
+  for (const row of rows) assert.match(row, /^ {0,5}\d+ +\d+ +\d+ +[+-]?\d+ +\d+ +\d+ +[+-]?\d+ \S/);
+  assert.match(lines[13], /^<\d+ more rows\. Use --top N or --all to see them\.>$/);
+  // Columns line up: every number ends where its title ends (heapy's right-aligned fields).
+  const ends = ['Index', 'New', 'Deleted', 'Delta', 'Alloc Size', 'Freed Size', 'Size Delta'].map((t) => lines[2].indexOf(t) + t.length);
+  for (const row of rows) for (const end of ends) assert.match(row.slice(end - 1, end + 1), /^\d $/, `${row} @${end}`);
+
+  const full = json([before(), after(), '--all']);
+  const sizes = full.rows.map((x) => Math.abs(x.size_delta));
+  assert.deepEqual(sizes, [...sizes].sort((x, y) => y - x), 'sorted by |size delta|');
+  assert.equal(Number(/^<(\d+) more rows/.exec(lines[13])![1]), full.rows.length - 10);
+
+  const suspects = r.stdout.slice(r.stdout.indexOf('Leak suspects:'));
+  assert.match(suspects, /^Leak suspects: classes of objects allocated after A \(id > \d+\) retaining at least [\d,]+ bytes \(1\.0% of B\), most retained first\n 1\. Session: 300 new objects/);
+  const firstPaths = suspects.split('\n').slice(2, 4).join('\n');
+  assert.match(firstPaths, /^ {4}300 × .*system \/ Context\.sessionCache → Map\.table → \(internal array\)\[\] → Session {2}\(254,400 bytes\)$/m);
+  assert.match(firstPaths, /^ {4}biggest: .*\.sessionCache → Map\.table → \(internal array\)\[\d+\] → Session @\d+$/m);
+});
+
+test('--top N, --all, csv and md', () => {
+  const top = runCli([before(), after(), '--top', '3', '--suspects', '0']);
+  assert.equal(top.status, 0, top.stderr);
+  const lines = top.stdout.split('\n');
+  assert.match(lines[6], /^<\d+ more rows\./);
+  const all = runCli([before(), after(), '--all', '--suspects', '0']);
+  assert.doesNotMatch(all.stdout, /more rows/);
+  const n = json([before(), after(), '--all', '--suspects', '0']).rows.length;
+  assert.equal(all.stdout.split('\n').filter((l) => /^ +\d+ /.test(l)).length, n);
+  const csv = runCli([before(), after(), '--format', 'csv']);
+  assert.equal(csv.stdout.split('\n')[0], 'index,new,deleted,delta,alloc_size,freed_size,size_delta,kind');
+  assert.equal(csv.stdout.trim().split('\n').length, n + 1, 'csv: every row');
+  const md = runCli([before(), after(), '--format', 'md']);
+  assert.match(md.stdout, /^\| Index \| New \| Deleted \| Delta \| Alloc Size \| Freed Size \| Size Delta \| Kind \(class\) \|$/m);
+});
+
+test('JSON: version 1, rows, totals and suspects with grouped paths', () => {
+  const out = json([before(), after()]);
+  assert.equal(out.version, 1);
+  assert.equal(out.same_process, true);
+  assert.equal(out.by, 'class');
+  for (const row of out.rows) {
+    for (const k of ['kind', 'class_key', 'new', 'deleted', 'delta', 'alloc_size', 'freed_size', 'size_delta'] as const) assert.ok(k in row, k);
+    assert.equal(row.delta, row.new! - row.deleted!);
+    assert.equal(row.size_delta, row.alloc_size! - row.freed_size!);
+  }
+  const session = out.rows.find((x) => x.kind === 'Session')!;
+  assert.match(session.class_key!, /^\d+,\d+,\d+,Session$/, 'a located class key');
+  assert.deepEqual([session.new, session.deleted, session.count_a, session.count_b], [300, 0, 5, 305]);
+  const t = out.totals;
+  assert.equal(t.new, out.rows.reduce((a, x) => a + x.new!, 0));
+  assert.equal(t.freed_size, out.rows.reduce((a, x) => a + x.freed_size!, 0));
+  assert.equal(t.total_delta, t.total_b - t.total_a);
+  assert.equal(t.total_a, out.a.total_size);
+  const s = out.suspects[0];
+  assert.equal(s.kind, 'Session');
+  assert.equal(s.count, 300);
+  assert.equal(s.retained, 300 * 848);
+  assert.equal(s.paths[0].count, 300);
+  assert.match(s.paths[0].pattern, /\.sessionCache → Map\.table → \(internal array\)\[\] → Session$/);
+  const hops = s.paths[0].hops;
+  assert.equal(hops[hops.length - 1].class_name, 'Session');
+  assert.deepEqual(
+    hops.slice(-3).map((h) => [h.class_name, h.edge_name]),
+    [
+      ['Map', 'sessionCache'],
+      ['(array)', 'table'],
+      ['Session', hops[hops.length - 1].edge_name],
+    ],
+  );
+  // No suspect is owned by another: the Sessions' typed arrays are not listed on their own.
+  assert.ok(!out.suspects.some((x) => x.kind === 'Float64Array' || x.kind === 'ArrayBuffer'));
+});
+
+test('--by type partitions the same verdicts by node type', () => {
+  const byClass = json([before(), after(), '--all', '--suspects', '0']);
+  const byType = json([before(), after(), '--all', '--suspects', '0', '--by', 'type']);
+  assert.equal(byType.by, 'type');
+  assert.deepEqual({ ...byType.totals }, { ...byClass.totals });
+  const kinds = byType.rows.map((x) => x.kind);
+  assert.ok(kinds.includes('object') && kinds.includes('closure'), kinds.join());
+  assert.ok(byType.rows.every((x) => x.class_key === null));
+  const text = runCli([before(), after(), '--by', 'type', '--suspects', '0']);
+  assert.match(text.stdout, /Size Delta Kind \(type\)\n/);
+});
+
+test('the planted detached <div>s of the Chromium sequence are the first suspect, through window.detachedCache', () => {
+  const out = json([db(join(FIXTURES, 'chrome-small-0.heapsnapshot.gz')), db(join(FIXTURES, 'chrome-small-2.heapsnapshot.gz'))]);
+  const s = out.suspects[0];
+  assert.equal(s.kind, 'Detached <div>');
+  assert.equal(s.count, 200);
+  assert.equal(s.paths[0].count, 200);
+  assert.match(s.paths[0].pattern, /\.detachedCache → Array\[\] → Detached <div>$/);
+  const text = runCli([db(join(FIXTURES, 'chrome-small-0.heapsnapshot.gz')), db(join(FIXTURES, 'chrome-small-2.heapsnapshot.gz'))]).stdout;
+  assert.match(text, /^ {4}200 × Window \[JSGlobalObject\] \/ file:\/\/\.detachedCache → Array\[\] → Detached <div> {2}\(88,000 bytes\)$/m);
+});
+
+test('--fail-on-growth: exit 3 with a one-line reason past the limit (bytes, units, % of A), else 0', () => {
+  const base = json([before(), after(), '--suspects', '0']);
+  const growth = base.totals.total_delta;
+  assert.ok(growth > 500000 && growth < 1000000, String(growth));
+  const cases: [string, number][] = [
+    [String(growth), 0],
+    [String(growth - 1), 3],
+    ['500000', 3],
+    ['0.5MB', 3],
+    ['1MB', 0],
+    ['512KiB', 3],
+    ['1MiB', 0],
+    ['10%', 3],
+    ['20%', 0],
+  ];
+  for (const [limit, status] of cases) {
+    const r = runCli([before(), after(), '--suspects', '0', '--fail-on-growth', limit]);
+    assert.equal(r.status, status, `${limit}: ${r.stderr}`);
+    assert.match(r.stdout, /^Diff of /, 'the report is printed either way');
+    if (status === 3) {
+      const err = r.stderr.trimEnd().split('\n');
+      assert.equal(err.length, 1, r.stderr);
+      assert.match(err[0], new RegExp(`^heapdiff: heap grew by ${growth.toLocaleString('en-US')} bytes \\([\\d,]+ → [\\d,]+\\), more than --fail-on-growth ${limit.replace('.', '\\.')} \\([\\d,]+ bytes\\)$`));
+    } else assert.equal(r.stderr, '');
+  }
+  const bad = runCli([before(), after(), '--fail-on-growth', 'lots']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /^heapdiff: --fail-on-growth: expected bytes/);
+  const json3 = runCli([before(), after(), '--format', 'json', '--fail-on-growth', '1%']);
+  assert.equal(json3.status, 3);
+  assert.equal(JSON.parse(json3.stdout).version, 1);
+});
+
+test('no leak: two snapshots of one quiet process report no suspect above the threshold', () => {
+  const script = `
+    const v8 = require('v8');
+    globalThis.cache = new Map();
+    v8.writeHeapSnapshot(process.env.OUT.replace(/\\.heapsnapshot$/, '-a.heapsnapshot'));
+    for (let i = 0; i < 5000; i++) cache.set('k' + i, { id: i, payload: 'x'.repeat(100) + i });
+    cache.clear();
+    v8.writeHeapSnapshot(process.env.OUT);`;
+  const b = makeNodeSnapshot(dir, 'quiet', script);
+  const a = b.replace(/\.heapsnapshot$/, '-a.heapsnapshot');
+  const out = json([db(a), db(b)]);
+  assert.equal(out.same_process, true);
+  assert.deepEqual(out.suspects, []);
+  const text = runCli([db(a), db(b)]).stdout;
+  assert.match(text, /^Leak suspects: none \(no class of objects allocated after A \(id > \d+\) retaining at least [\d,]+ bytes \(1\.0% of B\)\)\.$/m);
+});
+
+test('snapshots of two different processes: said plainly, class-level difference only', () => {
+  const script = `require('v8').writeHeapSnapshot(process.env.OUT)`;
+  const a = makeNodeSnapshot(dir, 'process-1', script);
+  const b = makeNodeSnapshot(dir, 'process-2', `globalThis.extra = Array.from({ length: 2000 }, (_, i) => ({ i: String(i) })); ${script}`);
+  const out = json([db(a), db(b)]);
+  assert.equal(out.same_process, false);
+  assert.match(out.note!, /different processes/);
+  assert.deepEqual(out.suspects, []);
+  assert.ok(out.rows.length > 0);
+  for (const row of out.rows) {
+    assert.equal(row.new, null);
+    assert.equal(row.deleted, null);
+    assert.equal(row.delta, row.count_b - row.count_a);
+    assert.equal(row.size_delta, row.size_b - row.size_a);
+  }
+  const extra = out.rows.find((x) => x.class_key === ',{i}');
+  assert.ok(extra && extra.count_b - extra.count_a >= 2000, JSON.stringify(extra));
+  const text = runCli([db(a), db(b)]);
+  assert.equal(text.status, 0);
+  assert.match(text.stdout, /^Diff of process-1\.db → process-2\.db: \+[\d,]+ objects \(\+[\d,]+ bytes\), class level only; total/);
+  assert.match(text.stdout, /^Note: .*different processes.*no leak suspects\.$/m);
+  assert.match(text.stdout, /^ Index Count A Count B {3}Delta {5}Size A {5}Size B Size Delta Kind \(class\)$/m);
+  // --fail-on-growth still works on totals.
+  assert.equal(runCli([db(a), db(b), '--fail-on-growth', '1'], {}).status, 3);
+});
+
+test('snapshot files are ingested on first use (both at once) and give the same diff as their stores', () => {
+  const cacheDir = join(dir, 'cache');
+  const files = ['node-leak-before', 'node-leak-after'].map((n) => join(SAMPLES, `${n}.heapsnapshot.gz`));
+  const r = runCli([...files, '--format', 'json', '--all', '--suspects', '1'], { cacheDir });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(readdirSync(cacheDir).filter((f) => f.endsWith('.db')).length, 2);
+  const fromFiles = JSON.parse(r.stdout) as DiffResult;
+  const fromStores = json([before(), after(), '--all', '--suspects', '1']);
+  assert.deepEqual(fromFiles.rows, fromStores.rows);
+  assert.deepEqual(fromFiles.suspects, fromStores.suspects);
+  assert.equal(fromFiles.a.source, files[0]);
+});
+
+test('hostile heap strings are escaped in the table, the suspects and the paths; JSON keeps them exact', () => {
+  const evil = '\u001b[31mEvil\nClass\u202e';
+  const script = `
+    const v8 = require('v8');
+    const Evil = { ${JSON.stringify(evil)}: class { constructor(i) { this.payload = 'p'.repeat(400) + i; } } }[${JSON.stringify(evil)}];
+    globalThis[${JSON.stringify('\u001b]0;title\u0007held')}] = [];
+    v8.writeHeapSnapshot(process.env.OUT.replace(/\.heapsnapshot$/, '-a.heapsnapshot'));
+    for (let i = 0; i < 500; i++) globalThis[${JSON.stringify('\u001b]0;title\u0007held')}].push(new Evil(i));
+    v8.writeHeapSnapshot(process.env.OUT);`;
+  const b = makeNodeSnapshot(dir, 'hostile', script);
+  const a = b.replace(/\.heapsnapshot$/, '-a.heapsnapshot');
+  const text = runCli([db(a), db(b), '--all']);
+  assert.equal(text.status, 0, text.stderr);
+  assert.doesNotMatch(text.stdout, /[\u0000-\u0009\u000b-\u001f\u007f\u202e]/, 'no raw control characters');
+  assert.match(text.stdout, /\\e\[31mEvil\\nClass\\u202e/);
+  assert.match(text.stdout, /^ 1\. \\e\[31mEvil\\nClass\\u202e: 500 new objects/m);
+  assert.match(text.stdout, /^ {4}500 × global\["\\u001b\]0;title\\u0007held"\] → Array\[\] → \\e\[31mEvil\\nClass\\u202e {2}/m);
+  const out = json([db(a), db(b)]);
+  assert.equal(out.suspects[0].kind, evil);
+  assert.ok(out.rows.some((r) => r.kind === evil));
+});
+
+test('usage errors exit 2 with one line', () => {
+  for (const args of [[before()], [before(), join(dir, 'missing.heapsnapshot')], [before(), after(), '--top', '0'], [before(), after(), '--by', 'colour']]) {
+    const r = runCli(args);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, /^heapdiff: /);
+  }
+  // Swapped arguments are pointed out.
+  const swapped = runCli([after(), before(), '--top', '1', '--suspects', '0']);
+  assert.equal(swapped.status, 0);
+  assert.match(swapped.stdout.split('\n')[1], /^Note: B's largest object id \(\d+\) is below A's \(\d+\): B was taken before A — are the arguments swapped\?$/);
+  // `heapdiff diff A B` is the same command.
+  const r = runCli(['diff', before(), after(), '--top', '1', '--suspects', '0']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^Diff of node-leak-before\.db → node-leak-after\.db/);
+});

@@ -1,0 +1,91 @@
+// `heapdiff suspects SNAP` end to end (MAT's Leak Suspects): a cache that never evicts is the first
+// suspect with its path and accumulation point; heaps without a leak report none; thresholds are flags.
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { after, test } from 'node:test';
+import type { SuspectsResult } from '../src/analyses/suspects.js';
+import { FIXTURES, SAMPLES, makeNodeSnapshot, runCli, tempDir } from './helpers/env.js';
+
+const dir = tempDir('heapdiff-suspects-cli-');
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function db(file: string): string {
+  const out = join(dir, `${basename(file).replace(/\.heapsnapshot(\.gz)?$/, '')}.db`);
+  const r = runCli(['ingest', file, '--db', out, '--force', '--quiet']);
+  assert.equal(r.status, 0, r.stderr);
+  return out;
+}
+
+function suspects(args: string[]): { json: SuspectsResult; text: string } {
+  const j = runCli(['suspects', ...args, '--format', 'json']);
+  assert.equal(j.status, 0, j.stderr);
+  const t = runCli(['suspects', ...args]);
+  assert.equal(t.status, 0, t.stderr);
+  return { json: JSON.parse(j.stdout) as SuspectsResult, text: t.stdout };
+}
+
+test('a response cache that never evicts is the first suspect: its path, accumulation point and entries', () => {
+  const script = `
+    class CacheEntry { constructor(i) { this.key = 'req-' + i; this.body = 'x'.repeat(200) + i; this.headers = { host: 'h' + i, accept: 'a' + i }; } }
+    const responseCache = new Map();
+    function handle(i) { const k = 'GET /item/' + i; if (!responseCache.has(k)) responseCache.set(k, new CacheEntry(i)); return responseCache.get(k); }
+    for (let i = 0; i < 20000; i++) handle(i);
+    globalThis.app = { handle };
+    require('v8').writeHeapSnapshot(process.env.OUT);`;
+  const { json, text } = suspects([db(makeNodeSnapshot(dir, 'cache', script))]);
+  assert.equal(json.version, 1);
+  assert.equal(json.threshold_percent, 10);
+  const s = json.suspects[0];
+  assert.equal(s.suspect, 'object');
+  assert.ok(s.retained_percent > 50, String(s.retained_percent));
+  const a = s.accumulation!;
+  assert.equal(a.owner.class_name, 'Map');
+  assert.match(a.line, /\.responseCache → Map\.table → \(internal array\) @\d+$/);
+  assert.equal(a.children_by_class[0].class_name, 'CacheEntry');
+  assert.equal(a.children_by_class[0].count, 20000);
+  assert.ok(s.line!.length > 0 && s.path!.length > 0);
+  assert.match(text, /^ 1\. system \/ Context @\d+ retains [\d,]+ bytes \(\d+% of the heap\)$/m);
+  assert.match(text, /^ {4}The memory accumulates 2 steps down in \(internal array\) @\d+ .*owned by Map @\d+ .*: [\d,]+ dominated children\.$/m);
+  assert.match(text, /^ {4}path: .*\.responseCache → Map\.table → \(internal array\) @\d+$/m);
+  assert.match(text, /^ {6}20,000 × CacheEntry {2}[\d,]+ bytes \(\d+%\)$/m);
+});
+
+test('heaps without a leak: no suspect above the threshold', () => {
+  const quiet = makeNodeSnapshot(dir, 'quiet', `globalThis.data = Array.from({ length: 3000 }, (_, i) => ({ id: i, name: 'n' + i })); require('v8').writeHeapSnapshot(process.env.OUT)`);
+  for (const file of [quiet, join(SAMPLES, 'node-leak-before.heapsnapshot.gz')]) {
+    const { json, text } = suspects([db(file)]);
+    assert.deepEqual(json.suspects, [], basename(file));
+    assert.ok(json.top_objects.length > 0);
+    assert.match(text, /^No leak suspects: no top-level object or class retains more than 10% of the heap\.$/m);
+    assert.match(text, /^Biggest top-level objects:$/m);
+  }
+});
+
+test('--threshold: the samples module context accumulates the 305 Sessions; Chromium: the detachedCache array', () => {
+  const node = suspects([db(join(SAMPLES, 'node-leak-final.heapsnapshot.gz')), '--threshold', '5']).json;
+  const ctx = node.suspects.find((x) => x.accumulation?.children_by_class.some((c) => c.class_name === 'Session'));
+  assert.ok(ctx, 'a suspect accumulating the Sessions');
+  assert.equal(ctx.accumulation!.children_by_class[0].class_name, 'Session');
+  assert.equal(ctx.accumulation!.children_by_class[0].count, 305);
+  const chrome = suspects([db(join(FIXTURES, 'chrome-small-2.heapsnapshot.gz')), '--threshold', '5', '--children', '2']).json;
+  const cache = chrome.suspects.find((x) => /\.detachedCache → Array @\d+$/.test(x.line ?? ''));
+  assert.ok(cache, 'the detachedCache array is a suspect at 5 %');
+  assert.deepEqual(
+    cache.accumulation!.children_by_class.map((c) => [c.class_name, c.count]),
+    [
+      ['Detached <div>', 300],
+      ['(array)', 1],
+    ],
+  );
+  assert.equal(cache.accumulation!.children.length, 2);
+});
+
+test('suspects: bad thresholds exit 2', () => {
+  const file = join(SAMPLES, 'node-leak-before.heapsnapshot.gz');
+  for (const args of [['--threshold', '0'], ['--threshold', '150'], ['--big-drop', '1.5'], ['--children', '0']]) {
+    const r = runCli(['suspects', file, ...args]);
+    assert.equal(r.status, 2, args.join(' '));
+    assert.match(r.stderr, /^heapdiff: --/);
+  }
+});
