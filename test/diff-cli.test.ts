@@ -3,34 +3,18 @@
 // from different processes. Stores are ingested once into a temp dir and reused as `.db` files.
 import assert from 'node:assert/strict';
 import { readdirSync, rmSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { after as afterAll, test } from 'node:test';
 import type { DiffResult } from '../src/analyses/diff.js';
-import { FIXTURES, SAMPLES, makeNodeSnapshot, runCli, tempDir } from './helpers/env.js';
+import { FIXTURES, SAMPLES, ingestOnce as db, makeNodeSnapshot, runCli, runCliJson, tempDir } from './helpers/env.js';
 
 const dir = tempDir('heapdiff-diff-cli-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const dbs = new Map<string, string>();
-
-function db(file: string): string {
-  let out = dbs.get(file);
-  if (!out) {
-    out = join(dir, `${basename(file).replace(/\.heapsnapshot(\.gz)?$/, '')}.db`);
-    const r = runCli(['ingest', file, '--db', out, '--force', '--quiet']);
-    assert.equal(r.status, 0, r.stderr);
-    dbs.set(file, out);
-  }
-  return out;
-}
 
 const before = () => db(join(SAMPLES, 'node-leak-before.heapsnapshot.gz'));
 const after = () => db(join(SAMPLES, 'node-leak-after.heapsnapshot.gz'));
 
-function json(args: string[]): DiffResult {
-  const r = runCli([...args, '--format', 'json']);
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout) as DiffResult;
-}
+const json = (args: string[]) => runCliJson<DiffResult>(args);
 
 test('text report: heading, heapy table sorted by size change, 10 rows and a "more rows" line, then the leak suspects', () => {
   const r = runCli([before(), after()]);

@@ -8,7 +8,7 @@ import type { PathHop } from '../src/analyses/paths.js';
 import { IdSet } from '../src/analyses/leaks.js';
 import { isCatchAllClass, isContainer } from '../src/analyses/suspects.js';
 import { buildTree, countMembers, topMostMembers } from '../src/analyses/suspects-tree.js';
-import { shownHops } from '../src/cli/diff.js';
+import { shownHops } from '../src/render/report.js';
 
 test('parseGrowthLimit: bytes, decimal and binary units, percentages of A', () => {
   const cases: [string, number][] = [

@@ -3,28 +3,15 @@
 // the JSON shape; snapshots that do not come from one process.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { LeaksResult } from '../src/analyses/leaks.js';
-import { FIXTURES, HAS_SHARED, SAMPLES, SHARED_FIXTURES, makeNodeSnapshot, runCli, tempDir } from './helpers/env.js';
+import { FIXTURES, HAS_SHARED, SAMPLES, SHARED_FIXTURES, ingestOnce as db, makeNodeSnapshot, runCli, runCliJsonAndText, tempDir } from './helpers/env.js';
 
 const dir = tempDir('heapdiff-leaks-cli-');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function db(file: string): string {
-  const out = join(dir, `${basename(file).replace(/\.heapsnapshot(\.gz)?$/, '')}.db`);
-  const r = runCli(['ingest', file, '--db', out, '--force', '--quiet']);
-  assert.equal(r.status, 0, r.stderr);
-  return out;
-}
-
-function leaks(args: string[]): { json: LeaksResult; text: string } {
-  const j = runCli(['leaks', ...args, '--format', 'json']);
-  assert.equal(j.status, 0, j.stderr);
-  const t = runCli(['leaks', ...args]);
-  assert.equal(t.status, 0, t.stderr);
-  return { json: JSON.parse(j.stdout) as LeaksResult, text: t.stdout };
-}
+const leaks = (args: string[]) => runCliJsonAndText<LeaksResult>(['leaks', ...args]);
 
 test('Node server (samples): the 300 leaked Sessions are the first group, held through sessionCache → Map', () => {
   const [b, t, f] = ['before', 'after', 'final'].map((n) => db(join(SAMPLES, `node-leak-${n}.heapsnapshot.gz`)));

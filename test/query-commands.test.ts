@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { parse } from 'heap-snapshot-toolkit';
-import { FIXTURES, SAMPLES, gunzipTo, runCli, tempDir } from './helpers/env.js';
+import { FIXTURES, SAMPLES, gunzipTo, ingestOnce, runCli, runCliJson, tempDir } from './helpers/env.js';
 
 const dir = tempDir('heapdiff-query-commands-');
 const cache = join(dir, 'cache');
@@ -16,22 +16,9 @@ const FIX = {
   leak: join(SAMPLES, 'node-leak-after.heapsnapshot.gz'),
   before: join(SAMPLES, 'node-leak-before.heapsnapshot.gz'),
 };
-const dbs: Record<string, string> = {};
-function db(name: keyof typeof FIX): string {
-  if (!dbs[name]) {
-    const out = join(dir, `${name}.db`);
-    const r = runCli(['ingest', FIX[name], '--db', out, '--quiet'], { cacheDir: cache });
-    assert.equal(r.status, 0, r.stderr);
-    dbs[name] = out;
-  }
-  return dbs[name];
-}
+const db = (name: keyof typeof FIX): string => ingestOnce(FIX[name]);
 const cli = (args: string[]) => runCli(args, { cacheDir: cache });
-function json(args: string[]): any {
-  const r = cli([...args, '--format', 'json']);
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout);
-}
+const json = (args: string[]) => runCliJson(args, { cacheDir: cache });
 const engines = new Map<string, any>();
 async function engine(name: keyof typeof FIX): Promise<any> {
   if (!engines.has(name)) engines.set(name, await parse(createReadStream(gunzipTo(FIX[name], dir), 'utf-8')));

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FIXTURES, ROOT, SAMPLES, runCli, tempDir } from './helpers/env.js';
+import { FIXTURES, ROOT, SAMPLES, ingestOnce, runCli, tempDir } from './helpers/env.js';
 
 const dir = tempDir('heapdiff-query-docs-');
 const cache = join(dir, 'cache');
@@ -17,17 +17,10 @@ const SNAPSHOTS: Record<string, string> = {
   'chrome-small-1': join(FIXTURES, 'chrome-small-1.heapsnapshot.gz'),
   'chrome-small-2': join(FIXTURES, 'chrome-small-2.heapsnapshot.gz'),
 };
-const dbs = new Map<string, string>();
 function db(name: string): string {
   const file = SNAPSHOTS[name];
   assert.ok(file, `unknown snapshot ${name} in a -- snapshots: line`);
-  if (!dbs.has(name)) {
-    const out = join(dir, `${name}.db`);
-    const r = runCli(['ingest', file, '--db', out, '--quiet'], { cacheDir: cache });
-    assert.equal(r.status, 0, r.stderr);
-    dbs.set(name, out);
-  }
-  return dbs.get(name)!;
+  return ingestOnce(file);
 }
 
 const doc = readFileSync(join(ROOT, 'docs/queries.md'), 'utf8');

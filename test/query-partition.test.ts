@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'heap-snapshot-toolkit';
 import Database from 'better-sqlite3';
-import { FIXTURES, ROOT, SAMPLES, gunzipTo, runCli, tempDir } from './helpers/env.js';
+import { FIXTURES, ROOT, SAMPLES, gunzipTo, ingestOnce, runCli, runCliJson, tempDir } from './helpers/env.js';
 
 const dir = tempDir('heapdiff-query-partition-');
 const cache = join(dir, 'cache');
@@ -17,24 +17,9 @@ const FIX = {
   leak: join(SAMPLES, 'node-leak-after.heapsnapshot.gz'),
   alloc: join(SAMPLES, 'node-alloc.heapsnapshot.gz'),
 };
-const dbs: Record<string, string> = {};
-function db(name: keyof typeof FIX): string {
-  if (!dbs[name]) {
-    const out = join(dir, `${name}.db`);
-    const r = runCli(['ingest', FIX[name], '--db', out, '--quiet'], { cacheDir: cache });
-    assert.equal(r.status, 0, r.stderr);
-    dbs[name] = out;
-  }
-  return dbs[name];
-}
-function cli(args: string[]) {
-  return runCli(args, { cacheDir: cache });
-}
-function json(args: string[]): any {
-  const r = cli([...args, '--format', 'json']);
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout);
-}
+const db = (name: keyof typeof FIX): string => ingestOnce(FIX[name]);
+const cli = (args: string[]) => runCli(args, { cacheDir: cache });
+const json = (args: string[]) => runCliJson(args, { cacheDir: cache });
 
 const ROW = /^[ \d]{6} [ \d]{6} [ \d]{3} [ \d]{8} [ \d]{3} [ \d]{9} [ \d]{3} \S/;
 

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { DevToolsAPI, parse } from 'heap-snapshot-toolkit';
 import { expectedHopCount, mergePathsByPattern, PathFinder, pathLine, shortestRetainerPath, sortRetainers, type PathHop } from '../src/analyses/paths.js';
 import { listedRetainers } from '../src/store/queries/nodes.js';
-import { FIXTURES, SAMPLES, gunzipTo, runCli, tempDir } from './helpers/env.js';
+import { FIXTURES, SAMPLES, gunzipTo, ingestOnce, runCli, tempDir } from './helpers/env.js';
 
 const dir = tempDir('heapdiff-query-retainers-');
 const cache = join(dir, 'cache');
@@ -17,16 +17,7 @@ const FIX = {
   chrome1: join(FIXTURES, 'chrome-small-1.heapsnapshot.gz'),
   leak: join(SAMPLES, 'node-leak-after.heapsnapshot.gz'),
 };
-const dbs: Record<string, string> = {};
-function db(name: keyof typeof FIX): string {
-  if (!dbs[name]) {
-    const out = join(dir, `${name}.db`);
-    const r = runCli(['ingest', FIX[name], '--db', out, '--quiet'], { cacheDir: cache });
-    assert.equal(r.status, 0, r.stderr);
-    dbs[name] = out;
-  }
-  return dbs[name];
-}
+const db = (name: keyof typeof FIX): string => ingestOnce(FIX[name]);
 const cli = (args: string[]) => runCli(args, { cacheDir: cache });
 
 /** Checks one path against the edges view; returns true when some hop skips distances (a filtered edge). */

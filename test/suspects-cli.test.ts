@@ -5,25 +5,12 @@ import { rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { after, test } from 'node:test';
 import type { SuspectsResult } from '../src/analyses/suspects.js';
-import { FIXTURES, SAMPLES, makeNodeSnapshot, runCli, tempDir } from './helpers/env.js';
+import { FIXTURES, SAMPLES, ingestOnce as db, makeNodeSnapshot, runCli, runCliJsonAndText, tempDir } from './helpers/env.js';
 
 const dir = tempDir('heapdiff-suspects-cli-');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function db(file: string): string {
-  const out = join(dir, `${basename(file).replace(/\.heapsnapshot(\.gz)?$/, '')}.db`);
-  const r = runCli(['ingest', file, '--db', out, '--force', '--quiet']);
-  assert.equal(r.status, 0, r.stderr);
-  return out;
-}
-
-function suspects(args: string[]): { json: SuspectsResult; text: string } {
-  const j = runCli(['suspects', ...args, '--format', 'json']);
-  assert.equal(j.status, 0, j.stderr);
-  const t = runCli(['suspects', ...args]);
-  assert.equal(t.status, 0, t.stderr);
-  return { json: JSON.parse(j.stdout) as SuspectsResult, text: t.stdout };
-}
+const suspects = (args: string[]) => runCliJsonAndText<SuspectsResult>(['suspects', ...args]);
 
 test('a response cache that never evicts is the first suspect: its path, accumulation point and entries', () => {
   const script = `

@@ -6,17 +6,19 @@
 // among the definitions whose properties are all present (all property edges, `__proto__` included),
 // the one with the most properties wins, ties to the earlier definition; none → `Object`.
 //
+// The matching itself is the graph's (src/graph/class-names.ts: `buildPropertyTrie`, `matchInterface`,
+// the functions ingest classifies with), so both snapshots follow one implementation of the rule.
+//
 // The store keeps each definition as its name (`{a, b, "x,y"}`): inference builds the name from exactly
-// the definition's property list, JSON-quoting names that contain `,'"{}`, so the list parses back.
+// the definition's property list, JSON-quoting names that contain `,'"{}` (`formatPropertyName`), so the
+// list parses back.
 
-const PLAIN_OBJECT = 'Object';
+import { buildPropertyTrie, matchInterface, type InterfaceDefinition as InferredInterface, type PropertyTrie } from '../graph/class-names.js';
 
-export interface InterfaceDefinition {
-  name: string;
-  properties: string[];
-}
+/** A definition as the Comparison needs it: its name and property list (no count). */
+export type InterfaceDefinition = Pick<InferredInterface, 'name' | 'properties'>;
 
-/** Parses an interface name `{a, b, "c,d"}` back into its property list. */
+/** Parses an interface name `{a, b, "c,d"}` back into its property list (inverse of the graph's `formatPropertyName` join). */
 export function parseInterfaceName(name: string): string[] {
   if (!name.startsWith('{') || !name.endsWith('}')) return [];
   const body = name.slice(1, -1);
@@ -46,60 +48,17 @@ export function definitionsFromNames(names: readonly string[]): InterfaceDefinit
   return names.map((name) => ({ name, properties: parseInterfaceName(name) }));
 }
 
-interface MatchInfo {
-  name: string;
-  propertyCount: number;
-  index: number;
-}
-interface TrieNode {
-  next: Map<string, TrieNode>;
-  matchInfo: MatchInfo | null;
-  greatestNext: string | null;
-}
-
-function better(a: MatchInfo, b: MatchInfo | null): MatchInfo {
-  if (!b || a.propertyCount > b.propertyCount) return a;
-  if (b.propertyCount > a.propertyCount) return b;
-  return a.index <= b.index ? a : b;
-}
-
-/** DevTools' matcher: a trie over each definition's sorted properties, walked with an object's sorted properties. */
+/** DevTools' matcher over one list of definitions (the graph's property trie, built once). */
 export class InterfaceMatcher {
-  private readonly root: TrieNode = { next: new Map(), matchInfo: null, greatestNext: null };
+  private readonly trie: PropertyTrie;
 
   constructor(definitions: readonly InterfaceDefinition[]) {
-    definitions.forEach((d, index) => {
-      const properties = [...d.properties].sort();
-      let node = this.root;
-      for (const p of properties) {
-        let child = node.next.get(p);
-        if (!child) {
-          child = { next: new Map(), matchInfo: null, greatestNext: null };
-          node.next.set(p, child);
-          if (node.greatestNext === null || node.greatestNext < p) node.greatestNext = p;
-        }
-        node = child;
-      }
-      if (!node.matchInfo) node.matchInfo = { name: d.name, propertyCount: properties.length, index };
-    });
+    this.trie = buildPropertyTrie(definitions);
   }
 
-  /** Class name of a plain object with these property names (any order; sorted here). */
+  /** Class name of a plain object with these property names (any order; sorted here, in place). */
   match(propertyNames: string[]): string {
-    propertyNames.sort();
-    const states = new Set<TrieNode>([this.root]);
-    let m = better({ name: PLAIN_OBJECT, propertyCount: 0, index: Infinity }, this.root.matchInfo);
-    for (const p of propertyNames) {
-      for (const state of Array.from(states)) {
-        if (state.greatestNext === null || p >= state.greatestNext) states.delete(state);
-        const next = state.next.get(p);
-        if (next) {
-          states.add(next);
-          if (next.matchInfo) m = better(m, next.matchInfo);
-        }
-      }
-    }
-    return m.name;
+    return matchInterface(this.trie, propertyNames.sort());
   }
 }
 

@@ -5,6 +5,7 @@
 import { dbOf, metaNumber, type StoreLike } from '../store/queries/common.js';
 import { dominatorChildren, knownChildCount } from '../store/queries/dominators.js';
 import { displayName, nodeByOrdinal } from '../store/queries/nodes.js';
+import type { NodeSummary } from './paths.js';
 import { resolveObject } from './retainers.js';
 
 export interface DominatorOptions {
@@ -18,15 +19,7 @@ export interface DominatorOptions {
   minShare?: number;
 }
 
-export interface DominatorNode {
-  ordinal: number;
-  id: number;
-  type: string;
-  class_name: string;
-  name: string;
-  self_size: number;
-  retained_size: number;
-  distance: number;
+export interface DominatorNode extends NodeSummary {
   /** Children of this node in the dominator tree (all of them, not only those shown); null below `depth` when not precomputed. */
   child_count: number | null;
   /** Children not shown (over `top`, under `minShare`, or below `depth`); null when unknown. */

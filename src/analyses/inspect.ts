@@ -4,7 +4,7 @@
 
 import { dbOf, storeCodes, type StoreLike } from '../store/queries/common.js';
 import { allocationFrame, displayName, listedRetainers, nodeBriefs, nodeByOrdinal, nodeLocation, outgoingEdges } from '../store/queries/nodes.js';
-import { PathFinder, pathLine, sortRetainers } from './paths.js';
+import { PathFinder, pathLine, sortRetainers, type NodeSummary } from './paths.js';
 import { resolveObject } from './retainers.js';
 
 export interface InspectOptions {
@@ -12,16 +12,7 @@ export interface InspectOptions {
   limit?: number;
 }
 
-export interface LinkedNode {
-  id: number;
-  ordinal: number;
-  type: string;
-  class_name: string;
-  name: string;
-  self_size: number;
-  retained_size: number;
-  distance: number;
-}
+export type LinkedNode = NodeSummary;
 
 export interface InspectEdge {
   edge_type: string;

@@ -18,11 +18,12 @@
 
 import { BASE_SYSTEM_DISTANCE, dbOf, storeCodes, type Db, type StoreLike } from '../store/queries/common.js';
 import { edgeLabel, nodeLabel } from '../store/queries/labels.js';
-import { displayName, listedRetainers, nodeByOrdinal, rootEdgesInto, type RetainerRow } from '../store/queries/nodes.js';
+import { displayName, listedRetainers, nodeByOrdinal, rootEdgesInto, type EdgeRow, type RetainerRow } from '../store/queries/nodes.js';
 
 export { edgeLabel, nodeLabel } from '../store/queries/labels.js';
 
-export interface PathHop {
+/** One object as the analyses report it (a path hop, a dominator, an inspected object's neighbour). */
+export interface NodeSummary {
   ordinal: number;
   /** V8 object id (`@123`). */
   id: number;
@@ -34,6 +35,9 @@ export interface PathHop {
   retained_size: number;
   self_size: number;
   distance: number;
+}
+
+export interface PathHop extends NodeSummary {
   /** Type of the edge into this node from the previous hop (`shortcut`, `property`, `element`, …); null for a first hop not held by the root. */
   edge_type: string | null;
   /** Name of that edge; element and hidden edges: the index as decimal text. */
@@ -94,12 +98,14 @@ export function sortRetainers(db: Db, rows: RetainerRow[], limit = Infinity): (R
 
 /**
  * Finds paths with memoised hops, so many paths of one class (which share their upper parts) cost
- * one query per distinct node. One finder per store connection and command.
+ * one query per distinct node: its next retainer, its hop facts and, for the topmost node of a path,
+ * the root's edge into it. One finder per store connection and command.
  */
 export class PathFinder {
   readonly db: Db;
   private readonly next = new Map<number, RetainerRow | null>();
-  private readonly hopCache = new Map<number, Omit<PathHop, 'edge_type' | 'edge_name' | 'edge_ordinal'>>();
+  private readonly hopCache = new Map<number, NodeSummary>();
+  private readonly rootEdgeCache = new Map<number, EdgeRow | null>();
 
   constructor(store: StoreLike) {
     this.db = dbOf(store);
@@ -116,7 +122,7 @@ export class PathFinder {
     return best;
   }
 
-  private hopNode(ordinal: number): Omit<PathHop, 'edge_type' | 'edge_name' | 'edge_ordinal'> | undefined {
+  private hopNode(ordinal: number): NodeSummary | undefined {
     let h = this.hopCache.get(ordinal);
     if (h) return h;
     const n = nodeByOrdinal(this.db, ordinal);
@@ -124,6 +130,17 @@ export class PathFinder {
     h = { ordinal, id: n.id, type: n.type, class_name: n.class_name, name: displayName(this.db, ordinal), retained_size: n.retained_size, self_size: n.self_size, distance: n.distance };
     this.hopCache.set(ordinal, h);
     return h;
+  }
+
+  /** The root's first non-weak edge into this node (user-root shortcut or GC-roots element edge), or null. */
+  private rootEdgeInto(ordinal: number): EdgeRow | null {
+    let e = this.rootEdgeCache.get(ordinal);
+    if (e === undefined) {
+      const weak = storeCodes(this.db).edgeWeak;
+      e = rootEdgesInto(this.db, ordinal).find((r) => r.type_code !== weak) ?? null;
+      this.rootEdgeCache.set(ordinal, e);
+    }
+    return e;
   }
 
   path(ordinal: number, options: PathOptions = {}): RetainerPath {
@@ -154,16 +171,15 @@ export class PathFinder {
     }
     // The root's edge into the topmost node (none when the walk ended elsewhere or was truncated).
     const top = chain[chain.length - 1];
-    const weak = storeCodes(this.db).edgeWeak;
-    const rootEdge = truncated ? undefined : rootEdgesInto(this.db, top.node).find((e) => e.type_code !== weak);
+    const rootEdge = truncated ? null : this.rootEdgeInto(top.node);
     const hops: PathHop[] = [];
     for (let i = chain.length - 1; i >= 0; i--) {
       const node = this.hopNode(chain[i].node)!;
       // chain[i].edge is the edge from chain[i + 1] into chain[i]; the topmost node's is the root's.
-      const into = i === chain.length - 1 ? (rootEdge ?? null) : chain[i].edge;
+      const into = i === chain.length - 1 ? rootEdge : chain[i].edge;
       hops.push({ ...node, edge_type: into ? into.type : null, edge_name: into ? into.name : null, edge_ordinal: into ? into.edge_ordinal : null });
     }
-    return { hops, truncated, rooted: rootEdge !== undefined };
+    return { hops, truncated, rooted: rootEdge !== null };
   }
 }
 

@@ -14,7 +14,7 @@ import { InputError } from '../errors.js';
 import { dbOf, type StoreLike } from '../store/queries/common.js';
 import { classesNamed, classInstances, dominatorOf, listedRetainers, nodeByOrdinal, ordinalById, similarClassNames, type NodeRow } from '../store/queries/nodes.js';
 import { classKinds, summaryClasses } from '../store/queries/partition.js';
-import { mergePathsByPattern, PathFinder, pathLine, sortRetainers, type PathHop } from './paths.js';
+import { mergePathsByPattern, PathFinder, pathLine, sortRetainers, type NodeSummary, type PathHop } from './paths.js';
 
 export interface RetainersOptions {
   /** Paths (object) or patterns (class) returned; default 1 for an object, 5 for a class. */
@@ -40,16 +40,7 @@ export interface RetainerPathResult {
   hops: PathHop[];
 }
 
-export interface ObjectSummary {
-  ordinal: number;
-  id: number;
-  type: string;
-  class_name: string;
-  name: string;
-  self_size: number;
-  retained_size: number;
-  distance: number;
-}
+export type ObjectSummary = NodeSummary;
 
 export interface RetainersResult {
   target: 'object' | 'class';

@@ -24,7 +24,7 @@ import { BASE_SYSTEM_DISTANCE } from '../store/queries/common.js';
 import { classTable, nodeColumnsAt, nodeFactsOf, readNodeColumns, type NodeFacts } from '../store/queries/diff.js';
 import { displayName } from '../store/queries/nodes.js';
 import type { DiffSide } from './diff.js';
-import { PathFinder, pathLine, type PathHop } from './paths.js';
+import { PathFinder, pathLine, type NodeSummary, type PathHop } from './paths.js';
 import { buildTree, byRetainedThenId, tracePathGroups, type DominatorTree, type PathGroupResult } from './suspects-tree.js';
 
 export interface SuspectsOptions {
@@ -41,15 +41,8 @@ export interface SuspectsOptions {
   maxDepth?: number;
 }
 
-/** One object as the report shows it. */
-export interface SuspectObject {
-  ordinal: number;
-  id: number;
-  type: string;
-  class_name: string;
-  name: string;
-  self_size: number;
-  retained_size: number;
+/** One object as the report shows it (no distance; its share of the heap instead). */
+export interface SuspectObject extends Omit<NodeSummary, 'distance'> {
   retained_percent: number;
 }
 

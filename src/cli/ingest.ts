@@ -1,6 +1,6 @@
 // `heapdiff ingest FILE [--db OUT.db] [--force]`
 import type { Argv } from 'yargs';
-import { progressBar } from '../render/progress.js';
+import { ingestSummary, progressBar } from '../render/progress.js';
 
 export const command = 'ingest <file>';
 export const describe = 'Stream a .heapsnapshot/.heaptimeline (plain or gzip) into one SQLite file';
@@ -20,11 +20,7 @@ export async function handler(argv: { file: string; db?: string; force: boolean;
   try {
     const r = await ingestSnapshot(argv.file, { dbPath: argv.db, force: argv.force, onProgress: bar.update });
     bar.done();
-    if (!argv.quiet && process.stderr.isTTY) {
-      process.stderr.write(
-        `heapdiff: ingested ${r.nodeCount} nodes, ${r.edgeCount} edges in ${r.seconds.toFixed(2)}s (${(r.textBytes / 1e6 / r.seconds).toFixed(0)} MB/s of snapshot text)\n`,
-      );
-    }
+    if (!argv.quiet && process.stderr.isTTY) process.stderr.write(ingestSummary(r));
     process.stdout.write(`${r.dbPath}\n`);
   } finally {
     bar.done();

@@ -1,21 +1,22 @@
 // `heapdiff partition SNAP [--by CLASSIFIER] [--where SQL] [--id-range A..B] [--sort …] [--top N|--all] [--retained]`
 import type { Argv } from 'yargs';
 import { CLASSIFIERS } from '../store/queries/partition.js';
-import { checkFormat, formatOptions, writeOut } from '../render/output.js';
+import { checkFormat, renderTableAs, writeOut } from '../render/output.js';
 import { progressBar } from '../render/progress.js';
+import { allOption, formatOptions, snapshotPositional, topOption, wholeNumber, type OutputArgs } from './options.js';
 
 export const command = 'partition <snapshot>';
 export const describe = "The heap as heapy's partition table: count, size, cumulative and retained bytes per kind";
 
 export function builder(y: Argv) {
   return y
-    .positional('snapshot', { type: 'string', demandOption: true, describe: 'snapshot file (ingested through the cache) or .db' })
+    .positional('snapshot', snapshotPositional)
     .option('by', { choices: CLASSIFIERS as unknown as string[], default: 'class', describe: 'classifier: DevTools class, V8 type, referrer classes (rcs), edge names (via), individual size, allocation site, script, detachedness, distance' })
     .option('where', { type: 'string', describe: 'SQL expression over the nodes view narrowing the set, e.g. "id > 40000"' })
     .option('id-range', { type: 'string', describe: 'objects with A < id <= B ("allocated between"); A.. or ..B' })
     .option('sort', { choices: ['size', 'count', 'retained'], default: 'size', describe: 'row order (descending; ties by kind)' })
-    .option('top', { type: 'number', default: 10, describe: 'rows shown' })
-    .option('all', { type: 'boolean', default: false, describe: 'show every row' })
+    .option('top', topOption(10, 'rows shown'))
+    .option('all', allOption())
     .option('retained', { type: 'boolean', default: false, describe: 'add a Retained column (DevTools class retained rule)' })
     .options(formatOptions)
     .example('$0 partition app.heapsnapshot', 'biggest classes, heapy style')
@@ -24,7 +25,7 @@ export function builder(y: Argv) {
     .example('$0 partition app.heapsnapshot --where "class_name = \'Session\'" --by via', 'how Sessions are referenced');
 }
 
-interface Args {
+interface Args extends OutputArgs {
   snapshot: string;
   by: string;
   where?: string;
@@ -33,9 +34,6 @@ interface Args {
   top: number;
   all: boolean;
   retained: boolean;
-  format: string;
-  wide: boolean;
-  quiet: boolean;
 }
 
 export async function handler(argv: Args) {
@@ -43,10 +41,8 @@ export async function handler(argv: Args) {
   const { partition } = await import('../analyses/partition.js');
   const { parseIdRange } = await import('../store/queries/where.js');
   const { partitionJson, partitionTable } = await import('../render/partition.js');
-  const { renderTableAs } = await import('../render/output.js');
-  const { InputError } = await import('../errors.js');
   const format = checkFormat(argv.format);
-  if (!Number.isInteger(argv.top) || argv.top < 0) throw new InputError(`--top: expected a whole number >= 0 (got ${argv.top})`);
+  wholeNumber('--top', argv.top, 0);
   const idRange = argv['id-range'] !== undefined ? parseIdRange(argv['id-range']) : undefined;
   const bar = progressBar(!argv.quiet);
   const store = await openStore(argv.snapshot, { onProgress: bar.update }).finally(bar.done);

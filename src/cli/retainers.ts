@@ -1,14 +1,15 @@
 // `heapdiff retainers SNAP @ID|CLASSNAME [--paths N] [--max-depth D] [--instances K]`
 import type { Argv } from 'yargs';
-import { checkFormat, formatOptions, writeOut } from '../render/output.js';
+import { checkFormat, renderTableAs, writeOut } from '../render/output.js';
 import { progressBar } from '../render/progress.js';
+import { formatOptions, snapshotPositional, wholeNumber, type OutputArgs } from './options.js';
 
 export const command = 'retainers <snapshot> <target>';
 export const describe = 'Why is it alive: shortest retainer paths (DevTools rule) of an object, or of a class merged by pattern';
 
 export function builder(y: Argv) {
   return y
-    .positional('snapshot', { type: 'string', demandOption: true, describe: 'snapshot file (ingested through the cache) or .db' })
+    .positional('snapshot', snapshotPositional)
     .positional('target', { type: 'string', demandOption: true, describe: '@ID (an object) or a class name (its biggest instances)' })
     .option('paths', { type: 'number', describe: 'paths to show: an object 1 (alternatives via its other retainers), a class 5 patterns' })
     .option('max-depth', { type: 'number', default: 1000, describe: 'cut paths after this many hops' })
@@ -19,27 +20,22 @@ export function builder(y: Argv) {
     .example('$0 retainers app.heapsnapshot Session', 'paths of the biggest Sessions, merged by pattern');
 }
 
-interface Args {
+interface Args extends OutputArgs {
   snapshot: string;
   target: string;
   paths?: number;
   'max-depth': number;
   instances: number;
-  format: string;
-  wide: boolean;
-  quiet: boolean;
 }
 
 export async function handler(argv: Args) {
-  const { InputError } = await import('../errors.js');
   const format = checkFormat(argv.format);
-  for (const [name, v] of [['--paths', argv.paths], ['--max-depth', argv['max-depth']], ['--instances', argv.instances]] as const) {
-    if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new InputError(`${name}: expected a whole number >= 1 (got ${v})`);
-  }
+  wholeNumber('--paths', argv.paths, 1);
+  wholeNumber('--max-depth', argv['max-depth'], 1);
+  wholeNumber('--instances', argv.instances, 1);
   const { openStore } = await import('../store/open.js');
   const { retainers } = await import('../analyses/retainers.js');
   const { retainersJson, retainersTable, retainersText } = await import('../render/retainers.js');
-  const { renderTableAs } = await import('../render/output.js');
   const { renderJson } = await import('../render/table.js');
   const bar = progressBar(!argv.quiet);
   const store = await openStore(argv.snapshot, { onProgress: bar.update }).finally(bar.done);

@@ -1,7 +1,9 @@
 // `heapdiff sql SNAP [SNAP…] "QUERY"`
 import type { Argv } from 'yargs';
-import { checkFormat, formatOptions, writeOut } from '../render/output.js';
+import { InputError } from '../errors.js';
+import { checkFormat, renderTableAs, writeOut } from '../render/output.js';
 import { progressBar } from '../render/progress.js';
+import { formatOptions, type OutputArgs } from './options.js';
 
 export const command = 'sql <args..>';
 export const describe = 'Read-only SQL over heaps: SNAP [SNAP…] "QUERY"; several snapshots are ATTACHed as s1, s2, … (see docs/queries.md)';
@@ -16,8 +18,7 @@ export function builder(y: Argv) {
     .example('$0 sql before.heapsnapshot after.heapsnapshot "SELECT n.class_name, count(*) FROM s2.nodes n WHERE n.id NOT IN (SELECT id FROM s1.nodes) GROUP BY 1 ORDER BY 2 DESC LIMIT 10"', 'objects new in after');
 }
 
-export async function handler(argv: { args: (string | number)[]; format: string; wide: boolean; quiet: boolean }) {
-  const { InputError } = await import('../errors.js');
+export async function handler(argv: OutputArgs & { args: (string | number)[] }) {
   const format = checkFormat(argv.format);
   const args = (argv.args ?? []).map(String);
   if (args.length < 2) throw new InputError('sql: give at least one snapshot (or .db) and a query: heapdiff sql SNAP [SNAP…] "QUERY"');
@@ -25,7 +26,6 @@ export async function handler(argv: { args: (string | number)[]; format: string;
   const { openStore } = await import('../store/open.js');
   const { sqlQuery } = await import('../analyses/sql.js');
   const { sqlJson, sqlTable } = await import('../render/sql.js');
-  const { renderTableAs } = await import('../render/output.js');
   const bar = progressBar(!argv.quiet);
   const stores = [];
   try {

@@ -161,8 +161,9 @@ interface MatchInfo {
   propertyCount: number;
   index: number;
 }
-interface TrieNode {
-  next: Map<string, TrieNode>;
+/** A node of DevTools' property trie (`buildPropertyTrie`); the root stands for the whole trie. */
+export interface PropertyTrie {
+  next: Map<string, PropertyTrie>;
   matchInfo: MatchInfo | null;
   greatestNext: string | null;
 }
@@ -173,9 +174,13 @@ function betterMatch(a: MatchInfo, b: MatchInfo | null): MatchInfo {
   return a.index <= b.index ? a : b;
 }
 
-/** DevTools' property trie over each definition's sorted properties; first definition wins a node. */
-function buildPropertyTrie(definitions: readonly Pick<InterfaceDefinition, 'name' | 'properties'>[]): TrieNode {
-  const root: TrieNode = { next: new Map(), matchInfo: null, greatestNext: null };
+/**
+ * DevTools' property trie over each definition's sorted properties; first definition wins a node.
+ * Pure (strings in, trie out): the Comparison reuses it with the newer snapshot's definitions
+ * (analyses/diff-interfaces.ts).
+ */
+export function buildPropertyTrie(definitions: readonly Pick<InterfaceDefinition, 'name' | 'properties'>[]): PropertyTrie {
+  const root: PropertyTrie = { next: new Map(), matchInfo: null, greatestNext: null };
   for (let index = 0; index < definitions.length; index++) {
     const properties = [...definitions[index].properties].sort();
     let node = root;
@@ -200,8 +205,8 @@ const NO_MATCH: MatchInfo = { name: PLAIN_OBJECT_NAME, propertyCount: 0, index: 
  * in `sortedProperties` (all property edges, `__proto__` included, sorted), the one with the most
  * properties, ties to the earlier definition. Returns the class name.
  */
-function matchInterface(trie: TrieNode, sortedProperties: readonly string[]): string {
-  const states = new Set<TrieNode>([trie]);
+export function matchInterface(trie: PropertyTrie, sortedProperties: readonly string[]): string {
+  const states = new Set<PropertyTrie>([trie]);
   let match = betterMatch(NO_MATCH, trie.matchInfo);
   for (const p of sortedProperties) {
     for (const state of Array.from(states)) {

@@ -1,5 +1,6 @@
-// What every query command shares about output: the `--format` / `--wide` options and writing the
-// rendered text to stdout. The renderers turn results into text; this only picks one and writes it.
+// What every query command shares about output: the formats (`--format`, declared in
+// src/cli/options.ts), rendering a table in one of them, and writing the rendered text to stdout. The
+// renderers turn results into text; this only picks one and writes it.
 
 import { InputError } from '../errors.js';
 import { renderHeapyTable } from './heapy.js';
@@ -7,12 +8,6 @@ import { renderCsv, renderJson, renderMarkdown, tableToJson, type Table } from '
 
 export const FORMATS = ['text', 'json', 'csv', 'md'] as const;
 export type Format = (typeof FORMATS)[number];
-
-/** yargs option definitions shared by the query commands. */
-export const formatOptions = {
-  format: { alias: 'f', choices: FORMATS as unknown as string[], default: 'text', describe: 'output format (json: a stable shape with "version": 1)' },
-  wide: { type: 'boolean', default: false, describe: 'text output: keep long names whole instead of shortening them' },
-} as const;
 
 export function checkFormat(f: string): Format {
   if (!(FORMATS as readonly string[]).includes(f)) throw new InputError(`--format: expected one of ${FORMATS.join(', ')} (got ${JSON.stringify(f)})`);

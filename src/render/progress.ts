@@ -34,3 +34,8 @@ export function progressBar(enabled: boolean): { update: ProgressFn; done: () =>
     },
   };
 }
+
+/** The line `heapdiff ingest` prints on a terminal when it is done (speed in MB/s of snapshot text). */
+export function ingestSummary(r: { nodeCount: number; edgeCount: number; seconds: number; textBytes: number }): string {
+  return `heapdiff: ingested ${r.nodeCount} nodes, ${r.edgeCount} edges in ${r.seconds.toFixed(2)}s (${(r.textBytes / 1e6 / r.seconds).toFixed(0)} MB/s of snapshot text)\n`;
+}

@@ -2,7 +2,9 @@
 // Connections are read-only, so no query can damage a cached store.
 
 import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.js';
 import { statSnapshotFile } from '../parse/read-snapshot.js';
 import { cachePathFor } from './cache.js';
@@ -69,4 +71,53 @@ export async function openStore(arg: string, options: Pick<IngestOptions, 'onPro
   }
   await ingestSnapshot(arg, { dbPath: cached, force: true, onProgress: options.onProgress });
   return openDb(cached, arg);
+}
+
+const BIN = fileURLToPath(new URL('../../../bin/heapdiff', import.meta.url));
+
+/**
+ * Opens several snapshot/.db arguments. Snapshots not yet in the cache are ingested at the same time:
+ * the first here (reporting to `progress`), the others one after another by a `heapdiff ingest` child
+ * process (an ingest keeps about one core busy between its parallel phases, so two overlap well). A
+ * child that fails changes nothing: the argument is then opened here, which reports the error.
+ */
+export async function openStores(
+  paths: readonly string[],
+  progress: { update: NonNullable<IngestOptions['onProgress']>; done: () => void },
+): Promise<OpenedStore[]> {
+  const cacheTarget = (p: string): string | null => {
+    try {
+      return isSqliteFile(p) ? null : existsSync(cachePathFor(p)) ? null : cachePathFor(p);
+    } catch {
+      return null; // a missing or unreadable file: openStore says why
+    }
+  };
+  const pending = [...new Set(paths)].map((p) => ({ p, target: cacheTarget(p) })).filter((x) => x.target !== null);
+  const inBackground = new Set(pending.slice(1).map((x) => x.p));
+  const children = new Set<ReturnType<typeof spawn>>();
+  const background = (async () => {
+    for (const { p, target } of pending.slice(1)) {
+      await new Promise<void>((resolve) => {
+        const child = spawn(process.execPath, [BIN, 'ingest', p, '--db', target!, '--force', '--quiet'], { stdio: 'ignore' });
+        children.add(child);
+        child.once('error', () => resolve());
+        child.once('exit', () => {
+          children.delete(child);
+          resolve();
+        });
+      });
+    }
+  })();
+  const opened: OpenedStore[] = [];
+  try {
+    for (const p of paths) {
+      if (inBackground.has(p)) await background;
+      opened.push(await openStore(p, { onProgress: progress.update }).finally(progress.done));
+    }
+    return opened;
+  } catch (e) {
+    for (const child of children) if (child.pid !== undefined) process.kill(child.pid);
+    for (const s of opened) s.db.close();
+    throw e;
+  }
 }

@@ -1,8 +1,9 @@
 // Paths and small utilities shared by the test suites.
+import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 
@@ -47,6 +48,45 @@ export function runCli(args: string[], options: { cacheDir?: string; input?: str
     maxBuffer: 256 * 1024 * 1024,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs the CLI with `--format json`, asserts exit 0 and returns the parsed output. */
+export function runCliJson<T = any>(args: string[], options: { cacheDir?: string } = {}): T {
+  const r = runCli([...args, '--format', 'json'], options);
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as T;
+}
+
+/** Runs the CLI twice, as JSON and as text, asserting exit 0 both times. */
+export function runCliJsonAndText<T = any>(args: string[], options: { cacheDir?: string } = {}): { json: T; text: string } {
+  const json = runCliJson<T>(args, options);
+  const t = runCli(args, options);
+  assert.equal(t.status, 0, t.stderr);
+  return { json, text: t.stdout };
+}
+
+let ingestDir: string | null = null;
+const ingested = new Map<string, string>();
+
+/**
+ * Ingests a snapshot with the real CLI (`heapdiff ingest --db`) once per test process and returns the
+ * `.db` path: `<name>.db` (the snapshot's name without `.heapsnapshot[.gz]`, so reports name it the
+ * way the snapshot is named) in a temp dir removed when the process exits.
+ */
+export function ingestOnce(snapshot: string): string {
+  let out = ingested.get(snapshot);
+  if (out) return out;
+  if (ingestDir === null) {
+    const dir = (ingestDir = tempDir('heapdiff-ingested-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  const stem = basename(snapshot).replace(/\.heapsnapshot(\.gz)?$/, '');
+  out = join(ingestDir, `${stem}.db`);
+  for (let n = 2; [...ingested.values()].includes(out); n++) out = join(ingestDir, `${stem}-${n}.db`);
+  const r = runCli(['ingest', snapshot, '--db', out, '--force', '--quiet'], { cacheDir: join(ingestDir, 'cache') });
+  assert.equal(r.status, 0, r.stderr);
+  ingested.set(snapshot, out);
+  return out;
 }
 
 /**

@@ -10,6 +10,7 @@
 
 import { Worker } from 'node:worker_threads';
 import { stmt, storeCodes, type Db } from './common.js';
+import type { ClassRow } from './partition.js';
 
 /** Columns of `node_rows` the analyses read in bulk. */
 export type NodeColumn = 'id' | 'class_id' | 'self_size' | 'retained_size' | 'dominator' | 'distance' | 'type' | 'detachedness';
@@ -77,14 +78,8 @@ export function ordinalsWithIdAbove(db: Db, minId: number): Uint32Array {
   return Uint32Array.from(JSON.parse(rows) as number[]);
 }
 
-export interface ClassTableRow {
-  class_id: number;
-  class_key: string;
-  class_name: string;
-  count: number;
-  self_size: number;
-  retained_size: number;
-}
+/** A row of `classes` without the distance (the Summary-view columns `classTable` reads). */
+export type ClassTableRow = Omit<ClassRow, 'distance'>;
 
 /** Every row of `classes` (class_id is dense: 0 … n − 1). */
 export function classTable(db: Db): ClassTableRow[] {

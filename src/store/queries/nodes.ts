@@ -2,6 +2,7 @@
 // `edge_rows`), incoming edges (the `retainer_index` table), and DevTools' display name of a node.
 // All cost microseconds on any store size: nothing here scans a table.
 
+import { formatPropertyName } from '../../graph/class-names.js';
 import { stmt, storeCodes, type Db } from './common.js';
 
 /** One node with the columns of the public `nodes` view (name = the file's raw name). */
@@ -191,11 +192,6 @@ export function consStringName(db: Db, ordinal: number): string {
     stack.push(second, first);
   }
   return name;
-}
-
-/** DevTools `formatPropertyName`: names with `,'"{}` become JSON string literals. */
-export function formatPropertyName(name: string): string {
-  return /[,'"{}]/.test(name) ? JSON.stringify(name) : name;
 }
 
 /** DevTools `#plainObjectName`: property names alternately from the start and the end, ≈100 characters. */
