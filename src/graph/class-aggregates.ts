@@ -32,7 +32,6 @@ export function aggregateClasses(
   const nodeCount = classIndex.length;
   const count = new Float64Array(classCount);
   const self = new Float64Array(classCount);
-  const retained = new Float64Array(classCount);
   const minDistance = new Int32Array(classCount);
 
   for (let k = 0; k < nodeCount; k++) {
@@ -45,11 +44,29 @@ export function aggregateClasses(
     self[c] += size;
   }
 
-  // DFS over the dominator tree. A stack entry >= 0 is an ordinal to visit; ~c (< 0) is the marker
-  // "leaving the subtree of the counted instance that set seen[c]". At most nodeCount ordinals and
-  // nodeCount markers are on the stack at once.
+  const retained = groupRetainedSizes(classIndex, classCount, selfSize, retainedSize, dominatedNodes, rootOrdinal);
+  return { count, self, retained, distance: minDistance };
+}
+
+/**
+ * Σ retained size per group over its members that no other member of the same group dominates
+ * (DevTools' `calculateClassesRetainedSize`, with any grouping in place of classes). A member is a node
+ * with group[k] >= 0 and self size != 0. DFS over the dominator tree: a stack entry >= 0 is an ordinal
+ * to visit; ~g (< 0) is the marker "leaving the subtree of the member that set seen[g]". At most
+ * nodeCount ordinals and nodeCount markers are on the stack at once.
+ */
+export function groupRetainedSizes(
+  group: ArrayLike<number>,
+  groupCount: number,
+  selfSize: ArrayLike<number>,
+  retainedSize: ArrayLike<number>,
+  dominatedNodes: DominatedNodes,
+  rootOrdinal = 0,
+): Float64Array {
+  const nodeCount = group.length;
+  const retained = new Float64Array(groupCount);
   const { firstDominated, dominated } = dominatedNodes;
-  const seen = new Uint8Array(classCount);
+  const seen = new Uint8Array(groupCount);
   const stack = new Int32Array(2 * nodeCount + 1);
   let top = 0;
   stack[top++] = rootOrdinal;
@@ -62,15 +79,15 @@ export function aggregateClasses(
     const k = entry;
     const begin = firstDominated[k];
     const end = firstDominated[k + 1];
-    const c = classIndex[k];
-    if (!seen[c] && selfSize[k] !== 0) {
-      retained[c] += retainedSize[k];
+    const g = group[k];
+    if (g >= 0 && !seen[g] && selfSize[k] !== 0) {
+      retained[g] += retainedSize[k];
       if (begin !== end) {
-        seen[c] = 1;
-        stack[top++] = ~c;
+        seen[g] = 1;
+        stack[top++] = ~g;
       }
     }
     for (let i = begin; i < end; i++) stack[top++] = dominated[i];
   }
-  return { count, self, retained, distance: minDistance };
+  return retained;
 }

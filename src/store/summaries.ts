@@ -19,6 +19,7 @@
 // no other member of the same group dominates (a DFS over the dominator tree).
 
 import type Database from 'better-sqlite3';
+import { groupRetainedSizes } from '../graph/class-aggregates.js';
 import { buildDominatedNodes, buildRetainers, type DominatedNodes, type Retainers } from '../graph/csr.js';
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { allocKind, detachednessKind, distanceKind, edgeLabel, NO_ALLOC_TRACE, NO_LOCATION, NO_RETAINERS, scriptKind } from './queries/labels.js';
@@ -277,7 +278,7 @@ function writePartitions(
       count[g]++;
       size[g] += self[k];
     }
-    const retained = groupRetained(group, n, self, a.retainedSize, dominated);
+    const retained = groupRetainedSizes(group, n, self, a.retainedSize, dominated);
     for (let g = 0; g < n; g++) if (count[g] > 0) stmt.run(classifier, kinds[g], keys ? keys[g] : null, count[g], size[g], retained[g]);
   };
   /** One classifier whose value is a number per node; `describe` spells a value's kind once. */
@@ -424,41 +425,6 @@ function buildEdgeFromLocal(graph: HeapGraph): Uint32Array {
   const from = new Uint32Array(firstEdge[nodeCount]);
   for (let k = 0; k < nodeCount; k++) from.fill(k, firstEdge[k], firstEdge[k + 1]);
   return from;
-}
-
-/**
- * Σ retained size per group over the members (group >= 0) that no other member of the same group
- * dominates: DevTools' `calculateClassesRetainedSize` with groups for classes. A DFS over the dominator
- * tree; a stack entry < 0 is the marker "leaving the subtree of the member that set seen[~entry]".
- */
-export function groupRetained(group: Int32Array, groupCount: number, self: ArrayLike<number>, retainedSize: ArrayLike<number>, dominated: DominatedNodes): Float64Array {
-  const nodeCount = group.length;
-  const retained = new Float64Array(groupCount);
-  const seen = new Uint8Array(groupCount);
-  const { firstDominated, dominated: children } = dominated;
-  const stack = new Int32Array(2 * nodeCount + 1);
-  let top = 0;
-  stack[top++] = 0;
-  while (top > 0) {
-    const entry = stack[--top];
-    if (entry < 0) {
-      seen[~entry] = 0;
-      continue;
-    }
-    const k = entry;
-    const begin = firstDominated[k];
-    const end = firstDominated[k + 1];
-    const g = group[k];
-    if (g >= 0 && !seen[g] && self[k] !== 0) {
-      retained[g] += retainedSize[k];
-      if (begin !== end) {
-        seen[g] = 1;
-        stack[top++] = ~g;
-      }
-    }
-    for (let i = begin; i < end; i++) stack[top++] = children[i];
-  }
-  return retained;
 }
 
 // ───────────────────────────── class instances ─────────────────────────────
