@@ -6,6 +6,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after as afterAll, test } from 'node:test';
 import type { DiffResult } from '../src/analyses/diff.js';
+import { CLASSIFIERS } from '../src/store/queries/partition.js';
 import { FIXTURES, SAMPLES, ingestOnce as db, makeNodeSnapshot, runCli, runCliJson, tempDir } from './helpers/env.js';
 
 const dir = tempDir('heapdiff-diff-cli-');
@@ -107,6 +108,111 @@ test('--by type partitions the same verdicts by node type', () => {
   assert.ok(byType.rows.every((x) => x.class_key === null));
   const text = runCli([before(), after(), '--by', 'type', '--suspects', '0']);
   assert.match(text.stdout, /Size Delta Kind \(type\)\n/);
+});
+
+/** Σ over the rows (not the totals field) of DevTools' four additive columns. */
+function rowSums(r: DiffResult): { new: number; deleted: number; alloc_size: number; freed_size: number } {
+  const sum = { new: 0, deleted: 0, alloc_size: 0, freed_size: 0 };
+  for (const row of r.rows) for (const k of Object.keys(sum) as (keyof typeof sum)[]) sum[k] += row[k]!;
+  return sum;
+}
+
+/** A store's `partition --by` rows as kind → {count, size}. */
+function partitionRows(store: string, by: string): Map<string, { count: number; size: number }> {
+  const out = runCliJson<{ rows: { kind: string; count: number; size: number }[] }>(['partition', store, '--by', by, '--all']);
+  return new Map(out.rows.map((r) => [r.kind, { count: r.count, size: r.size }]));
+}
+
+/**
+ * The rows of `--by X` against `--by class` and against `partition --by X` of each store: the same objects
+ * in total (Σ of the rows equal the class rows' Σ), every kind spelled as partition spells it, and each
+ * row's A/B columns that kind's partition row.
+ */
+const classDiffs = new Map<string, DiffResult>();
+function checkAgainstClassAndPartition(a: string, b: string, by: string): DiffResult {
+  let byClass = classDiffs.get(`${a}\n${b}`);
+  if (!byClass) classDiffs.set(`${a}\n${b}`, (byClass = json([a, b, '--all', '--suspects', '0'])));
+  const out = json([a, b, '--all', '--suspects', '0', '--by', by]);
+  assert.equal(out.by, by);
+  assert.equal(out.same_process, true);
+  const classSums = rowSums(byClass);
+  assert.ok(classSums.new > 0 && classSums.deleted > 0, JSON.stringify(classSums));
+  assert.deepEqual(rowSums(out), classSums, `${by}: Σ new/deleted/alloc/freed over the rows = --by class`);
+  assert.deepEqual({ ...out.totals }, { ...byClass.totals });
+  assert.ok(out.rows.length > 1, `${by}: ${out.rows.length} rows`);
+  const inA = partitionRows(a, by);
+  const inB = partitionRows(b, by);
+  for (const row of out.rows) {
+    assert.equal(row.class_key, null);
+    assert.equal(row.delta, row.new! - row.deleted!);
+    assert.equal(row.size_delta, row.alloc_size! - row.freed_size!);
+    if (row.new! > 0) assert.ok(inB.has(row.kind), `${by}: new objects' kind ${JSON.stringify(row.kind)} is a row of partition B`);
+    if (row.deleted! > 0) assert.ok(inA.has(row.kind), `${by}: deleted objects' kind ${JSON.stringify(row.kind)} is a row of partition A`);
+    assert.deepEqual([row.count_a, row.size_a], [inA.get(row.kind)?.count ?? 0, inA.get(row.kind)?.size ?? 0], `${by} ${row.kind}: A`);
+    assert.deepEqual([row.count_b, row.size_b], [inB.get(row.kind)?.count ?? 0, inB.get(row.kind)?.size ?? 0], `${by} ${row.kind}: B`);
+    assert.ok(row.new! <= row.count_b && row.deleted! <= row.count_a, `${by} ${row.kind}`);
+  }
+  const sizes = out.rows.map((x) => Math.abs(x.size_delta));
+  assert.deepEqual(sizes, [...sizes].sort((x, y) => y - x), 'sorted by |size delta| like the class rows');
+  return out;
+}
+
+test('--by rcs: the 300 new Sessions under the set of their retainers\' classes, spelled as partition spells it', () => {
+  // Each Session is held by the Map's internal table and by the onTick closure's context (samples/README.md).
+  const sessions = runCliJson<{ rows: { kind: string; count: number }[] }>(['partition', after(), '--by', 'rcs', '--where', "class_name = 'Session'"]);
+  assert.equal(sessions.rows.length, 1);
+  const kind = sessions.rows[0].kind;
+  assert.equal(kind, '(array), system / Context');
+  const out = checkAgainstClassAndPartition(before(), after(), 'rcs');
+  const row = out.rows.find((x) => x.kind === kind)!;
+  assert.ok(row, out.rows.map((x) => x.kind).join(' | '));
+  assert.deepEqual([row.new, row.deleted, row.alloc_size, row.key], [300, 0, 300 * 88, null]);
+  const text = runCli([before(), after(), '--by', 'rcs', '--suspects', '0', '--all']);
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(text.stdout, /Size Delta Kind \(referrers by class\)\n/);
+  assert.match(text.stdout, /^ +\d+ +300 +0 +\+300 +26400 +0 +\+26400 \(array\), system \/ Context$/m);
+});
+
+test('every other classifier: the same objects as --by class, kinds and A/B counts as in partition', () => {
+  const byKind = new Map<string, DiffResult>();
+  for (const by of CLASSIFIERS) if (by !== 'class' && by !== 'rcs' && by !== 'alloc') byKind.set(by, checkAgainstClassAndPartition(before(), after(), by));
+  // Sessions are referenced by a context variable `this` and an internal table index (normalised to []).
+  assert.equal(byKind.get('via')!.rows.find((x) => x.kind === '.this, []')?.new, 300);
+  const script = byKind.get('script')!;
+  const server = script.rows.find((x) => x.kind.endsWith('/samples/leaky-server.mjs'));
+  assert.ok(server && server.new! >= 900, JSON.stringify(server));
+  assert.ok(script.rows.some((x) => x.kind === '(no location)' && x.key === null));
+  assert.match(runCli([before(), after(), '--by', 'script', '--suspects', '0']).stdout, /Size Delta Kind \(script\)\n/);
+  assert.match(runCli([before(), after(), '--by', 'via', '--suspects', '0']).stdout, /Size Delta Kind \(referred via\)\n/);
+});
+
+test('--by alloc: allocation sites of the new objects; without allocation traces one line and exit 2', () => {
+  const script = `
+    const v8 = require('v8');
+    class Foo { constructor(i) { this.i = i; } }
+    globalThis.keep = [];
+    v8.writeHeapSnapshot(process.env.OUT.replace(/\\.heapsnapshot$/, '-a.heapsnapshot'));
+    function plantFoos() { for (let i = 0; i < 500; i++) keep.push(new Foo(i)); }
+    plantFoos();
+    v8.writeHeapSnapshot(process.env.OUT);`;
+  const b = makeNodeSnapshot(dir, 'traced', script, ['--track-heap-objects']);
+  const a = b.replace(/\.heapsnapshot$/, '-a.heapsnapshot');
+  const out = checkAgainstClassAndPartition(db(a), db(b), 'alloc');
+  const planted = out.rows.find((x) => /^plantFoos \[eval\]:\d+:\d+$/.test(x.kind));
+  assert.ok(planted && planted.new! >= 500 && planted.deleted === 0 && planted.key !== null, JSON.stringify(out.rows));
+  assert.match(runCli([db(a), db(b), '--by', 'alloc', '--suspects', '0']).stdout, /Size Delta Kind \(allocation site\)\n/);
+
+  for (const [x, y, which] of [
+    [before(), after(), 'A'],
+    [db(a), before(), 'B'],
+  ] as const) {
+    const r = runCli([x, y, '--by', 'alloc', '--assume-same-process']);
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stdout, '');
+    const err = r.stderr.trimEnd().split('\n');
+    assert.equal(err.length, 1, r.stderr);
+    assert.match(err[0], new RegExp(`^heapdiff: --by alloc: ${which} \\(.*\\) has no allocation traces \\(take it with allocation tracking on`));
+  }
 });
 
 test('the planted detached <div>s of the Chromium sequence are the first suspect, through window.detachedCache', () => {

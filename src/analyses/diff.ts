@@ -13,7 +13,11 @@
 // columns read in bulk (B's on a second thread): the same pairs, O(n).
 //
 // `by` other than `class` keeps that per-object verdict (so totals never depend on the grouping) and
-// groups the new and deleted objects by another property (type, size, distance, detachedness).
+// groups the new and deleted objects by another of partition's classifiers, each object classified in
+// its own snapshot's store (a new object in B's, a deleted one in A's) and spelled as `partition --by`
+// spells it. type, size, distance and detachedness are node columns, read in bulk with the others;
+// rcs, via, script and alloc are looked up for the new and deleted objects only (indexed, batched:
+// objectKinds), and a kind's objects in A and B are the rows of `partition A/B --by` (precomputed).
 //
 // Leak suspects: the new objects are B's objects (Summary set) with an odd id above A's largest odd id
 // (V8 assigns ids in increasing order and never reuses them; odd = V8 heap object, §13.2). A class's
@@ -31,23 +35,30 @@
 
 import { InputError } from '../errors.js';
 import type { OpenedStore } from '../store/open.js';
-import { classKinds, valueKinder, type ClassRow } from '../store/queries/partition.js';
+import { CLASSIFIERS, classKinds, requireAllocationTraces, valueKinder, type ClassRow, type Classifier } from '../store/queries/partition.js';
 import {
   classTable,
   interfaceNames,
+  OBJECT_CLASSIFIERS,
+  objectKinds,
   plainObjectProperties,
   readNodeColumns,
   readNodeColumnsInWorker,
   typeAndNameAt,
   typeAndNameById,
   type ClassTableRow,
+  type ObjectClassifier,
 } from '../store/queries/diff.js';
 import { definitionsFromNames, InterfaceMatcher, sameDefinitions } from './diff-interfaces.js';
+import { partition } from './partition.js';
 import { PathFinder } from './paths.js';
 import { byRetainedThenId, topMostAmong, tracePathGroups, VM_INTERNAL_CLASSES, type PathGroupResult } from './suspects-tree.js';
 
-export const DIFF_CLASSIFIERS = ['class', 'type', 'size', 'distance', 'detachedness'] as const;
-export type DiffClassifier = (typeof DIFF_CLASSIFIERS)[number];
+/** `--by`: every classifier of `heapdiff partition`. */
+export const DIFF_CLASSIFIERS = CLASSIFIERS;
+export type DiffClassifier = Classifier;
+/** The classifiers looked up per new/deleted object rather than read as node columns. */
+const isObjectClassifier = (by: DiffClassifier): by is ObjectClassifier => (OBJECT_CLASSIFIERS as readonly string[]).includes(by);
 
 export interface DiffOptions {
   by?: DiffClassifier;
@@ -82,7 +93,7 @@ export interface DiffRow {
   kind: string;
   /** DevTools class key (`by: class`); null for other groupings. */
   class_key: string | null;
-  /** The classifier's raw value for other groupings (type name, size, …). */
+  /** The classifier's raw value for other groupings (type code, size, script id, …; B's when the kind has new objects); null for rcs / via and catch-all kinds. */
   key: string | null;
   /** DevTools' # New, # Deleted, # Delta, Alloc. Size, Freed Size, Size Delta; null when class-level only. */
   new: number | null;
@@ -319,6 +330,10 @@ function kindsOfKeys(b: OpenedStore, keys: readonly string[]): string[] {
 export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOptions = {}): Promise<DiffResult> {
   const by = options.by ?? 'class';
   if (!(DIFF_CLASSIFIERS as readonly string[]).includes(by)) throw new InputError(`--by: expected one of ${DIFF_CLASSIFIERS.join(', ')} (got ${JSON.stringify(by)})`);
+  if (by === 'alloc') {
+    requireAllocationTraces(a.db, `A (${a.source})`);
+    requireAllocationTraces(b.db, `B (${b.source})`);
+  }
   const classesA = classTable(a.db);
   const classesB = classTable(b.db);
   const sideA = side(a, classesA);
@@ -410,57 +425,60 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
   // Group verdicts into rows.
   const accs = new Map<string, Acc>();
   const keyKinds = by === 'class' ? kindsOfKeys(b, space.keys) : [];
-  const kinderA = by === 'class' ? null : valueKinder(a.db, by);
-  const kinderB = by === 'class' ? null : valueKinder(b.db, by);
-  const valueCol = (cols: typeof colsA, k: number): number => {
-    switch (by) {
-      case 'type':
-        return (cols as unknown as { type: Float64Array }).type[k];
-      case 'distance':
-        return (cols as unknown as { distance: Float64Array }).distance[k];
-      case 'detachedness':
-        return (cols as unknown as { detachedness: Float64Array }).detachedness[k];
-      default:
-        return cols.self_size[k];
+  if (isObjectClassifier(by)) objectAccs(a, b, by, colsA.self_size, colsB.self_size, deleted, added, accs);
+  else {
+    const kinderA = by === 'class' ? null : valueKinder(a.db, by);
+    const kinderB = by === 'class' ? null : valueKinder(b.db, by);
+    const valueCol = (cols: typeof colsA, k: number): number => {
+      switch (by) {
+        case 'type':
+          return (cols as unknown as { type: Float64Array }).type[k];
+        case 'distance':
+          return (cols as unknown as { distance: Float64Array }).distance[k];
+        case 'detachedness':
+          return (cols as unknown as { detachedness: Float64Array }).detachedness[k];
+        default:
+          return cols.self_size[k];
+      }
+    };
+    const accOf = (isA: boolean, k: number): Acc => {
+      let kind: string;
+      let classKey: string | null = null;
+      let key: string | null = null;
+      if (by === 'class') {
+        const u = isA ? keyA[k] : keyB[k];
+        kind = keyKinds[u];
+        classKey = space.keys[u];
+      } else {
+        const r = (isA ? kinderA! : kinderB!)(valueCol(isA ? colsA : colsB, k));
+        kind = r.kind;
+        key = r.key;
+      }
+      const id = classKey ?? `\u0000${kind}`;
+      let acc = accs.get(id);
+      if (!acc) accs.set(id, (acc = emptyAcc(kind, classKey, key)));
+      return acc;
+    };
+    // Per-class counts come cheaply from the keys; per-kind counts of other groupings need every node.
+    for (let k = 0; k < colsA.count; k++) {
+      if (keyA[k] < 0) continue;
+      const acc = accOf(true, k);
+      acc.countA++;
+      acc.sizeA += colsA.self_size[k];
+      if (deleted[k]) {
+        acc.deleted++;
+        acc.deletedSize += colsA.self_size[k];
+      }
     }
-  };
-  const accOf = (isA: boolean, k: number): Acc => {
-    let kind: string;
-    let classKey: string | null = null;
-    let key: string | null = null;
-    if (by === 'class') {
-      const u = isA ? keyA[k] : keyB[k];
-      kind = keyKinds[u];
-      classKey = space.keys[u];
-    } else {
-      const r = (isA ? kinderA! : kinderB!)(valueCol(isA ? colsA : colsB, k));
-      kind = r.kind;
-      key = r.key;
-    }
-    const id = classKey ?? `\u0000${kind}`;
-    let acc = accs.get(id);
-    if (!acc) accs.set(id, (acc = emptyAcc(kind, classKey, key)));
-    return acc;
-  };
-  // Per-class counts come cheaply from the keys; per-kind counts of other groupings need every node.
-  for (let k = 0; k < colsA.count; k++) {
-    if (keyA[k] < 0) continue;
-    const acc = accOf(true, k);
-    acc.countA++;
-    acc.sizeA += colsA.self_size[k];
-    if (deleted[k]) {
-      acc.deleted++;
-      acc.deletedSize += colsA.self_size[k];
-    }
-  }
-  for (let k = 0; k < colsB.count; k++) {
-    if (keyB[k] < 0) continue;
-    const acc = accOf(false, k);
-    acc.countB++;
-    acc.sizeB += colsB.self_size[k];
-    if (added[k]) {
-      acc.added++;
-      acc.addedSize += colsB.self_size[k];
+    for (let k = 0; k < colsB.count; k++) {
+      if (keyB[k] < 0) continue;
+      const acc = accOf(false, k);
+      acc.countB++;
+      acc.sizeB += colsB.self_size[k];
+      if (added[k]) {
+        acc.added++;
+        acc.addedSize += colsB.self_size[k];
+      }
     }
   }
   const rows: DiffRow[] = [];
@@ -511,6 +529,67 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
     suspect_limit: options.suspects ?? 5,
     suspects,
   };
+}
+
+/**
+ * Rows of an object classifier (rcs, via, script, alloc): the new objects classified in B's store and the
+ * deleted ones in A's, by lookups for those objects only; a kind's objects and bytes in A and B (`count_a`…)
+ * are its rows of `partition A --by` and `partition B --by`, which the kinds are spelled the same as.
+ */
+function objectAccs(
+  a: OpenedStore,
+  b: OpenedStore,
+  by: ObjectClassifier,
+  selfA: Float64Array,
+  selfB: Float64Array,
+  deleted: Uint8Array,
+  added: Uint8Array,
+  accs: Map<string, Acc>,
+): void {
+  const members = (flags: Uint8Array): Uint32Array => {
+    let n = 0;
+    for (let k = 0; k < flags.length; k++) n += flags[k];
+    const out = new Uint32Array(n);
+    for (let k = 0, i = 0; k < flags.length; k++) if (flags[k]) out[i++] = k;
+    return out;
+  };
+  const accOf = (kind: string, key: string | null): Acc => {
+    const id = `\u0000${kind}`;
+    let acc = accs.get(id);
+    if (!acc) accs.set(id, (acc = emptyAcc(kind, null, key)));
+    return acc;
+  };
+  // B first, so a row's key is B's value when the kind has new objects.
+  const newOnes = members(added);
+  const inB = objectKinds(b.db, by, newOnes);
+  newOnes.forEach((k, i) => {
+    const acc = accOf(inB.kinds[inB.group[i]], inB.keys[inB.group[i]]);
+    acc.added++;
+    acc.addedSize += selfB[k];
+  });
+  const gone = members(deleted);
+  const inA = objectKinds(a.db, by, gone);
+  gone.forEach((k, i) => {
+    const acc = accOf(inA.kinds[inA.group[i]], inA.keys[inA.group[i]]);
+    acc.deleted++;
+    acc.deletedSize += selfA[k];
+  });
+  for (const [store, isA] of [
+    [a, true],
+    [b, false],
+  ] as const) {
+    for (const row of partition(store, { by }).rows) {
+      const acc = accs.get(`\u0000${row.kind}`);
+      if (!acc) continue;
+      if (isA) {
+        acc.countA = row.count;
+        acc.sizeA = row.size;
+      } else {
+        acc.countB = row.count;
+        acc.sizeB = row.size;
+      }
+    }
+  }
 }
 
 /** Classes whose objects allocated after A (odd id > A's max) retain most in B (see the file comment). */

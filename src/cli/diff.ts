@@ -3,6 +3,7 @@
 import type { Argv } from 'yargs';
 import type { DiffResult } from '../analyses/diff.js';
 import { EXIT_GROWTH, ExitError, InputError } from '../errors.js';
+import { CLASSIFIERS } from '../store/queries/partition.js';
 import { checkFormat, renderTableAs, writeOut } from '../render/output.js';
 import { allOption, formatOptions, maxDepthOption, topOption, wholeNumber, type OutputArgs } from './options.js';
 
@@ -15,7 +16,11 @@ export function builder(y: Argv) {
   return y
     .positional('a', { type: 'string', describe: 'the earlier snapshot (file or .db)' })
     .positional('b', { type: 'string', describe: 'the later snapshot of the same process (file or .db)' })
-    .option('by', { choices: ['class', 'type', 'size', 'distance', 'detachedness'], default: 'class', describe: 'group the new and deleted objects by' })
+    .option('by', {
+      choices: CLASSIFIERS as unknown as string[],
+      default: 'class',
+      describe: 'group the new and deleted objects by (as in partition): class, V8 type, referrer classes (rcs), edge names (via), individual size, allocation site, script, detachedness, distance',
+    })
     .option('top', topOption(10, 'rows shown (biggest size change first)'))
     .option('all', allOption())
     .option('suspects', { type: 'number', default: 5, describe: 'leak suspects shown at most (0: none)' })
@@ -28,6 +33,7 @@ export function builder(y: Argv) {
     .options(formatOptions)
     .example('$0 before.heapsnapshot after.heapsnapshot', 'what grew, and what keeps the new objects alive')
     .example('$0 diff a.db b.db --by type --all', 'every node type, from ingested stores')
+    .example('$0 before.heapsnapshot after.heapsnapshot --by rcs', 'new and deleted objects grouped by the classes that reference them')
     .example('$0 base.heapsnapshot.gz ci.heapsnapshot.gz --fail-on-growth 5% -q', 'CI: exit 3 when the heap grew by more than 5 %');
 }
 

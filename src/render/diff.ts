@@ -8,7 +8,17 @@ import { renderHeapyTable } from './heapy.js';
 import { baseName, fmt, fmtSigned, percent, suspectPathLines } from './report.js';
 import type { RenderOptions, Table } from './table.js';
 
-const BY_TITLES: Record<string, string> = { class: 'Kind (class)', type: 'Kind (type)', size: 'Kind (individual size)', distance: 'Kind (distance)', detachedness: 'Kind (detachedness)' };
+const BY_TITLES: Record<string, string> = {
+  class: 'Kind (class)',
+  type: 'Kind (type)',
+  rcs: 'Kind (referrers by class)',
+  via: 'Kind (referred via)',
+  size: 'Kind (individual size)',
+  alloc: 'Kind (allocation site)',
+  script: 'Kind (script)',
+  distance: 'Kind (distance)',
+  detachedness: 'Kind (detachedness)',
+};
 
 /** The comparison as a table model (text, CSV, Markdown): DevTools' columns, or A/B counts when class-level only. */
 export function diffTable(r: DiffResult, shown: number): Table {

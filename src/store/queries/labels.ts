@@ -57,6 +57,17 @@ export function allocKind(fn: string, script: string, line: number, column: numb
   return `${name} ${script === '' ? '(no script)' : script}:${line}:${column}`;
 }
 
+/** A `via` label of one incoming edge: `[]` for element and hidden edges, else the edge name as a normalised property access. */
+export function viaLabel(indexEdge: boolean, name: string): string {
+  return indexEdge ? '[]' : edgeLabel('property', name, true);
+}
+
+/** Kind text of an `rcs` / `via` row: the distinct members sorted (code-unit order) and joined with `, `; `<Nothing>` for none. */
+export function setKind(members: Iterable<string>): string {
+  const parts = [...new Set(members)].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  return parts.length === 0 ? NO_RETAINERS : parts.join(', ');
+}
+
 export const NO_ALLOC_TRACE = '(no allocation trace)';
 export const NO_LOCATION = '(no location)';
 export const NO_RETAINERS = '<Nothing>';

@@ -4,7 +4,7 @@
 
 import { InputError } from '../../errors.js';
 import { hasTable, metaNumber, stmt, storeCodes, type Db } from './common.js';
-import { allocKind, detachednessKind, distanceKind, edgeLabel, NO_ALLOC_TRACE, NO_LOCATION, NO_RETAINERS, scriptKind } from './labels.js';
+import { allocKind, detachednessKind, distanceKind, NO_ALLOC_TRACE, NO_LOCATION, scriptKind, setKind, viaLabel } from './labels.js';
 import { idRangeSql, type IdRange } from './where.js';
 
 export const CLASSIFIERS = ['class', 'type', 'rcs', 'via', 'size', 'alloc', 'script', 'detachedness', 'distance'] as const;
@@ -79,10 +79,11 @@ export function hasAllocationTraces(db: Db): boolean {
   return metaNumber(db, 'has_allocation_traces', 0) === 1 || (stmt(db, 'SELECT count(*) AS n FROM trace_tree').get() as { n: number }).n > 0;
 }
 
-export function requireAllocationTraces(db: Db): void {
+/** Throws the one-line `--by alloc` error when the store has no allocation traces; `subject` names the snapshot in it. */
+export function requireAllocationTraces(db: Db, subject = 'this snapshot'): void {
   if (!hasAllocationTraces(db)) {
     throw new InputError(
-      '--by alloc: this snapshot has no allocation traces (take it with allocation tracking on: DevTools "Allocation instrumentation on timeline", or the inspector\'s HeapProfiler.startTrackingHeapObjects)',
+      `--by alloc: ${subject} has no allocation traces (take it with allocation tracking on: DevTools "Allocation instrumentation on timeline", the inspector's HeapProfiler.startTrackingHeapObjects, or node --track-heap-objects)`,
     );
   }
 }
@@ -204,10 +205,9 @@ export function retainerKind(db: Db, classifier: 'rcs' | 'via', ordinal: number)
     )
       .raw()
       .all(ordinal, c.edgeWeak) as [number, string | null][];
-    for (const [type, name] of rows) set.add(type === c.edgeElement || type === c.edgeHidden ? '[]' : edgeLabel('property', name ?? '', true));
+    for (const [type, name] of rows) set.add(viaLabel(type === c.edgeElement || type === c.edgeHidden, name ?? ''));
   }
-  if (set.size === 0) return NO_RETAINERS;
-  return [...set].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)).join(', ');
+  return setKind(set);
 }
 
 /**
@@ -226,3 +226,4 @@ export function dominatorLookup(db: Db, known: ReadonlyMap<number, number>): (or
     return d;
   };
 }
+
