@@ -56,35 +56,24 @@ export function propagateDomState(graph: HeapGraph): Uint8Array {
     else if (s === DOM_DETACHED) detached[detachedLength++] = k;
   }
 
-  // 2. Attached spreads to unvisited native children.
-  while (attachedLength > 0) {
-    const k = attached[--attachedLength];
-    for (let e = firstEdge[k], end = firstEdge[k + 1]; e < end; e++) {
-      const edgeType = edges[e * EF + edgeTypeOffset];
-      if (edgeType === hiddenEdge || edgeType === weakEdge) continue;
-      const child = edgeTo[e];
-      if (visited[child]) continue;
-      visited[child] = 1;
-      if (nodes[child * F + typeOffset] !== nativeType) continue;
-      state[child] = DOM_ATTACHED;
-      attached[attachedLength++] = child;
+  // 2. Attached spreads to unvisited native children; 3. then detached, to native children nobody attached.
+  const spread = (stack: Uint32Array, length: number, value: number): void => {
+    while (length > 0) {
+      const k = stack[--length];
+      for (let e = firstEdge[k], end = firstEdge[k + 1]; e < end; e++) {
+        const edgeType = edges[e * EF + edgeTypeOffset];
+        if (edgeType === hiddenEdge || edgeType === weakEdge) continue;
+        const child = edgeTo[e];
+        if (visited[child]) continue;
+        visited[child] = 1;
+        if (nodes[child * F + typeOffset] !== nativeType) continue;
+        state[child] = value;
+        stack[length++] = child;
+      }
     }
-  }
-
-  // 3. Detached spreads to native children nobody attached.
-  while (detachedLength > 0) {
-    const k = detached[--detachedLength];
-    for (let e = firstEdge[k], end = firstEdge[k + 1]; e < end; e++) {
-      const edgeType = edges[e * EF + edgeTypeOffset];
-      if (edgeType === hiddenEdge || edgeType === weakEdge) continue;
-      const child = edgeTo[e];
-      if (visited[child]) continue;
-      visited[child] = 1;
-      if (nodes[child * F + typeOffset] !== nativeType) continue;
-      state[child] = DOM_DETACHED;
-      detached[detachedLength++] = child;
-    }
-  }
+  };
+  spread(attached, attachedLength, DOM_ATTACHED);
+  spread(detached, detachedLength, DOM_DETACHED);
   return state;
 }
 
