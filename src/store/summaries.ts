@@ -20,7 +20,7 @@
 
 import type Database from 'better-sqlite3';
 import { groupRetainedSizes } from '../graph/class-aggregates.js';
-import { buildDominatedNodes, buildRetainers, type DominatedNodes, type Retainers } from '../graph/csr.js';
+import type { DominatedNodes, Retainers } from '../graph/csr.js';
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { allocKind, detachednessKind, distanceKind, edgeLabel, NO_ALLOC_TRACE, NO_LOCATION, NO_RETAINERS, scriptKind } from './queries/labels.js';
 import type { StoreAnalysis } from './writer.js';
@@ -76,16 +76,9 @@ CREATE TABLE summary_duplicate_strings (
 );
 `;
 
-/** What summaries can reuse from the graph analysis when the caller passes it (GraphAnalysis has them). */
-interface AnalysisByProducts {
-  retainers?: Retainers;
-  dominatedNodes?: DominatedNodes;
-}
-
 export function writeSummaries(db: Database.Database, graph: HeapGraph, a: StoreAnalysis): void {
-  const extra = a as StoreAnalysis & AnalysisByProducts;
-  const retainers = extra.retainers ?? buildRetainers(graph);
-  const dominated = extra.dominatedNodes ?? buildDominatedNodes(a.dominator, 0);
+  const retainers = a.retainers;
+  const dominated = a.dominatedNodes;
   db.exec(SUMMARIES_DDL);
   const scripts = writeScripts(db, graph);
   writePartitions(db, graph, a, retainers, dominated, scripts);
@@ -348,7 +341,7 @@ function writePartitions(
   // rcs and via: sets over the non-weak incoming edges.
   const { firstRetainer, retainerEdge } = retainers;
   const weak = layout.edgeTypeWeak;
-  const edgeFrom = (a as StoreAnalysis & { edgeFrom?: Uint32Array }).edgeFrom ?? buildEdgeFromLocal(graph);
+  const edgeFrom = a.edgeFrom;
   // Class names interned by text (two class keys may share a name).
   const classNames = a.classNames;
   const nameIdOfClass = new Int32Array(classNames.length);
@@ -418,13 +411,6 @@ function writePartitions(
   emit('rcs', rcs.kinds, null);
   group.set(group2);
   emit('via', via.kinds, null);
-}
-
-function buildEdgeFromLocal(graph: HeapGraph): Uint32Array {
-  const { nodeCount, firstEdge } = graph;
-  const from = new Uint32Array(firstEdge[nodeCount]);
-  for (let k = 0; k < nodeCount; k++) from.fill(k, firstEdge[k], firstEdge[k + 1]);
-  return from;
 }
 
 // ───────────────────────────── class instances ─────────────────────────────

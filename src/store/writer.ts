@@ -3,33 +3,34 @@
 // see ../shared/reference/performance-notes.md), inside one transaction with journaling off.
 
 import type Database from 'better-sqlite3';
+import type { GraphAnalysis } from '../graph/analyze.js';
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { BatchInserter } from './bulk.js';
 import { INDEXES_DDL, SCHEMA_VERSION, TABLES_DDL, locationColumns, quoteIdent, sectionTableDdl, viewsDdl } from './schema.js';
 import { writeSummaries } from './summaries.js';
 
-/** What the store needs from the graph analysis (src/graph/analyze.ts produces it). */
-export interface StoreAnalysis {
-  selfSize: Float64Array;
-  distance: Int32Array;
-  dominator: Uint32Array;
-  retainedSize: Float64Array;
-  essentialEdge: Uint8Array;
-  detachedness: Uint8Array;
-  classIndex: Uint32Array;
-  classKeys: string[];
-  classNames: string[];
-  classes: { count: Float64Array; self: Float64Array; retained: Float64Array; distance: Int32Array };
-  statistics: {
-    total: number;
-    native: { total: number; typedArrays: number };
-    v8heap: { total: number; code: number; jsArrays: number; strings: number; system: number };
-  };
-  totalSize: number;
-  hasUserRoots: boolean;
-  interfaces: string[];
-  problems: string[];
-}
+/** The parts of the graph analysis the store writes (src/graph/analyze.ts produces them). */
+export type StoreAnalysis = Pick<
+  GraphAnalysis,
+  | 'selfSize'
+  | 'distance'
+  | 'dominator'
+  | 'retainedSize'
+  | 'essentialEdge'
+  | 'detachedness'
+  | 'classIndex'
+  | 'classKeys'
+  | 'classNames'
+  | 'classes'
+  | 'statistics'
+  | 'totalSize'
+  | 'hasUserRoots'
+  | 'interfaces'
+  | 'problems'
+  | 'edgeFrom'
+  | 'retainers'
+  | 'dominatedNodes'
+>;
 
 export type PhaseCallback = (phase: string, done: number, total: number) => void;
 
