@@ -1,0 +1,134 @@
+// The raw page writer (src/store/sqlite-pages.ts) must produce files SQLite itself accepts: every tree
+// shape (one leaf, two levels, three levels), every integer width, and a page run appended at a
+// different base than it was written for. SQLite's own integrity_check walks every page and checks
+// index entries against their table, so a wrong pointer, key order or count fails it.
+import Database from 'better-sqlite3';
+import assert from 'node:assert/strict';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { IndexTreeWriter, PAGE_SIZE, PageRun, RecordEncoder, TableTreeWriter, appendPageRun, writeHeaderPage, type SchemaEntry } from '../src/store/sqlite-pages.js';
+import { tempDir } from './helpers/env.js';
+
+/** Deterministic values of every serial-type width, sign and the 0/1 constants. */
+function valueAt(i: number, c: number): number {
+  const widths = [0, 1, -1, 127, -128, 200, 40000, -40000, 8388607, 9000000, 2 ** 31 - 1, -(2 ** 31), 2 ** 32 + 5, 2 ** 40, -(2 ** 47), 2 ** 47, 2 ** 53 - 1, -(2 ** 53) + 1];
+  return (i * 7 + c * 3) % 5 === 0 ? widths[(i + c) % widths.length] : (i * 2654435761 + c * 977) % 100003;
+}
+
+function build(rows: number, indexEntries: number, runBase: number, placeAt: number, cols: number): { path: string; tableRoot: number; indexRoot: number } {
+  const dir = tempDir('heapdiff-pages-');
+  const path = join(dir, 'x.db');
+  const runPath = join(dir, 'run');
+  const runFd = openSync(runPath, 'w');
+  const run = new PageRun(runFd, runBase);
+  // t: (k INTEGER PRIMARY KEY, a, b, c, …); rowids 0..rows-1
+  const t = new TableTreeWriter(run, new RecordEncoder(cols, 0));
+  for (let i = 0; i < rows; i++) {
+    const v = t.record.values;
+    for (let c = 1; c < cols; c++) v[c] = valueAt(i, c);
+    t.append(i);
+  }
+  const tableRoot = t.finish();
+  // w: WITHOUT ROWID (x, y) primary key; ascending keys with repeated x
+  const w = new IndexTreeWriter(run, new RecordEncoder(2));
+  for (let i = 0; i < indexEntries; i++) {
+    w.record.values[0] = Math.floor(i / 3) - 1000;
+    w.record.values[1] = (i % 3) * 1e9;
+    w.append();
+  }
+  const indexRoot = w.finish();
+  run.flush();
+  const runPages = run.pageCount;
+  closeSync(runFd);
+
+  const fd = openSync(path, 'w');
+  const filler = placeAt - 2; // empty table leaves between page 1 and the run
+  const fillerRun = new PageRun(fd, 2, PAGE_SIZE);
+  const fillerRoots: number[] = [];
+  for (let k = 0; k < filler; k++) fillerRoots.push(new TableTreeWriter(fillerRun, new RecordEncoder(1)).finish());
+  fillerRun.flush();
+  assert.equal(appendPageRun(fd, runPath, runBase, placeAt), runPages);
+  const delta = placeAt - runBase;
+  const entries: SchemaEntry[] = [
+    { type: 'table', name: 't', tableName: 't', rootPage: tableRoot + delta, sql: `CREATE TABLE t (k INTEGER PRIMARY KEY, a INTEGER, b INTEGER, c INTEGER${Array.from({ length: cols - 4 }, (_, k) => `, z${k} INTEGER`).join('')})` },
+    { type: 'table', name: 'w', tableName: 'w', rootPage: indexRoot + delta, sql: 'CREATE TABLE w (x INTEGER NOT NULL, y INTEGER NOT NULL, PRIMARY KEY (x, y)) WITHOUT ROWID' },
+    ...fillerRoots.map((r, k): SchemaEntry => ({ type: 'table', name: `f${k}`, tableName: `f${k}`, rootPage: r, sql: `CREATE TABLE f${k} (v INTEGER)` })),
+  ];
+  writeHeaderPage(fd, placeAt - 1 + runPages, entries);
+  closeSync(fd);
+  assert.equal(statSync(path).size, (placeAt - 1 + runPages) * PAGE_SIZE);
+  return { path, tableRoot: tableRoot + delta, indexRoot: indexRoot + delta };
+}
+
+/** Levels of the b-tree rooted at `root`, following leftmost children (1 = a single leaf). */
+function depth(path: string, root: number): number {
+  const fd = openSync(path, 'r');
+  try {
+    const page = Buffer.alloc(PAGE_SIZE);
+    let levels = 1;
+    for (let p = root; ; levels++) {
+      readSync(fd, page, 0, PAGE_SIZE, (p - 1) * PAGE_SIZE);
+      if (page[0] === 0x0d || page[0] === 0x0a) return levels;
+      p = page.readUInt32BE(page.readUInt16BE(12)); // first cell's left child
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function check(rows: number, indexEntries: number, runBase = 2, placeAt = 2, cols = 4, levels?: [number, number]): void {
+  const { path, tableRoot, indexRoot } = build(rows, indexEntries, runBase, placeAt, cols);
+  if (levels) assert.deepEqual([depth(path, tableRoot), depth(path, indexRoot)], levels);
+  const db = new Database(path, { readonly: true });
+  try {
+    db.defaultSafeIntegers(true);
+    assert.deepEqual(db.pragma('integrity_check'), [{ integrity_check: 'ok' }]);
+    assert.equal(Number((db.prepare('SELECT count(*) AS n FROM t').get() as { n: bigint }).n), rows);
+    let i = 0;
+    for (const r of db.prepare('SELECT k, a, b, c FROM t ORDER BY k').iterate() as Iterable<Record<string, bigint>>) {
+      assert.equal(r.k, BigInt(i));
+      assert.deepEqual([r.a, r.b, r.c], [1, 2, 3].map((c) => BigInt(valueAt(i, c))), `row ${i}`);
+      if (cols > 4 && i % 997 === 0) {
+        const all = Object.values(db.prepare('SELECT * FROM t WHERE k = ?').get(i) as Record<string, bigint>);
+        assert.deepEqual(all.slice(1), Array.from({ length: cols - 1 }, (_, c) => BigInt(valueAt(i, c + 1))));
+      }
+      i++;
+    }
+    assert.equal(i, rows);
+    // seeks through the interior pages
+    for (const k of [0, 1, Math.floor(rows / 2), rows - 1].filter((k) => k >= 0 && k < rows)) {
+      assert.equal((db.prepare('SELECT a FROM t WHERE k = ?').get(k) as { a: bigint }).a, BigInt(valueAt(k, 1)));
+    }
+    assert.equal(Number((db.prepare('SELECT count(*) AS n FROM w').get() as { n: bigint }).n), indexEntries);
+    let j = 0;
+    for (const r of db.prepare('SELECT x, y FROM w').iterate() as Iterable<Record<string, bigint>>) {
+      assert.deepEqual([r.x, r.y], [BigInt(Math.floor(j / 3) - 1000), BigInt((j % 3) * 1e9)]);
+      j++;
+    }
+    assert.equal(j, indexEntries);
+    if (indexEntries > 0) {
+      const x = Math.floor((indexEntries - 1) / 2 / 3) - 1000;
+      assert.equal(Number((db.prepare('SELECT count(*) AS n FROM w WHERE x = ?').get(x) as { n: bigint }).n), Math.min(3, indexEntries - (x + 1000) * 3));
+    }
+  } finally {
+    db.close();
+  }
+  // SQLite can add tables to the file afterwards
+  const rw = new Database(path);
+  try {
+    rw.exec('CREATE TABLE later (v TEXT); INSERT INTO later VALUES (\'x\')');
+    rw.exec('CREATE INDEX t_a ON t(a)');
+    assert.deepEqual(rw.pragma('integrity_check'), [{ integrity_check: 'ok' }]);
+  } finally {
+    rw.close();
+  }
+}
+
+test('empty trees', () => check(0, 0));
+test('one leaf each', () => check(10, 10, 2, 2, 4, [1, 1]));
+test('two levels', () => check(20_000, 30_000, 2, 2, 4, [2, 2]));
+// wide rows: ~350 per leaf, so 700 k rows need more leaves than one interior page can point at
+test('three levels', () => check(700_000, 2_100_000, 2, 2, 40, [3, 3]));
+test('a page run moved to another base', () => check(5_000, 40_000, 2, 7));
+test('a page run written for a higher base and moved down', () => check(5_000, 40_000, 1000, 3));
