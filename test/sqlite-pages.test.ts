@@ -1,32 +1,36 @@
 // The raw page writer (src/store/sqlite-pages.ts) must produce files SQLite itself accepts: every tree
-// shape (one leaf, two levels, three levels), every integer width, and a page run appended at a
-// different base than it was written for. SQLite's own integrity_check walks every page and checks
+// shape (one leaf, two levels, three levels), every integer width, and a file past 1 GiB. SQLite's own integrity_check walks every page and checks
 // index entries against their table, so a wrong pointer, key order or count fails it.
 import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { IndexTreeWriter, PAGE_SIZE, PageRun, RecordEncoder, TableTreeWriter, appendPageRun, writeHeaderPage, type SchemaEntry } from '../src/store/sqlite-pages.js';
+import { IndexTreeWriter, LOCK_BYTE_PAGE, PAGE_SIZE, PageRun, RecordEncoder, TableTreeWriter, writeHeaderPage, type SchemaEntry } from '../src/store/sqlite-pages.js';
 import { tempDir } from './helpers/env.js';
 
 /** Deterministic values of every serial-type width, sign and the 0/1 constants. */
-function valueAt(i: number, c: number): number {
+function valueAt(i: number, c: number, wide = false): number {
+  if (wide) return 2 ** 41 + i * 13 + c; // 6-byte values: few rows per leaf
   const widths = [0, 1, -1, 127, -128, 200, 40000, -40000, 8388607, 9000000, 2 ** 31 - 1, -(2 ** 31), 2 ** 32 + 5, 2 ** 40, -(2 ** 47), 2 ** 47, 2 ** 53 - 1, -(2 ** 53) + 1];
   return (i * 7 + c * 3) % 5 === 0 ? widths[(i + c) % widths.length] : (i * 2654435761 + c * 977) % 100003;
 }
 
-function build(rows: number, indexEntries: number, runBase: number, placeAt: number, cols: number): { path: string; tableRoot: number; indexRoot: number } {
+/** Second key column: ascending within each x, and of varying width so that entries differ in size. */
+function indexY(i: number): number {
+  return [0, 1, 2 ** 40][i % 3];
+}
+
+function build(rows: number, indexEntries: number, cols: number): { path: string; tableRoot: number; indexRoot: number } {
   const dir = tempDir('heapdiff-pages-');
   const path = join(dir, 'x.db');
-  const runPath = join(dir, 'run');
-  const runFd = openSync(runPath, 'w');
-  const run = new PageRun(runFd, runBase);
+  const fd = openSync(path, 'w');
+  const run = new PageRun(fd, 2);
   // t: (k INTEGER PRIMARY KEY, a, b, c, …); rowids 0..rows-1
   const t = new TableTreeWriter(run, new RecordEncoder(cols, 0));
   for (let i = 0; i < rows; i++) {
     const v = t.record.values;
-    for (let c = 1; c < cols; c++) v[c] = valueAt(i, c);
+    for (let c = 1; c < cols; c++) v[c] = valueAt(i, c, cols > 4);
     t.append(i);
   }
   const tableRoot = t.finish();
@@ -34,31 +38,19 @@ function build(rows: number, indexEntries: number, runBase: number, placeAt: num
   const w = new IndexTreeWriter(run, new RecordEncoder(2));
   for (let i = 0; i < indexEntries; i++) {
     w.record.values[0] = Math.floor(i / 3) - 1000;
-    w.record.values[1] = (i % 3) * 1e9;
+    w.record.values[1] = indexY(i);
     w.append();
   }
   const indexRoot = w.finish();
   run.flush();
-  const runPages = run.pageCount;
-  closeSync(runFd);
-
-  const fd = openSync(path, 'w');
-  const filler = placeAt - 2; // empty table leaves between page 1 and the run
-  const fillerRun = new PageRun(fd, 2, PAGE_SIZE);
-  const fillerRoots: number[] = [];
-  for (let k = 0; k < filler; k++) fillerRoots.push(new TableTreeWriter(fillerRun, new RecordEncoder(1)).finish());
-  fillerRun.flush();
-  assert.equal(appendPageRun(fd, runPath, runBase, placeAt), runPages);
-  const delta = placeAt - runBase;
   const entries: SchemaEntry[] = [
-    { type: 'table', name: 't', tableName: 't', rootPage: tableRoot + delta, sql: `CREATE TABLE t (k INTEGER PRIMARY KEY, a INTEGER, b INTEGER, c INTEGER${Array.from({ length: cols - 4 }, (_, k) => `, z${k} INTEGER`).join('')})` },
-    { type: 'table', name: 'w', tableName: 'w', rootPage: indexRoot + delta, sql: 'CREATE TABLE w (x INTEGER NOT NULL, y INTEGER NOT NULL, PRIMARY KEY (x, y)) WITHOUT ROWID' },
-    ...fillerRoots.map((r, k): SchemaEntry => ({ type: 'table', name: `f${k}`, tableName: `f${k}`, rootPage: r, sql: `CREATE TABLE f${k} (v INTEGER)` })),
+    { type: 'table', name: 't', tableName: 't', rootPage: tableRoot, sql: `CREATE TABLE t (k INTEGER PRIMARY KEY, a INTEGER, b INTEGER, c INTEGER${Array.from({ length: cols - 4 }, (_, k) => `, z${k} INTEGER`).join('')})` },
+    { type: 'table', name: 'w', tableName: 'w', rootPage: indexRoot, sql: 'CREATE TABLE w (x INTEGER NOT NULL, y INTEGER NOT NULL, PRIMARY KEY (x, y)) WITHOUT ROWID' },
   ];
-  writeHeaderPage(fd, placeAt - 1 + runPages, entries);
+  writeHeaderPage(fd, 1 + run.pageCount, entries);
   closeSync(fd);
-  assert.equal(statSync(path).size, (placeAt - 1 + runPages) * PAGE_SIZE);
-  return { path, tableRoot: tableRoot + delta, indexRoot: indexRoot + delta };
+  assert.equal(statSync(path).size, (1 + run.pageCount) * PAGE_SIZE);
+  return { path, tableRoot, indexRoot };
 }
 
 /** Levels of the b-tree rooted at `root`, following leftmost children (1 = a single leaf). */
@@ -77,8 +69,8 @@ function depth(path: string, root: number): number {
   }
 }
 
-function check(rows: number, indexEntries: number, runBase = 2, placeAt = 2, cols = 4, levels?: [number, number]): void {
-  const { path, tableRoot, indexRoot } = build(rows, indexEntries, runBase, placeAt, cols);
+function check(rows: number, indexEntries: number, cols = 4, levels?: [number, number]): string {
+  const { path, tableRoot, indexRoot } = build(rows, indexEntries, cols);
   if (levels) assert.deepEqual([depth(path, tableRoot), depth(path, indexRoot)], levels);
   const db = new Database(path, { readonly: true });
   try {
@@ -88,22 +80,22 @@ function check(rows: number, indexEntries: number, runBase = 2, placeAt = 2, col
     let i = 0;
     for (const r of db.prepare('SELECT k, a, b, c FROM t ORDER BY k').iterate() as Iterable<Record<string, bigint>>) {
       assert.equal(r.k, BigInt(i));
-      assert.deepEqual([r.a, r.b, r.c], [1, 2, 3].map((c) => BigInt(valueAt(i, c))), `row ${i}`);
+      assert.deepEqual([r.a, r.b, r.c], [1, 2, 3].map((c) => BigInt(valueAt(i, c, cols > 4))), `row ${i}`);
       if (cols > 4 && i % 997 === 0) {
         const all = Object.values(db.prepare('SELECT * FROM t WHERE k = ?').get(i) as Record<string, bigint>);
-        assert.deepEqual(all.slice(1), Array.from({ length: cols - 1 }, (_, c) => BigInt(valueAt(i, c + 1))));
+        assert.deepEqual(all.slice(1), Array.from({ length: cols - 1 }, (_, c) => BigInt(valueAt(i, c + 1, true))));
       }
       i++;
     }
     assert.equal(i, rows);
     // seeks through the interior pages
     for (const k of [0, 1, Math.floor(rows / 2), rows - 1].filter((k) => k >= 0 && k < rows)) {
-      assert.equal((db.prepare('SELECT a FROM t WHERE k = ?').get(k) as { a: bigint }).a, BigInt(valueAt(k, 1)));
+      assert.equal((db.prepare('SELECT a FROM t WHERE k = ?').get(k) as { a: bigint }).a, BigInt(valueAt(k, 1, cols > 4)));
     }
     assert.equal(Number((db.prepare('SELECT count(*) AS n FROM w').get() as { n: bigint }).n), indexEntries);
     let j = 0;
     for (const r of db.prepare('SELECT x, y FROM w').iterate() as Iterable<Record<string, bigint>>) {
-      assert.deepEqual([r.x, r.y], [BigInt(Math.floor(j / 3) - 1000), BigInt((j % 3) * 1e9)]);
+      assert.deepEqual([r.x, r.y], [BigInt(Math.floor(j / 3) - 1000), BigInt(indexY(j))]);
       j++;
     }
     assert.equal(j, indexEntries);
@@ -123,12 +115,40 @@ function check(rows: number, indexEntries: number, runBase = 2, placeAt = 2, col
   } finally {
     rw.close();
   }
+  return path;
 }
 
-test('empty trees', () => check(0, 0));
-test('one leaf each', () => check(10, 10, 2, 2, 4, [1, 1]));
-test('two levels', () => check(20_000, 30_000, 2, 2, 4, [2, 2]));
-// wide rows: ~350 per leaf, so 700 k rows need more leaves than one interior page can point at
-test('three levels', () => check(700_000, 2_100_000, 2, 2, 40, [3, 3]));
-test('a page run moved to another base', () => check(5_000, 40_000, 2, 7));
-test('a page run written for a higher base and moved down', () => check(5_000, 40_000, 1000, 3));
+test('empty trees', () => void check(0, 0));
+test('one leaf each', () => void check(10, 10, 4, [1, 1]));
+test('two levels', () => void check(20_000, 30_000, 4, [2, 2]));
+// wide rows: ~170 per leaf, so 400 k rows need more leaves than one interior page can point at
+test('three levels', () => void check(400_000, 2_100_000, 14, [3, 3]));
+test('records of more than 14 columns are refused (their size would need two bytes)', () => {
+  assert.throws(() => new RecordEncoder(15, 0), /too many columns/);
+  assert.doesNotThrow(() => new RecordEncoder(14));
+});
+// SQLite keeps the page holding byte 2^30 for file locks: a database over 1 GiB must leave it unused
+// (found on a 700 MB snapshot, whose node table crossed it).
+test('a database past 1 GiB leaves the lock-byte page unused', () => {
+  const rows = 12_000_000; // ~95 bytes a row
+  const { path, tableRoot } = build(rows, 0, 14);
+  try {
+    assert.ok(statSync(path).size > LOCK_BYTE_PAGE * PAGE_SIZE);
+    const fd = openSync(path, 'r');
+    const page = Buffer.alloc(PAGE_SIZE);
+    readSync(fd, page, 0, PAGE_SIZE, (LOCK_BYTE_PAGE - 1) * PAGE_SIZE);
+    closeSync(fd);
+    assert.ok(page.every((b) => b === 0));
+    assert.equal(depth(path, tableRoot), 3);
+    const db = new Database(path, { readonly: true });
+    try {
+      assert.deepEqual(db.pragma('integrity_check'), [{ integrity_check: 'ok' }]);
+      assert.equal((db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n, rows);
+      for (const k of [0, 6_000_000, rows - 1]) assert.equal((db.prepare('SELECT c FROM t WHERE k = ?').get(k) as { c: number }).c, valueAt(k, 3, true));
+    } finally {
+      db.close();
+    }
+  } finally {
+    rmSync(path, { force: true });
+  }
+});

@@ -12,7 +12,7 @@ import { readSnapshot, statSnapshotFile } from '../parse/read-snapshot.js';
 import { VERSION } from '../version.js';
 import { fingerprintFile } from './cache.js';
 import { openForBulkWrite } from './bulk.js';
-import { adoptSideTables, startEdgeWriter, startNodeWriter, type TableWriter } from './table-writers.js';
+import { adoptSideTables, startTableWriter, writeBigTablesSchema, type TableWriter } from './table-writers.js';
 import { finishStore, writeMeta, writeStore } from './writer.js';
 
 export interface IngestOptions {
@@ -78,24 +78,23 @@ export async function ingestSnapshot(snapshotPath: string, options: IngestOption
   mkdirSync(dirname(dbPath), { recursive: true });
   const tmp = `${dbPath}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   const side = `${tmp}-side`;
-  const nodesSide = `${tmp}-nodes`;
   hookSignals();
   live.add(tmp);
   live.add(side);
-  live.add(nodesSide);
-  const writers: TableWriter[] = [];
+  let writer: TableWriter | null = null;
   try {
-    // A worker thread writes the edge tables into the final (temporary) file, starting as soon as the
-    // essential-edge flags exist, while this thread finishes the analysis and writes everything else
-    // into a side file; the side tables then move into the final file.
+    // A worker thread writes the big tables as raw pages into the final (temporary) file, starting as
+    // soon as the essential-edge flags exist, while this thread finishes the analysis and writes
+    // everything else into a side file; the side tables then move into the final file.
     const analysis = analyzeGraph(graph, (phase: string) => progress(`analysis: ${phase}`, 0, 0), {
       onEssentialEdges: (essential, retainers) => {
-        writers.push(startEdgeWriter(graph, essential, retainers, tmp));
+        writer = startTableWriter(graph, essential, retainers, tmp);
       },
     });
     lap('analysis');
-    if (writers.length !== 1) throw new Error('the analysis did not report essential edges');
-    writers.push(startNodeWriter(graph, analysis, nodesSide));
+    const tables = writer as TableWriter | null;
+    if (tables === null) throw new Error('the analysis did not report essential edges');
+    tables.writeNodes(graph, analysis);
     const sideDb = new Database(side);
     try {
       openForBulkWrite(sideDb);
@@ -106,14 +105,14 @@ export async function ingestSnapshot(snapshotPath: string, options: IngestOption
       sideDb.close();
     }
     progress('nodes and edges', 0, 0);
-    await Promise.all(writers.map((w) => w.done));
-    writers.length = 0;
+    const written = await tables.done;
+    writer = null;
+    writeBigTablesSchema(tmp, written);
     lap('write');
     const db = new Database(tmp);
     try {
       openForBulkWrite(db);
       db.exec('BEGIN');
-      adoptSideTables(db, nodesSide);
       adoptSideTables(db, side);
       finishStore(db, graph);
       lap('merge');
@@ -137,20 +136,17 @@ export async function ingestSnapshot(snapshotPath: string, options: IngestOption
     }
     renameSync(tmp, dbPath);
   } catch (e) {
-    await Promise.all(writers.map((w) => w.terminate()));
+    await (writer as TableWriter | null)?.terminate();
     rmSync(tmp, { force: true });
     rmSync(side, { force: true });
-    rmSync(nodesSide, { force: true });
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOSPC' || code === 'SQLITE_FULL') throw new InputError(`${dbPath}: disk full while writing the database`);
     if (code === 'EACCES' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY') throw new InputError(`${dbPath}: cannot write the database (${code})`);
     throw e;
   } finally {
     rmSync(side, { force: true });
-    rmSync(nodesSide, { force: true });
     live.delete(tmp);
     live.delete(side);
-    live.delete(nodesSide);
   }
   lap('finish');
   return { dbPath, seconds: (performance.now() - t0) / 1000, phases, nodeCount: graph.nodeCount, edgeCount: graph.edgeCount, bytes: st.size, textBytes: stats.textBytes };

@@ -4,15 +4,17 @@
 // Physical layout (why):
 // - `node_rows.ordinal` and `edge_rows.edge_ordinal` are the rowid and equal the position in the file, so
 //   a node's outgoing edges are the rowid range [first_edge, first_edge + edge_count) and need no index.
-// - Incoming edges: `retainer_index` is a WITHOUT ROWID table appended in (to_node, edge_ordinal) order,
-//   counting-sorted in JS: far cheaper than CREATE INDEX over tens of millions of rows.
+// - Incoming edges: `retainer_index` is a WITHOUT ROWID table in (to_node, edge_ordinal) order, built
+//   from the analysis' retainer lists: far cheaper than CREATE INDEX over tens of millions of rows.
+// - Those big tables (and node_by_id) are written as raw SQLite pages (sqlite-pages.ts), not row by
+//   row through SQLite; the rest of the schema is created by SQLite itself.
 // - Names are string-table indexes; the public views `nodes` and `edges` resolve them to text.
 
 import type { SnapshotLayout } from '../parse/layout.js';
 
 export const SCHEMA_VERSION = 1;
 
-// node_rows, edge_rows and retainer_index: see table-writers.ts (written by worker threads).
+// node_rows, edge_rows, retainer_index and node_by_id: see table-writers.ts (written as raw pages by a worker thread).
 
 export const TABLES_DDL = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;

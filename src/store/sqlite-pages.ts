@@ -11,11 +11,9 @@
 // interior levels when the tree is finished, so memory stays at one page per tree plus one separator
 // per leaf.
 //
-// Trees are written into a *page run*: a file of pages numbered from `base` (the page number the run's
-// first page will have in the database). A run can be written in its own thread and file and appended
-// to the database later (`appendPageRun` moves its child pointers by the difference).
+// Trees are written into a *page run*: consecutive pages from `base` on, appended as they fill.
 
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
 
 export const PAGE_SIZE = 16384;
 
@@ -23,10 +21,14 @@ const LEAF_TABLE = 0x0d;
 const INTERIOR_TABLE = 0x05;
 const LEAF_INDEX = 0x0a;
 const INTERIOR_INDEX = 0x02;
-/** Free space kept in an index leaf so that a withheld separator always fits at the end (see IndexTreeWriter). */
-const INDEX_RESERVE = 128;
 /** Pages staged in memory between two writes. */
 const STAGE_PAGES = 256;
+
+/**
+ * The page that holds byte 2^30 of the file: SQLite uses that byte range for file locks and never puts
+ * a b-tree page there (integrity_check reports it if one does), so page runs skip it.
+ */
+export const LOCK_BYTE_PAGE = Math.floor(0x40000000 / PAGE_SIZE) + 1;
 
 /** Appends pages to a file. Page numbers are SQLite's (1-based) as the pages will be in the database. */
 export class PageRun {
@@ -37,8 +39,8 @@ export class PageRun {
     private readonly fd: number,
     /** Database page number of this run's first page. */
     readonly base: number,
-    /** Where the run's first page goes in the file: 0 for a file of its own, (base - 1) × PAGE_SIZE when writing into the database itself. */
-    private readonly fileOffset = 0,
+    /** Where the run's first page goes in the file: (base - 1) × PAGE_SIZE when writing into the database itself. */
+    private readonly fileOffset = (base - 1) * PAGE_SIZE,
   ) {}
 
   /** The page number the next appended page gets. */
@@ -51,6 +53,13 @@ export class PageRun {
 
   /** A zeroed buffer for the next page; call `commit()` once it is filled. */
   page(): Uint8Array {
+    if (this.nextPage === LOCK_BYTE_PAGE) {
+      this.slot();
+      this.staged++; // left zero and unused
+    }
+    return this.slot();
+  }
+  private slot(): Uint8Array {
     if (this.staged === STAGE_PAGES) this.flush();
     const p = this.stage.subarray(this.staged * PAGE_SIZE, (this.staged + 1) * PAGE_SIZE);
     p.fill(0);
@@ -97,6 +106,21 @@ function varintLength(v: number): number {
 }
 
 function putVarint(p: Uint8Array, at: number, v: number): number {
+  if (v < 0x80) {
+    p[at] = v;
+    return at + 1;
+  }
+  if (v < 0x4000) {
+    p[at] = 0x80 | (v >>> 7);
+    p[at + 1] = v & 0x7f;
+    return at + 2;
+  }
+  if (v < 0x200000) {
+    p[at] = 0x80 | (v >>> 14);
+    p[at + 1] = 0x80 | ((v >>> 7) & 0x7f);
+    p[at + 2] = v & 0x7f;
+    return at + 3;
+  }
   const n = varintLength(v);
   let x = v;
   p[at + n - 1] = x % 128;
@@ -133,46 +157,60 @@ function putInt(p: Uint8Array, at: number, v: number, bytes: number): void {
 /**
  * One record of integer columns; `values[nullColumn]` is ignored and stored as NULL (a table's
  * INTEGER PRIMARY KEY column, whose value is the rowid). Reused for every row: set `values`, then
- * `measure()`, then `write()`.
+ * `encode()`. At most 14 columns, so that a record is always under 128 bytes: its header and its
+ * size then take one byte each, and a record is written in one pass.
  */
 export class RecordEncoder {
   readonly values: Float64Array;
-  private readonly types: Uint8Array;
-  private headerSize = 0;
-  /** Payload bytes of the last measured record. */
-  size = 0;
+  /** Upper bound of a record's size. */
+  readonly maxSize: number;
   constructor(
     readonly columnCount: number,
     private readonly nullColumn = -1,
   ) {
-    if (columnCount >= 127) throw new Error('RecordEncoder: too many columns');
     this.values = new Float64Array(columnCount);
-    this.types = new Uint8Array(columnCount);
+    this.maxSize = 1 + columnCount + 8 * (columnCount - (nullColumn >= 0 ? 1 : 0));
+    if (this.maxSize >= 128) throw new Error('RecordEncoder: too many columns for one-byte record sizes');
   }
-  measure(): number {
-    const { values, types, columnCount } = this;
-    let body = 0;
-    for (let c = 0; c < columnCount; c++) {
-      const t = c === this.nullColumn ? 0 : serialType(values[c]);
-      types[c] = t;
-      body += BODY_BYTES[t];
-    }
-    this.headerSize = columnCount + 1;
-    return (this.size = this.headerSize + body);
-  }
-  /** Writes the measured record at `at`; returns the end offset. */
-  write(p: Uint8Array, at: number): number {
-    const { values, types, columnCount } = this;
-    p[at] = this.headerSize;
+  /** Writes the record at `at`; returns the end offset (the size is end − at). */
+  encode(p: Uint8Array, at: number): number {
+    const { values, columnCount } = this;
+    p[at] = columnCount + 1; // header size
     let h = at + 1;
-    let b = at + this.headerSize;
+    let b = at + columnCount + 1;
     for (let c = 0; c < columnCount; c++) {
-      const t = types[c];
-      p[h++] = t;
-      const n = BODY_BYTES[t];
-      if (n > 0) {
-        putInt(p, b, values[c], n);
-        b += n;
+      const v = values[c];
+      if (c === this.nullColumn) p[h++] = 0;
+      else if (v === 0) p[h++] = 8;
+      else if (v === 1) p[h++] = 9;
+      else if (v === (v | 0)) {
+        if (v >= -128 && v <= 127) {
+          p[h++] = 1;
+          p[b++] = v & 0xff;
+        } else if (v >= -32768 && v <= 32767) {
+          p[h++] = 2;
+          p[b] = (v >> 8) & 0xff;
+          p[b + 1] = v & 0xff;
+          b += 2;
+        } else if (v >= -8388608 && v <= 8388607) {
+          p[h++] = 3;
+          p[b] = (v >> 16) & 0xff;
+          p[b + 1] = (v >> 8) & 0xff;
+          p[b + 2] = v & 0xff;
+          b += 3;
+        } else {
+          p[h++] = 4;
+          p[b] = (v >>> 24) & 0xff;
+          p[b + 1] = (v >> 16) & 0xff;
+          p[b + 2] = (v >> 8) & 0xff;
+          p[b + 3] = v & 0xff;
+          b += 4;
+        }
+      } else {
+        const t = serialType(v);
+        p[h++] = t;
+        putInt(p, b, v, BODY_BYTES[t]);
+        b += BODY_BYTES[t];
       }
     }
     return b;
@@ -181,36 +219,43 @@ export class RecordEncoder {
 
 // ---- page assembly -----------------------------------------------------------------------------
 
-/** A b-tree page being filled: cell pointers grow up from the header, cell contents down from the end. */
+/**
+ * A b-tree page being filled. Cells are appended in key order to a scratch area; `writeTo` moves them
+ * to the end of the page (the cell content area) and writes the header and cell pointers.
+ */
 class PageBuilder {
-  page!: Uint8Array;
-  cells = 0;
-  contentStart = PAGE_SIZE;
+  readonly cells = new Uint8Array(PAGE_SIZE);
+  private readonly starts = new Uint16Array(PAGE_SIZE / 2);
+  count = 0;
+  used = 0;
   constructor(private readonly headerSize: number) {}
-  reset(page: Uint8Array): void {
-    this.page = page;
-    this.cells = 0;
-    this.contentStart = PAGE_SIZE;
+  reset(): void {
+    this.count = 0;
+    this.used = 0;
   }
   get free(): number {
-    return this.contentStart - (this.headerSize + 2 * this.cells);
+    return PAGE_SIZE - this.headerSize - this.used - 2 * this.count;
   }
-  /** Reserves `size` bytes for a new cell and returns its offset. */
-  addCell(size: number): number {
-    const at = (this.contentStart -= size);
-    const ptr = this.headerSize + 2 * this.cells++;
-    this.page[ptr] = at >>> 8;
-    this.page[ptr + 1] = at & 0xff;
-    return at;
+  /** Records a cell written at `cells[used..end)`. */
+  endCell(end: number): void {
+    this.starts[this.count++] = this.used;
+    this.used = end;
   }
-  finishHeader(flag: number, rightChild = 0): void {
-    const p = this.page;
-    p[0] = flag;
-    p[3] = this.cells >>> 8;
-    p[4] = this.cells & 0xff;
-    p[5] = (this.contentStart >>> 8) & 0xff; // 65536 would be written as 0; pages are 16384
-    p[6] = this.contentStart & 0xff;
-    if (flag === INTERIOR_TABLE || flag === INTERIOR_INDEX) writeU32(p, 8, rightChild);
+  writeTo(page: Uint8Array, flag: number, rightChild = 0): void {
+    const base = PAGE_SIZE - this.used;
+    page.set(this.cells.subarray(0, this.used), base);
+    const h = this.headerSize;
+    for (let i = 0; i < this.count; i++) {
+      const at = base + this.starts[i];
+      page[h + 2 * i] = at >>> 8;
+      page[h + 2 * i + 1] = at & 0xff;
+    }
+    page[0] = flag;
+    page[3] = this.count >>> 8;
+    page[4] = this.count & 0xff;
+    page[5] = (base >>> 8) & 0xff; // 65536 would be written as 0; pages are 16384
+    page[6] = base & 0xff;
+    if (flag === INTERIOR_TABLE || flag === INTERIOR_INDEX) writeU32(page, 8, rightChild);
   }
 }
 
@@ -219,9 +264,6 @@ function writeU32(p: Uint8Array, at: number, v: number): void {
   p[at + 1] = (v >>> 16) & 0xff;
   p[at + 2] = (v >>> 8) & 0xff;
   p[at + 3] = v & 0xff;
-}
-function readU32(p: Uint8Array, at: number): number {
-  return ((p[at] << 24) | (p[at + 1] << 16) | (p[at + 2] << 8) | p[at + 3]) >>> 0;
 }
 
 /** Growable list of numbers (page numbers, keys). */
@@ -270,50 +312,39 @@ export class TableTreeWriter {
   private readonly leaf = new PageBuilder(8);
   private readonly pages = new NumberList();
   private readonly maxKeys = new NumberList();
-  private lastRowid = -Infinity;
-  private open = false;
+  private lastRowid = -1;
+  /** Largest possible leaf cell: size byte, rowid varint, record. */
+  private readonly maxCell: number;
   constructor(
     private readonly run: PageRun,
     readonly record: RecordEncoder,
-  ) {}
+  ) {
+    this.maxCell = 1 + 9 + record.maxSize;
+  }
 
   /** Appends a row whose columns are in `record.values`. */
   append(rowid: number): void {
-    const size = this.record.measure();
-    const cell = varintLength(size) + varintLength(rowid) + size;
-    if (!this.open) this.startLeaf();
-    else if (this.leaf.free < cell + 2) {
-      this.closeLeaf();
-      this.startLeaf();
-    }
-    const p = this.leaf.page;
-    let at = this.leaf.addCell(cell);
-    at = putVarint(p, at, size);
-    at = putVarint(p, at, rowid);
-    this.record.write(p, at);
+    const leaf = this.leaf;
+    if (leaf.free < this.maxCell + 2) this.closeLeaf();
+    const c = leaf.cells;
+    const at = putVarint(c, leaf.used + 1, rowid);
+    const end = this.record.encode(c, at);
+    c[leaf.used] = end - at;
+    leaf.endCell(end);
     this.lastRowid = rowid;
   }
 
-  private startLeaf(): void {
-    this.leaf.reset(this.run.page());
-    this.open = true;
-  }
   private closeLeaf(): void {
-    this.leaf.finishHeader(LEAF_TABLE);
+    this.leaf.writeTo(this.run.page(), LEAF_TABLE);
     this.pages.push(this.run.commit());
     this.maxKeys.push(this.lastRowid);
-    this.open = false;
+    this.leaf.reset();
   }
 
   /** Writes the interior levels; returns the root page number. */
   finish(): number {
-    if (this.open) this.closeLeaf();
-    if (this.pages.length === 0) {
-      // an empty table is one empty leaf
-      this.leaf.reset(this.run.page());
-      this.leaf.finishHeader(LEAF_TABLE);
-      return this.run.commit();
-    }
+    // the last leaf (or, for an empty table, the one empty leaf)
+    if (this.leaf.count > 0 || this.pages.length === 0) this.closeLeaf();
     let pages = this.pages.data.subarray(0, this.pages.length);
     let keys = this.maxKeys.data.subarray(0, this.maxKeys.length);
     const b = new PageBuilder(12);
@@ -324,13 +355,12 @@ export class TableTreeWriter {
       for (let s = 0; s < starts.length; s++) {
         const first = starts[s];
         const last = (s + 1 < starts.length ? starts[s + 1] : pages.length) - 1;
-        b.reset(this.run.page());
+        b.reset();
         for (let i = first; i < last; i++) {
-          const at = b.addCell(4 + varintLength(keys[i]));
-          writeU32(b.page, at, pages[i]);
-          putVarint(b.page, at + 4, keys[i]);
+          writeU32(b.cells, b.used, pages[i]);
+          b.endCell(putVarint(b.cells, b.used + 4, keys[i]));
         }
-        b.finishHeader(INTERIOR_TABLE, pages[last]);
+        b.writeTo(this.run.page(), INTERIOR_TABLE, pages[last]);
         up[s] = this.run.commit();
         upKeys[s] = keys[last];
       }
@@ -347,55 +377,54 @@ export class TableTreeWriter {
  * Builds an index b-tree from records appended in ascending key order. Unlike a table b-tree, every
  * entry appears once: the entry between two leaves moves up into the parent as the separator. So
  * when a leaf is full the next entry is withheld; if another follows, the withheld one becomes the
- * separator, and if none does it goes into the last leaf (INDEX_RESERVE keeps room for it).
+ * separator, and if none does it goes into the last leaf (room for one more cell is always kept).
  */
 export class IndexTreeWriter {
   private readonly leaf = new PageBuilder(8);
   private readonly pages = new NumberList();
-  /** Separator records, one after each leaf but the last. */
+  /** Separator cells (size byte + record), one after each leaf but the last. */
   private readonly separators: Uint8Array[] = [];
   private withheld: Uint8Array | null = null;
-  private open = false;
+  private readonly maxCell: number;
   constructor(
     private readonly run: PageRun,
     readonly record: RecordEncoder,
-  ) {}
+  ) {
+    this.maxCell = 1 + record.maxSize;
+  }
 
   append(): void {
-    const size = this.record.measure();
-    const cell = varintLength(size) + size;
-    if (!this.open) this.startLeaf();
-    else if (this.leaf.free < cell + 2 + INDEX_RESERVE) {
+    const leaf = this.leaf;
+    if (this.withheld !== null || leaf.free < 2 * (this.maxCell + 2)) {
       if (this.withheld === null) {
-        const w = new Uint8Array(cell);
-        this.record.write(w, putVarint(w, 0, size));
-        this.withheld = w;
+        // full: hold this entry back; it is the separator if another entry follows
+        const w = new Uint8Array(this.maxCell);
+        const end = this.record.encode(w, 1);
+        w[0] = end - 1;
+        this.withheld = w.subarray(0, end);
         return;
       }
-      this.leaf.finishHeader(LEAF_INDEX);
+      leaf.writeTo(this.run.page(), LEAF_INDEX);
       this.pages.push(this.run.commit());
       this.separators.push(this.withheld);
       this.withheld = null;
-      this.startLeaf();
+      leaf.reset();
     }
-    const at = this.leaf.addCell(cell);
-    this.record.write(this.leaf.page, putVarint(this.leaf.page, at, size));
-  }
-
-  private startLeaf(): void {
-    this.leaf.reset(this.run.page());
-    this.open = true;
+    const c = leaf.cells;
+    const end = this.record.encode(c, leaf.used + 1);
+    c[leaf.used] = end - leaf.used - 1;
+    leaf.endCell(end);
   }
 
   finish(): number {
-    if (!this.open) this.startLeaf();
+    const leaf = this.leaf;
     if (this.withheld !== null) {
-      this.leaf.page.set(this.withheld, this.leaf.addCell(this.withheld.length));
+      leaf.cells.set(this.withheld, leaf.used);
+      leaf.endCell(leaf.used + this.withheld.length);
       this.withheld = null;
     }
-    this.leaf.finishHeader(LEAF_INDEX);
+    leaf.writeTo(this.run.page(), LEAF_INDEX);
     this.pages.push(this.run.commit());
-    this.open = false;
 
     let pages = Array.from(this.pages.data.subarray(0, this.pages.length));
     let seps = this.separators;
@@ -408,13 +437,13 @@ export class IndexTreeWriter {
       for (let s = 0; s < starts.length; s++) {
         const first = starts[s];
         const last = (s + 1 < starts.length ? starts[s + 1] : pages.length) - 1;
-        b.reset(this.run.page());
+        b.reset();
         for (let i = first; i < last; i++) {
-          const at = b.addCell(4 + seps[i].length);
-          writeU32(b.page, at, pages[i]);
-          b.page.set(seps[i], at + 4);
+          writeU32(b.cells, b.used, pages[i]);
+          b.cells.set(seps[i], b.used + 4);
+          b.endCell(b.used + 4 + seps[i].length);
         }
-        b.finishHeader(INTERIOR_INDEX, pages[last]);
+        b.writeTo(this.run.page(), INTERIOR_INDEX, pages[last]);
         up.push(this.run.commit());
         // the separator after this page's last child moves up to the next level
         if (s + 1 < starts.length) upSeps.push(seps[last]);
@@ -498,46 +527,4 @@ export function writeHeaderPage(fd: number, pageCount: number, entries: SchemaEn
   p[header + 6] = content & 0xff;
   let off = 0;
   while (off < PAGE_SIZE) off += writeSync(fd, p, off, PAGE_SIZE - off, off);
-}
-
-/**
- * Copies a page run written with base `runBase` into `fd` at page `base`, moving the child pointers of
- * its interior pages by the difference (leaf pages hold no page numbers: records never overflow).
- */
-export function appendPageRun(fd: number, runPath: string, runBase: number, base: number): number {
-  const delta = base - runBase;
-  const src = openSync(runPath, 'r');
-  const buf = new Uint8Array(STAGE_PAGES * PAGE_SIZE);
-  let pages = 0;
-  try {
-    for (;;) {
-      let n = 0;
-      while (n < buf.length) {
-        const r = readSync(src, buf, n, buf.length - n, pages * PAGE_SIZE + n);
-        if (r === 0) break;
-        n += r;
-      }
-      if (n % PAGE_SIZE !== 0) throw new Error(`appendPageRun: ${runPath} is not a whole number of pages`);
-      if (n === 0) break;
-      if (delta !== 0) {
-        for (let off = 0; off < n; off += PAGE_SIZE) {
-          const flag = buf[off];
-          if (flag !== INTERIOR_TABLE && flag !== INTERIOR_INDEX) continue;
-          writeU32(buf, off + 8, readU32(buf, off + 8) + delta);
-          const cells = (buf[off + 3] << 8) | buf[off + 4];
-          for (let c = 0; c < cells; c++) {
-            const cell = off + ((buf[off + 12 + 2 * c] << 8) | buf[off + 13 + 2 * c]);
-            writeU32(buf, cell, readU32(buf, cell) + delta);
-          }
-        }
-      }
-      let w = 0;
-      while (w < n) w += writeSync(fd, buf, w, n - w, (base - 1 + pages) * PAGE_SIZE + w);
-      pages += n / PAGE_SIZE;
-      if (n < buf.length) break;
-    }
-  } finally {
-    closeSync(src);
-  }
-  return pages;
 }

@@ -172,10 +172,21 @@ function writeScripts(db: Database.Database, graph: HeapGraph): Map<number, stri
 class Groups {
   readonly kinds: string[] = [];
   readonly keys: (string | null)[] = [];
+  /** Group + 1 of the keys -1 … 65534 (most keys: types, small sizes, distances), 0 = not seen. */
+  private readonly small = new Int32Array(65536);
   private readonly byKey = new Map<number, number>();
   private readonly byKind = new Map<string, number>();
   constructor(private readonly describe: (key: number) => { kind: string; key: string | null }) {}
   id(key: number): number {
+    const slot = key + 1;
+    if (slot >= 0 && slot < 65536 && slot === (slot | 0)) {
+      const g = this.small[slot] - 1;
+      if (g >= 0) return g;
+      return (this.small[slot] = this.lookup(key) + 1) - 1;
+    }
+    return this.lookup(key);
+  }
+  private lookup(key: number): number {
     let g = this.byKey.get(key);
     if (g === undefined) {
       const d = this.describe(key);
@@ -202,12 +213,27 @@ class SetGroups {
   private readonly root = new Map<number, { group: number; next: Map<number, unknown> | null }>();
   private empty = -1;
   constructor(private readonly texts: readonly string[]) {}
+  /** Group + 1 of the one-member sets, by member (the common case: one retainer), 0 = not seen. */
+  private single = new Int32Array(1024);
   /** `ids[0..n)` sorted ascending and distinct. */
   id(ids: Int32Array, n: number): number {
     if (n === 0) {
       if (this.empty < 0) this.empty = this.add(NO_RETAINERS);
       return this.empty;
     }
+    if (n === 1) {
+      const m = ids[0];
+      if (m >= this.single.length) {
+        const grown = new Int32Array(Math.max(m + 1, this.single.length * 2));
+        grown.set(this.single);
+        this.single = grown;
+      }
+      if (this.single[m] === 0) this.single[m] = this.trie(ids, 1) + 1;
+      return this.single[m] - 1;
+    }
+    return this.trie(ids, n);
+  }
+  private trie(ids: Int32Array, n: number): number {
     let level = this.root as Map<number, { group: number; next: Map<number, unknown> | null }>;
     let node: { group: number; next: Map<number, unknown> | null } | undefined;
     for (let i = 0; i < n; i++) {
@@ -423,14 +449,44 @@ function byRetainedThenId(graph: HeapGraph, retained: ArrayLike<number>) {
   return (x: number, y: number) => retained[y] - retained[x] || nodes[x * F + idOff] - nodes[y * F + idOff];
 }
 
+/** The k-th smallest of `a` (0-based), by quickselect: O(n), reorders `a`. */
+export function select(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    // median of three as the pivot
+    const mid = (lo + hi) >>> 1;
+    const x = a[lo];
+    const y = a[mid];
+    const z = a[hi];
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
+}
+
 /** The `limit` biggest-retained ordinals of `members` in DevTools' instance order. */
 function topByRetained(graph: HeapGraph, members: Uint32Array, retained: Float64Array, limit: number): number[] {
   const cmp = byRetainedThenId(graph, retained);
   if (members.length <= limit) return Array.from(members).sort(cmp);
   const values = new Float64Array(members.length);
   for (let i = 0; i < members.length; i++) values[i] = retained[members[i]];
-  values.sort();
-  const threshold = values[members.length - limit];
+  const threshold = select(values, members.length - limit);
   const picked: number[] = [];
   for (let i = 0; i < members.length; i++) if (retained[members[i]] >= threshold) picked.push(members[i]);
   return picked.sort(cmp).slice(0, limit);
@@ -499,14 +555,21 @@ function writeDuplicateStrings(db: Database.Database, graph: HeapGraph, a: Store
   const strType = layout.nodeTypeString;
   const consType = layout.nodeTypeConsString;
   const internal = layout.edgeTypeInternal;
+  // 1 = 'first', 2 = 'second', 0 = another name, per string index (compared once, not per edge)
+  const role = new Int8Array(strings.length).fill(-1);
+  const roleOf = (sid: number): number => {
+    if (sid >= role.length) return 0;
+    if (role[sid] < 0) role[sid] = strings[sid] === 'first' ? 1 : strings[sid] === 'second' ? 2 : 0;
+    return role[sid];
+  };
   const parts = (k: number): [number, number] => {
     let first = 0;
     let second = 0;
     for (let e = firstEdge[k]; e < firstEdge[k + 1] && (!first || !second); e++) {
       if (edges[e * EF + layout.edgeTypeOffset] !== internal) continue;
-      const name = strings[edges[e * EF + layout.edgeNameOffset]];
-      if (name === 'first') first = edgeTo[e];
-      else if (name === 'second') second = edgeTo[e];
+      const r = roleOf(edges[e * EF + layout.edgeNameOffset]);
+      if (r === 1) first = edgeTo[e];
+      else if (r === 2) second = edgeTo[e];
     }
     return [first, second];
   };
@@ -525,11 +588,24 @@ function writeDuplicateStrings(db: Database.Database, graph: HeapGraph, a: Store
     }
     return name;
   };
+  /** Whether `nameOf(k)` is '' without building it: every flat string under k is empty. */
+  const isEmpty = (k: number): boolean => {
+    const stack = [k];
+    while (stack.length > 0) {
+      const x = stack.pop()!;
+      if (nodes[x * F + tOff] !== consType) {
+        if (strings[nodes[x * F + nOff]] !== '') return false;
+        continue;
+      }
+      const [f, s] = parts(x);
+      stack.push(s, f);
+    }
+    return true;
+  };
   const isFlatCons = (k: number): boolean => {
     for (let e = firstEdge[k]; e < firstEdge[k + 1]; e++) {
       if (edges[e * EF + layout.edgeTypeOffset] !== internal) continue;
-      const name = strings[edges[e * EF + layout.edgeNameOffset]];
-      if ((name === 'first' || name === 'second') && nameOf(edgeTo[e]) === '') return true;
+      if (roleOf(edges[e * EF + layout.edgeNameOffset]) > 0 && isEmpty(edgeTo[e])) return true;
     }
     return false;
   };

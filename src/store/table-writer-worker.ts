@@ -1,110 +1,118 @@
-// Worker-thread entry for table-writers.ts: writes one job's tables into a fresh file.
-import Database from 'better-sqlite3';
+// Worker-thread entry for table-writers.ts: encodes the big tables as SQLite pages into the database
+// file, from page 2 on (page 1, the header and schema, is written by the main thread at the end).
+import { closeSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { BatchInserter, openForBulkWrite } from './bulk.js';
-import { EDGE_TABLES_DDL, NODE_INDEX_DDL, NODE_TABLE_DDL, type EdgeJob, type NodeJob, type WriterJob } from './table-writers.js';
+import { IndexTreeWriter, PAGE_SIZE, PageRun, RecordEncoder, TableTreeWriter } from './sqlite-pages.js';
+import type { BigTableRoots, EdgeJob, NodeJob, WrittenTables } from './table-writers.js';
+import { ordinalsById } from './id-order.js';
 
-function run(job: WriterJob): void {
-  const db = new Database(job.path);
-  try {
-    openForBulkWrite(db);
-    db.exec('BEGIN');
-    if (job.job === 'edges') {
-      db.exec(EDGE_TABLES_DDL);
-      writeEdgeRows(db, job);
-      writeRetainerIndex(db, job);
-    } else {
-      db.exec(NODE_TABLE_DDL);
-      writeNodeRows(db, job);
-      db.exec(NODE_INDEX_DDL);
-    }
-    db.exec('COMMIT');
-  } finally {
-    db.close();
-  }
-}
-
-const NODE_COLUMNS = ['id', 'type', 'name_sid', 'self_size', 'raw_self_size', 'retained_size', 'distance', 'dominator', 'class_id', 'edge_count', 'first_edge', 'trace_node_id', 'detachedness'];
-
-function writeNodeRows(db: Database.Database, job: NodeJob): void {
-  const { nodes, firstEdge, nodeCount, nodeFieldCount: F, selfSize, retainedSize, distance, dominator, classIndex, detachedness } = job;
-  const { typeOffset: tOff, nameOffset: nOff, idOffset: iOff, selfSizeOffset: sOff, edgeCountOffset: eOff, traceNodeIdOffset: trOff } = job;
-  const row = (k: number): number[] => {
-    const i = k * F;
-    return [nodes[i + iOff], nodes[i + tOff], nodes[i + nOff], selfSize[k], nodes[i + sOff], retainedSize[k], distance[k], dominator[k], classIndex[k], nodes[i + eOff], firstEdge[k], trOff >= 0 ? nodes[i + trOff] : 0, detachedness[k]];
-  };
-  // The root goes in with an explicit ordinal 0; later rows take rowid max+1, i.e. their ordinal,
-  // without binding it (binding an INTEGER PRIMARY KEY costs 30–40 %).
-  db.prepare(`INSERT INTO node_rows (ordinal, ${NODE_COLUMNS.join(',')}) VALUES (0, ${NODE_COLUMNS.map(() => '?').join(',')})`).run(row(0));
-  const ins = new BatchInserter(db, 'node_rows', NODE_COLUMNS);
-  const v = ins.values;
-  for (let k = 1; k < nodeCount; k++) {
-    const i = k * F;
-    let o = ins.slot();
-    v[o++] = nodes[i + iOff];
-    v[o++] = nodes[i + tOff];
-    v[o++] = nodes[i + nOff];
-    v[o++] = selfSize[k];
-    v[o++] = nodes[i + sOff];
-    v[o++] = retainedSize[k];
-    v[o++] = distance[k];
-    v[o++] = dominator[k];
-    v[o++] = classIndex[k];
-    v[o++] = nodes[i + eOff];
-    v[o++] = firstEdge[k];
-    v[o++] = trOff >= 0 ? nodes[i + trOff] : 0;
-    v[o] = detachedness[k];
-    ins.commitRow();
-  }
-  ins.flush();
-}
-
-function writeEdgeRows(db: Database.Database, job: EdgeJob): void {
+/** edge_rows: (edge_ordinal = rowid, from_node, to_node, type, name_or_index, essential). */
+function writeEdgeRows(run: PageRun, job: EdgeJob): number {
   const { edges, edgeTo, firstEdge, essential, nodeCount, edgeCount, edgeFieldCount: E, edgeTypeOffset: tOff, edgeNameOffset: nOff } = job;
-  if (edgeCount === 0) return;
+  const tree = new TableTreeWriter(run, new RecordEncoder(6, 0));
+  const v = tree.record.values;
   let from = 0;
-  while (firstEdge[from + 1] <= 0) from++;
-  // Edge 0 goes in with an explicit rowid 0; later rows take max(rowid)+1 = their edge ordinal.
-  db.prepare('INSERT INTO edge_rows (edge_ordinal, from_node, to_node, type, name_or_index, essential) VALUES (0, ?, ?, ?, ?, ?)').run(from, edgeTo[0], edges[tOff], edges[nOff], essential[0]);
-  const ins = new BatchInserter(db, 'edge_rows', ['from_node', 'to_node', 'type', 'name_or_index', 'essential']);
-  const v = ins.values;
-  for (let e = 1; e < edgeCount; e++) {
-    while (firstEdge[from + 1] <= e && from < nodeCount) from++;
+  for (let e = 0; e < edgeCount; e++) {
+    while (from < nodeCount && firstEdge[from + 1] <= e) from++;
     const i = e * E;
-    let o = ins.slot();
-    v[o++] = from;
-    v[o++] = edgeTo[e];
-    v[o++] = edges[i + tOff];
-    v[o++] = edges[i + nOff];
-    v[o] = essential[e];
-    ins.commitRow();
+    v[1] = from;
+    v[2] = edgeTo[e];
+    v[3] = edges[i + tOff];
+    v[4] = edges[i + nOff];
+    v[5] = essential[e];
+    tree.append(e);
   }
-  ins.flush();
+  return tree.finish();
 }
 
 /**
- * The analysis' retainer CSR, appended in (to_node, edge_ordinal) order to the WITHOUT ROWID table:
- * DevTools' slot order within a node is descending, so each range is read backwards.
+ * retainer_index: the analysis' retainer CSR in (to_node, edge_ordinal) order. DevTools' slot order
+ * within a node is descending, so each range is read backwards.
  */
-function writeRetainerIndex(db: Database.Database, job: EdgeJob): void {
+function writeRetainerIndex(run: PageRun, job: EdgeJob): number {
   const { firstRetainer, retainerEdge, nodeCount } = job;
-  const ins = new BatchInserter(db, 'retainer_index', ['to_node', 'edge_ordinal']);
-  const v = ins.values;
+  const tree = new IndexTreeWriter(run, new RecordEncoder(2));
+  const v = tree.record.values;
   for (let k = 0; k < nodeCount; k++) {
+    v[0] = k;
     for (let r = firstRetainer[k + 1]; r-- > firstRetainer[k]; ) {
-      const o = ins.slot();
-      v[o] = k;
-      v[o + 1] = retainerEdge[r];
-      ins.commitRow();
+      v[1] = retainerEdge[r];
+      tree.append();
     }
   }
-  ins.flush();
+  return tree.finish();
 }
 
-try {
-  run(workerData as WriterJob);
-  parentPort!.postMessage({});
-} catch (e) {
+/** node_rows, in BIG_TABLES.node_rows column order. */
+function writeNodeRows(run: PageRun, job: NodeJob): number {
+  const { nodes, firstEdge, nodeCount, nodeFieldCount: F, selfSize, retainedSize, distance, dominator, classIndex, detachedness } = job;
+  const { typeOffset: tOff, nameOffset: nOff, idOffset: iOff, selfSizeOffset: sOff, edgeCountOffset: eOff, traceNodeIdOffset: trOff } = job;
+  const tree = new TableTreeWriter(run, new RecordEncoder(14, 0));
+  const v = tree.record.values;
+  for (let k = 0; k < nodeCount; k++) {
+    const i = k * F;
+    v[1] = nodes[i + iOff];
+    v[2] = nodes[i + tOff];
+    v[3] = nodes[i + nOff];
+    v[4] = selfSize[k];
+    v[5] = nodes[i + sOff];
+    v[6] = retainedSize[k];
+    v[7] = distance[k];
+    v[8] = dominator[k];
+    v[9] = classIndex[k];
+    v[10] = nodes[i + eOff];
+    v[11] = firstEdge[k];
+    v[12] = trOff >= 0 ? nodes[i + trOff] : 0;
+    v[13] = detachedness[k];
+    tree.append(k);
+  }
+  return tree.finish();
+}
+
+/** node_by_id: the index on node_rows(id), i.e. (id, rowid) records in key order. */
+function writeNodeById(run: PageRun, job: NodeJob): number {
+  const { nodes, nodeFieldCount: F, idOffset, nodeCount } = job;
+  const order = ordinalsById(nodes, F, idOffset, nodeCount);
+  const tree = new IndexTreeWriter(run, new RecordEncoder(2));
+  const v = tree.record.values;
+  for (let j = 0; j < nodeCount; j++) {
+    const k = order[j];
+    v[0] = nodes[k * F + idOffset];
+    v[1] = k;
+    tree.append();
+  }
+  return tree.finish();
+}
+
+function fail(e: unknown): void {
   const err = e as NodeJS.ErrnoException;
   parentPort!.postMessage({ error: { message: err.message, code: err.code } });
 }
+
+const edgeJob = workerData as EdgeJob;
+let fd = -1;
+let run: PageRun | null = null;
+const roots: Partial<BigTableRoots> = {};
+try {
+  fd = openSync(edgeJob.path, 'w');
+  run = new PageRun(fd, 2);
+  roots.edge_rows = writeEdgeRows(run, edgeJob);
+  roots.retainer_index = writeRetainerIndex(run, edgeJob);
+} catch (e) {
+  fail(e);
+  run = null;
+}
+parentPort!.once('message', (job: NodeJob) => {
+  if (run === null) return process.exit(0);
+  try {
+    roots.node_rows = writeNodeRows(run, job);
+    roots.node_by_id = writeNodeById(run, job);
+    run.flush();
+    closeSync(fd);
+    const written: WrittenTables = { roots: roots as BigTableRoots, pageCount: 1 + run.pageCount };
+    parentPort!.postMessage({ written });
+  } catch (e) {
+    fail(e);
+  }
+  process.exit(0);
+});

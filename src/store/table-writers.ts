@@ -1,38 +1,46 @@
-// The two big tables are written by worker threads, each into its own SQLite file, while the main thread
-// finishes the analysis and writes everything else: SQLite allows one writer per file, and on two cores
-// the row-binding work (tens of millions of rows) is what bounds ingest time.
+// The four big tables (edge_rows, retainer_index, node_rows and its node_by_id index) are written as
+// raw SQLite pages (sqlite-pages.ts) by one worker thread, straight into the final (temporary) file
+// from page 2 on, while the main thread finishes the analysis and writes the small tables into a side
+// file with SQLite:
 //
-//   edges job: edge_rows + retainer_index → the final (temporary) file; starts as soon as the
-//              essential-edge flags exist, i.e. while dominators and distances are still running.
-//   nodes job: node_rows + node_by_id → a side file; starts when the analysis is done.
+//   edges job: edge_rows + retainer_index; starts as soon as the essential-edge flags exist, i.e.
+//              while dominators and distances are still running.
+//   nodes job: node_rows + node_by_id; sent when the analysis is done, runs after the edges job.
 //
-// Side files are then copied into the final file (adoptSideTables). The workers read the parser's and
-// the analysis' arrays through SharedArrayBuffers: no copies between threads for the big ones.
+// Then the main thread writes page 1 (header and schema of the four), opens the file with SQLite and
+// moves the side tables in (adoptSideTables). The worker reads the parser's and the analysis' arrays
+// through SharedArrayBuffers: no copies between threads.
 
 import { Worker } from 'node:worker_threads';
+import { closeSync, openSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { quoteIdent } from './schema.js';
+import { writeHeaderPage, type SchemaEntry } from './sqlite-pages.js';
 import type { StoreAnalysis } from './writer.js';
 
-export const EDGE_TABLES_DDL = `
-CREATE TABLE edge_rows (
+/**
+ * The big tables' DDL, exactly as it goes into sqlite_schema. The records written by
+ * table-writer-worker.ts follow these column orders.
+ * - `edge_rows.edge_ordinal` and `node_rows.ordinal` are the rowid and equal the position in the file,
+ *   so a node's outgoing edges are the rowid range [first_edge, first_edge + edge_count).
+ * - `retainer_index` (WITHOUT ROWID, keyed by (to_node, edge_ordinal)) makes incoming edges a seek.
+ */
+export const BIG_TABLES = {
+  edge_rows: `CREATE TABLE edge_rows (
   edge_ordinal INTEGER PRIMARY KEY,
   from_node INTEGER NOT NULL,
   to_node INTEGER NOT NULL,
   type INTEGER NOT NULL,
   name_or_index INTEGER NOT NULL,
   essential INTEGER NOT NULL
-);
-CREATE TABLE retainer_index (
+)`,
+  retainer_index: `CREATE TABLE retainer_index (
   to_node INTEGER NOT NULL,
   edge_ordinal INTEGER NOT NULL,
   PRIMARY KEY (to_node, edge_ordinal)
-) WITHOUT ROWID;
-`;
-
-export const NODE_TABLE_DDL = `
-CREATE TABLE node_rows (
+) WITHOUT ROWID`,
+  node_rows: `CREATE TABLE node_rows (
   ordinal INTEGER PRIMARY KEY,
   id INTEGER NOT NULL,
   type INTEGER NOT NULL,
@@ -47,9 +55,12 @@ CREATE TABLE node_rows (
   first_edge INTEGER NOT NULL,
   trace_node_id INTEGER NOT NULL,
   detachedness INTEGER NOT NULL
-);
-`;
-export const NODE_INDEX_DDL = 'CREATE INDEX node_by_id ON node_rows(id);';
+)`,
+  node_by_id: 'CREATE INDEX node_by_id ON node_rows(id)',
+} as const;
+
+export type BigTable = keyof typeof BIG_TABLES;
+export type BigTableRoots = Record<BigTable, number>;
 
 export interface EdgeJob {
   job: 'edges';
@@ -70,7 +81,6 @@ export interface EdgeJob {
 
 export interface NodeJob {
   job: 'nodes';
-  path: string;
   nodeCount: number;
   nodeFieldCount: number;
   typeOffset: number;
@@ -90,7 +100,12 @@ export interface NodeJob {
   detachedness: Uint8Array;
 }
 
-export type WriterJob = EdgeJob | NodeJob;
+/** What the worker reports when both jobs are written. */
+export interface WrittenTables {
+  roots: BigTableRoots;
+  /** Database size in pages so far (page 1 included). */
+  pageCount: number;
+}
 
 type Shareable = Uint8Array | Uint32Array | Int32Array | Float64Array;
 
@@ -103,39 +118,18 @@ function shared<T extends Shareable>(a: T): T {
 }
 
 export interface TableWriter {
-  done: Promise<void>;
+  /** Hands over the node arrays once the analysis is done. */
+  writeNodes(graph: HeapGraph, a: StoreAnalysis): void;
+  /** Settles when both jobs are on disk. */
+  done: Promise<WrittenTables>;
   /** Stops the thread (on a failure elsewhere) before its file is removed. */
   terminate: () => Promise<void>;
 }
 
-function start(job: WriterJob): TableWriter {
-  const worker = new Worker(new URL('./table-writer-worker.js', import.meta.url), { workerData: job });
-  const done = new Promise<void>((resolve, reject) => {
-    let failed = false;
-    worker.once('message', (m: { error?: { message: string; code?: string } }) => {
-      if (m.error) {
-        failed = true;
-        reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
-      }
-    });
-    worker.once('error', (e) => {
-      failed = true;
-      reject(e);
-    });
-    worker.once('exit', (code) => {
-      if (failed) return;
-      if (code === 0) resolve();
-      else reject(new Error(`${job.job} writer thread exited with status ${code}`));
-    });
-  });
-  done.catch(() => {}); // awaited by the caller; avoid an unhandled rejection while it is busy
-  return { done, terminate: async () => void (await worker.terminate()) };
-}
-
-/** Starts writing edge_rows and retainer_index into a new file `path`. */
-export function startEdgeWriter(graph: HeapGraph, essential: Uint8Array, retainers: { firstRetainer: Uint32Array; retainerEdge: Uint32Array }, path: string): TableWriter {
+/** Starts the writer thread on the edge tables of the new database file `path`. */
+export function startTableWriter(graph: HeapGraph, essential: Uint8Array, retainers: { firstRetainer: Uint32Array; retainerEdge: Uint32Array }, path: string): TableWriter {
   const { layout } = graph;
-  return start({
+  const job: EdgeJob = {
     job: 'edges',
     path,
     nodeCount: graph.nodeCount,
@@ -149,32 +143,68 @@ export function startEdgeWriter(graph: HeapGraph, essential: Uint8Array, retaine
     essential: shared(essential),
     firstRetainer: shared(retainers.firstRetainer),
     retainerEdge: shared(retainers.retainerEdge),
+  };
+  const worker = new Worker(new URL('./table-writer-worker.js', import.meta.url), { workerData: job });
+  const done = new Promise<WrittenTables>((resolve, reject) => {
+    let settled = false;
+    worker.on('message', (m: { error?: { message: string; code?: string }; written?: WrittenTables }) => {
+      settled = true;
+      if (m.error) reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
+      else resolve(m.written!);
+    });
+    worker.once('error', (e) => {
+      settled = true;
+      reject(e);
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(new Error(`table writer thread exited with status ${code} before it finished`));
+    });
   });
+  done.catch(() => {}); // awaited by the caller; avoid an unhandled rejection while it is busy
+  return {
+    done,
+    terminate: async () => void (await worker.terminate()),
+    writeNodes(g: HeapGraph, a: StoreAnalysis) {
+      const l = g.layout;
+      const nodesJob: NodeJob = {
+        job: 'nodes',
+        nodeCount: g.nodeCount,
+        nodeFieldCount: l.nodeFieldCount,
+        typeOffset: l.nodeTypeOffset,
+        nameOffset: l.nodeNameOffset,
+        idOffset: l.nodeIdOffset,
+        selfSizeOffset: l.nodeSelfSizeOffset,
+        edgeCountOffset: l.nodeEdgeCountOffset,
+        traceNodeIdOffset: l.nodeTraceNodeIdOffset,
+        nodes: shared(g.nodes),
+        firstEdge: shared(g.firstEdge),
+        selfSize: shared(a.selfSize),
+        retainedSize: shared(a.retainedSize),
+        distance: shared(a.distance),
+        dominator: shared(a.dominator),
+        classIndex: shared(a.classIndex),
+        detachedness: shared(a.detachedness),
+      };
+      worker.postMessage(nodesJob);
+    },
+  };
 }
 
-/** Starts writing node_rows (and its id index) into a new file `path`. */
-export function startNodeWriter(graph: HeapGraph, a: StoreAnalysis, path: string): TableWriter {
-  const { layout } = graph;
-  return start({
-    job: 'nodes',
-    path,
-    nodeCount: graph.nodeCount,
-    nodeFieldCount: layout.nodeFieldCount,
-    typeOffset: layout.nodeTypeOffset,
-    nameOffset: layout.nodeNameOffset,
-    idOffset: layout.nodeIdOffset,
-    selfSizeOffset: layout.nodeSelfSizeOffset,
-    edgeCountOffset: layout.nodeEdgeCountOffset,
-    traceNodeIdOffset: layout.nodeTraceNodeIdOffset,
-    nodes: shared(graph.nodes),
-    firstEdge: shared(graph.firstEdge),
-    selfSize: shared(a.selfSize),
-    retainedSize: shared(a.retainedSize),
-    distance: shared(a.distance),
-    dominator: shared(a.dominator),
-    classIndex: shared(a.classIndex),
-    detachedness: shared(a.detachedness),
-  });
+/** Writes page 1 of the database: the header and the schema entries of the big tables. */
+export function writeBigTablesSchema(path: string, written: WrittenTables): void {
+  const entries: SchemaEntry[] = (Object.keys(BIG_TABLES) as BigTable[]).map((name) => ({
+    type: name === 'node_by_id' ? 'index' : 'table',
+    name,
+    tableName: name === 'node_by_id' ? 'node_rows' : name,
+    rootPage: written.roots[name],
+    sql: BIG_TABLES[name],
+  }));
+  const fd = openSync(path, 'r+');
+  try {
+    writeHeaderPage(fd, written.pageCount, entries);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

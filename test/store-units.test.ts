@@ -1,0 +1,35 @@
+// Small pure helpers of the store, checked against a plain implementation on random inputs.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { select } from '../src/store/summaries.js';
+import { ordinalsById } from '../src/store/id-order.js';
+
+/** Deterministic pseudo-random numbers (a test that fails must fail again). */
+function rng(seed: number): () => number {
+  let x = seed >>> 0;
+  return () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+test('select: the k-th smallest, with duplicates and every k', () => {
+  const r = rng(7);
+  for (let t = 0; t < 3000; t++) {
+    const n = 1 + Math.floor(r() * 60);
+    const spread = [2, 10, 1e6][t % 3];
+    const a = Float64Array.from({ length: n }, () => Math.floor(r() * spread));
+    const sorted = Float64Array.from(a).sort();
+    const k = Math.floor(r() * n);
+    assert.equal(select(Float64Array.from(a), k), sorted[k], `${Array.from(a)} k=${k}`);
+  }
+});
+
+test('ordinalsById: ordinals in (id, ordinal) order, stable on equal ids', () => {
+  const r = rng(11);
+  for (const F of [6, 7]) {
+    const n = 5000;
+    const nodes = new Uint32Array(n * F);
+    for (let k = 0; k < n; k++) nodes[k * F + 2] = k % 7 === 0 ? 12345 : Math.floor(r() * 2 ** 32);
+    const got = Array.from(ordinalsById(nodes, F, 2, n));
+    const want = Array.from({ length: n }, (_, k) => k).sort((x, y) => nodes[x * F + 2] - nodes[y * F + 2] || x - y);
+    assert.deepEqual(got, want);
+  }
+});
