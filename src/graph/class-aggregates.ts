@@ -8,6 +8,7 @@
 // are not Summary rows (hence no `(synthetic)` row, and no row for fully transferred ownable nodes).
 
 import type { DominatedNodes } from './csr.js';
+import { bigInt32 } from './shared-arrays.js';
 
 export interface ClassAggregate {
   /** Instances with self size > 0, per class index (0 = not a Summary row). */
@@ -67,7 +68,7 @@ export function groupRetainedSizes(
   const retained = new Float64Array(groupCount);
   const { firstDominated, dominated } = dominatedNodes;
   const seen = new Uint8Array(groupCount);
-  const stack = new Int32Array(2 * nodeCount + 1);
+  const stack = bigInt32(2 * nodeCount + 1);
   let top = 0;
   stack[top++] = rootOrdinal;
   while (top > 0) {

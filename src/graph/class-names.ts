@@ -23,7 +23,7 @@
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { DETACHED_PREFIX, DOM_DETACHED } from './dom-state.js';
 import { U32TupleInterner } from './u32-tuple-interner.js';
-import { sharedUint32 } from './shared-arrays.js';
+import { bigInt32, sharedUint32 } from './shared-arrays.js';
 
 /** Interfaces must match at least this many objects (`MIN_OBJECT_COUNT_PER_INTERFACE`)… */
 const MIN_OBJECT_COUNT_PER_INTERFACE = 2;
@@ -75,16 +75,13 @@ export interface PlainObjectShapes {
 }
 
 export function computePlainObjectShapes(graph: HeapGraph): PlainObjectShapes {
-  const { nodeCount, nodes, edges, firstEdge, layout, strings } = graph;
+  const { nodeCount, nodes, edgeTypes, edgeNames, firstEdge, layout, strings } = graph;
   const F = layout.nodeFieldCount;
-  const EF = layout.edgeFieldCount;
   const typeOffset = layout.nodeTypeOffset;
   const nameOffset = layout.nodeNameOffset;
-  const edgeTypeOffset = layout.edgeTypeOffset;
-  const edgeNameOffset = layout.edgeNameOffset;
   const objectType = layout.nodeTypeObject;
   const propertyEdge = layout.edgeTypeProperty;
-  const shapeOf = new Int32Array(nodeCount).fill(-1);
+  const shapeOf = bigInt32(nodeCount).fill(-1);
   const properties: string[][] = [];
   const shapes = new U32TupleInterner();
   let nameIndexes = new Uint32Array(64);
@@ -100,7 +97,7 @@ export function computePlainObjectShapes(graph: HeapGraph): PlainObjectShapes {
     if (end - begin > nameIndexes.length) nameIndexes = new Uint32Array(end - begin);
     let n = 0;
     for (let e = begin; e < end; e++) {
-      if (edges[e * EF + edgeTypeOffset] === propertyEdge) nameIndexes[n++] = edges[e * EF + edgeNameOffset];
+      if (edgeTypes[e] === propertyEdge) nameIndexes[n++] = edgeNames[e];
     }
     const shape = shapes.intern(nameIndexes, n);
     if (shapes.isNew()) {
@@ -303,7 +300,7 @@ export function classifyNodes(
   // Locations (graph.locations: 4 values per record, node index first): record offset per ordinal,
   // last record wins as in DevTools' Map; only `object` nodes use them. DevTools reads no locations
   // when the meta has no `location_fields`.
-  const locationOf = new Int32Array(nodeCount).fill(-1);
+  const locationOf = bigInt32(nodeCount).fill(-1);
   const locations = graph.locations;
   if (layout.locationFields.length > 0) {
     for (let i = 0; i + 4 <= locations.length; i += 4) {

@@ -5,7 +5,7 @@
 //
 // Number spaces: everything here is ordinals (nodes) and edge ordinals, never node indexes.
 
-import { sharedUint32 } from './shared-arrays.js';
+import { bigUint32, sharedUint32 } from './shared-arrays.js';
 
 /** The part of HeapGraph the graph algorithms walk. `HeapGraph` satisfies it structurally. */
 export interface Adjacency {
@@ -31,7 +31,7 @@ export interface DominatedNodes {
 /** Source ordinal of every edge ordinal (the file has no `from` field). */
 export function buildEdgeFrom(adj: Adjacency): Uint32Array {
   const { nodeCount, firstEdge } = adj;
-  const edgeFrom = new Uint32Array(firstEdge[nodeCount]);
+  const edgeFrom = bigUint32(firstEdge[nodeCount]);
   for (let k = 0, e = firstEdge[0]; k < nodeCount; k++) {
     for (const end = firstEdge[k + 1]; e < end; e++) edgeFrom[e] = k;
   }
@@ -58,8 +58,8 @@ export function buildRetainers(adj: Adjacency): Retainers {
 /** Children lists of the dominator tree (DevTools `buildDominatedNodes`); the root is nobody's child. */
 export function buildDominatedNodes(idom: Uint32Array, rootOrdinal: number): DominatedNodes {
   const nodeCount = idom.length;
-  const firstDominated = new Uint32Array(nodeCount + 1);
-  const dominated = new Uint32Array(nodeCount > 0 ? nodeCount - 1 : 0);
+  const firstDominated = bigUint32(nodeCount + 1);
+  const dominated = bigUint32(nodeCount > 0 ? nodeCount - 1 : 0);
   for (let k = 0; k < nodeCount; k++) if (k !== rootOrdinal) firstDominated[idom[k] + 1]++;
   for (let k = 0; k < nodeCount; k++) firstDominated[k + 1] += firstDominated[k];
   const cursor = firstDominated.slice(1);

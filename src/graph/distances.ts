@@ -14,7 +14,7 @@
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { isUserRoot, ROOT_ORDINAL } from './flags.js';
 import type { WeakMapEdgeNames } from './weakmap-edge-names.js';
-import { sharedInt32 } from './shared-arrays.js';
+import { bigUint32, sharedInt32 } from './shared-arrays.js';
 
 /** DevTools' distance of unreachable nodes. */
 export const NO_DISTANCE = -5;
@@ -27,13 +27,10 @@ const NATIVE_CONTEXT = 1;
 const MAP_DESCRIPTORS = 2;
 
 export function computeDistances(graph: HeapGraph, weakMapNames: WeakMapEdgeNames): Int32Array {
-  const { nodeCount, nodes, edges, firstEdge, edgeTo, layout, strings } = graph;
+  const { nodeCount, nodes, edgeTypes, edgeNames, firstEdge, edgeTo, layout, strings } = graph;
   const F = layout.nodeFieldCount;
-  const EF = layout.edgeFieldCount;
   const typeOffset = layout.nodeTypeOffset;
   const nameOffset = layout.nodeNameOffset;
-  const edgeTypeOffset = layout.edgeTypeOffset;
-  const edgeNameOffset = layout.edgeNameOffset;
   const hiddenType = layout.nodeTypeHidden;
   const arrayType = layout.nodeTypeArray;
   const weakEdge = layout.edgeTypeWeak;
@@ -44,7 +41,7 @@ export function computeDistances(graph: HeapGraph, weakMapNames: WeakMapEdgeName
   const distance = sharedInt32(nodeCount).fill(NO_DISTANCE);
   const pendingPairs = new Set<string>();
   const rootEdgeCount = firstEdge[ROOT_ORDINAL + 1] - firstEdge[ROOT_ORDINAL];
-  const queue = new Uint32Array(nodeCount + rootEdgeCount + 1);
+  const queue = bigUint32(nodeCount + rootEdgeCount + 1);
 
   // One BFS pass over queue[0 .. length); returns nothing, fills `distance`.
   const bfs = (length: number): void => {
@@ -61,11 +58,11 @@ export function computeDistances(graph: HeapGraph, weakMapNames: WeakMapEdgeName
         else if (nodeType === arrayType && name === '(map descriptors)') kind = MAP_DESCRIPTORS;
       }
       for (let e = firstEdge[k], end = firstEdge[k + 1]; e < end; e++) {
-        const edgeType = edges[e * EF + edgeTypeOffset];
+        const edgeType = edgeTypes[e];
         if (edgeType === weakEdge) continue;
         const child = edgeTo[e];
         if (distance[child] !== NO_DISTANCE) continue;
-        const nameOrIndex = edges[e * EF + edgeNameOffset];
+        const nameOrIndex = edgeNames[e];
         const hasStringName = edgeType !== elementEdge && edgeType !== hiddenEdge;
         if (kind === NATIVE_CONTEXT) {
           if (hasStringName && strings[nameOrIndex] === 'sloppy_function_map') continue;

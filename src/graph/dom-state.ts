@@ -11,7 +11,7 @@
 // `effectiveNodeName` spells it out where a name is compared.
 
 import type { HeapGraph } from '../parse/heap-graph.js';
-import { sharedUint8 } from './shared-arrays.js';
+import { bigUint32, bigUint8, sharedUint8 } from './shared-arrays.js';
 
 export const DOM_UNKNOWN = 0;
 export const DOM_ATTACHED = 1;
@@ -26,23 +26,21 @@ export const DETACHED_PREFIX = 'Detached ';
  * field (older V8), in which case no node is renamed.
  */
 export function propagateDomState(graph: HeapGraph): Uint8Array {
-  const { nodeCount, nodes, edges, firstEdge, edgeTo, layout } = graph;
+  const { nodeCount, nodes, edgeTypes, edgeNames, firstEdge, edgeTo, layout } = graph;
   const state = sharedUint8(nodeCount);
   const detachednessOffset = layout.nodeDetachednessOffset;
   if (detachednessOffset < 0) return state;
 
   const F = layout.nodeFieldCount;
-  const EF = layout.edgeFieldCount;
   const typeOffset = layout.nodeTypeOffset;
-  const edgeTypeOffset = layout.edgeTypeOffset;
   const nativeType = layout.nodeTypeNative;
   const hiddenEdge = layout.edgeTypeHidden;
   const weakEdge = layout.edgeTypeWeak;
 
-  const visited = new Uint8Array(nodeCount);
-  const attached = new Uint32Array(nodeCount);
+  const visited = bigUint8(nodeCount);
+  const attached = bigUint32(nodeCount);
   let attachedLength = 0;
-  const detached = new Uint32Array(nodeCount);
+  const detached = bigUint32(nodeCount);
   let detachedLength = 0;
 
   // 1. Seeds in ordinal order. Non-native seeds are only marked visited (and keep their raw value).
@@ -61,7 +59,7 @@ export function propagateDomState(graph: HeapGraph): Uint8Array {
     while (length > 0) {
       const k = stack[--length];
       for (let e = firstEdge[k], end = firstEdge[k + 1]; e < end; e++) {
-        const edgeType = edges[e * EF + edgeTypeOffset];
+        const edgeType = edgeTypes[e];
         if (edgeType === hiddenEdge || edgeType === weakEdge) continue;
         const child = edgeTo[e];
         if (visited[child]) continue;

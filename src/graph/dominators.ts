@@ -18,7 +18,7 @@
 // are converted back to ordinals at the end.
 
 import type { Adjacency, Retainers } from './csr.js';
-import { sharedUint32 } from './shared-arrays.js';
+import { bigUint32, sharedUint32 } from './shared-arrays.js';
 
 const UNVISITED = 0xffffffff;
 
@@ -53,11 +53,11 @@ export function computeDominators(
   const { firstRetainer, retainerEdge } = retainers;
   const all = essential === null;
 
-  const pre = new Uint32Array(nodeCount).fill(UNVISITED); // ordinal → DFS number
-  const vertex = new Uint32Array(nodeCount); // DFS number → ordinal
-  const parent = new Uint32Array(nodeCount); // DFS number → DFS number of the DFS-tree parent
-  const nextEdge = new Uint32Array(nodeCount); // DFS number → next edge ordinal to scan (reused as `label`)
-  const stack = new Uint32Array(nodeCount); // DFS numbers (DFS stack, then compression stack)
+  const pre = bigUint32(nodeCount).fill(UNVISITED); // ordinal → DFS number
+  const vertex = bigUint32(nodeCount); // DFS number → ordinal
+  const parent = bigUint32(nodeCount); // DFS number → DFS number of the DFS-tree parent
+  const nextEdge = bigUint32(nodeCount); // DFS number → next edge ordinal to scan (reused as `label`)
+  const stack = bigUint32(nodeCount); // DFS numbers (DFS stack, then compression stack)
   let n = 0;
 
   // Iterative DFS over essential edges from `start`, which becomes a child of DFS number `parentNum`.
@@ -121,7 +121,7 @@ export function computeDominators(
 
   // Semidominators, in decreasing DFS number (Lengauer–Tarjan with LLVM-style "last linked" test:
   // a DFS number >= lastLinked has been processed and linked to its `ancestor`).
-  const semi = new Uint32Array(reached);
+  const semi = bigUint32(reached);
   const label = nextEdge; // DFS no longer needs it
   const ancestor = parent.slice(0, reached);
   for (let i = 0; i < reached; i++) {
@@ -178,14 +178,14 @@ export function computeDominators(
   }
 
   const idom = sharedUint32(nodeCount);
-  const order = new Uint32Array(nodeCount);
+  const order = bigUint32(nodeCount);
   for (let num = 0; num < reached; num++) {
     const k = vertex[num];
     idom[k] = vertex[idomNum[num]];
     order[num] = k;
   }
   idom[rootOrdinal] = rootOrdinal;
-  const leftovers = new Uint32Array(nodeCount - reached);
+  const leftovers = bigUint32(nodeCount - reached);
   let next = reached;
   for (let k = 0; k < nodeCount && next < nodeCount; k++) {
     if (pre[k] !== UNVISITED) continue;

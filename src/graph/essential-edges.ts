@@ -19,11 +19,8 @@ export function computeEssentialEdges(
   pageObject: Uint8Array,
   weakMapNames: WeakMapEdgeNames,
 ): Uint8Array {
-  const { edgeCount, nodes, edges, edgeTo, layout } = graph;
+  const { edgeCount, nodes, edgeTypes, edgeNames, edgeTo, layout } = graph;
   const F = layout.nodeFieldCount;
-  const EF = layout.edgeFieldCount;
-  const edgeTypeOffset = layout.edgeTypeOffset;
-  const edgeNameOffset = layout.edgeNameOffset;
   const idOffset = layout.nodeIdOffset;
   const internalEdge = layout.edgeTypeInternal;
   const weakEdge = layout.edgeTypeWeak;
@@ -31,10 +28,10 @@ export function computeEssentialEdges(
   const essential = sharedUint8(edgeCount);
 
   for (let e = 0; e < edgeCount; e++) {
-    const edgeType = edges[e * EF + edgeTypeOffset];
+    const edgeType = edgeTypes[e];
     const from = edgeFrom[e];
     if (edgeType === internalEdge) {
-      const nameIndex = edges[e * EF + edgeNameOffset];
+      const nameIndex = edgeNames[e];
       if (weakMapNames.isWeakMapEdgeName(nameIndex) && nodes[from * F + idOffset] === weakMapNames.tableId(nameIndex)) continue;
     }
     if (edgeType === weakEdge) continue;

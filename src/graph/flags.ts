@@ -11,6 +11,7 @@
 // Only DevTools' `pageObject` flag matters for numbers; `canBeQueried` and `detachedDOMTreeNode` are UI-only.
 
 import type { HeapGraph } from '../parse/heap-graph.js';
+import { bigUint32, bigUint8 } from './shared-arrays.js';
 
 export const ROOT_ORDINAL = 0;
 const DOCUMENT_DOM_TREES = '(Document DOM trees)';
@@ -34,22 +35,20 @@ export function hasUserRoots(graph: HeapGraph): boolean {
 
 /** Page-object flag per ordinal (1 = page-owned), DevTools `markPageOwnedNodes`. */
 export function markPageObjects(graph: HeapGraph): Uint8Array {
-  const { nodeCount, nodes, edges, firstEdge, edgeTo, layout, strings } = graph;
+  const { nodeCount, nodes, edgeTypes, edgeNames, firstEdge, edgeTo, layout, strings } = graph;
   const F = layout.nodeFieldCount;
-  const EF = layout.edgeFieldCount;
-  const edgeTypeOffset = layout.edgeTypeOffset;
   const shortcutEdge = layout.edgeTypeShortcut;
   const elementEdge = layout.edgeTypeElement;
   const weakEdge = layout.edgeTypeWeak;
-  const page = new Uint8Array(nodeCount);
+  const page = bigUint8(nodeCount);
 
   const rootBegin = firstEdge[ROOT_ORDINAL];
   const rootEnd = firstEdge[ROOT_ORDINAL + 1];
   // Seeds may repeat (two root edges to one node), so leave room for them.
-  const stack = new Uint32Array(nodeCount + (rootEnd - rootBegin));
+  const stack = bigUint32(nodeCount + (rootEnd - rootBegin));
   let top = 0;
   for (let e = rootBegin; e < rootEnd; e++) {
-    const edgeType = edges[e * EF + edgeTypeOffset];
+    const edgeType = edgeTypes[e];
     const child = edgeTo[e];
     if (edgeType === elementEdge) {
       const base = child * F;
@@ -67,7 +66,7 @@ export function markPageObjects(graph: HeapGraph): Uint8Array {
     for (let e = firstEdge[k], end = firstEdge[k + 1]; e < end; e++) {
       const child = edgeTo[e];
       if (page[child]) continue;
-      if (edges[e * EF + edgeTypeOffset] === weakEdge) continue;
+      if (edgeTypes[e] === weakEdge) continue;
       page[child] = 1;
       stack[top++] = child;
     }

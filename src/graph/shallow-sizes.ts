@@ -14,6 +14,7 @@
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { isRenamedDetached } from './dom-state.js';
 import { ROOT_ORDINAL } from './flags.js';
+import { bigUint32 } from './shared-arrays.js';
 
 const UNVISITED = 0xffffffff;
 const MULTIPLE_OWNERS = 0xfffffffe;
@@ -24,7 +25,7 @@ export function rawSelfSizes(graph: HeapGraph): Uint32Array {
   const { nodeCount, nodes, layout } = graph;
   const F = layout.nodeFieldCount;
   const offset = layout.nodeSelfSizeOffset;
-  const sizes = new Uint32Array(nodeCount);
+  const sizes = bigUint32(nodeCount);
   for (let k = 0; k < nodeCount; k++) sizes[k] = nodes[k * F + offset];
   return sizes;
 }
@@ -36,13 +37,11 @@ export function rawSelfSizes(graph: HeapGraph): Uint32Array {
 export function computeShallowSizes(graph: HeapGraph, domState: Uint8Array, transfer: boolean): Uint32Array {
   const sizes = rawSelfSizes(graph);
   if (!transfer) return sizes;
-  const { nodeCount, nodes, edges, firstEdge, edgeTo, layout, strings } = graph;
+  const { nodeCount, nodes, edgeTypes, edgeNames, firstEdge, edgeTo, layout, strings } = graph;
   if (nodeCount >= MULTIPLE_OWNERS) throw new RangeError('too many nodes for the shallow-size transfer');
   const F = layout.nodeFieldCount;
-  const EF = layout.edgeFieldCount;
   const typeOffset = layout.nodeTypeOffset;
   const nameOffset = layout.nodeNameOffset;
-  const edgeTypeOffset = layout.edgeTypeOffset;
   const hiddenType = layout.nodeTypeHidden;
   const arrayType = layout.nodeTypeArray;
   const nativeType = layout.nodeTypeNative;
@@ -51,8 +50,8 @@ export function computeShallowSizes(graph: HeapGraph, domState: Uint8Array, tran
 
   // owners[k]: owner ordinal, UNVISITED or MULTIPLE_OWNERS. Each node enters the worklist at most
   // twice (self-owned once; ownable on → single owner and on → multiple), hence 2 × nodeCount.
-  const owners = new Uint32Array(nodeCount);
-  const worklist = new Uint32Array(2 * nodeCount);
+  const owners = bigUint32(nodeCount);
+  const worklist = bigUint32(2 * nodeCount);
   let top = 0;
   for (let k = 0; k < nodeCount; k++) {
     const type = nodes[k * F + typeOffset];
@@ -72,7 +71,7 @@ export function computeShallowSizes(graph: HeapGraph, domState: Uint8Array, tran
     const k = worklist[--top];
     const owner = owners[k];
     for (let e = firstEdge[k], end = firstEdge[k + 1]; e < end; e++) {
-      if (edges[e * EF + edgeTypeOffset] === weakEdge) continue;
+      if (edgeTypes[e] === weakEdge) continue;
       const target = edgeTo[e];
       const targetOwner = owners[target];
       if (targetOwner === UNVISITED) {

@@ -26,9 +26,8 @@ export function computeStatistics(
   retainers: Retainers,
   totalSize: number,
 ): Statistics {
-  const { nodeCount, nodes, edges, firstEdge, edgeTo, layout, strings } = graph;
+  const { nodeCount, nodes, edgeTypes, edgeNames, firstEdge, edgeTo, layout, strings } = graph;
   const F = layout.nodeFieldCount;
-  const EF = layout.edgeFieldCount;
   const typeOffset = layout.nodeTypeOffset;
   const nameOffset = layout.nodeNameOffset;
   const { firstRetainer } = retainers;
@@ -53,8 +52,8 @@ export function computeStatistics(
     } else if (strings[nodes[k * F + nameOffset]] === 'Array') {
       let arraySize = size;
       for (let e = firstEdge[k], end = firstEdge[k + 1]; e < end; e++) {
-        if (edges[e * EF + layout.edgeTypeOffset] !== layout.edgeTypeInternal) continue;
-        if (strings[edges[e * EF + layout.edgeNameOffset]] !== 'elements') continue;
+        if (edgeTypes[e] !== layout.edgeTypeInternal) continue;
+        if (strings[edgeNames[e]] !== 'elements') continue;
         const elements = edgeTo[e];
         if (firstRetainer[elements + 1] - firstRetainer[elements] === 1) arraySize += selfSize[elements];
         break;

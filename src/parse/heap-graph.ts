@@ -6,7 +6,8 @@
 //   node index    k * F     offset into `nodes` (F = layout.nodeFieldCount); the file's `to_node` is a node index.
 //   node id                 V8's object id (`@123` in DevTools), stable across snapshots of one process.
 //   edge ordinal  e         0-based position of an edge; node k owns edge ordinals [firstEdge[k], firstEdge[k+1]).
-//   edge index    e * 3     offset into `edges`.
+//                           Edges are kept one array per field (type, name, target), indexed by edge ordinal:
+//                           a third less memory than the file's interleaved records plus a target-ordinal array.
 //   string index            position in `strings`.
 
 import type { SnapshotHeader, SnapshotLayout } from './layout.js';
@@ -37,11 +38,13 @@ export interface HeapGraph {
   readonly edgeCount: number;
   /** Flat node records, `layout.nodeFieldCount` values per node. */
   readonly nodes: Uint32Array;
-  /** Flat edge records, `layout.edgeFieldCount` (3) values per edge; `to_node` is a node index. */
-  readonly edges: Uint32Array;
+  /** Edge type code per edge ordinal (`layout.edgeTypes`). */
+  readonly edgeTypes: Uint8Array;
+  /** Per edge ordinal: the name's string index, or the element/hidden index (the file's `name_or_index`). */
+  readonly edgeNames: Uint32Array;
   /** Edge ordinal of each node's first edge; `nodeCount + 1` entries (end sentinel). */
   readonly firstEdge: Uint32Array;
-  /** Target ordinal of each edge (`to_node / F`), precomputed because every algorithm needs it. */
+  /** Target ordinal of each edge (the file's `to_node / F`). */
   readonly edgeTo: Uint32Array;
   readonly strings: string[];
   /** `locations` normalised to 4 values per record: node index, script id, line, column (0-based). */

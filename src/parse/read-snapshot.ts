@@ -136,18 +136,18 @@ export function parseSnapshotBytes(bytes: Uint8Array, source = '<memory>', chunk
   return buildGraph(scanner.finish(), source);
 }
 
-/** Checks counts and references, then derives firstEdge and edgeTo. */
+/** Checks counts and references, then derives firstEdge. */
 export function buildGraph(r: ScanResult, source: string): HeapGraph {
   const fail = (what: string): never => {
     throw new InputError(`${source}: ${what}`);
   };
-  const { header, layout, nodes, edges, strings } = r;
+  const { header, layout, nodes, edgeTypes, edgeNames, edgeTo, strings } = r;
   const F = layout.nodeFieldCount;
   const E = layout.edgeFieldCount;
   const nodeCount = header.node_count;
   const edgeCount = header.edge_count;
   if (r.nodesFilled !== nodes.length) fail(`"nodes" holds ${r.nodesFilled} values but node_count ${nodeCount} × ${F} fields = ${nodes.length}`);
-  if (r.edgesFilled !== edges.length) fail(`"edges" holds ${r.edgesFilled} values but edge_count ${edgeCount} × ${E} fields = ${edges.length}`);
+  if (r.edgesFilled !== edgeCount * E) fail(`"edges" holds ${r.edgesFilled} values but edge_count ${edgeCount} × ${E} fields = ${edgeCount * E}`);
   if (strings.length === 0) fail('"strings" is empty');
   const stringCount = strings.length;
   const nodeTypeCount = layout.nodeTypes.length;
@@ -167,23 +167,14 @@ export function buildGraph(r: ScanResult, source: string): HeapGraph {
   if (e !== edgeCount) fail(`the nodes' edge_count fields add up to ${e} but the header says edge_count ${edgeCount}`);
   firstEdge[nodeCount] = e;
 
-  const edgeTo = new Uint32Array(new SharedArrayBuffer(edgeCount * 4));
-  const eTypeOff = layout.edgeTypeOffset;
-  const eNameOff = layout.edgeNameOffset;
-  const eToOff = layout.edgeToNodeOffset;
+  // Types and targets were checked as the edges were scanned; names need the strings.
   const elem = layout.edgeTypeElement;
   const hidden = layout.edgeTypeHidden;
   const limit = nodes.length;
-  for (let j = 0, i = 0; j < edgeCount; j++, i += E) {
-    const to = edges[i + eToOff];
-    if (to % F !== 0 || to >= limit) {
-      fail(`edge #${j} has to_node ${to}, which is ${to % F !== 0 ? `not a multiple of the ${F} node fields` : `past the last node (${limit - F})`}`);
-    }
-    edgeTo[j] = to / F;
-    const t = edges[i + eTypeOff];
-    if (t >= edgeTypeCount) fail(`edge #${j} has type ${t}, but meta lists ${edgeTypeCount} edge types`);
-    if (t !== elem && t !== hidden && edges[i + eNameOff] >= stringCount) {
-      fail(`edge #${j} has name string index ${edges[i + eNameOff]}, but there are ${stringCount} strings`);
+  for (let j = 0; j < edgeCount; j++) {
+    const t = edgeTypes[j];
+    if (t !== elem && t !== hidden && edgeNames[j] >= stringCount) {
+      fail(`edge #${j} has name string index ${edgeNames[j]}, but there are ${stringCount} strings`);
     }
   }
 
@@ -210,7 +201,8 @@ export function buildGraph(r: ScanResult, source: string): HeapGraph {
     nodeCount,
     edgeCount,
     nodes,
-    edges,
+    edgeTypes,
+    edgeNames,
     firstEdge,
     edgeTo,
     strings,

@@ -41,7 +41,11 @@ export interface ScanResult {
   layout: SnapshotLayout;
   nodes: Uint32Array;
   nodesFilled: number;
-  edges: Uint32Array;
+  /** The edges, one array per field (see heap-graph.ts); `to_node` already turned into an ordinal. */
+  edgeTypes: Uint8Array;
+  edgeNames: Uint32Array;
+  edgeTo: Uint32Array;
+  /** Edge values seen (edge_count × edge fields when complete). */
   edgesFilled: number;
   strings: string[];
   locations: number[];
@@ -55,6 +59,8 @@ export interface ScanResult {
 }
 
 const MAX_CAPTURE_BYTES = 256 * 1024 * 1024;
+/** Edges scanned per chunk before they are split into the per-field arrays. */
+const EDGE_CHUNK = 65536;
 
 export class SnapshotScanner {
   private mode: Mode = Mode.TopStart;
@@ -79,6 +85,10 @@ export class SnapshotScanner {
   private started = false; // '[' seen for the current array value
   private dest: Uint32Array = new Uint32Array(0);
   private destPos = 0;
+  /** `edges` is scanned into this chunk, then split into one array per field (flushEdges). */
+  private edgeChunk: Uint32Array = new Uint32Array(0);
+  /** Edge values already split out of the chunk. */
+  private edgeValuesDone = 0;
   private list: number[] = [];
 
   // Trace tree state.
@@ -218,7 +228,8 @@ export class SnapshotScanner {
         this.mode = Mode.Uint32Array;
         return;
       case 'edges':
-        this.dest = this.result.edges!;
+        this.edgeValuesDone = 0;
+        this.dest = this.nextEdgeChunk();
         this.destPos = 0;
         this.mode = Mode.Uint32Array;
         return;
@@ -357,7 +368,10 @@ export class SnapshotScanner {
     this.header = header;
     this.layout = layout;
     this.result.nodes = allocate(nodeCount * layout.nodeFieldCount, 'nodes', this.source);
-    this.result.edges = allocate(edgeCount * layout.edgeFieldCount, 'edges', this.source);
+    this.result.edgeTypes = new Uint8Array(new SharedArrayBuffer(edgeCount));
+    this.result.edgeNames = allocate(edgeCount, 'edges', this.source);
+    this.result.edgeTo = allocate(edgeCount, 'edges', this.source);
+    this.edgeChunk = new Uint32Array(EDGE_CHUNK * layout.edgeFieldCount);
   }
 
   /** The hot loop: unsigned integers into a preallocated Uint32Array. Keep it monomorphic and small. */
@@ -373,11 +387,18 @@ export class SnapshotScanner {
     st.pos = this.destPos;
     st.cur = this.cur;
     st.inNumber = this.inNumber;
-    const q = scanIntegers(buf, p, end, this.dest, st);
+    let q = scanIntegers(buf, p, end, this.dest, st);
+    // A full edge chunk (and more edges to come): split it out and go on into a fresh one.
+    while (st.status === ScanStatus.TooMany && this.key === 'edges' && this.edgeValuesDone + st.pos < this.edgeValuesTotal()) {
+      this.flushEdges(st.pos);
+      this.dest = this.nextEdgeChunk();
+      st.pos = 0;
+      q = scanIntegers(buf, q, end, this.dest, st);
+    }
     this.destPos = st.pos;
     this.cur = st.cur;
     this.inNumber = st.inNumber;
-    if (st.status === ScanStatus.TooMany) this.tooMany(st.pos, q);
+    if (st.status === ScanStatus.TooMany) this.tooMany(this.key === 'edges' ? this.edgeValuesDone + st.pos : st.pos, q);
     if (st.status === ScanStatus.BadByte) this.fail(`unexpected ${describeByte(buf[q])} in "${this.key}" (only unsigned integers are allowed)`, this.base + q);
     if (st.status === ScanStatus.Closed) {
       this.mode = Mode.TopCommaOrEnd;
@@ -400,7 +421,51 @@ export class SnapshotScanner {
 
   private setFilled(pos: number): void {
     if (this.key === 'nodes') this.result.nodesFilled = pos;
-    else this.result.edgesFilled = pos;
+    else {
+      this.flushEdges(pos);
+      this.result.edgesFilled = this.edgeValuesDone;
+    }
+  }
+
+  private edgeValuesTotal(): number {
+    return this.header!.edge_count * this.layout!.edgeFieldCount;
+  }
+
+  /** The chunk for the next edge values, never longer than what the header announced. */
+  private nextEdgeChunk(): Uint32Array {
+    return this.edgeChunk.subarray(0, Math.min(this.edgeChunk.length, this.edgeValuesTotal() - this.edgeValuesDone));
+  }
+
+  /**
+   * Splits `n` scanned values of the edge chunk into the per-field arrays, checking each edge's type
+   * and target on the way (its name is checked once the strings are known, in buildGraph).
+   */
+  private flushEdges(n: number): void {
+    const l = this.layout!;
+    const E = l.edgeFieldCount;
+    const F = l.nodeFieldCount;
+    const nodeValues = this.header!.node_count * F;
+    const typeCount = l.edgeTypes.length;
+    const { edgeTypes, edgeNames, edgeTo } = this.result as ScanResult;
+    const chunk = this.edgeChunk;
+    const tOff = l.edgeTypeOffset;
+    const nOff = l.edgeNameOffset;
+    const toOff = l.edgeToNodeOffset;
+    let j = this.edgeValuesDone / E;
+    for (let i = 0; i + E <= n; i += E, j++) {
+      const t = chunk[i + tOff];
+      const to = chunk[i + toOff];
+      if (t >= typeCount) throw new InputError(`${this.source}: edge #${j} has type ${t}, but meta lists ${typeCount} edge types`);
+      if (to % F !== 0 || to >= nodeValues) {
+        throw new InputError(
+          `${this.source}: edge #${j} has to_node ${to}, which is ${to % F !== 0 ? `not a multiple of the ${F} node fields` : `past the last node (${nodeValues - F})`}`,
+        );
+      }
+      edgeTypes[j] = t;
+      edgeNames[j] = chunk[i + nOff];
+      edgeTo[j] = to / F;
+    }
+    this.edgeValuesDone += n;
   }
 
   /** Integers of a section of unknown length (locations, samples, trace function infos). */
@@ -576,7 +641,9 @@ export class SnapshotScanner {
       layout: this.layout!,
       nodes: r.nodes!,
       nodesFilled: r.nodesFilled ?? 0,
-      edges: r.edges!,
+      edgeTypes: r.edgeTypes!,
+      edgeNames: r.edgeNames!,
+      edgeTo: r.edgeTo!,
       edgesFilled: r.edgesFilled ?? 0,
       strings: r.strings,
       locations: r.locations ?? [],

@@ -10,7 +10,7 @@ export function openForBulkWrite(db: Database.Database): void {
   db.pragma('synchronous = OFF');
   db.pragma('locking_mode = EXCLUSIVE');
   db.pragma('temp_store = MEMORY');
-  db.pragma('cache_size = -65536'); // 64 MB: appends need little cache, and two writers run at once
+  db.pragma('cache_size = -16384'); // 16 MB: appends need little cache, and every MB counts towards peak memory
   db.unsafeMode(false);
 }
 

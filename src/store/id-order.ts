@@ -1,9 +1,11 @@
 // The order of the node_by_id index (own module: tests import it without starting a writer thread).
 
+import { bigUint32 } from '../graph/shared-arrays.js';
+
 /** Ordinals sorted by (id, ordinal): a stable two-pass radix sort on the 32-bit ids. */
 export function ordinalsById(nodes: Uint32Array, nodeFieldCount: number, idOffset: number, nodeCount: number): Uint32Array {
-  let src = new Uint32Array(nodeCount);
-  let dst = new Uint32Array(nodeCount);
+  let src = bigUint32(nodeCount);
+  let dst = bigUint32(nodeCount);
   for (let k = 0; k < nodeCount; k++) src[k] = k;
   const count = new Uint32Array(65536);
   for (const shift of [0, 16]) {

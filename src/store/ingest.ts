@@ -12,8 +12,9 @@ import { readSnapshot, statSnapshotFile } from '../parse/read-snapshot.js';
 import { VERSION } from '../version.js';
 import { fingerprintFile } from './cache.js';
 import { openForBulkWrite } from './bulk.js';
+import { releaseMemory } from './memory.js';
 import { adoptSideTables, startTableWriter, writeBigTablesSchema, type TableWriter } from './table-writers.js';
-import { finishStore, writeMeta, writeStore } from './writer.js';
+import { finishStore, snapshotMeta, writeMeta, writeStore } from './writer.js';
 
 export interface IngestOptions {
   /** Output database path; default: the snapshot's path with `.db` appended. */
@@ -73,8 +74,6 @@ export async function ingestSnapshot(snapshotPath: string, options: IngestOption
 
   const st = statSnapshotFile(source);
   const stats = { textBytes: 0 };
-  const graph = await readSnapshot(source, { onProgress: (p) => progress('parse', p.bytesRead, p.totalBytes), stats });
-  lap('parse');
   mkdirSync(dirname(dbPath), { recursive: true });
   const tmp = `${dbPath}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   const side = `${tmp}-side`;
@@ -82,41 +81,53 @@ export async function ingestSnapshot(snapshotPath: string, options: IngestOption
   live.add(tmp);
   live.add(side);
   let writer: TableWriter | null = null;
+  let counts = { nodeCount: 0, edgeCount: 0 };
   try {
-    // A worker thread writes the big tables as raw pages into the final (temporary) file, starting as
-    // soon as the essential-edge flags exist, while this thread finishes the analysis and writes
-    // everything else into a side file; the side tables then move into the final file.
-    const analysis = analyzeGraph(graph, (phase: string) => progress(`analysis: ${phase}`, 0, 0), {
-      onEssentialEdges: (essential, retainers) => {
-        writer = startTableWriter(graph, essential, retainers, tmp);
-      },
-    });
-    lap('analysis');
-    const tables = writer as TableWriter | null;
-    if (tables === null) throw new Error('the analysis did not report essential edges');
-    tables.writeNodes(graph, analysis);
-    const sideDb = new Database(side);
-    try {
-      openForBulkWrite(sideDb);
-      sideDb.exec('BEGIN');
-      writeStore(sideDb, graph, analysis, progress);
-      sideDb.exec('COMMIT');
-    } finally {
-      sideDb.close();
-    }
-    progress('nodes and edges', 0, 0);
-    const written = await tables.done;
-    writer = null;
+    // Parse, analyse and write everything that needs the graph in a scope of its own, so that the
+    // graph and analysis arrays (over a gigabyte for a 700 MB snapshot) are garbage before SQLite's
+    // final phase below.
+    const { layout, meta, written, nodeCount, edgeCount } = await (async () => {
+      const graph = await readSnapshot(source, { onProgress: (p) => progress('parse', p.bytesRead, p.totalBytes), stats });
+      lap('parse');
+      // A worker thread writes the big tables as raw pages into the final (temporary) file, starting
+      // as soon as the essential-edge flags exist, while this thread finishes the analysis and writes
+      // everything else into a side file; the side tables then move into the final file.
+      const analysis = analyzeGraph(graph, (phase: string) => progress(`analysis: ${phase}`, 0, 0), {
+        onEssentialEdges: (essential, retainers) => {
+          writer = startTableWriter(graph, essential, retainers, tmp);
+        },
+      });
+      lap('analysis');
+      releaseMemory(); // the analysis' scratch arrays (dominator computation, DFS stacks)
+      const tables = writer as TableWriter | null;
+      if (tables === null) throw new Error('the analysis did not report essential edges');
+      tables.writeNodes(graph, analysis);
+      const sideDb = new Database(side);
+      try {
+        openForBulkWrite(sideDb);
+        sideDb.exec('BEGIN');
+        writeStore(sideDb, graph, analysis, progress);
+        sideDb.exec('COMMIT');
+      } finally {
+        sideDb.close();
+      }
+      progress('nodes and edges', 0, 0);
+      const done = await tables.done;
+      writer = null;
+      return { layout: graph.layout, meta: snapshotMeta(graph, analysis), written: done, nodeCount: graph.nodeCount, edgeCount: graph.edgeCount };
+    })();
     writeBigTablesSchema(tmp, written);
     lap('write');
+    releaseMemory();
     const db = new Database(tmp);
     try {
       openForBulkWrite(db);
       db.exec('BEGIN');
       adoptSideTables(db, side);
-      finishStore(db, graph);
+      finishStore(db, layout);
       lap('merge');
-      writeMeta(db, graph, analysis, {
+      writeMeta(db, {
+        ...meta,
         source_path: source,
         source_name: basename(source),
         source_size: st.size,
@@ -135,6 +146,7 @@ export async function ingestSnapshot(snapshotPath: string, options: IngestOption
       db.close();
     }
     renameSync(tmp, dbPath);
+    counts = { nodeCount, edgeCount };
   } catch (e) {
     await (writer as TableWriter | null)?.terminate();
     rmSync(tmp, { force: true });
@@ -149,5 +161,5 @@ export async function ingestSnapshot(snapshotPath: string, options: IngestOption
     live.delete(side);
   }
   lap('finish');
-  return { dbPath, seconds: (performance.now() - t0) / 1000, phases, nodeCount: graph.nodeCount, edgeCount: graph.edgeCount, bytes: st.size, textBytes: stats.textBytes };
+  return { dbPath, seconds: (performance.now() - t0) / 1000, phases, ...counts, bytes: st.size, textBytes: stats.textBytes };
 }

@@ -20,10 +20,12 @@
 
 import type Database from 'better-sqlite3';
 import { groupRetainedSizes } from '../graph/class-aggregates.js';
+import { releaseMemory } from './memory.js';
 import type { DominatedNodes, Retainers } from '../graph/csr.js';
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { allocKind, detachednessKind, distanceKind, edgeLabel, NO_ALLOC_TRACE, NO_LOCATION, NO_RETAINERS, scriptKind } from './queries/labels.js';
 import type { StoreAnalysis } from './writer.js';
+import { bigFloat64, bigInt32, bigUint32 } from '../graph/shared-arrays.js';
 
 export const SUMMARIES_VERSION = 1;
 /** Instances kept per class in summary_class_top (the sample `retainers CLASS` merges). */
@@ -82,8 +84,10 @@ export function writeSummaries(db: Database.Database, graph: HeapGraph, a: Store
   db.exec(SUMMARIES_DDL);
   const scripts = writeScripts(db, graph);
   writePartitions(db, graph, a, retainers, dominated, scripts);
+  releaseMemory(); // per-classifier group arrays and DFS stacks
   writeClassTop(db, graph, a);
   writeDominatorTop(db, graph, a, dominated);
+  releaseMemory();
   writeDuplicateStrings(db, graph, a);
   const meta = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
   meta.run('summaries_version', SUMMARIES_VERSION);
@@ -102,7 +106,7 @@ function insertMany(db: Database.Database, sql: string, rows: unknown[][]): void
 function locationIndex(graph: HeapGraph): Int32Array {
   const F = graph.layout.nodeFieldCount;
   const loc = graph.locations;
-  const at = new Int32Array(graph.nodeCount).fill(-1);
+  const at = bigInt32(graph.nodeCount).fill(-1);
   for (let i = 0; i + 4 <= loc.length; i += 4) {
     const idx = loc[i];
     if (idx % F === 0 && idx / F < graph.nodeCount) at[idx / F] = i;
@@ -112,11 +116,10 @@ function locationIndex(graph: HeapGraph): Int32Array {
 
 /** Outgoing edge of `k` of the given type whose name is one of `names` (string compare), or -1. */
 function edgeTarget(graph: HeapGraph, k: number, type: number, names: readonly string[]): number {
-  const { edges, firstEdge, edgeTo, strings, layout } = graph;
-  const EF = layout.edgeFieldCount;
+  const { edgeTypes, edgeNames, firstEdge, edgeTo, strings, layout } = graph;
   for (let e = firstEdge[k]; e < firstEdge[k + 1]; e++) {
-    if (edges[e * EF + layout.edgeTypeOffset] !== type) continue;
-    const name = strings[edges[e * EF + layout.edgeNameOffset]];
+    if (edgeTypes[e] !== type) continue;
+    const name = strings[edgeNames[e]];
     if (names.includes(name)) return edgeTo[e];
   }
   return -1;
@@ -280,11 +283,10 @@ function writePartitions(
   dominated: DominatedNodes,
   scripts: Map<number, string>,
 ): void {
-  const { nodeCount, nodes, layout, edges, strings } = graph;
+  const { nodeCount, nodes, layout, edgeTypes, edgeNames, strings } = graph;
   const F = layout.nodeFieldCount;
-  const EF = layout.edgeFieldCount;
   const self = a.selfSize;
-  const group = new Int32Array(nodeCount);
+  const group = bigInt32(nodeCount);
   const stmt = db.prepare('INSERT INTO summary_partition (classifier, kind, key, count, size, retained) VALUES (?, ?, ?, ?, ?, ?)');
 
   const emit = (classifier: string, kinds: readonly string[], keys: readonly (string | null)[] | null) => {
@@ -388,7 +390,7 @@ function writePartitions(
   for (let k = 0; k < nodeCount; k++) maxIn = Math.max(maxIn, firstRetainer[k + 1] - firstRetainer[k]);
   const scratch = new Int32Array(maxIn + 1);
   const scratch2 = new Int32Array(maxIn + 1);
-  const group2 = new Int32Array(nodeCount);
+  const group2 = bigInt32(nodeCount);
   const classIndex = a.classIndex;
   // Edge labels interned per name string index (element and hidden edges: one label, `[]`).
   const labelTexts: string[] = ['[]'];
@@ -396,8 +398,6 @@ function writePartitions(
   const labelOfSid = new Int32Array(strings.length).fill(-1);
   const elementType = layout.edgeTypeElement;
   const hiddenType = layout.edgeTypeHidden;
-  const typeOffset = layout.edgeTypeOffset;
-  const nameOffset = layout.edgeNameOffset;
   const rcs = new SetGroups(classNameTexts);
   const via = new SetGroups(labelTexts);
   // One pass over the incoming edges fills both: `group` for rcs, `group2` for via.
@@ -410,12 +410,12 @@ function writePartitions(
     let n = 0;
     for (let r = firstRetainer[k]; r < firstRetainer[k + 1]; r++) {
       const e = retainerEdge[r];
-      const t = edges[e * EF + typeOffset];
+      const t = edgeTypes[e];
       if (t === weak) continue;
       scratch[n] = nameIdOfClass[classIndex[edgeFrom[e]]];
       if (t === elementType || t === hiddenType) scratch2[n] = 0;
       else {
-        const sid = edges[e * EF + nameOffset];
+        const sid = edgeNames[e];
         let id = sid < labelOfSid.length ? labelOfSid[sid] : -1;
         if (id < 0) {
           const text = edgeLabel('property', strings[sid] ?? '', true);
@@ -484,7 +484,7 @@ export function select(a: Float64Array, k: number): number {
 function topByRetained(graph: HeapGraph, members: Uint32Array, retained: Float64Array, limit: number): number[] {
   const cmp = byRetainedThenId(graph, retained);
   if (members.length <= limit) return Array.from(members).sort(cmp);
-  const values = new Float64Array(members.length);
+  const values = bigFloat64(members.length);
   for (let i = 0; i < members.length; i++) values[i] = retained[members[i]];
   const threshold = select(values, members.length - limit);
   const picked: number[] = [];
@@ -547,9 +547,8 @@ function writeDominatorTop(db: Database.Database, graph: HeapGraph, a: StoreAnal
  * duplicate. Rows count only nodes with self size > 0, as the Summary does.
  */
 function writeDuplicateStrings(db: Database.Database, graph: HeapGraph, a: StoreAnalysis): void {
-  const { nodeCount, nodes, layout, strings, edges, firstEdge, edgeTo } = graph;
+  const { nodeCount, nodes, layout, strings, edgeTypes, edgeNames, firstEdge, edgeTo } = graph;
   const F = layout.nodeFieldCount;
-  const EF = layout.edgeFieldCount;
   const tOff = layout.nodeTypeOffset;
   const nOff = layout.nodeNameOffset;
   const strType = layout.nodeTypeString;
@@ -566,8 +565,8 @@ function writeDuplicateStrings(db: Database.Database, graph: HeapGraph, a: Store
     let first = 0;
     let second = 0;
     for (let e = firstEdge[k]; e < firstEdge[k + 1] && (!first || !second); e++) {
-      if (edges[e * EF + layout.edgeTypeOffset] !== internal) continue;
-      const r = roleOf(edges[e * EF + layout.edgeNameOffset]);
+      if (edgeTypes[e] !== internal) continue;
+      const r = roleOf(edgeNames[e]);
       if (r === 1) first = edgeTo[e];
       else if (r === 2) second = edgeTo[e];
     }
@@ -604,8 +603,8 @@ function writeDuplicateStrings(db: Database.Database, graph: HeapGraph, a: Store
   };
   const isFlatCons = (k: number): boolean => {
     for (let e = firstEdge[k]; e < firstEdge[k + 1]; e++) {
-      if (edges[e * EF + layout.edgeTypeOffset] !== internal) continue;
-      if (roleOf(edges[e * EF + layout.edgeNameOffset]) > 0 && isEmpty(edgeTo[e])) return true;
+      if (edgeTypes[e] !== internal) continue;
+      if (roleOf(edgeNames[e]) > 0 && isEmpty(edgeTo[e])) return true;
     }
     return false;
   };
@@ -614,29 +613,17 @@ function writeDuplicateStrings(db: Database.Database, graph: HeapGraph, a: Store
   // once), in typed arrays; concatenated strings get groups after them, by joined text, and are merged
   // into the flat group of the same text when there is one.
   const S = strings.length;
-  let cap = S + 1024;
-  let nodesIn = new Float64Array(cap);
-  let count = new Float64Array(cap);
-  let size = new Float64Array(cap);
-  let maxSize = new Float64Array(cap).fill(-1);
-  let example = new Int32Array(cap).fill(-1);
+  // at most one group per concatenated string
+  let consCount = 0;
+  for (let k = 0; k < nodeCount; k++) if (nodes[k * F + tOff] === consType) consCount++;
+  const cap = S + consCount;
+  const nodesIn = bigUint32(cap);
+  const count = bigUint32(cap);
+  const size = bigFloat64(cap);
+  const maxSize = bigFloat64(cap).fill(-1);
+  const example = bigInt32(cap).fill(-1);
   const consValues: string[] = [];
   const consGroup = new Map<string, number>();
-  const grow = () => {
-    cap *= 2;
-    const g64 = (a: Float64Array, fill = 0) => {
-      const b = new Float64Array(cap).fill(fill);
-      b.set(a);
-      return b;
-    };
-    nodesIn = g64(nodesIn);
-    count = g64(count);
-    size = g64(size);
-    maxSize = g64(maxSize, -1);
-    const e = new Int32Array(cap).fill(-1);
-    e.set(example);
-    example = e;
-  };
   for (let k = 0; k < nodeCount; k++) {
     const t = nodes[k * F + tOff];
     let g: number;
@@ -649,7 +636,6 @@ function writeDuplicateStrings(db: Database.Database, graph: HeapGraph, a: Store
         g = S + consValues.length;
         consValues.push(name);
         consGroup.set(name, g);
-        if (g >= cap) grow();
       } else g = found;
     } else continue;
     if (example[g] < 0) example[g] = k;

@@ -8,17 +8,16 @@ import { ordinalsById } from './id-order.js';
 
 /** edge_rows: (edge_ordinal = rowid, from_node, to_node, type, name_or_index, essential). */
 function writeEdgeRows(run: PageRun, job: EdgeJob): number {
-  const { edges, edgeTo, firstEdge, essential, nodeCount, edgeCount, edgeFieldCount: E, edgeTypeOffset: tOff, edgeNameOffset: nOff } = job;
+  const { edgeTypes, edgeNames, edgeTo, firstEdge, essential, nodeCount, edgeCount } = job;
   const tree = new TableTreeWriter(run, new RecordEncoder(6, 0));
   const v = tree.record.values;
   let from = 0;
   for (let e = 0; e < edgeCount; e++) {
     while (from < nodeCount && firstEdge[from + 1] <= e) from++;
-    const i = e * E;
     v[1] = from;
     v[2] = edgeTo[e];
-    v[3] = edges[i + tOff];
-    v[4] = edges[i + nOff];
+    v[3] = edgeTypes[e];
+    v[4] = edgeNames[e];
     v[5] = essential[e];
     tree.append(e);
   }

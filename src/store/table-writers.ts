@@ -67,10 +67,8 @@ export interface EdgeJob {
   path: string;
   nodeCount: number;
   edgeCount: number;
-  edgeFieldCount: number;
-  edgeTypeOffset: number;
-  edgeNameOffset: number;
-  edges: Uint32Array;
+  edgeTypes: Uint8Array;
+  edgeNames: Uint32Array;
   edgeTo: Uint32Array;
   firstEdge: Uint32Array;
   essential: Uint8Array;
@@ -128,16 +126,13 @@ export interface TableWriter {
 
 /** Starts the writer thread on the edge tables of the new database file `path`. */
 export function startTableWriter(graph: HeapGraph, essential: Uint8Array, retainers: { firstRetainer: Uint32Array; retainerEdge: Uint32Array }, path: string): TableWriter {
-  const { layout } = graph;
   const job: EdgeJob = {
     job: 'edges',
     path,
     nodeCount: graph.nodeCount,
     edgeCount: graph.edgeCount,
-    edgeFieldCount: layout.edgeFieldCount,
-    edgeTypeOffset: layout.edgeTypeOffset,
-    edgeNameOffset: layout.edgeNameOffset,
-    edges: shared(graph.edges),
+    edgeTypes: shared(graph.edgeTypes),
+    edgeNames: shared(graph.edgeNames),
     edgeTo: shared(graph.edgeTo),
     firstEdge: shared(graph.firstEdge),
     essential: shared(essential),

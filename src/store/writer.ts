@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import type { GraphAnalysis } from '../graph/analyze.js';
 import type { HeapGraph } from '../parse/heap-graph.js';
+import type { SnapshotLayout } from '../parse/layout.js';
 import { BatchInserter } from './bulk.js';
 import { INDEXES_DDL, SCHEMA_VERSION, TABLES_DDL, locationColumns, quoteIdent, sectionTableDdl, viewsDdl } from './schema.js';
 import { writeSummaries } from './summaries.js';
@@ -61,8 +62,8 @@ export function writeStore(db: Database.Database, graph: HeapGraph, a: StoreAnal
 }
 
 /** After the edge tables are in: the public views. */
-export function finishStore(db: Database.Database, graph: HeapGraph): void {
-  db.exec(viewsDdl(graph.layout));
+export function finishStore(db: Database.Database, layout: SnapshotLayout): void {
+  db.exec(viewsDdl(layout));
 }
 
 const BATCH = 100;
@@ -140,8 +141,8 @@ function writeStatistics(db: Database.Database, graph: HeapGraph, a: StoreAnalys
   for (const [k, v] of rows) stmt.run(k, v);
 }
 
-/** Writes the meta table; `entries` adds the ingest's own facts (source, timing, version). */
-export function writeMeta(db: Database.Database, graph: HeapGraph, a: StoreAnalysis, entries: Record<string, string | number>): void {
+/** The meta table's rows that come from the snapshot and its analysis. */
+export function snapshotMeta(graph: HeapGraph, a: StoreAnalysis): Record<string, string | number> {
   const { layout, nodes, nodeCount } = graph;
   const F = layout.nodeFieldCount;
   let maxOdd = 0;
@@ -168,8 +169,12 @@ export function writeMeta(db: Database.Database, graph: HeapGraph, a: StoreAnaly
     interfaces: JSON.stringify(a.interfaces),
     analysis_problems: JSON.stringify(a.problems),
     semantics: 'devtools-current',
-    ...entries,
   };
+  return all;
+}
+
+/** Writes meta rows (the snapshot's, then the ingest's own facts: source, timing, version). */
+export function writeMeta(db: Database.Database, entries: Record<string, string | number>): void {
   const stmt = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
-  for (const [k, v] of Object.entries(all)) stmt.run(k, v);
+  for (const [k, v] of Object.entries(entries)) stmt.run(k, v);
 }

@@ -43,12 +43,16 @@ export function graphFromJson(text: string): HeapGraph {
   firstEdge[nodeCount] = e;
   if (e !== edgeCount) throw new Error(`edge_count fields sum to ${e}, edges hold ${edgeCount}`);
 
-  // to_node is a node index (ordinal × F).
+  // One array per edge field; to_node is a node index (ordinal × F).
+  const edgeTypes = new Uint8Array(edgeCount);
+  const edgeNames = new Uint32Array(edgeCount);
   const edgeTo = new Uint32Array(edgeCount);
   for (let i = 0; i < edgeCount; i++) {
     const toNodeIndex = edges[i * E + layout.edgeToNodeOffset];
     if (toNodeIndex % F !== 0 || toNodeIndex / F >= nodeCount) throw new Error(`bad to_node ${toNodeIndex} at edge ${i}`);
     edgeTo[i] = toNodeIndex / F;
+    edgeTypes[i] = edges[i * E + layout.edgeTypeOffset];
+    edgeNames[i] = edges[i * E + layout.edgeNameOffset];
   }
 
   // locations: as written (rawLocations) and normalised to (node index, script id, line, column).
@@ -71,7 +75,8 @@ export function graphFromJson(text: string): HeapGraph {
     nodeCount,
     edgeCount,
     nodes,
-    edges,
+    edgeTypes,
+    edgeNames,
     firstEdge,
     edgeTo,
     strings: obj.strings,
