@@ -17,24 +17,18 @@ import { computeRetainedSizes } from './retained-sizes.js';
 import { computeShallowSizes } from './shallow-sizes.js';
 import { computeStatistics, type Statistics } from './statistics.js';
 import { WeakMapEdgeNames } from './weakmap-edge-names.js';
-import { sharedFloat64 } from './shared-arrays.js';
 
 export type { ClassAggregate } from './class-aggregates.js';
 export type { InterfaceDefinition } from './class-names.js';
 export type { Statistics } from './statistics.js';
 
-function toSharedFloat64(a: ArrayLike<number>): Float64Array {
-  const out = sharedFloat64(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = a[i];
-  return out;
-}
 
 /** Problem-report lines kept at most (DevTools' `HeapSnapshotProblemReport` keeps ~100). */
 export const MAX_PROBLEMS = 100;
 
 export interface GraphAnalysis {
-  /** DevTools' self size after the shallow-size transfer (§7); raw V8 value stays in graph.nodes. */
-  selfSize: Float64Array;
+  /** DevTools' self size after the shallow-size transfer (§7), u32 as in DevTools; raw V8 value stays in graph.nodes. */
+  selfSize: Uint32Array;
   /** Per ordinal; -5 unreachable; >= 100000000 system-only (§8). */
   distance: Int32Array;
   /** idom ORDINAL per ordinal; root's is 0 (itself). */
@@ -82,6 +76,11 @@ export interface AnalyzeHooks {
    * distances, names): the store starts writing edges on another thread from here.
    */
   onEssentialEdges?: (essentialEdge: Uint8Array, retainers: Retainers) => void;
+  /**
+   * Called when the dominator computation's scratch arrays (several per-node arrays, ~270 MB on 8 M
+   * nodes) have become garbage: a caller watching peak memory collects them here.
+   */
+  onScratchGarbage?: () => void;
 }
 
 export function analyzeGraph(graph: HeapGraph, onPhase?: (phase: string) => void, hooks: AnalyzeHooks = {}): GraphAnalysis {
@@ -115,6 +114,7 @@ export function analyzeGraph(graph: HeapGraph, onPhase?: (phase: string) => void
   const retainedSize = computeRetainedSizes(adjustedSelf, dom.idom, dom.order);
   const dominatedNodes = buildDominatedNodes(dom.idom, ROOT_ORDINAL);
   const totalSize = retainedSize[ROOT_ORDINAL] + graph.extraNativeBytes;
+  hooks.onScratchGarbage?.();
 
   phase('Calculating distances');
   const distance = computeDistances(graph, weakMapNames);
@@ -131,7 +131,7 @@ export function analyzeGraph(graph: HeapGraph, onPhase?: (phase: string) => void
   const statistics = computeStatistics(graph, detachedness, adjustedSelf, retainers, totalSize);
 
   return {
-    selfSize: toSharedFloat64(adjustedSelf),
+    selfSize: adjustedSelf,
     distance,
     dominator: dom.idom,
     retainedSize,

@@ -54,7 +54,8 @@ export function aggregateClasses(
  * (DevTools' `calculateClassesRetainedSize`, with any grouping in place of classes). A member is a node
  * with group[k] >= 0 and self size != 0. DFS over the dominator tree: a stack entry >= 0 is an ordinal
  * to visit; ~g (< 0) is the marker "leaving the subtree of the member that set seen[g]". At most
- * nodeCount ordinals and nodeCount markers are on the stack at once.
+ * nodeCount ordinals and nodeCount markers are on the stack at once, but usually far fewer: the stack
+ * starts small and grows when a node's children would not fit.
  */
 export function groupRetainedSizes(
   group: ArrayLike<number>,
@@ -68,7 +69,7 @@ export function groupRetainedSizes(
   const retained = new Float64Array(groupCount);
   const { firstDominated, dominated } = dominatedNodes;
   const seen = new Uint8Array(groupCount);
-  const stack = bigInt32(2 * nodeCount + 1);
+  let stack = new Int32Array(Math.min(2 * nodeCount + 1, 1 << 16));
   let top = 0;
   stack[top++] = rootOrdinal;
   while (top > 0) {
@@ -81,6 +82,11 @@ export function groupRetainedSizes(
     const begin = firstDominated[k];
     const end = firstDominated[k + 1];
     const g = group[k];
+    if (top + (end - begin) + 1 > stack.length) {
+      const grown = new Int32Array(Math.min(2 * nodeCount + 1, Math.max(2 * stack.length, top + (end - begin) + 1)));
+      grown.set(stack.subarray(0, top));
+      stack = grown;
+    }
     if (g >= 0 && !seen[g] && selfSize[k] !== 0) {
       retained[g] += retainedSize[k];
       if (begin !== end) {

@@ -14,18 +14,18 @@
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { isRenamedDetached } from './dom-state.js';
 import { ROOT_ORDINAL } from './flags.js';
-import { bigUint32 } from './shared-arrays.js';
+import { bigUint32, sharedUint32 } from './shared-arrays.js';
 
 const UNVISITED = 0xffffffff;
 const MULTIPLE_OWNERS = 0xfffffffe;
 const EXTERNAL_STRING_DATA = 'system / ExternalStringData';
 
-/** V8's self sizes as u32 per ordinal (a copy of the file's field). */
+/** V8's self sizes as u32 per ordinal (a copy of the file's field), in shared memory: the store's writer thread reads them. */
 export function rawSelfSizes(graph: HeapGraph): Uint32Array {
   const { nodeCount, nodes, layout } = graph;
   const F = layout.nodeFieldCount;
   const offset = layout.nodeSelfSizeOffset;
-  const sizes = bigUint32(nodeCount);
+  const sizes = sharedUint32(nodeCount);
   for (let k = 0; k < nodeCount; k++) sizes[k] = nodes[k * F + offset];
   return sizes;
 }

@@ -2,6 +2,7 @@
 // streaming in 1 MiB chunks, then validates everything later stages rely on.
 
 import { closeSync, createReadStream, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../errors.js';
 import type { HeapGraph, TraceData } from './heap-graph.js';
@@ -18,8 +19,8 @@ export interface ReadProgress {
 export interface ReadOptions {
   onProgress?: (p: ReadProgress) => void;
   chunkBytes?: number;
-  /** Filled in by readSnapshot: bytes of snapshot text scanned (after gunzip). */
-  stats?: { textBytes: number };
+  /** Filled in by readSnapshot: bytes of snapshot text scanned (after gunzip); whether a worker scanned the edges. */
+  stats?: { textBytes: number; edgesInParallel?: boolean };
 }
 
 /** Stats the path and turns the usual mistakes into one-line input errors. */
@@ -120,13 +121,137 @@ export async function streamFileBytes(path: string, sink: (chunk: Buffer) => voi
   options.onProgress?.({ bytesRead: total, totalBytes: total });
 }
 
+/** Plain files at least this big scan their `edges` array in a second thread. */
+export const PARALLEL_MIN_BYTES = 16 << 20;
+
 /** Parses a snapshot file into a validated HeapGraph. */
-export async function readSnapshot(path: string, options: ReadOptions = {}): Promise<HeapGraph> {
+export async function readSnapshot(path: string, options: ReadOptions & { parallelMinBytes?: number } = {}): Promise<HeapGraph> {
+  const st = statSnapshotFile(path);
+  if (st.size >= (options.parallelMinBytes ?? PARALLEL_MIN_BYTES) && !isGzipFile(path)) {
+    const graph = await readInParallel(path, st.size, options);
+    if (graph !== null) return graph;
+  }
   const scanner = new SnapshotScanner(path);
   await streamFileBytes(path, (chunk) => scanner.feed(chunk), options);
   const graph = buildGraph(scanner.finish(), path);
   if (options.stats) options.stats.textBytes = scanner.offset;
   return graph;
+}
+
+/**
+ * The `edges` array is ~60 % of a snapshot's bytes and the second core idles while one thread parses:
+ * so a worker thread scans the array's bytes into the shared edge arrays while this thread scans the
+ * header, nodes, strings and the rest, skipping over it. Returns null when the file is not laid out as
+ * expected or the edges are not clean: the caller then parses it again in one thread, which reports any
+ * problem exactly as it always does (with byte offsets, in file order).
+ */
+async function readInParallel(path: string, size: number, options: ReadOptions): Promise<HeapGraph | null> {
+  const scanner = new SnapshotScanner(path);
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return null; // the sequential path reports it
+  }
+  const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+  let lastReport = 0;
+  const feed = (from: number, to: number) => {
+    for (let at = from; at < to; ) {
+      let n: number;
+      try {
+        n = readSync(fd, buf, 0, Math.min(CHUNK_BYTES, to - at), at);
+      } catch (e) {
+        throw new InputError(`${path}: read error (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+      if (n === 0) throw new InputError(`${path}: the file shrank while being read`);
+      scanner.feed(n === CHUNK_BYTES ? buf : buf.subarray(0, n));
+      at += n;
+      if (options.onProgress && Date.now() - lastReport >= 100) {
+        lastReport = Date.now();
+        options.onProgress({ bytesRead: at, totalBytes: size });
+      }
+    }
+  };
+  let worker: Worker | null = null;
+  try {
+    // 1. the header, up to the inside of `nodes`
+    let fed = 0;
+    while (fed < size && !scanner.inNodesArray) {
+      const to = Math.min(size, fed + CHUNK_BYTES);
+      feed(fed, to);
+      fed = to;
+    }
+    const start = scanner.inNodesArray ? locateEdgesArray(fd, fed, size) : -1;
+    if (start < 0) {
+      feed(fed, size);
+    } else {
+      // 2. edges in the worker, the rest here
+      const { shape, arrays } = scanner.edgeTarget();
+      const w = new Worker(new URL('./edge-scan-worker.js', import.meta.url), { workerData: { path, start, shape, arrays, source: path } });
+      worker = w;
+      const scanned = new Promise<{ values: number; end: number } | null>((resolve) => {
+        w.once('message', (r: { values: number; end: number } | null) => resolve(r));
+        w.once('error', () => resolve(null));
+        w.once('exit', () => resolve(null));
+      });
+      feed(fed, start);
+      const end = scanner.atEdgesArrayStart ? findByte(fd, start, size, 0x5d) : -1;
+      if (end < 0) {
+        await w.terminate();
+        worker = null;
+        feed(start, size); // not where it was expected: scan the edges here after all
+      } else {
+        scanner.skip(end - start);
+        let rest: unknown = null;
+        try {
+          feed(end, size);
+        } catch (e) {
+          rest = e;
+        }
+        const r = await scanned;
+        worker = null;
+        // an earlier problem, in the edges: the one-thread parse reports it
+        if (r === null || r.end !== end || r.values !== shape.edgeCount * shape.edgeFieldCount) return null;
+        if (rest !== null) throw rest;
+        scanner.edgesScannedElsewhere(r.values);
+        if (options.stats) options.stats.edgesInParallel = true;
+      }
+    }
+    options.onProgress?.({ bytesRead: size, totalBytes: size });
+    const graph = buildGraph(scanner.finish(), path);
+    if (options.stats) options.stats.textBytes = scanner.offset;
+    return graph;
+  } finally {
+    if (worker !== null) await (worker as Worker).terminate();
+    closeSync(fd);
+  }
+}
+
+/**
+ * From a position inside the `nodes` array (digits, commas and whitespace only, up to its ']'), finds
+ * the first byte inside the `edges` array that follows, or -1 when what follows `nodes` is not
+ * `, "edges": [`.
+ */
+function locateEdgesArray(fd: number, from: number, size: number): number {
+  const nodesEnd = findByte(fd, from, size, 0x5d);
+  if (nodesEnd < 0) return -1;
+  const head = Buffer.alloc(Math.min(256, size - nodesEnd));
+  readSync(fd, head, 0, head.length, nodesEnd);
+  const m = /^\][ \t\r\n]*,[ \t\r\n]*"edges"[ \t\r\n]*:[ \t\r\n]*\[/.exec(head.toString('latin1'));
+  return m === null ? -1 : nodesEnd + m[0].length;
+}
+
+/** Offset of the first `byte` at or after `from`, or -1. */
+function findByte(fd: number, from: number, size: number, byte: number): number {
+  const buf = Buffer.allocUnsafe(4 << 20);
+  for (let at = from; at < size; ) {
+    const n = readSync(fd, buf, 0, Math.min(buf.length, size - at), at);
+    if (n === 0) return -1;
+    const i = buf.subarray(0, n).indexOf(byte);
+    if (i >= 0) return at + i;
+    at += n;
+  }
+  return -1;
 }
 
 /** Parses a snapshot held in memory (tests, small inputs). */

@@ -12,7 +12,9 @@
 // Unknown keys are skipped whole, so new V8 sections do not break ingest.
 
 import { InputError } from '../errors.js';
+import { EdgeSplitter, type EdgeArrays, type EdgeShape } from './edge-section.js';
 import { layoutFromMeta, type SnapshotHeader, type SnapshotLayout } from './layout.js';
+import { scanIntegers, ScanStatus, type IntScanState } from './scanner-core.js';
 
 const enum Mode {
   TopStart, // expecting '{'
@@ -59,8 +61,6 @@ export interface ScanResult {
 }
 
 const MAX_CAPTURE_BYTES = 256 * 1024 * 1024;
-/** Edges scanned per chunk before they are split into the per-field arrays. */
-const EDGE_CHUNK = 65536;
 
 export class SnapshotScanner {
   private mode: Mode = Mode.TopStart;
@@ -85,10 +85,8 @@ export class SnapshotScanner {
   private started = false; // '[' seen for the current array value
   private dest: Uint32Array = new Uint32Array(0);
   private destPos = 0;
-  /** `edges` is scanned into this chunk, then split into one array per field (flushEdges). */
-  private edgeChunk: Uint32Array = new Uint32Array(0);
-  /** Edge values already split out of the chunk. */
-  private edgeValuesDone = 0;
+  /** `edges` is scanned into its chunk, then split into one array per field. */
+  private splitter: EdgeSplitter | null = null;
   private list: number[] = [];
 
   // Trace tree state.
@@ -110,6 +108,31 @@ export class SnapshotScanner {
   /** Bytes consumed so far (for progress and error offsets). */
   get offset(): number {
     return this.base;
+  }
+
+  // ---- hooks for the parallel reader (read-snapshot.ts), which scans the edges array in a worker ----
+
+  /** True inside the `nodes` array (the header is known, the edge arrays are allocated). */
+  get inNodesArray(): boolean {
+    return this.mode === Mode.Uint32Array && this.key === 'nodes' && this.carry === null;
+  }
+  /** True right after the '[' of the `edges` array, nothing of it scanned yet. */
+  get atEdgesArrayStart(): boolean {
+    return this.mode === Mode.Uint32Array && this.key === 'edges' && this.started && this.destPos === 0 && !this.inNumber && this.carry === null && this.splitter?.valuesDone === 0;
+  }
+  /** What the edge worker needs: the header facts and the shared arrays to fill. */
+  edgeTarget(): { shape: EdgeShape; arrays: EdgeArrays } {
+    const r = this.result as ScanResult;
+    return { shape: edgeShape(this.header!, this.layout!), arrays: { edgeTypes: r.edgeTypes, edgeNames: r.edgeNames, edgeTo: r.edgeTo } };
+  }
+  /** The caller skips `bytes` bytes of input (the inside of the edges array, scanned elsewhere). */
+  skip(bytes: number): void {
+    this.base += bytes;
+  }
+  /** The edges array was scanned elsewhere into the shared arrays: `values` numbers. */
+  edgesScannedElsewhere(values: number): void {
+    this.splitter!.valuesDone = values;
+    this.result.edgesFilled = values;
   }
 
   private fail(what: string, at: number): never {
@@ -228,8 +251,7 @@ export class SnapshotScanner {
         this.mode = Mode.Uint32Array;
         return;
       case 'edges':
-        this.edgeValuesDone = 0;
-        this.dest = this.nextEdgeChunk();
+        this.dest = this.splitter!.next();
         this.destPos = 0;
         this.mode = Mode.Uint32Array;
         return;
@@ -368,10 +390,13 @@ export class SnapshotScanner {
     this.header = header;
     this.layout = layout;
     this.result.nodes = allocate(nodeCount * layout.nodeFieldCount, 'nodes', this.source);
-    this.result.edgeTypes = new Uint8Array(new SharedArrayBuffer(edgeCount));
-    this.result.edgeNames = allocate(edgeCount, 'edges', this.source);
-    this.result.edgeTo = allocate(edgeCount, 'edges', this.source);
-    this.edgeChunk = new Uint32Array(EDGE_CHUNK * layout.edgeFieldCount);
+    const arrays: EdgeArrays = {
+      edgeTypes: new Uint8Array(new SharedArrayBuffer(edgeCount)),
+      edgeNames: allocate(edgeCount, 'edges', this.source),
+      edgeTo: allocate(edgeCount, 'edges', this.source),
+    };
+    Object.assign(this.result, arrays);
+    this.splitter = new EdgeSplitter(edgeShape(header, layout), arrays, this.source);
   }
 
   /** The hot loop: unsigned integers into a preallocated Uint32Array. Keep it monomorphic and small. */
@@ -389,16 +414,17 @@ export class SnapshotScanner {
     st.inNumber = this.inNumber;
     let q = scanIntegers(buf, p, end, this.dest, st);
     // A full edge chunk (and more edges to come): split it out and go on into a fresh one.
-    while (st.status === ScanStatus.TooMany && this.key === 'edges' && this.edgeValuesDone + st.pos < this.edgeValuesTotal()) {
-      this.flushEdges(st.pos);
-      this.dest = this.nextEdgeChunk();
+    const splitter = this.splitter!;
+    while (st.status === ScanStatus.TooMany && this.key === 'edges' && splitter.valuesDone + st.pos < splitter.valuesTotal) {
+      splitter.split(st.pos);
+      this.dest = splitter.next();
       st.pos = 0;
       q = scanIntegers(buf, q, end, this.dest, st);
     }
     this.destPos = st.pos;
     this.cur = st.cur;
     this.inNumber = st.inNumber;
-    if (st.status === ScanStatus.TooMany) this.tooMany(this.key === 'edges' ? this.edgeValuesDone + st.pos : st.pos, q);
+    if (st.status === ScanStatus.TooMany) this.tooMany(this.key === 'edges' ? splitter.valuesDone + st.pos : st.pos, q);
     if (st.status === ScanStatus.BadByte) this.fail(`unexpected ${describeByte(buf[q])} in "${this.key}" (only unsigned integers are allowed)`, this.base + q);
     if (st.status === ScanStatus.Closed) {
       this.mode = Mode.TopCommaOrEnd;
@@ -422,50 +448,9 @@ export class SnapshotScanner {
   private setFilled(pos: number): void {
     if (this.key === 'nodes') this.result.nodesFilled = pos;
     else {
-      this.flushEdges(pos);
-      this.result.edgesFilled = this.edgeValuesDone;
+      this.splitter!.split(pos);
+      this.result.edgesFilled = this.splitter!.valuesDone;
     }
-  }
-
-  private edgeValuesTotal(): number {
-    return this.header!.edge_count * this.layout!.edgeFieldCount;
-  }
-
-  /** The chunk for the next edge values, never longer than what the header announced. */
-  private nextEdgeChunk(): Uint32Array {
-    return this.edgeChunk.subarray(0, Math.min(this.edgeChunk.length, this.edgeValuesTotal() - this.edgeValuesDone));
-  }
-
-  /**
-   * Splits `n` scanned values of the edge chunk into the per-field arrays, checking each edge's type
-   * and target on the way (its name is checked once the strings are known, in buildGraph).
-   */
-  private flushEdges(n: number): void {
-    const l = this.layout!;
-    const E = l.edgeFieldCount;
-    const F = l.nodeFieldCount;
-    const nodeValues = this.header!.node_count * F;
-    const typeCount = l.edgeTypes.length;
-    const { edgeTypes, edgeNames, edgeTo } = this.result as ScanResult;
-    const chunk = this.edgeChunk;
-    const tOff = l.edgeTypeOffset;
-    const nOff = l.edgeNameOffset;
-    const toOff = l.edgeToNodeOffset;
-    let j = this.edgeValuesDone / E;
-    for (let i = 0; i + E <= n; i += E, j++) {
-      const t = chunk[i + tOff];
-      const to = chunk[i + toOff];
-      if (t >= typeCount) throw new InputError(`${this.source}: edge #${j} has type ${t}, but meta lists ${typeCount} edge types`);
-      if (to % F !== 0 || to >= nodeValues) {
-        throw new InputError(
-          `${this.source}: edge #${j} has to_node ${to}, which is ${to % F !== 0 ? `not a multiple of the ${F} node fields` : `past the last node (${nodeValues - F})`}`,
-        );
-      }
-      edgeTypes[j] = t;
-      edgeNames[j] = chunk[i + nOff];
-      edgeTo[j] = to / F;
-    }
-    this.edgeValuesDone += n;
   }
 
   /** Integers of a section of unknown length (locations, samples, trace function infos). */
@@ -656,60 +641,18 @@ export class SnapshotScanner {
   }
 }
 
-const enum ScanStatus {
-  NeedMore,
-  Closed,
-  TooMany,
-  BadByte,
-}
-
-interface IntScanState {
-  pos: number;
-  cur: number;
-  inNumber: boolean;
-  status: ScanStatus;
-}
-
-/**
- * The hot loop of the whole ingest: unsigned decimal integers separated by commas/whitespace into a
- * preallocated Uint32Array, until ']'. A free function over locals (no `this`), kept monomorphic.
- * Returns the position where it stopped; `st.status` says why.
- */
-function scanIntegers(buf: Uint8Array, p: number, end: number, dest: Uint32Array, st: IntScanState): number {
-  const limit = dest.length;
-  let pos = st.pos;
-  let cur = st.cur;
-  let inNumber = st.inNumber;
-  let status = ScanStatus.NeedMore;
-  while (p < end) {
-    const c = buf[p];
-    if (c >= 48 && c <= 57) {
-      cur = cur * 10 + (c - 48);
-      inNumber = true;
-      p++;
-      continue;
-    }
-    if (inNumber) {
-      if (pos >= limit) {
-        status = ScanStatus.TooMany;
-        break;
-      }
-      dest[pos++] = cur;
-      cur = 0;
-      inNumber = false;
-    }
-    if (c === 0x2c || c === 0x0a || c === 0x20 || c === 0x0d || c === 0x09) {
-      p++;
-      continue;
-    }
-    status = c === 0x5d ? ScanStatus.Closed : ScanStatus.BadByte;
-    break;
-  }
-  st.pos = pos;
-  st.cur = cur;
-  st.inNumber = inNumber;
-  st.status = status;
-  return p;
+/** The header facts the edge splitter needs. */
+export function edgeShape(header: SnapshotHeader, layout: SnapshotLayout): EdgeShape {
+  return {
+    edgeFieldCount: layout.edgeFieldCount,
+    edgeTypeOffset: layout.edgeTypeOffset,
+    edgeNameOffset: layout.edgeNameOffset,
+    edgeToNodeOffset: layout.edgeToNodeOffset,
+    edgeTypeCount: layout.edgeTypes.length,
+    nodeFieldCount: layout.nodeFieldCount,
+    nodeCount: header.node_count,
+    edgeCount: header.edge_count,
+  };
 }
 
 function allocate(length: number, what: string, source: string): Uint32Array {

@@ -78,15 +78,16 @@ CREATE TABLE summary_duplicate_strings (
 );
 `;
 
-export function writeSummaries(db: Database.Database, graph: HeapGraph, a: StoreAnalysis): void {
-  const retainers = a.retainers;
-  const dominated = a.dominatedNodes;
+/** `onLinksDone`: see writeStore. */
+export function writeSummaries(db: Database.Database, graph: HeapGraph, a: StoreAnalysis, onLinksDone?: () => void): void {
   db.exec(SUMMARIES_DDL);
   const scripts = writeScripts(db, graph);
-  writePartitions(db, graph, a, retainers, dominated, scripts);
+  // (no locals for the link arrays: they must be unreachable from here once onLinksDone has run)
+  writePartitions(db, graph, a, a.retainers, a.dominatedNodes, scripts);
   releaseMemory(); // per-classifier group arrays and DFS stacks
   writeClassTop(db, graph, a);
-  writeDominatorTop(db, graph, a, dominated);
+  writeDominatorTop(db, graph, a, a.dominatedNodes);
+  onLinksDone?.();
   releaseMemory();
   writeDuplicateStrings(db, graph, a);
   const meta = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
@@ -390,7 +391,7 @@ function writePartitions(
   for (let k = 0; k < nodeCount; k++) maxIn = Math.max(maxIn, firstRetainer[k + 1] - firstRetainer[k]);
   const scratch = new Int32Array(maxIn + 1);
   const scratch2 = new Int32Array(maxIn + 1);
-  const group2 = bigInt32(nodeCount);
+  const group2 = locAt; // the script classifier is done with it; every entry is written below
   const classIndex = a.classIndex;
   // Edge labels interned per name string index (element and hidden edges: one label, `[]`).
   const labelTexts: string[] = ['[]'];

@@ -97,6 +97,12 @@ try {
   run = new PageRun(fd, 2);
   roots.edge_rows = writeEdgeRows(run, edgeJob);
   roots.retainer_index = writeRetainerIndex(run, edgeJob);
+  // Let go of the arrays only the edge tables need, so the main thread can free them (shared memory is
+  // freed when no thread holds it). workerData is this same object.
+  const done = edgeJob as Partial<EdgeJob>;
+  delete done.essential;
+  delete done.firstRetainer;
+  delete done.retainerEdge;
 } catch (e) {
   fail(e);
   run = null;

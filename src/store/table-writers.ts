@@ -90,7 +90,7 @@ export interface NodeJob {
   traceNodeIdOffset: number;
   nodes: Uint32Array;
   firstEdge: Uint32Array;
-  selfSize: Float64Array;
+  selfSize: Uint32Array;
   retainedSize: Float64Array;
   distance: Int32Array;
   dominator: Uint32Array;

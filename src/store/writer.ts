@@ -7,6 +7,7 @@ import type { GraphAnalysis } from '../graph/analyze.js';
 import type { HeapGraph } from '../parse/heap-graph.js';
 import type { SnapshotLayout } from '../parse/layout.js';
 import { BatchInserter } from './bulk.js';
+import { BIG_TABLES } from './table-writers.js';
 import { INDEXES_DDL, SCHEMA_VERSION, TABLES_DDL, locationColumns, quoteIdent, sectionTableDdl, viewsDdl } from './schema.js';
 import { writeSummaries } from './summaries.js';
 
@@ -40,8 +41,11 @@ export function createSchema(db: Database.Database, graph: HeapGraph): void {
   db.exec(sectionTableDdl(graph.layout));
 }
 
-/** Writes every table except edge_rows, retainer_index and node_rows (written by threads, see table-writers.ts). */
-export function writeStore(db: Database.Database, graph: HeapGraph, a: StoreAnalysis, onPhase: PhaseCallback = () => {}): void {
+/**
+ * Writes every table except the big ones (written by a thread, see table-writers.ts). `onLinksDone` is
+ * called once the analysis' edge sources, retainers and dominator-tree children are no longer read.
+ */
+export function writeStore(db: Database.Database, graph: HeapGraph, a: StoreAnalysis, onPhase: PhaseCallback = () => {}, onLinksDone?: () => void): void {
   const { layout } = graph;
   createSchema(db, graph);
 
@@ -58,7 +62,7 @@ export function writeStore(db: Database.Database, graph: HeapGraph, a: StoreAnal
   writeStatistics(db, graph, a);
   onPhase('indexes', 0, 1);
   db.exec(INDEXES_DDL);
-  writeSummaries(db, graph, a);
+  writeSummaries(db, graph, a, onLinksDone);
 }
 
 /** After the edge tables are in: the public views. */
@@ -177,4 +181,21 @@ export function snapshotMeta(graph: HeapGraph, a: StoreAnalysis): Record<string,
 export function writeMeta(db: Database.Database, entries: Record<string, string | number>): void {
   const stmt = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
   for (const [k, v] of Object.entries(entries)) stmt.run(k, v);
+}
+
+/**
+ * The query planner's statistics (sqlite_stat1). The big tables' rows are known exactly, so they are
+ * written directly; ANALYZE (on a sample) covers the small tables only, instead of reading hundreds of
+ * MB of big-table pages.
+ */
+export function writePlannerStats(db: Database.Database, nodeCount: number, edgeCount: number): void {
+  db.pragma('analysis_limit = 1000');
+  const big = new Set(Object.keys(BIG_TABLES));
+  const small = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[]).filter((t) => !big.has(t));
+  for (const t of small) db.exec(`ANALYZE ${quoteIdent(t)}`);
+  const stat = db.prepare('INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)');
+  stat.run('edge_rows', null, String(edgeCount));
+  stat.run('node_rows', 'node_by_id', `${nodeCount} 1`);
+  // ~ retainers per node, then unique (to_node, edge_ordinal)
+  stat.run('retainer_index', 'retainer_index', `${edgeCount} ${Math.max(1, Math.ceil(edgeCount / Math.max(1, nodeCount)))} 1`);
 }

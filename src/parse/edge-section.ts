@@ -1,0 +1,115 @@
+// The `edges` array (~60 % of a snapshot's bytes). Two jobs live here:
+// - EdgeSplitter: the file's interleaved records (type, name_or_index, to_node) are scanned into a small
+//   chunk and split into one array per field, checking each edge's type and target on the way;
+// - scanEdgeRange: the scan of the array's bytes on their own, which read-snapshot.ts runs in a worker
+//   thread while the main thread scans the rest of the file.
+
+import { closeSync, openSync, readSync } from 'node:fs';
+import { InputError } from '../errors.js';
+import { scanIntegers, ScanStatus, type IntScanState } from './scanner-core.js';
+
+/** Edges scanned per chunk before they are split into the per-field arrays. */
+const EDGE_CHUNK = 65536;
+
+export interface EdgeArrays {
+  edgeTypes: Uint8Array;
+  edgeNames: Uint32Array;
+  edgeTo: Uint32Array;
+}
+
+/** What splitting needs to know of the header (plain numbers: it crosses to a worker thread). */
+export interface EdgeShape {
+  edgeFieldCount: number;
+  edgeTypeOffset: number;
+  edgeNameOffset: number;
+  edgeToNodeOffset: number;
+  edgeTypeCount: number;
+  nodeFieldCount: number;
+  nodeCount: number;
+  edgeCount: number;
+}
+
+export class EdgeSplitter {
+  private readonly chunk: Uint32Array;
+  /** Values already split out of the chunk. */
+  valuesDone = 0;
+  constructor(
+    private readonly shape: EdgeShape,
+    private readonly arrays: EdgeArrays,
+    private readonly source: string,
+  ) {
+    this.chunk = new Uint32Array(EDGE_CHUNK * shape.edgeFieldCount);
+  }
+
+  get valuesTotal(): number {
+    return this.shape.edgeCount * this.shape.edgeFieldCount;
+  }
+
+  /** The chunk for the next values, never longer than what the header announced. */
+  next(): Uint32Array {
+    return this.chunk.subarray(0, Math.min(this.chunk.length, this.valuesTotal - this.valuesDone));
+  }
+
+  /**
+   * Splits the first `n` values of the chunk into the per-field arrays, checking each edge's type and
+   * target (its name is checked once the strings are known, in buildGraph).
+   */
+  split(n: number): void {
+    const { edgeFieldCount: E, nodeFieldCount: F, edgeTypeCount, edgeTypeOffset, edgeNameOffset, edgeToNodeOffset } = this.shape;
+    const nodeValues = this.shape.nodeCount * F;
+    const { edgeTypes, edgeNames, edgeTo } = this.arrays;
+    const chunk = this.chunk;
+    let j = this.valuesDone / E;
+    for (let i = 0; i + E <= n; i += E, j++) {
+      const t = chunk[i + edgeTypeOffset];
+      const to = chunk[i + edgeToNodeOffset];
+      if (t >= edgeTypeCount) throw new InputError(`${this.source}: edge #${j} has type ${t}, but meta lists ${edgeTypeCount} edge types`);
+      if (to % F !== 0 || to >= nodeValues) {
+        throw new InputError(
+          `${this.source}: edge #${j} has to_node ${to}, which is ${to % F !== 0 ? `not a multiple of the ${F} node fields` : `past the last node (${nodeValues - F})`}`,
+        );
+      }
+      edgeTypes[j] = t;
+      edgeNames[j] = chunk[i + edgeNameOffset];
+      edgeTo[j] = to / F;
+    }
+    this.valuesDone += n;
+  }
+}
+
+const READ_BYTES = 1 << 20;
+
+/**
+ * Scans `path` from `start`, the first byte inside the `edges` array, up to its closing ']', into the
+ * splitter. Returns the number of values and the offset of the ']', or null when what follows is not a
+ * clean list of at most the announced number of unsigned integers closed by ']': the caller then parses
+ * the whole file again in one thread, which reports the problem with its byte offset.
+ */
+export function scanEdgeRange(path: string, start: number, splitter: EdgeSplitter): { values: number; end: number } | null {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(READ_BYTES);
+    const st: IntScanState = { pos: 0, cur: 0, inNumber: false, status: ScanStatus.NeedMore };
+    let dest = splitter.next();
+    for (let at = start; ; ) {
+      const n = readSync(fd, buf, 0, READ_BYTES, at);
+      if (n === 0) return null; // no ']'
+      let p = 0;
+      while (p < n) {
+        p = scanIntegers(buf, p, n, dest, st);
+        if (st.status === ScanStatus.NeedMore) break;
+        if (st.status === ScanStatus.Closed) {
+          splitter.split(st.pos);
+          return { values: splitter.valuesDone, end: at + p };
+        }
+        if (st.status !== ScanStatus.TooMany || splitter.valuesDone + st.pos >= splitter.valuesTotal) return null;
+        splitter.split(st.pos);
+        dest = splitter.next();
+        st.pos = 0;
+      }
+      at += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
