@@ -392,8 +392,11 @@ function buildReport(
     }
     for (const [k, v] of Object.entries(phaseMap)) if (k !== parseKey) row(`  ${k} phase`, fmtS(v));
     const rssTarget = TARGETS.ingest700RssMB * scale;
+    // Memory has a fixed part (runtime, code, SQLite): a linear share of the 700 MB budget means little
+    // for a file far from that size, so the verdict is given near 700 MB only.
+    const nearTargetSize = scale > 0.8 && scale < 1.25;
     row('  peak RSS', fmtMB(ingest.maxRssMB),
-      `≤ 1.6 GB @ 684 MB → ≈ ${fmtMB(rssTarget)} here (linear) ${ingest.maxRssMB! <= rssTarget ? 'OK' : 'MISS'}`);
+      `≤ 1.6 GB @ 684 MB → ≈ ${fmtMB(rssTarget)} here (linear) ${nearTargetSize ? (ingest.maxRssMB! <= rssTarget ? 'OK' : 'MISS') : '(judged near 700 MB only)'}`);
     if (typeof dbBytes === 'number') {
       row('  DB size', `${(dbBytes / 1e6).toFixed(1)} MB = ${dbRatio!.toFixed(2)}× snapshot`, `≤ ${TARGETS.dbRatio}× ${dbRatio! <= TARGETS.dbRatio ? 'OK' : 'MISS'}`);
     }
