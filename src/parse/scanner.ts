@@ -657,7 +657,7 @@ export function edgeShape(header: SnapshotHeader, layout: SnapshotLayout): EdgeS
 
 function allocate(length: number, what: string, source: string): Uint32Array {
   try {
-    // Shared memory: the store's edge-writer thread reads these arrays without a copy.
+    // Shared memory: the edge-scan and table-writer threads read and fill these arrays without a copy.
     return new Uint32Array(new SharedArrayBuffer(length * 4));
   } catch {
     throw new InputError(`${source}: cannot allocate ${length} values for "${what}" (counts in the header too large?)`);

@@ -1,4 +1,4 @@
-// Bulk-write helpers shared by the main writer and the edge-writer thread.
+// Bulk-write helpers for the tables SQLite itself writes (everything but the big tables, see table-writers.ts).
 import type Database from 'better-sqlite3';
 import { quoteIdent } from './schema.js';
 
