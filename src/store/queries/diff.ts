@@ -10,6 +10,7 @@
 // rowid order (the order json_group_array sees its rows in).
 
 import { Worker } from 'node:worker_threads';
+import { readTableColumns } from '../page-reader.js';
 import { stmt, storeCodes, type Db } from './common.js';
 import { setKind, viaLabel } from './labels.js';
 import { allClasses, valueKinder, type ClassRow } from './partition.js';
@@ -29,6 +30,16 @@ export function nodeRowCount(db: Db): number {
 
 /** Reads whole columns of `node_rows` into Float64Arrays (index = ordinal). */
 export function readNodeColumns<C extends NodeColumn>(db: Db, columns: readonly C[]): NodeColumns<C> {
+  const count = nodeRowCount(db);
+  const fromPages = columns.length > 0 && count > 0 ? readColumnsFromPages(db, 'node_rows', columns, count) : null;
+  if (fromPages === null) return readNodeColumnsViaSql(db, columns);
+  const out: Record<string, Float64Array | number> = { count };
+  columns.forEach((c, i) => (out[c] = fromPages[i]));
+  return out as unknown as NodeColumns<C>;
+}
+
+/** The SQL path of readNodeColumns (exported for the test that checks the page reader against it). */
+export function readNodeColumnsViaSql<C extends NodeColumn>(db: Db, columns: readonly C[]): NodeColumns<C> {
   const count = nodeRowCount(db);
   const out: Record<string, Float64Array | number> = { count };
   const arrays = columns.map((c) => {
@@ -50,6 +61,16 @@ export function readNodeColumns<C extends NodeColumn>(db: Db, columns: readonly 
     }
   }
   return out as unknown as NodeColumns<C>;
+}
+
+/** Whole columns of `table` decoded straight from its b-tree pages (page-reader.ts), or null: then SQL. */
+function readColumnsFromPages(db: Db, table: string, columns: readonly string[], count: number): Float64Array[] | null {
+  if (db.memory) return null;
+  const root = stmt(db, "SELECT rootpage FROM sqlite_schema WHERE type = 'table' AND name = ?").pluck().get(table) as number | undefined;
+  const info = db.pragma(`table_info(${table})`) as { cid: number; name: string }[];
+  const position = new Map(info.map((c) => [c.name, c.cid]));
+  if (root === undefined || columns.some((c) => !position.has(c))) return null;
+  return readTableColumns(db.name, root, columns.map((c) => position.get(c)!), count);
 }
 
 /**
