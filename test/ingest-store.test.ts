@@ -80,6 +80,20 @@ for (const file of cases) {
       const expected = { from_node: from, to_node: json.edges[e * 3 + 2] / F, type: t, name: t === 'element' || t === 'hidden' ? String(nameOrIndex) : json.strings[nameOrIndex] };
       assert.deepEqual(edgeStmt.get(e), expected, `edge ${e}`);
     }
+    // Every node and edge through the views that unpack the packed columns (src/store/packing.ts).
+    const hasTrace = fi('trace_node_id') >= 0;
+    let k = 0;
+    for (const [type, raw, trace] of db.prepare('SELECT type, raw_self_size, trace_node_id FROM node_rows ORDER BY ordinal').raw().iterate() as Iterable<number[]>) {
+      const i = k++ * F;
+      assert.deepEqual([type, raw, trace], [json.nodes[i + fi('type')], json.nodes[i + fi('self_size')], hasTrace ? json.nodes[i + fi('trace_node_id')] : 0], `node ${k - 1}`);
+    }
+    assert.equal(k, json.snapshot.node_count);
+    let e = 0;
+    for (const [type, nameOrIndex, to] of db.prepare('SELECT type, name_or_index, to_node FROM edge_rows ORDER BY edge_ordinal').raw().iterate() as Iterable<number[]>) {
+      assert.deepEqual([type, nameOrIndex, to * F], [json.edges[e * 3], json.edges[e * 3 + 1], json.edges[e * 3 + 2]], `edge ${e}`);
+      e++;
+    }
+    assert.equal(e, json.snapshot.edge_count);
     // Retainers are an index lookup, not a scan.
     const plan = db.prepare('EXPLAIN QUERY PLAN SELECT * FROM edges WHERE to_node = 5').all() as { detail: string }[];
     assert.ok(plan.some((p) => /SEARCH r USING PRIMARY KEY \(to_node=\?\)/.test(p.detail)), JSON.stringify(plan));

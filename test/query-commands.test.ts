@@ -169,7 +169,7 @@ test('sql: writes are refused with a clear error and the store is unchanged', ()
   const path = db('leak');
   const hash = () => createHash('sha256').update(readFileSync(path)).digest('hex');
   const before = hash();
-  for (const q of ['DELETE FROM meta', 'DROP TABLE node_rows', "UPDATE classes SET count = 0", 'CREATE TABLE x (a)', "INSERT INTO meta VALUES ('a', 1)"]) {
+  for (const q of ['DELETE FROM meta', 'DROP TABLE node_data', "UPDATE classes SET count = 0", 'CREATE TABLE x (a)', "INSERT INTO meta VALUES ('a', 1)"]) {
     const r = cli(['sql', path, q]);
     assert.equal(r.status, 2, q);
     assert.equal(r.stderr.trimEnd().split('\n').length, 1);

@@ -21,7 +21,7 @@ for (const file of [join(FIXTURES, 'chrome-small-1.heapsnapshot.gz'), join(SAMPL
       assert.equal(pages.count, sql.count);
       for (const c of ALL) assert.deepEqual(pages[c], sql[c], c);
       // and it really came from the pages
-      const root = db.prepare("SELECT rootpage FROM sqlite_schema WHERE name = 'node_rows'").pluck().get() as number;
+      const root = db.prepare("SELECT rootpage FROM sqlite_schema WHERE name = 'node_data'").pluck().get() as number;
       assert.notEqual(readTableColumns(db.name, root, [1], pages.count), null);
     } finally {
       db.close();

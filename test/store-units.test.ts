@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { select } from '../src/store/summaries.js';
 import { ordinalsById } from '../src/store/id-order.js';
+import { edgeLabel, nodeKind, packingFor, unpackNodeKind, unpackSql } from '../src/store/packing.js';
 
 /** Deterministic pseudo-random numbers (a test that fails must fail again). */
 function rng(seed: number): () => number {
@@ -32,4 +33,27 @@ test('ordinalsById: ordinals in (id, ordinal) order, stable on equal ids', () =>
     const want = Array.from({ length: n }, (_, k) => k).sort((x, y) => nodes[x * F + 2] - nodes[y * F + 2] || x - y);
     assert.deepEqual(got, want);
   }
+});
+
+test('packing: node kind and edge label round-trip through the SQL unpacking, for any type-list length', async () => {
+  const Database = (await import('better-sqlite3')).default;
+  const db = new Database(':memory:');
+  const r = rng(3);
+  for (const [nodeTypes, edgeTypes] of [[16, 7], [15, 7], [17, 9], [2, 2], [40, 33]]) {
+    const p = packingFor({ nodeTypes: new Array(nodeTypes), edgeTypes: new Array(edgeTypes) });
+    const u = unpackSql(p);
+    const q = db.prepare(`WITH v(kind, label) AS (SELECT ?, ?) SELECT ${u.nodeType('kind')} AS t, ${u.detachedness('kind')} AS d, ${u.traceNodeId('kind')} AS tr, ${u.edgeType('label')} AS et, ${u.nameOrIndex('label')} AS n, ${u.essential('label')} AS ess FROM v`);
+    for (let i = 0; i < 300; i++) {
+      const type = Math.floor(r() * nodeTypes);
+      const det = Math.floor(r() * 3);
+      const trace = i % 3 === 0 ? 0 : Math.floor(r() * 2 ** 32);
+      const etype = Math.floor(r() * edgeTypes);
+      const name = i % 5 === 0 ? 2 ** 32 - 1 : Math.floor(r() * 2 ** 32);
+      const ess = i % 2;
+      const row = q.get(nodeKind(p, type, det, trace), edgeLabel(p, etype, name, ess));
+      assert.deepEqual(row, { t: type, d: det, tr: trace, et: etype, n: name, ess });
+      assert.deepEqual(unpackNodeKind(p, nodeKind(p, type, det, trace)), { type, detachedness: det });
+    }
+  }
+  db.close();
 });

@@ -2,8 +2,9 @@
 // docs/schema.md (a test fails when a column is missing there).
 //
 // Physical layout (why):
-// - `node_rows.ordinal` and `edge_rows.edge_ordinal` are the rowid and equal the position in the file, so
-//   a node's outgoing edges are the rowid range [first_edge, first_edge + edge_count) and need no index.
+// - `node_rows.ordinal` and `edge_rows.edge_ordinal` (views over `node_data` and `edge_data`) are the
+//   rowid and equal the position in the file, so a node's outgoing edges are the rowid range
+//   [first_edge, first_edge + edge_count) and need no index.
 // - Incoming edges: `retainer_index` is a WITHOUT ROWID table in (to_node, edge_ordinal) order, built
 //   from the analysis' retainer lists: far cheaper than CREATE INDEX over tens of millions of rows.
 // - Those big tables (and node_by_id) are written as raw SQLite pages (sqlite-pages.ts), not row by
@@ -11,10 +12,11 @@
 // - Names are string-table indexes; the public views `nodes` and `edges` resolve them to text.
 
 import type { SnapshotLayout } from '../parse/layout.js';
+import { packingFor, unpackSql } from './packing.js';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
-// node_rows, edge_rows, retainer_index and node_by_id: see table-writers.ts (written as raw pages by a worker thread).
+// node_data, edge_data, retainer_index and node_by_id: see table-writers.ts (written as raw pages by a worker thread).
 
 export const TABLES_DDL = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
@@ -65,11 +67,27 @@ export const INDEXES_DDL = `
 CREATE INDEX location_by_node ON locations(node_ordinal);
 `;
 
-/** Public views. Edge names need the layout's element/hidden codes (their names are integers, not strings). */
+/**
+ * Views: `node_rows` and `edge_rows` name the rowids and unpack the big tables' packed columns
+ * (packing.ts); the public `nodes` and `edges` add the text of types and names. Edge names need the
+ * layout's element/hidden codes (their names are integers, not strings).
+ */
 export function viewsDdl(layout: SnapshotLayout): string {
   const indexTypes = [layout.edgeTypeElement, layout.edgeTypeHidden].filter((c) => c >= 0);
   const isIndex = indexTypes.length > 0 ? `e.type IN (${indexTypes.join(',')})` : '0';
+  const u = unpackSql(packingFor(layout));
   return `
+CREATE VIEW node_rows AS
+SELECT rowid AS ordinal, id, ${u.nodeType('kind')} AS type, name_sid, self_size, coalesce(raw_self_size, self_size) AS raw_self_size,
+       retained_size, distance, dominator, class_id, edge_count, first_edge, ${u.traceNodeId('kind')} AS trace_node_id,
+       ${u.detachedness('kind')} AS detachedness
+FROM node_data;
+
+CREATE VIEW edge_rows AS
+SELECT rowid AS edge_ordinal, from_node, to_node, ${u.edgeType('label')} AS type, ${u.nameOrIndex('label')} AS name_or_index,
+       ${u.essential('label')} AS essential
+FROM edge_data;
+
 CREATE VIEW nodes AS
 SELECT n.ordinal, n.id, t.name AS type, s.value AS name, c.class_name, c.class_key,
        n.self_size, n.raw_self_size, n.retained_size, n.distance, n.dominator,

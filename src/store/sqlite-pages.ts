@@ -156,7 +156,7 @@ function putInt(p: Uint8Array, at: number, v: number, bytes: number): void {
 
 /**
  * One record of integer columns; `values[nullColumn]` is ignored and stored as NULL (a table's
- * INTEGER PRIMARY KEY column, whose value is the rowid). Reused for every row: set `values`, then
+ * INTEGER PRIMARY KEY column, whose value is the rowid), and so is any NaN value. Reused for every row: set `values`, then
  * `encode()`. At most 14 columns, so that a record is always under 128 bytes: its header and its
  * size then take one byte each, and a record is written in one pass.
  */
@@ -180,7 +180,7 @@ export class RecordEncoder {
     let b = at + columnCount + 1;
     for (let c = 0; c < columnCount; c++) {
       const v = values[c];
-      if (c === this.nullColumn) p[h++] = 0;
+      if (c === this.nullColumn || v !== v) p[h++] = 0; // the rowid alias, or NaN: NULL
       else if (v === 0) p[h++] = 8;
       else if (v === 1) p[h++] = 9;
       else if (v === (v | 0)) {

@@ -5,20 +5,19 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { IndexTreeWriter, PAGE_SIZE, PageRun, RecordEncoder, TableTreeWriter } from './sqlite-pages.js';
 import type { BigTableRoots, EdgeJob, NodeJob, WrittenTables } from './table-writers.js';
 import { ordinalsById } from './id-order.js';
+import { edgeLabel, nodeKind } from './packing.js';
 
-/** edge_rows: (edge_ordinal = rowid, from_node, to_node, type, name_or_index, essential). */
-function writeEdgeRows(run: PageRun, job: EdgeJob): number {
-  const { edgeTypes, edgeNames, edgeTo, firstEdge, essential, nodeCount, edgeCount } = job;
-  const tree = new TableTreeWriter(run, new RecordEncoder(6, 0));
+/** edge_data: (from_node, to_node, label) with rowid = edge ordinal. */
+function writeEdgeData(run: PageRun, job: EdgeJob): number {
+  const { edgeTypes, edgeNames, edgeTo, firstEdge, essential, nodeCount, edgeCount, packing } = job;
+  const tree = new TableTreeWriter(run, new RecordEncoder(3));
   const v = tree.record.values;
   let from = 0;
   for (let e = 0; e < edgeCount; e++) {
     while (from < nodeCount && firstEdge[from + 1] <= e) from++;
-    v[1] = from;
-    v[2] = edgeTo[e];
-    v[3] = edgeTypes[e];
-    v[4] = edgeNames[e];
-    v[5] = essential[e];
+    v[0] = from;
+    v[1] = edgeTo[e];
+    v[2] = edgeLabel(packing, edgeTypes[e], edgeNames[e], essential[e]);
     tree.append(e);
   }
   return tree.finish();
@@ -42,27 +41,26 @@ function writeRetainerIndex(run: PageRun, job: EdgeJob): number {
   return tree.finish();
 }
 
-/** node_rows, in BIG_TABLES.node_rows column order. */
-function writeNodeRows(run: PageRun, job: NodeJob): number {
-  const { nodes, firstEdge, nodeCount, nodeFieldCount: F, selfSize, retainedSize, distance, dominator, classIndex, detachedness } = job;
+/** node_data, in BIG_TABLES.node_data column order, rowid = node ordinal. */
+function writeNodeData(run: PageRun, job: NodeJob): number {
+  const { nodes, firstEdge, nodeCount, nodeFieldCount: F, selfSize, retainedSize, distance, dominator, classIndex, detachedness, packing } = job;
   const { typeOffset: tOff, nameOffset: nOff, idOffset: iOff, selfSizeOffset: sOff, edgeCountOffset: eOff, traceNodeIdOffset: trOff } = job;
-  const tree = new TableTreeWriter(run, new RecordEncoder(14, 0));
+  const tree = new TableTreeWriter(run, new RecordEncoder(11));
   const v = tree.record.values;
   for (let k = 0; k < nodeCount; k++) {
     const i = k * F;
-    v[1] = nodes[i + iOff];
-    v[2] = nodes[i + tOff];
-    v[3] = nodes[i + nOff];
-    v[4] = selfSize[k];
-    v[5] = nodes[i + sOff];
-    v[6] = retainedSize[k];
-    v[7] = distance[k];
-    v[8] = dominator[k];
-    v[9] = classIndex[k];
-    v[10] = nodes[i + eOff];
-    v[11] = firstEdge[k];
-    v[12] = trOff >= 0 ? nodes[i + trOff] : 0;
-    v[13] = detachedness[k];
+    const raw = nodes[i + sOff];
+    v[0] = nodes[i + iOff];
+    v[1] = nodeKind(packing, nodes[i + tOff], detachedness[k], trOff >= 0 ? nodes[i + trOff] : 0);
+    v[2] = nodes[i + nOff];
+    v[3] = selfSize[k];
+    v[4] = raw === selfSize[k] ? NaN : raw; // NULL: unchanged by the size transfer
+    v[5] = retainedSize[k];
+    v[6] = distance[k];
+    v[7] = dominator[k];
+    v[8] = classIndex[k];
+    v[9] = nodes[i + eOff];
+    v[10] = firstEdge[k];
     tree.append(k);
   }
   return tree.finish();
@@ -95,7 +93,7 @@ const roots: Partial<BigTableRoots> = {};
 try {
   fd = openSync(edgeJob.path, 'w');
   run = new PageRun(fd, 2);
-  roots.edge_rows = writeEdgeRows(run, edgeJob);
+  roots.edge_data = writeEdgeData(run, edgeJob);
   roots.retainer_index = writeRetainerIndex(run, edgeJob);
   // Let go of the arrays only the edge tables need, so the main thread can free them (shared memory is
   // freed when no thread holds it). workerData is this same object.
@@ -110,7 +108,7 @@ try {
 parentPort!.once('message', (job: NodeJob) => {
   if (run === null) return process.exit(0);
   try {
-    roots.node_rows = writeNodeRows(run, job);
+    roots.node_data = writeNodeData(run, job);
     roots.node_by_id = writeNodeById(run, job);
     run.flush();
     closeSync(fd);

@@ -1,11 +1,11 @@
-// The four big tables (edge_rows, retainer_index, node_rows and its node_by_id index) are written as
+// The four big tables (edge_data, retainer_index, node_data and its node_by_id index) are written as
 // raw SQLite pages (sqlite-pages.ts) by one worker thread, straight into the final (temporary) file
 // from page 2 on, while the main thread finishes the analysis and writes the small tables into a side
 // file with SQLite:
 //
-//   edges job: edge_rows + retainer_index; starts as soon as the essential-edge flags exist, i.e.
+//   edges job: edge_data + retainer_index; starts as soon as the essential-edge flags exist, i.e.
 //              while dominators and distances are still running.
-//   nodes job: node_rows + node_by_id; sent when the analysis is done, runs after the edges job.
+//   nodes job: node_data + node_by_id; sent when the analysis is done, runs after the edges job.
 //
 // Then the main thread writes page 1 (header and schema of the four), opens the file with SQLite and
 // moves the side tables in (adoptSideTables). The worker reads the parser's and the analysis' arrays
@@ -15,48 +15,46 @@ import { Worker } from 'node:worker_threads';
 import { closeSync, openSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { HeapGraph } from '../parse/heap-graph.js';
+import { packingFor, type Packing } from './packing.js';
 import { quoteIdent } from './schema.js';
 import { writeHeaderPage, type SchemaEntry } from './sqlite-pages.js';
 import type { StoreAnalysis } from './writer.js';
 
 /**
  * The big tables' DDL, exactly as it goes into sqlite_schema. The records written by
- * table-writer-worker.ts follow these column orders.
- * - `edge_rows.edge_ordinal` and `node_rows.ordinal` are the rowid and equal the position in the file,
- *   so a node's outgoing edges are the rowid range [first_edge, first_edge + edge_count).
+ * table-writer-worker.ts follow these column orders. Queries read them through the views `edge_rows` and
+ * `node_rows` (schema.ts), which unpack the packed columns (packing.ts) and name the rowid.
+ * - The rowid of `edge_data` / `node_data` is the edge / node ordinal (position in the file), so a
+ *   node's outgoing edges are the rowid range [first_edge, first_edge + edge_count). No column aliases
+ *   the rowid: an INTEGER PRIMARY KEY column would cost a NULL header byte in every row.
  * - `retainer_index` (WITHOUT ROWID, keyed by (to_node, edge_ordinal)) makes incoming edges a seek.
+ * - `node_data.raw_self_size` is NULL where DevTools' size transfer left V8's value unchanged.
  */
 export const BIG_TABLES = {
-  edge_rows: `CREATE TABLE edge_rows (
-  edge_ordinal INTEGER PRIMARY KEY,
+  edge_data: `CREATE TABLE edge_data (
   from_node INTEGER NOT NULL,
   to_node INTEGER NOT NULL,
-  type INTEGER NOT NULL,
-  name_or_index INTEGER NOT NULL,
-  essential INTEGER NOT NULL
+  label INTEGER NOT NULL
 )`,
   retainer_index: `CREATE TABLE retainer_index (
   to_node INTEGER NOT NULL,
   edge_ordinal INTEGER NOT NULL,
   PRIMARY KEY (to_node, edge_ordinal)
 ) WITHOUT ROWID`,
-  node_rows: `CREATE TABLE node_rows (
-  ordinal INTEGER PRIMARY KEY,
+  node_data: `CREATE TABLE node_data (
   id INTEGER NOT NULL,
-  type INTEGER NOT NULL,
+  kind INTEGER NOT NULL,
   name_sid INTEGER NOT NULL,
   self_size INTEGER NOT NULL,
-  raw_self_size INTEGER NOT NULL,
+  raw_self_size INTEGER,
   retained_size INTEGER NOT NULL,
   distance INTEGER NOT NULL,
   dominator INTEGER NOT NULL,
   class_id INTEGER NOT NULL,
   edge_count INTEGER NOT NULL,
-  first_edge INTEGER NOT NULL,
-  trace_node_id INTEGER NOT NULL,
-  detachedness INTEGER NOT NULL
+  first_edge INTEGER NOT NULL
 )`,
-  node_by_id: 'CREATE INDEX node_by_id ON node_rows(id)',
+  node_by_id: 'CREATE INDEX node_by_id ON node_data(id)',
 } as const;
 
 export type BigTable = keyof typeof BIG_TABLES;
@@ -65,6 +63,7 @@ export type BigTableRoots = Record<BigTable, number>;
 export interface EdgeJob {
   job: 'edges';
   path: string;
+  packing: Packing;
   nodeCount: number;
   edgeCount: number;
   edgeTypes: Uint8Array;
@@ -79,6 +78,7 @@ export interface EdgeJob {
 
 export interface NodeJob {
   job: 'nodes';
+  packing: Packing;
   nodeCount: number;
   nodeFieldCount: number;
   typeOffset: number;
@@ -129,6 +129,7 @@ export function startTableWriter(graph: HeapGraph, essential: Uint8Array, retain
   const job: EdgeJob = {
     job: 'edges',
     path,
+    packing: packingFor(graph.layout),
     nodeCount: graph.nodeCount,
     edgeCount: graph.edgeCount,
     edgeTypes: shared(graph.edgeTypes),
@@ -163,6 +164,7 @@ export function startTableWriter(graph: HeapGraph, essential: Uint8Array, retain
       const l = g.layout;
       const nodesJob: NodeJob = {
         job: 'nodes',
+        packing: packingFor(l),
         nodeCount: g.nodeCount,
         nodeFieldCount: l.nodeFieldCount,
         typeOffset: l.nodeTypeOffset,
@@ -190,7 +192,7 @@ export function writeBigTablesSchema(path: string, written: WrittenTables): void
   const entries: SchemaEntry[] = (Object.keys(BIG_TABLES) as BigTable[]).map((name) => ({
     type: name === 'node_by_id' ? 'index' : 'table',
     name,
-    tableName: name === 'node_by_id' ? 'node_rows' : name,
+    tableName: name === 'node_by_id' ? 'node_data' : name,
     rootPage: written.roots[name],
     sql: BIG_TABLES[name],
   }));

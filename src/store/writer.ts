@@ -194,8 +194,8 @@ export function writePlannerStats(db: Database.Database, nodeCount: number, edge
   const small = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[]).filter((t) => !big.has(t));
   for (const t of small) db.exec(`ANALYZE ${quoteIdent(t)}`);
   const stat = db.prepare('INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)');
-  stat.run('edge_rows', null, String(edgeCount));
-  stat.run('node_rows', 'node_by_id', `${nodeCount} 1`);
+  stat.run('edge_data', null, String(edgeCount));
+  stat.run('node_data', 'node_by_id', `${nodeCount} 1`);
   // ~ retainers per node, then unique (to_node, edge_ordinal)
   stat.run('retainer_index', 'retainer_index', `${edgeCount} ${Math.max(1, Math.ceil(edgeCount / Math.max(1, nodeCount)))} 1`);
 }

@@ -11,6 +11,7 @@
 
 import { Worker } from 'node:worker_threads';
 import { readTableColumns } from '../page-reader.js';
+import { packingFor, unpackNodeKind } from '../packing.js';
 import { stmt, storeCodes, type Db } from './common.js';
 import { setKind, viaLabel } from './labels.js';
 import { allClasses, valueKinder, type ClassRow } from './partition.js';
@@ -31,11 +32,27 @@ export function nodeRowCount(db: Db): number {
 /** Reads whole columns of `node_rows` into Float64Arrays (index = ordinal). */
 export function readNodeColumns<C extends NodeColumn>(db: Db, columns: readonly C[]): NodeColumns<C> {
   const count = nodeRowCount(db);
-  const fromPages = columns.length > 0 && count > 0 ? readColumnsFromPages(db, 'node_rows', columns, count) : null;
+  // `type` and `detachedness` are packed into node_data.kind (packing.ts)
+  const physical = [...new Set(columns.map((c) => (c === 'type' || c === 'detachedness' ? 'kind' : c)))];
+  const fromPages = columns.length > 0 && count > 0 ? readColumnsFromPages(db, 'node_data', physical, count) : null;
   if (fromPages === null) return readNodeColumnsViaSql(db, columns);
   const out: Record<string, Float64Array | number> = { count };
-  columns.forEach((c, i) => (out[c] = fromPages[i]));
+  physical.forEach((c, i) => (out[c] = fromPages[i]));
+  const kind = out.kind as Float64Array | undefined;
+  if (kind) {
+    const packing = packingFor(layoutCodes(db));
+    if (columns.includes('type' as C)) out.type = kind.map((k) => unpackNodeKind(packing, k).type);
+    if (columns.includes('detachedness' as C)) out.detachedness = kind.map((k) => unpackNodeKind(packing, k).detachedness);
+    if (!columns.includes('kind' as C)) delete out.kind;
+  }
   return out as unknown as NodeColumns<C>;
+}
+
+/** The type lists packing.ts sizes its bit fields by. */
+function layoutCodes(db: Db): { nodeTypes: unknown[]; edgeTypes: unknown[] } {
+  const n = stmt(db, 'SELECT count(*) FROM node_types').pluck().get() as number;
+  const e = stmt(db, 'SELECT count(*) FROM edge_types').pluck().get() as number;
+  return { nodeTypes: new Array(n), edgeTypes: new Array(e) };
 }
 
 /** The SQL path of readNodeColumns (exported for the test that checks the page reader against it). */
