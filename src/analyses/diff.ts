@@ -50,18 +50,16 @@ import {
   type ObjectClassifier,
 } from '../store/queries/diff.js';
 import { definitionsFromNames, InterfaceMatcher, sameDefinitions } from './diff-interfaces.js';
-import { partition } from './partition.js';
+import { isClassifier, partition } from './partition.js';
 import { PathFinder } from './paths.js';
 import { byRetainedThenId, topMostAmong, tracePathGroups, VM_INTERNAL_CLASSES, type PathGroupResult } from './suspects-tree.js';
 
 /** `--by`: every classifier of `heapdiff partition`. */
-export const DIFF_CLASSIFIERS = CLASSIFIERS;
-export type DiffClassifier = Classifier;
 /** The classifiers looked up per new/deleted object rather than read as node columns. */
-const isObjectClassifier = (by: DiffClassifier): by is ObjectClassifier => (OBJECT_CLASSIFIERS as readonly string[]).includes(by);
+const isObjectClassifier = (by: Classifier): by is ObjectClassifier => (OBJECT_CLASSIFIERS as readonly string[]).includes(by);
 
 export interface DiffOptions {
-  by?: DiffClassifier;
+  by?: Classifier;
   /** Suspect classes reported at most (default 5; 0 = none). */
   suspects?: number;
   /** Path patterns per suspect (default 3). */
@@ -156,7 +154,7 @@ export interface DiffResult {
   version: 1;
   a: DiffSide;
   b: DiffSide;
-  by: DiffClassifier;
+  by: Classifier;
   /** False when the snapshots come from different processes: rows are then class-level only. */
   same_process: boolean;
   id_check: IdCheck | null;
@@ -218,7 +216,8 @@ export function checkIds(a: OpenedStore, b: OpenedStore, idA: Float64Array): IdC
   return { sampled: picked.length, shared, mismatched };
 }
 
-function sameProcess(c: IdCheck): { same: boolean; note: string | null } {
+/** The id check's verdict (shared by `diff` and `leaks`). */
+export function sameProcess(c: IdCheck): { same: boolean; note: string | null } {
   if (c.sampled === 0) return { same: true, note: null };
   if (c.shared < Math.max(1, MIN_SHARED * c.sampled)) {
     return { same: false, note: `the snapshots share no object ids (${c.shared} of ${c.sampled} sampled ids of A exist in B): they come from different processes` };
@@ -329,7 +328,7 @@ function kindsOfKeys(b: OpenedStore, keys: readonly string[]): string[] {
 
 export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOptions = {}): Promise<DiffResult> {
   const by = options.by ?? 'class';
-  if (!(DIFF_CLASSIFIERS as readonly string[]).includes(by)) throw new InputError(`--by: expected one of ${DIFF_CLASSIFIERS.join(', ')} (got ${JSON.stringify(by)})`);
+  if (!isClassifier(by)) throw new InputError(`--by: expected one of ${CLASSIFIERS.join(', ')} (got ${JSON.stringify(by)})`);
   if (by === 'alloc') {
     requireAllocationTraces(a.db, `A (${a.source})`);
     requireAllocationTraces(b.db, `B (${b.source})`);

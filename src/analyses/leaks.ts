@@ -16,7 +16,7 @@
 
 import type { OpenedStore } from '../store/open.js';
 import { classTable, readNodeColumns, readNodeColumnsInWorker } from '../store/queries/diff.js';
-import { checkIds, type DiffSide, type IdCheck } from './diff.js';
+import { checkIds, sameProcess, type DiffSide, type IdCheck } from './diff.js';
 import { PathFinder } from './paths.js';
 import { byRetainedThenId, topMostAmong, tracePathGroups, VM_INTERNAL_CLASSES, type PathGroupResult } from './suspects-tree.js';
 
@@ -130,7 +130,7 @@ export async function findLeaks(baseline: OpenedStore, target: OpenedStore, fina
     ] as const) {
       const c = checkIds(x, y, xi);
       idCheck = idCheck ? { sampled: idCheck.sampled + c.sampled, shared: idCheck.shared + c.shared, mismatched: idCheck.mismatched + c.mismatched } : c;
-      if (c.sampled > 0 && (c.shared < Math.max(1, 0.01 * c.sampled) || c.mismatched > 0.01 * c.shared)) {
+      if (!sameProcess(c).same) {
         note = `${names} come from different processes (${c.shared} of ${c.sampled} sampled ids shared, ${c.mismatched} of those name different objects): object ids cannot be compared`;
         break;
       }

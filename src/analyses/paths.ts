@@ -20,8 +20,6 @@ import { BASE_SYSTEM_DISTANCE, dbOf, storeCodes, type Db, type StoreLike } from 
 import { edgeLabel, nodeLabel } from '../store/queries/labels.js';
 import { displayName, listedRetainers, nodeByOrdinal, rootEdgesInto, type EdgeRow, type RetainerRow } from '../store/queries/nodes.js';
 
-export { edgeLabel, nodeLabel } from '../store/queries/labels.js';
-
 /** One object as the analyses report it (a path hop, a dominator, an inspected object's neighbour). */
 export interface NodeSummary {
   ordinal: number;

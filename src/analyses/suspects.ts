@@ -21,7 +21,7 @@
 
 import type { OpenedStore } from '../store/open.js';
 import { BASE_SYSTEM_DISTANCE } from '../store/queries/common.js';
-import { classTable, nodeColumnsAt, nodeFactsOf, readNodeColumns, type NodeFacts } from '../store/queries/diff.js';
+import { classTable, nodeFactsOf, readNodeColumns, type NodeFacts } from '../store/queries/diff.js';
 import { displayName } from '../store/queries/nodes.js';
 import type { DiffSide } from './diff.js';
 import { PathFinder, pathLine, type NodeSummary, type PathHop } from './paths.js';
@@ -243,10 +243,10 @@ export function findSuspects(store: OpenedStore, options: SuspectsOptions = {}):
     let owner = cur;
     while (owner !== start && INTERNAL_TYPES.has(facts([owner])[0].type)) owner = cols.dominator[owner];
     const kids = byRetainedThenId(tree, children(tree, cur));
-    const kidClasses = nodeColumnsAt(db, kids, ['class_id']).class_id;
     const groups = new Map<string, ChildClass>();
-    kids.forEach((k, i) => {
-      const name = classes[kidClasses[i]]?.class_name ?? String(kidClasses[i]);
+    kids.forEach((k) => {
+      const c = cols.class_id[k];
+      const name = classes[c]?.class_name ?? String(c);
       let g = groups.get(name);
       if (!g) groups.set(name, (g = { class_name: name, count: 0, retained: 0, retained_percent: 0 }));
       g.count++;

@@ -97,7 +97,8 @@ export async function handler(argv: Args): Promise<DiffResult> {
   }
 }
 
-export function parseSizeOrShare(name: string, text: string, base: number, parse: (t: string, base: number) => number): number {
+/** `parse` (the lazily loaded parseGrowthLimit) with the option's name in its error. */
+function parseSizeOrShare(name: string, text: string, base: number, parse: (t: string, base: number) => number): number {
   try {
     return parse(text, base);
   } catch {

@@ -6,7 +6,7 @@
 import { InputError } from '../errors.js';
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { aggregateClasses, type ClassAggregate } from './class-aggregates.js';
-import { classifyNodes, computePlainObjectShapes, inferInterfaces, type InterfaceDefinition } from './class-names.js';
+import { classifyNodes, computePlainObjectShapes, inferInterfaces } from './class-names.js';
 import { buildDominatedNodes, buildEdgeFrom, buildRetainers, type DominatedNodes, type Retainers } from './csr.js';
 import { computeDistances } from './distances.js';
 import { effectiveNodeName, propagateDomState } from './dom-state.js';
@@ -19,7 +19,6 @@ import { computeStatistics, type Statistics } from './statistics.js';
 import { WeakMapEdgeNames } from './weakmap-edge-names.js';
 
 export type { ClassAggregate } from './class-aggregates.js';
-export type { InterfaceDefinition } from './class-names.js';
 export type { Statistics } from './statistics.js';
 
 
@@ -54,8 +53,6 @@ export interface GraphAnalysis {
   hasUserRoots: boolean;
   /** Names of the inferred plain-object interfaces (§11.2), in DevTools' order. */
   interfaces: string[];
-  /** The same definitions with their properties, e.g. to apply to another snapshot (§13.1). */
-  interfaceDefinitions: InterfaceDefinition[];
   /** Capped (MAX_PROBLEMS) problem report, e.g. nodes unreachable from the root. */
   problems: string[];
 
@@ -66,8 +63,6 @@ export interface GraphAnalysis {
   retainers: Retainers;
   /** Dominator-tree children per node. */
   dominatedNodes: DominatedNodes;
-  /** DevTools' pageObject flag per ordinal (§9.1). */
-  pageObject: Uint8Array;
 }
 
 export interface AnalyzeHooks {
@@ -145,12 +140,10 @@ export function analyzeGraph(graph: HeapGraph, onPhase?: (phase: string) => void
     totalSize,
     hasUserRoots: userRoots,
     interfaces: interfaceDefinitions.map((d) => d.name),
-    interfaceDefinitions,
     problems: problemReport(graph, detachedness, dom.unreachableFromRoot, dom.orphanRoots, dom.leftovers),
     edgeFrom,
     retainers,
     dominatedNodes,
-    pageObject,
   };
 }
 

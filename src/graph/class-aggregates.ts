@@ -8,7 +8,6 @@
 // are not Summary rows (hence no `(synthetic)` row, and no row for fully transferred ownable nodes).
 
 import type { DominatedNodes } from './csr.js';
-import { bigInt32 } from './shared-arrays.js';
 
 export interface ClassAggregate {
   /** Instances with self size > 0, per class index (0 = not a Summary row). */

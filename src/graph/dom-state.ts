@@ -26,7 +26,7 @@ export const DETACHED_PREFIX = 'Detached ';
  * field (older V8), in which case no node is renamed.
  */
 export function propagateDomState(graph: HeapGraph): Uint8Array {
-  const { nodeCount, nodes, edgeTypes, edgeNames, firstEdge, edgeTo, layout } = graph;
+  const { nodeCount, nodes, edgeTypes, firstEdge, edgeTo, layout } = graph;
   const state = sharedUint8(nodeCount);
   const detachednessOffset = layout.nodeDetachednessOffset;
   if (detachednessOffset < 0) return state;

@@ -101,7 +101,7 @@ export function computeDominators(
 
   // Virtual root edges to nodes without essential retainers, in ordinal order (DevTools' order).
   let orphanCount = 0;
-  const orphanList = unreachableFromRoot > 0 ? new Uint32Array(unreachableFromRoot) : new Uint32Array(0);
+  const orphanList = new Uint32Array(unreachableFromRoot);
   if (unreachableFromRoot > 0) {
     for (let k = 0; k < nodeCount; k++) {
       if (pre[k] !== UNVISITED) continue;

@@ -35,7 +35,7 @@ export function hasUserRoots(graph: HeapGraph): boolean {
 
 /** Page-object flag per ordinal (1 = page-owned), DevTools `markPageOwnedNodes`. */
 export function markPageObjects(graph: HeapGraph): Uint8Array {
-  const { nodeCount, nodes, edgeTypes, edgeNames, firstEdge, edgeTo, layout, strings } = graph;
+  const { nodeCount, nodes, edgeTypes, firstEdge, edgeTo, layout, strings } = graph;
   const F = layout.nodeFieldCount;
   const shortcutEdge = layout.edgeTypeShortcut;
   const elementEdge = layout.edgeTypeElement;

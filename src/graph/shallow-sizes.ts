@@ -37,7 +37,7 @@ export function rawSelfSizes(graph: HeapGraph): Uint32Array {
 export function computeShallowSizes(graph: HeapGraph, domState: Uint8Array, transfer: boolean): Uint32Array {
   const sizes = rawSelfSizes(graph);
   if (!transfer) return sizes;
-  const { nodeCount, nodes, edgeTypes, edgeNames, firstEdge, edgeTo, layout, strings } = graph;
+  const { nodeCount, nodes, edgeTypes, firstEdge, edgeTo, layout, strings } = graph;
   if (nodeCount >= MULTIPLE_OWNERS) throw new RangeError('too many nodes for the shallow-size transfer');
   const F = layout.nodeFieldCount;
   const typeOffset = layout.nodeTypeOffset;

@@ -3,10 +3,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { EdgeSplitter, scanEdgeRange, type EdgeArrays, type EdgeShape } from './edge-section.js';
 
-const job = workerData as { path: string; start: number; shape: EdgeShape; arrays: EdgeArrays; source: string };
+const job = workerData as { path: string; start: number; shape: EdgeShape; arrays: EdgeArrays };
 let result: { values: number; end: number } | null = null;
 try {
-  result = scanEdgeRange(job.path, job.start, new EdgeSplitter(job.shape, job.arrays, job.source));
+  result = scanEdgeRange(job.path, job.start, new EdgeSplitter(job.shape, job.arrays, job.path));
 } catch {
   result = null; // e.g. an edge with a bad target: the caller's re-parse reports it
 }

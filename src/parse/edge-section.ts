@@ -31,14 +31,33 @@ export interface EdgeShape {
 
 export class EdgeSplitter {
   private readonly chunk: Uint32Array;
+  /** The part of the chunk the next values go into. */
+  private dest: Uint32Array;
   /** Values already split out of the chunk. */
   valuesDone = 0;
   constructor(
-    private readonly shape: EdgeShape,
-    private readonly arrays: EdgeArrays,
+    readonly shape: EdgeShape,
+    readonly arrays: EdgeArrays,
     private readonly source: string,
   ) {
     this.chunk = new Uint32Array(EDGE_CHUNK * shape.edgeFieldCount);
+    this.dest = this.next();
+  }
+
+  /**
+   * Scans integers into the chunk, splitting each full chunk out while more edges are announced. On
+   * return `st.status` is NeedMore, Closed (']': the values in the chunk are not split yet), BadByte, or
+   * TooMany (more values than the header announced).
+   */
+  scan(buf: Uint8Array, p: number, end: number, st: IntScanState): number {
+    let q = scanIntegers(buf, p, end, this.dest, st);
+    while (st.status === ScanStatus.TooMany && this.valuesDone + st.pos < this.valuesTotal) {
+      this.split(st.pos);
+      this.dest = this.next();
+      st.pos = 0;
+      q = scanIntegers(buf, q, end, this.dest, st);
+    }
+    return q;
   }
 
   get valuesTotal(): number {
@@ -46,7 +65,7 @@ export class EdgeSplitter {
   }
 
   /** The chunk for the next values, never longer than what the header announced. */
-  next(): Uint32Array {
+  private next(): Uint32Array {
     return this.chunk.subarray(0, Math.min(this.chunk.length, this.valuesTotal - this.valuesDone));
   }
 
@@ -90,24 +109,17 @@ export function scanEdgeRange(path: string, start: number, splitter: EdgeSplitte
   try {
     const buf = Buffer.allocUnsafe(READ_BYTES);
     const st: IntScanState = { pos: 0, cur: 0, inNumber: false, status: ScanStatus.NeedMore };
-    let dest = splitter.next();
     for (let at = start; ; ) {
       const n = readSync(fd, buf, 0, READ_BYTES, at);
       if (n === 0) return null; // no ']'
-      let p = 0;
-      while (p < n) {
-        p = scanIntegers(buf, p, n, dest, st);
-        if (st.status === ScanStatus.NeedMore) break;
-        if (st.status === ScanStatus.Closed) {
-          splitter.split(st.pos);
-          return { values: splitter.valuesDone, end: at + p };
-        }
-        if (st.status !== ScanStatus.TooMany || splitter.valuesDone + st.pos >= splitter.valuesTotal) return null;
-        splitter.split(st.pos);
-        dest = splitter.next();
-        st.pos = 0;
+      const p = splitter.scan(buf, 0, n, st);
+      if (st.status === ScanStatus.NeedMore) {
+        at += n;
+        continue;
       }
-      at += n;
+      if (st.status !== ScanStatus.Closed) return null;
+      splitter.split(st.pos);
+      return { values: splitter.valuesDone, end: at + p };
     }
   } finally {
     closeSync(fd);

@@ -5,6 +5,7 @@ import { closeSync, createReadStream, openSync, readSync, statSync, type Stats }
 import { Worker } from 'node:worker_threads';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../errors.js';
+import { sharedUint32 } from '../graph/shared-arrays.js';
 import type { HeapGraph, TraceData } from './heap-graph.js';
 import { SnapshotScanner, type ScanResult } from './scanner.js';
 
@@ -62,14 +63,7 @@ export async function streamFileBytes(path: string, sink: (chunk: Buffer) => voi
   const st = statSnapshotFile(path);
   const total = st.size;
   const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
-  let lastReport = 0;
-  const report = (bytesRead: number) => {
-    if (!options.onProgress) return;
-    const now = Date.now();
-    if (now - lastReport < 100) return;
-    lastReport = now;
-    options.onProgress({ bytesRead, totalBytes: total });
-  };
+  const report = throttledProgress(options.onProgress, total);
   if (!isGzipFile(path)) {
     // Plain files: synchronous reads into one reused buffer (several GB/s; a stream costs ~30 % of parse time).
     let fd: number;
@@ -78,21 +72,8 @@ export async function streamFileBytes(path: string, sink: (chunk: Buffer) => voi
     } catch (e) {
       throw new InputError(`${path}: cannot open (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
-    const buf = Buffer.allocUnsafe(chunkBytes);
-    let read = 0;
     try {
-      for (;;) {
-        let n: number;
-        try {
-          n = readSync(fd, buf, 0, chunkBytes, null);
-        } catch (e) {
-          throw new InputError(`${path}: read error (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-        }
-        if (n === 0) break;
-        read += n;
-        sink(n === chunkBytes ? buf : buf.subarray(0, n));
-        report(read);
-      }
+      plainFileFeeder(path, fd, chunkBytes, sink, report)(0, total);
     } finally {
       closeSync(fd);
     }
@@ -124,15 +105,48 @@ export async function streamFileBytes(path: string, sink: (chunk: Buffer) => voi
 /** Plain files at least this big scan their `edges` array in a second thread. */
 export const PARALLEL_MIN_BYTES = 16 << 20;
 
+/** Progress reports of bytes read, at most every 100 ms. */
+function throttledProgress(onProgress: ReadOptions['onProgress'], totalBytes: number): (bytesRead: number) => void {
+  let last = 0;
+  return (bytesRead) => {
+    if (!onProgress || Date.now() - last < 100) return;
+    last = Date.now();
+    onProgress({ bytesRead, totalBytes });
+  };
+}
+
+/**
+ * Reads bytes [from, to) of an open plain file into `sink`, `chunkBytes` at a time through one reused
+ * buffer (`sink` must not keep it), reporting each chunk to `report`.
+ */
+function plainFileFeeder(path: string, fd: number, chunkBytes: number, sink: (chunk: Buffer) => void, report: (bytesRead: number) => void): (from: number, to: number) => void {
+  const buf = Buffer.allocUnsafe(chunkBytes);
+  return (from, to) => {
+    for (let at = from; at < to; ) {
+      let n: number;
+      try {
+        n = readSync(fd, buf, 0, Math.min(chunkBytes, to - at), at);
+      } catch (e) {
+        throw new InputError(`${path}: read error (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+      if (n === 0) throw new InputError(`${path}: the file shrank while being read`);
+      sink(n === chunkBytes ? buf : buf.subarray(0, n));
+      at += n;
+      report(at);
+    }
+  };
+}
+
 /** Parses a snapshot file into a validated HeapGraph. */
 export async function readSnapshot(path: string, options: ReadOptions & { parallelMinBytes?: number } = {}): Promise<HeapGraph> {
   const st = statSnapshotFile(path);
-  if (st.size >= (options.parallelMinBytes ?? PARALLEL_MIN_BYTES) && !isGzipFile(path)) {
-    const graph = await readInParallel(path, st.size, options);
-    if (graph !== null) return graph;
+  const parallel = st.size >= (options.parallelMinBytes ?? PARALLEL_MIN_BYTES) && !isGzipFile(path);
+  let scanner = parallel ? await scanInParallel(path, st.size, options) : null;
+  if (scanner === null) {
+    const one = new SnapshotScanner(path);
+    await streamFileBytes(path, (chunk) => one.feed(chunk), options);
+    scanner = one;
   }
-  const scanner = new SnapshotScanner(path);
-  await streamFileBytes(path, (chunk) => scanner.feed(chunk), options);
   const graph = buildGraph(scanner.finish(), path);
   if (options.stats) options.stats.textBytes = scanner.offset;
   return graph;
@@ -145,7 +159,7 @@ export async function readSnapshot(path: string, options: ReadOptions & { parall
  * expected or the edges are not clean: the caller then parses it again in one thread, which reports any
  * problem exactly as it always does (with byte offsets, in file order).
  */
-async function readInParallel(path: string, size: number, options: ReadOptions): Promise<HeapGraph | null> {
+async function scanInParallel(path: string, size: number, options: ReadOptions): Promise<SnapshotScanner | null> {
   const scanner = new SnapshotScanner(path);
   let fd: number;
   try {
@@ -153,25 +167,7 @@ async function readInParallel(path: string, size: number, options: ReadOptions):
   } catch {
     return null; // the sequential path reports it
   }
-  const buf = Buffer.allocUnsafe(CHUNK_BYTES);
-  let lastReport = 0;
-  const feed = (from: number, to: number) => {
-    for (let at = from; at < to; ) {
-      let n: number;
-      try {
-        n = readSync(fd, buf, 0, Math.min(CHUNK_BYTES, to - at), at);
-      } catch (e) {
-        throw new InputError(`${path}: read error (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-      }
-      if (n === 0) throw new InputError(`${path}: the file shrank while being read`);
-      scanner.feed(n === CHUNK_BYTES ? buf : buf.subarray(0, n));
-      at += n;
-      if (options.onProgress && Date.now() - lastReport >= 100) {
-        lastReport = Date.now();
-        options.onProgress({ bytesRead: at, totalBytes: size });
-      }
-    }
-  };
+  const feed = plainFileFeeder(path, fd, CHUNK_BYTES, (chunk) => scanner.feed(chunk), throttledProgress(options.onProgress, size));
   let worker: Worker | null = null;
   try {
     // 1. the header, up to the inside of `nodes`
@@ -187,7 +183,7 @@ async function readInParallel(path: string, size: number, options: ReadOptions):
     } else {
       // 2. edges in the worker, the rest here
       const { shape, arrays } = scanner.edgeTarget();
-      const w = new Worker(new URL('./edge-scan-worker.js', import.meta.url), { workerData: { path, start, shape, arrays, source: path } });
+      const w = new Worker(new URL('./edge-scan-worker.js', import.meta.url), { workerData: { path, start, shape, arrays } });
       worker = w;
       const scanned = new Promise<{ values: number; end: number } | null>((resolve) => {
         w.once('message', (r: { values: number; end: number } | null) => resolve(r));
@@ -218,9 +214,7 @@ async function readInParallel(path: string, size: number, options: ReadOptions):
       }
     }
     options.onProgress?.({ bytesRead: size, totalBytes: size });
-    const graph = buildGraph(scanner.finish(), path);
-    if (options.stats) options.stats.textBytes = scanner.offset;
-    return graph;
+    return scanner;
   } finally {
     if (worker !== null) await (worker as Worker).terminate();
     closeSync(fd);
@@ -276,9 +270,8 @@ export function buildGraph(r: ScanResult, source: string): HeapGraph {
   if (strings.length === 0) fail('"strings" is empty');
   const stringCount = strings.length;
   const nodeTypeCount = layout.nodeTypes.length;
-  const edgeTypeCount = layout.edgeTypes.length;
 
-  const firstEdge = new Uint32Array(new SharedArrayBuffer((nodeCount + 1) * 4));
+  const firstEdge = sharedUint32(nodeCount + 1);
   const typeOff = layout.nodeTypeOffset;
   const nameOff = layout.nodeNameOffset;
   const ecOff = layout.nodeEdgeCountOffset;

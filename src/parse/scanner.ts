@@ -15,6 +15,7 @@ import { InputError } from '../errors.js';
 import { EdgeSplitter, type EdgeArrays, type EdgeShape } from './edge-section.js';
 import { layoutFromMeta, type SnapshotHeader, type SnapshotLayout } from './layout.js';
 import { scanIntegers, ScanStatus, type IntScanState } from './scanner-core.js';
+import { sharedUint32, sharedUint8 } from '../graph/shared-arrays.js';
 
 const enum Mode {
   TopStart, // expecting '{'
@@ -122,8 +123,7 @@ export class SnapshotScanner {
   }
   /** What the edge worker needs: the header facts and the shared arrays to fill. */
   edgeTarget(): { shape: EdgeShape; arrays: EdgeArrays } {
-    const r = this.result as ScanResult;
-    return { shape: edgeShape(this.header!, this.layout!), arrays: { edgeTypes: r.edgeTypes, edgeNames: r.edgeNames, edgeTo: r.edgeTo } };
+    return { shape: this.splitter!.shape, arrays: this.splitter!.arrays };
   }
   /** The caller skips `bytes` bytes of input (the inside of the edges array, scanned elsewhere). */
   skip(bytes: number): void {
@@ -251,7 +251,6 @@ export class SnapshotScanner {
         this.mode = Mode.Uint32Array;
         return;
       case 'edges':
-        this.dest = this.splitter!.next();
         this.destPos = 0;
         this.mode = Mode.Uint32Array;
         return;
@@ -389,11 +388,11 @@ export class SnapshotScanner {
     if (nodeCount * layout.nodeFieldCount > 0xffffffff) this.fail(`node_count ${nodeCount} is too large for 32-bit node indices`, at);
     this.header = header;
     this.layout = layout;
-    this.result.nodes = allocate(nodeCount * layout.nodeFieldCount, 'nodes', this.source);
+    this.result.nodes = allocate(() => sharedUint32(nodeCount * layout.nodeFieldCount), nodeCount * layout.nodeFieldCount, 'nodes', this.source);
     const arrays: EdgeArrays = {
-      edgeTypes: new Uint8Array(new SharedArrayBuffer(edgeCount)),
-      edgeNames: allocate(edgeCount, 'edges', this.source),
-      edgeTo: allocate(edgeCount, 'edges', this.source),
+      edgeTypes: allocate(() => sharedUint8(edgeCount), edgeCount, 'edges', this.source),
+      edgeNames: allocate(() => sharedUint32(edgeCount), edgeCount, 'edges', this.source),
+      edgeTo: allocate(() => sharedUint32(edgeCount), edgeCount, 'edges', this.source),
     };
     Object.assign(this.result, arrays);
     this.splitter = new EdgeSplitter(edgeShape(header, layout), arrays, this.source);
@@ -412,19 +411,13 @@ export class SnapshotScanner {
     st.pos = this.destPos;
     st.cur = this.cur;
     st.inNumber = this.inNumber;
-    let q = scanIntegers(buf, p, end, this.dest, st);
-    // A full edge chunk (and more edges to come): split it out and go on into a fresh one.
+    const edges = this.key === 'edges';
     const splitter = this.splitter!;
-    while (st.status === ScanStatus.TooMany && this.key === 'edges' && splitter.valuesDone + st.pos < splitter.valuesTotal) {
-      splitter.split(st.pos);
-      this.dest = splitter.next();
-      st.pos = 0;
-      q = scanIntegers(buf, q, end, this.dest, st);
-    }
+    const q = edges ? splitter.scan(buf, p, end, st) : scanIntegers(buf, p, end, this.dest, st);
     this.destPos = st.pos;
     this.cur = st.cur;
     this.inNumber = st.inNumber;
-    if (st.status === ScanStatus.TooMany) this.tooMany(this.key === 'edges' ? splitter.valuesDone + st.pos : st.pos, q);
+    if (st.status === ScanStatus.TooMany) this.tooMany(edges ? splitter.valuesDone + st.pos : st.pos, q);
     if (st.status === ScanStatus.BadByte) this.fail(`unexpected ${describeByte(buf[q])} in "${this.key}" (only unsigned integers are allowed)`, this.base + q);
     if (st.status === ScanStatus.Closed) {
       this.mode = Mode.TopCommaOrEnd;
@@ -642,7 +635,7 @@ export class SnapshotScanner {
 }
 
 /** The header facts the edge splitter needs. */
-export function edgeShape(header: SnapshotHeader, layout: SnapshotLayout): EdgeShape {
+function edgeShape(header: SnapshotHeader, layout: SnapshotLayout): EdgeShape {
   return {
     edgeFieldCount: layout.edgeFieldCount,
     edgeTypeOffset: layout.edgeTypeOffset,
@@ -655,10 +648,10 @@ export function edgeShape(header: SnapshotHeader, layout: SnapshotLayout): EdgeS
   };
 }
 
-function allocate(length: number, what: string, source: string): Uint32Array {
+/** Shared memory (the edge-scan and table-writer threads fill and read these arrays without a copy); counts too big for memory are an input error. */
+function allocate<T>(make: () => T, length: number, what: string, source: string): T {
   try {
-    // Shared memory: the edge-scan and table-writer threads read and fill these arrays without a copy.
-    return new Uint32Array(new SharedArrayBuffer(length * 4));
+    return make();
   } catch {
     throw new InputError(`${source}: cannot allocate ${length} values for "${what}" (counts in the header too large?)`);
   }

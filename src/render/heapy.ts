@@ -80,7 +80,3 @@ export function partitionLabel(objects: number, bytes: number): string {
   return `Partition of a set of ${objects} object${objects === 1 ? '' : 's'}. Total size = ${bytes} bytes.`;
 }
 
-/** Convenience for the commands' `--format text` of plain columns that are not heapy partitions. */
-export function column(key: string, title: string, type: Column['type'], width?: number): Column {
-  return width === undefined ? { key, title, type } : { key, title, type, width };
-}

@@ -1,7 +1,8 @@
 // Renders `heapdiff inspect`: the object's facts as aligned lines, then its edges and retainers as tables.
 
 import type { InspectEdge, InspectResult } from '../analyses/inspect.js';
-import { edgeLabel } from '../store/queries/labels.js';
+import { BASE_SYSTEM_DISTANCE } from '../graph/distances.js';
+import { detachednessKind, edgeLabel } from '../store/queries/labels.js';
 import { safeText, safeTextMiddle } from './escape.js';
 import { renderHeapyTable } from './heapy.js';
 import { describeNode } from './retainers.js';
@@ -40,8 +41,8 @@ export function inspectText(r: InspectResult, options: { wide?: boolean } = {}):
   if (o.name !== o.class_name) fact('name', o.name);
   fact('self size', `${o.self_size} bytes${o.raw_self_size !== o.self_size ? ` (V8 wrote ${o.raw_self_size}; DevTools' size transfer moved the rest)` : ''}`);
   fact('retained', `${o.retained_size} bytes`);
-  fact('distance', o.distance < 0 ? `${o.distance} (unreachable)` : o.distance >= 100000000 ? `${o.distance} (reachable only from GC roots)` : String(o.distance));
-  if (o.detachedness !== 0) fact('DOM state', o.detachedness === 1 ? 'attached' : o.detachedness === 2 ? 'detached' : String(o.detachedness));
+  fact('distance', o.distance < 0 ? `${o.distance} (unreachable)` : o.distance >= BASE_SYSTEM_DISTANCE ? `${o.distance} (reachable only from GC roots)` : String(o.distance));
+  if (o.detachedness !== 0) fact('DOM state', detachednessKind(o.detachedness));
   if (r.dominator) fact('dominator', `${describeNode(r.dominator)} @${r.dominator.id} (retained ${r.dominator.retained_size} bytes)`);
   if (o.location) fact('location', `${o.location.script ?? `script #${o.location.script_id}`}:${o.location.line + 1}:${o.location.column + 1}`);
   if (o.allocation) fact('allocated', `${o.allocation.function || '(anonymous)'} ${o.allocation.script}:${o.allocation.line}:${o.allocation.column}`);

@@ -107,9 +107,6 @@ export function formatCell(c: Column, v: Cell, options: RenderOptions = {}): str
       case 'delta':
       case 'bytes-delta':
         return formatSigned(v);
-      case 'text':
-      case 'kind':
-        return String(v);
       default:
         return String(v);
     }

@@ -66,7 +66,6 @@ function dropLinkArrays(a: GraphAnalysis): void {
   a.retainers = { firstRetainer: new Uint32Array(0), retainerEdge: new Uint32Array(0) };
   a.dominatedNodes = { firstDominated: new Uint32Array(0), dominated: new Uint32Array(0) };
   a.essentialEdge = new Uint8Array(0);
-  a.pageObject = new Uint8Array(0);
 }
 
 export async function ingestSnapshot(snapshotPath: string, options: IngestOptions = {}): Promise<IngestResult> {
@@ -162,7 +161,6 @@ export async function ingestSnapshot(snapshotPath: string, options: IngestOption
   } catch (e) {
     await (writer as TableWriter | null)?.terminate();
     rmSync(tmp, { force: true });
-    rmSync(side, { force: true });
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOSPC' || code === 'SQLITE_FULL') throw new InputError(`${dbPath}: disk full while writing the database`);
     if (code === 'EACCES' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY') throw new InputError(`${dbPath}: cannot write the database (${code})`);

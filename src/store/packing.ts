@@ -19,8 +19,9 @@ function bitsFor(count: number): number {
   return Math.max(1, Math.ceil(Math.log2(Math.max(2, count))));
 }
 
-export function packingFor(layout: Pick<SnapshotLayout, 'edgeTypes' | 'nodeTypes'> | { edgeTypes: unknown[]; nodeTypes: unknown[] }): Packing {
-  return { edgeTypeBits: bitsFor(layout.edgeTypes.length), nodeTypeBits: bitsFor(layout.nodeTypes.length) };
+/** From a snapshot's layout, or a store's type lists (`storeCodes`). */
+export function packingFor(types: Pick<SnapshotLayout, 'edgeTypes' | 'nodeTypes'>): Packing {
+  return { edgeTypeBits: bitsFor(types.edgeTypes.length), nodeTypeBits: bitsFor(types.nodeTypes.length) };
 }
 
 export function edgeLabel(p: Packing, type: number, nameOrIndex: number, essential: number): number {
@@ -45,8 +46,10 @@ export function unpackSql(p: Packing): { edgeType: (c: string) => string; nameOr
   };
 }
 
-/** The same unpacking in JS (the page reader decodes `kind` itself). */
-export function unpackNodeKind(p: Packing, kind: number): { type: number; detachedness: number } {
-  const t = p.nodeTypeBits;
-  return { type: kind % 2 ** t, detachedness: Math.floor(kind / 2 ** t) % 4 };
+/** The same unpacking in JS (the page reader's callers decode `kind` themselves). */
+export function nodeTypeOfKind(p: Packing, kind: number): number {
+  return kind % 2 ** p.nodeTypeBits;
+}
+export function detachednessOfKind(p: Packing, kind: number): number {
+  return Math.floor(kind / 2 ** p.nodeTypeBits) % 4;
 }

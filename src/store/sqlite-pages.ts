@@ -37,10 +37,8 @@ export class PageRun {
   private written = 0;
   constructor(
     private readonly fd: number,
-    /** Database page number of this run's first page. */
+    /** Database page number of this run's first page (it goes at byte (base − 1) × PAGE_SIZE). */
     readonly base: number,
-    /** Where the run's first page goes in the file: (base - 1) × PAGE_SIZE when writing into the database itself. */
-    private readonly fileOffset = (base - 1) * PAGE_SIZE,
   ) {}
 
   /** The page number the next appended page gets. */
@@ -73,7 +71,7 @@ export class PageRun {
   flush(): void {
     let off = 0;
     const len = this.staged * PAGE_SIZE;
-    while (off < len) off += writeSync(this.fd, this.stage, off, len - off, this.fileOffset + this.written * PAGE_SIZE + off);
+    while (off < len) off += writeSync(this.fd, this.stage, off, len - off, (this.base - 1 + this.written) * PAGE_SIZE + off);
     this.written += this.staged;
     this.staged = 0;
   }

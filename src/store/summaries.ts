@@ -23,7 +23,8 @@ import { groupRetainedSizes } from '../graph/class-aggregates.js';
 import { releaseMemory } from './memory.js';
 import type { DominatedNodes, Retainers } from '../graph/csr.js';
 import type { HeapGraph } from '../parse/heap-graph.js';
-import { allocKind, detachednessKind, distanceKind, edgeLabel, NO_ALLOC_TRACE, NO_LOCATION, NO_RETAINERS, scriptKind } from './queries/labels.js';
+import { sortUnique } from './queries/common.js';
+import { allocKind, detachednessKind, distanceKind, NO_ALLOC_TRACE, NO_LOCATION, NO_RETAINERS, scriptKind, setKind, viaLabel } from './queries/labels.js';
 import type { StoreAnalysis } from './writer.js';
 import { bigFloat64, bigInt32, bigUint32 } from '../graph/shared-arrays.js';
 
@@ -38,9 +39,6 @@ export const DOMINATOR_MIN_SHARE = 1e-4;
 export const DOMINATOR_MAX_EXPANDED = 20000;
 /** …and never deeper than this. */
 export const DOMINATOR_MAX_DEPTH = 64;
-
-/** The classifiers with precomputed partition rows (`class` uses the `classes` table). */
-export const SUMMARY_CLASSIFIERS = ['type', 'size', 'distance', 'detachedness', 'script', 'alloc', 'rcs', 'via'] as const;
 
 export const SUMMARIES_DDL = `
 CREATE TABLE scripts (script_id INTEGER PRIMARY KEY, name TEXT NOT NULL);
@@ -245,35 +243,13 @@ class SetGroups {
       if (!node) level.set(ids[i], (node = { group: -1, next: null }));
       if (i + 1 < n) level = (node.next ??= new Map()) as typeof level;
     }
-    if (node!.group < 0) {
-      const parts: string[] = [];
-      for (let i = 0; i < n; i++) parts.push(this.texts[ids[i]]);
-      parts.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
-      node!.group = this.add(parts.join(', '));
-    }
+    if (node!.group < 0) node!.group = this.add(setKind(Array.from(ids.subarray(0, n), (m) => this.texts[m])));
     return node!.group;
   }
   private add(kind: string): number {
     this.kinds.push(kind);
     return this.kinds.length - 1;
   }
-}
-
-/** Sorts ids[0..n) ascending and removes duplicates in place; returns the new length. Insertion sort for the usual handful, native sort for hubs with thousands of retainers. */
-function sortUnique(ids: Int32Array, n: number): number {
-  if (n > 16) ids.subarray(0, n).sort();
-  else for (let i = 1; i < n; i++) {
-    const v = ids[i];
-    let j = i - 1;
-    while (j >= 0 && ids[j] > v) {
-      ids[j + 1] = ids[j];
-      j--;
-    }
-    ids[j + 1] = v;
-  }
-  let m = 0;
-  for (let i = 0; i < n; i++) if (m === 0 || ids[m - 1] !== ids[i]) ids[m++] = ids[i];
-  return m;
 }
 
 function writePartitions(
@@ -394,8 +370,8 @@ function writePartitions(
   const group2 = locAt; // the script classifier is done with it; every entry is written below
   const classIndex = a.classIndex;
   // Edge labels interned per name string index (element and hidden edges: one label, `[]`).
-  const labelTexts: string[] = ['[]'];
-  const labelIds = new Map<string, number>([['[]', 0]]);
+  const labelTexts: string[] = [viaLabel(true, '')];
+  const labelIds = new Map<string, number>([[labelTexts[0], 0]]);
   const labelOfSid = new Int32Array(strings.length).fill(-1);
   const elementType = layout.edgeTypeElement;
   const hiddenType = layout.edgeTypeHidden;
@@ -419,7 +395,7 @@ function writePartitions(
         const sid = edgeNames[e];
         let id = sid < labelOfSid.length ? labelOfSid[sid] : -1;
         if (id < 0) {
-          const text = edgeLabel('property', strings[sid] ?? '', true);
+          const text = viaLabel(false, strings[sid] ?? '');
           id = labelIds.get(text) ?? -1;
           if (id < 0) {
             id = labelTexts.length;
@@ -432,8 +408,8 @@ function writePartitions(
       }
       n++;
     }
-    group[k] = rcs.id(scratch, sortUnique(scratch, n));
-    group2[k] = via.id(scratch2, sortUnique(scratch2, n));
+    group[k] = rcs.id(scratch, sortUnique(scratch, 0, n));
+    group2[k] = via.id(scratch2, sortUnique(scratch2, 0, n));
   }
   emit('rcs', rcs.kinds, null);
   group.set(group2);

@@ -66,7 +66,7 @@ function writeNodeData(run: PageRun, job: NodeJob): number {
   return tree.finish();
 }
 
-/** node_by_id: the index on node_rows(id), i.e. (id, rowid) records in key order. */
+/** node_by_id: the index on node_data(id), i.e. (id, rowid) records in key order. */
 function writeNodeById(run: PageRun, job: NodeJob): number {
   const { nodes, nodeFieldCount: F, idOffset, nodeCount } = job;
   const order = ordinalsById(nodes, F, idOffset, nodeCount);

@@ -18,7 +18,6 @@ export type StoreAnalysis = Pick<
   | 'distance'
   | 'dominator'
   | 'retainedSize'
-  | 'essentialEdge'
   | 'detachedness'
   | 'classIndex'
   | 'classKeys'

@@ -11,8 +11,8 @@
 
 import { Worker } from 'node:worker_threads';
 import { readTableColumns } from '../page-reader.js';
-import { packingFor, unpackNodeKind } from '../packing.js';
-import { stmt, storeCodes, type Db } from './common.js';
+import { detachednessOfKind, nodeTypeOfKind, packingFor } from '../packing.js';
+import { sortUnique, stmt, storeCodes, type Db } from './common.js';
 import { setKind, viaLabel } from './labels.js';
 import { allClasses, valueKinder, type ClassRow } from './partition.js';
 
@@ -40,19 +40,12 @@ export function readNodeColumns<C extends NodeColumn>(db: Db, columns: readonly 
   physical.forEach((c, i) => (out[c] = fromPages[i]));
   const kind = out.kind as Float64Array | undefined;
   if (kind) {
-    const packing = packingFor(layoutCodes(db));
-    if (columns.includes('type' as C)) out.type = kind.map((k) => unpackNodeKind(packing, k).type);
-    if (columns.includes('detachedness' as C)) out.detachedness = kind.map((k) => unpackNodeKind(packing, k).detachedness);
-    if (!columns.includes('kind' as C)) delete out.kind;
+    const packing = packingFor(storeCodes(db));
+    if (columns.includes('type' as C)) out.type = kind.map((k) => nodeTypeOfKind(packing, k));
+    if (columns.includes('detachedness' as C)) out.detachedness = kind.map((k) => detachednessOfKind(packing, k));
+    delete out.kind; // not a NodeColumn
   }
   return out as unknown as NodeColumns<C>;
-}
-
-/** The type lists packing.ts sizes its bit fields by. */
-function layoutCodes(db: Db): { nodeTypes: unknown[]; edgeTypes: unknown[] } {
-  const n = stmt(db, 'SELECT count(*) FROM node_types').pluck().get() as number;
-  const e = stmt(db, 'SELECT count(*) FROM edge_types').pluck().get() as number;
-  return { nodeTypes: new Array(n), edgeTypes: new Array(e) };
 }
 
 /** The SQL path of readNodeColumns (exported for the test that checks the page reader against it). */
@@ -110,12 +103,6 @@ export function readNodeColumnsInWorker<C extends NodeColumn>(dbPath: string, co
       if (!done) reject(new Error(`column reader thread exited with code ${code}`));
     });
   });
-}
-
-/** Ordinals of the nodes with an odd V8 id above `minId` (objects allocated after a snapshot), via the id index. */
-export function ordinalsWithIdAbove(db: Db, minId: number): Uint32Array {
-  const rows = stmt(db, 'SELECT json_group_array(ordinal) FROM node_rows WHERE id > ? AND id % 2 = 1').pluck().get(minId) as string;
-  return Uint32Array.from(JSON.parse(rows) as number[]);
 }
 
 /** A row of `classes` without the distance (the Summary-view columns `classTable` reads). */
@@ -436,22 +423,3 @@ function positionsOf(part: readonly number[], to: readonly number[]): Int32Array
   }
   return at;
 }
-
-/** Sorts a[from..to) ascending and drops duplicates in place (insertion sort: sets are small); returns the distinct count. */
-function sortUnique(a: Int32Array, from: number, to: number): number {
-  if (to - from > 16) a.subarray(from, to).sort();
-  else
-    for (let i = from + 1; i < to; i++) {
-      const v = a[i];
-      let k = i - 1;
-      while (k >= from && a[k] > v) {
-        a[k + 1] = a[k];
-        k--;
-      }
-      a[k + 1] = v;
-    }
-  let m = from;
-  for (let i = from; i < to; i++) if (m === from || a[m - 1] !== a[i]) a[m++] = a[i];
-  return m - from;
-}
-

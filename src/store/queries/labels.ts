@@ -2,6 +2,8 @@
 // written at ingest (src/store/summaries.ts) and the analyses, so precomputed and scanned results agree.
 // No SQL here: pure string functions.
 
+import { BASE_SYSTEM_DISTANCE } from '../../graph/distances.js';
+
 /** DevTools' WeakMap ephemeron edge name, `<n> / part of key (…) -> value (…) pair in WeakMap (table @<id>)`. */
 export const WEAKMAP_PAIR = /^\d+ \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @\d+\)$/;
 const IDENT = /^[A-Za-z_$][\w$]*$/;
@@ -40,7 +42,7 @@ export function nodeLabel(className: string, name: string, type: string): string
 /** Kind text of a `distance` partition row: `7`, `unreachable` (-5), `system+3` (100000003). */
 export function distanceKind(d: number): string {
   if (d < 0) return 'unreachable';
-  if (d >= 100000000) return `system+${d - 100000000}`;
+  if (d >= BASE_SYSTEM_DISTANCE) return `system+${d - BASE_SYSTEM_DISTANCE}`;
   return String(d);
 }
 

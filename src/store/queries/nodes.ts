@@ -41,10 +41,6 @@ export function ordinalById(db: Db, id: number): number | undefined {
   return r?.ordinal;
 }
 
-export function nodeCount(db: Db): number {
-  return (stmt(db, 'SELECT max(ordinal) + 1 AS n FROM node_rows').get() as { n: number | null }).n ?? 0;
-}
-
 /** An edge between two nodes, with the edge's display name (element/hidden indexes as decimal text). */
 export interface EdgeRow {
   edge_ordinal: number;
@@ -84,18 +80,6 @@ export function outgoingEdges(db: Db, ordinal: number): EdgeRow[] {
      FROM edge_rows e LEFT JOIN strings s ON s.id = e.name_or_index
      WHERE e.edge_ordinal >= ? AND e.edge_ordinal < ? ORDER BY e.edge_ordinal`,
   ).all(n.first_edge, n.first_edge + n.edge_count) as RawEdge[];
-  return rows.map((r) => toEdgeRow(db, r));
-}
-
-/** Every edge into a node (all types), in (from_node, edge_ordinal) order. */
-export function incomingEdges(db: Db, ordinal: number): EdgeRow[] {
-  const rows = stmt(
-    db,
-    `SELECT e.edge_ordinal, e.from_node, e.to_node, e.type AS type_code, e.name_or_index, s.value AS sname
-     FROM retainer_index r JOIN edge_rows e ON e.edge_ordinal = r.edge_ordinal
-     LEFT JOIN strings s ON s.id = e.name_or_index
-     WHERE r.to_node = ? ORDER BY e.edge_ordinal`,
-  ).all(ordinal) as RawEdge[];
   return rows.map((r) => toEdgeRow(db, r));
 }
 

@@ -93,12 +93,6 @@ export function summaryPartitionRows(db: Db, classifier: Exclude<Classifier, 'cl
   return stmt(db, 'SELECT kind, key, count, size, retained FROM summary_partition WHERE classifier = ?').all(classifier) as GroupRow[];
 }
 
-/** The Summary set's totals (objects with self size > 0): count and bytes. */
-export function summaryTotals(db: Db): { objects: number; size: number } {
-  const r = stmt(db, 'SELECT coalesce(sum(count), 0) AS objects, coalesce(sum(self_size), 0) AS size FROM classes WHERE count > 0').get() as { objects: number; size: number };
-  return r;
-}
-
 /** A member of a narrowed set, with its classifier value (see `memberKinds`). */
 export interface Member {
   ordinal: number;
