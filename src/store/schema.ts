@@ -45,10 +45,9 @@ CREATE TABLE trace_tree (
 
 /** `locations`, `trace_function_infos` and `samples` take their columns from the file's meta field lists. */
 export function sectionTableDdl(layout: SnapshotLayout): string {
-  const cols = (fields: readonly string[], fallback: string[]) => (fields.length > 0 ? [...fields] : fallback);
-  const loc = cols(layout.locationFields, ['object_index', 'script_id', 'line', 'column']).map((f) => (f === 'object_index' ? 'node_ordinal' : f));
-  const tfi = cols(layout.traceFunctionInfoFields, ['function_id', 'name', 'script_name', 'script_id', 'line', 'column']);
-  const smp = cols(layout.sampleFields, ['timestamp_us', 'last_assigned_id']);
+  const loc = locationColumns(layout);
+  const tfi = traceFunctionInfoColumns(layout);
+  const smp = sampleColumns(layout);
   const def = (names: string[]) => names.map((n) => `${quoteIdent(n)} INTEGER NOT NULL`).join(', ');
   return `
 CREATE TABLE locations (${def(loc)});
@@ -57,9 +56,17 @@ CREATE TABLE samples (${def(smp)});
 `;
 }
 
+const orDefault = (fields: readonly string[], fallback: string[]): string[] => (fields.length > 0 ? [...fields] : fallback);
+
+/** The file's location fields (V8's four when meta lists none), `object_index` stored as `node_ordinal`. */
 export function locationColumns(layout: SnapshotLayout): string[] {
-  const f = layout.locationFields.length > 0 ? [...layout.locationFields] : ['object_index', 'script_id', 'line', 'column'];
-  return f.map((n) => (n === 'object_index' ? 'node_ordinal' : n));
+  return orDefault(layout.locationFields, ['object_index', 'script_id', 'line', 'column']).map((n) => (n === 'object_index' ? 'node_ordinal' : n));
+}
+export function traceFunctionInfoColumns(layout: SnapshotLayout): string[] {
+  return orDefault(layout.traceFunctionInfoFields, ['function_id', 'name', 'script_name', 'script_id', 'line', 'column']);
+}
+export function sampleColumns(layout: SnapshotLayout): string[] {
+  return orDefault(layout.sampleFields, ['timestamp_us', 'last_assigned_id']);
 }
 
 /** Indexes created after the bulk load. */

@@ -5,7 +5,7 @@
 // The result is an ordinary SQLite file (https://www.sqlite.org/fileformat2.html): SQLite then opens
 // it and adds the small tables, and `PRAGMA integrity_check` accepts it (test/sqlite-pages.test.ts).
 //
-// Only what heapdiff needs: integer columns (plus NULL for a rowid alias), rowids and index keys
+// Only what heapdiff needs: integer columns (and NULL), rowids and index keys
 // appended in ascending order, records that never overflow a page, page size 16384, UTF-8, no
 // reserved bytes, no freelist. Trees are built bottom-up: leaves are written as they fill, the
 // interior levels when the tree is finished, so memory stays at one page per tree plus one separator
@@ -153,21 +153,17 @@ function putInt(p: Uint8Array, at: number, v: number, bytes: number): void {
 }
 
 /**
- * One record of integer columns; `values[nullColumn]` is ignored and stored as NULL (a table's
- * INTEGER PRIMARY KEY column, whose value is the rowid), and so is any NaN value. Reused for every row: set `values`, then
- * `encode()`. At most 14 columns, so that a record is always under 128 bytes: its header and its
+ * One record of integer columns; a NaN value is stored as NULL (e.g. a table's INTEGER PRIMARY KEY
+ * column, whose value is the rowid). Reused for every row: set `values`, then `encode()`. At most 14 columns, so that a record is always under 128 bytes: its header and its
  * size then take one byte each, and a record is written in one pass.
  */
 export class RecordEncoder {
   readonly values: Float64Array;
   /** Upper bound of a record's size. */
   readonly maxSize: number;
-  constructor(
-    readonly columnCount: number,
-    private readonly nullColumn = -1,
-  ) {
+  constructor(readonly columnCount: number) {
     this.values = new Float64Array(columnCount);
-    this.maxSize = 1 + columnCount + 8 * (columnCount - (nullColumn >= 0 ? 1 : 0));
+    this.maxSize = 1 + columnCount + 8 * columnCount;
     if (this.maxSize >= 128) throw new Error('RecordEncoder: too many columns for one-byte record sizes');
   }
   /** Writes the record at `at`; returns the end offset (the size is end − at). */
@@ -178,7 +174,7 @@ export class RecordEncoder {
     let b = at + columnCount + 1;
     for (let c = 0; c < columnCount; c++) {
       const v = values[c];
-      if (c === this.nullColumn || v !== v) p[h++] = 0; // the rowid alias, or NaN: NULL
+      if (v !== v) p[h++] = 0; // NaN: NULL
       else if (v === 0) p[h++] = 8;
       else if (v === 1) p[h++] = 9;
       else if (v === (v | 0)) {

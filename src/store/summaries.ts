@@ -24,6 +24,7 @@ import { releaseMemory } from './memory.js';
 import type { DominatedNodes, Retainers } from '../graph/csr.js';
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { sortUnique } from './queries/common.js';
+import { traceFunctionInfoColumns } from './schema.js';
 import { allocKind, detachednessKind, distanceKind, NO_ALLOC_TRACE, NO_LOCATION, NO_RETAINERS, scriptKind, setKind, viaLabel } from './queries/labels.js';
 import type { StoreAnalysis } from './writer.js';
 import { bigFloat64, bigInt32, bigUint32 } from '../graph/shared-arrays.js';
@@ -115,7 +116,7 @@ function locationIndex(graph: HeapGraph): Int32Array {
 
 /** Outgoing edge of `k` of the given type whose name is one of `names` (string compare), or -1. */
 function edgeTarget(graph: HeapGraph, k: number, type: number, names: readonly string[]): number {
-  const { edgeTypes, edgeNames, firstEdge, edgeTo, strings, layout } = graph;
+  const { edgeTypes, edgeNames, firstEdge, edgeTo, strings } = graph;
   for (let e = firstEdge[k]; e < firstEdge[k + 1]; e++) {
     if (edgeTypes[e] !== type) continue;
     const name = strings[edgeNames[e]];
@@ -317,7 +318,7 @@ function writePartitions(
 
   const trace = graph.trace;
   if (trace && trace.treeIds.length > 0 && layout.nodeTraceNodeIdOffset >= 0) {
-    const tf = layout.traceFunctionInfoFields.length > 0 ? layout.traceFunctionInfoFields : ['function_id', 'name', 'script_name', 'script_id', 'line', 'column'];
+    const tf = traceFunctionInfoColumns(layout);
     const W = tf.length;
     const fName = tf.indexOf('name');
     const fScript = tf.indexOf('script_name');

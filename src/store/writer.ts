@@ -1,6 +1,7 @@
-// Writes one parsed and analysed snapshot into a fresh SQLite file. Bulk inserts use multi-row
-// `INSERT … VALUES (…),(…)` statements with one reused parameter array (2–3× faster than row-at-a-time,
-// see ../shared/reference/performance-notes.md), inside one transaction with journaling off.
+// Writes the small tables of one parsed and analysed snapshot (strings, classes, sections, statistics,
+// summaries, meta, planner statistics) with SQLite; the big node and edge tables are written as pages
+// by table-writers.ts. Bulk inserts use multi-row statements (bulk.ts), in one transaction with
+// journaling off.
 
 import type Database from 'better-sqlite3';
 import type { GraphAnalysis } from '../graph/analyze.js';
@@ -8,7 +9,7 @@ import type { HeapGraph } from '../parse/heap-graph.js';
 import type { SnapshotLayout } from '../parse/layout.js';
 import { BatchInserter } from './bulk.js';
 import { BIG_TABLES } from './table-writers.js';
-import { INDEXES_DDL, SCHEMA_VERSION, TABLES_DDL, locationColumns, quoteIdent, sectionTableDdl, viewsDdl } from './schema.js';
+import { INDEXES_DDL, SCHEMA_VERSION, TABLES_DDL, locationColumns, quoteIdent, sampleColumns, sectionTableDdl, traceFunctionInfoColumns, viewsDdl } from './schema.js';
 import { writeSummaries } from './summaries.js';
 
 /** The parts of the graph analysis the store writes (src/graph/analyze.ts produces them). */
@@ -110,13 +111,13 @@ function writeSections(db: Database.Database, graph: HeapGraph): void {
   }
   const trace = graph.trace;
   if (trace) {
-    const tfiCols = layout.traceFunctionInfoFields.length > 0 ? [...layout.traceFunctionInfoFields] : ['function_id', 'name', 'script_name', 'script_id', 'line', 'column'];
+    const tfiCols = traceFunctionInfoColumns(layout);
     const n = tfiCols.length;
     const stmt = db.prepare(`INSERT INTO trace_function_infos (function_info_index, ${tfiCols.map(quoteIdent).join(',')}) VALUES (?, ${tfiCols.map(() => '?').join(',')})`);
     for (let i = 0; i * n < trace.functionInfos.length; i++) stmt.run(i, ...trace.functionInfos.subarray(i * n, i * n + n));
     const tt = db.prepare('INSERT INTO trace_tree (id, function_info_index, count, size, parent_id) VALUES (?, ?, ?, ?, ?)');
     for (let i = 0; i < trace.treeIds.length; i++) tt.run(trace.treeIds[i], trace.treeFunctionInfoIndex[i], trace.treeCount[i], trace.treeSize[i], trace.treeParentId[i]);
-    const smpCols = layout.sampleFields.length > 0 ? [...layout.sampleFields] : ['timestamp_us', 'last_assigned_id'];
+    const smpCols = sampleColumns(layout);
     const m = smpCols.length;
     const sm = db.prepare(`INSERT INTO samples (${smpCols.map(quoteIdent).join(',')}) VALUES (${smpCols.map(() => '?').join(',')})`);
     for (let i = 0; i * m < trace.samples.length; i++) sm.run(...trace.samples.subarray(i * m, i * m + m));
