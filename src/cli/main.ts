@@ -15,9 +15,11 @@ import * as sql from './sql.js';
 import * as diff from './diff.js';
 import * as leaks from './leaks.js';
 import * as suspects from './suspects.js';
+import * as snap from './snap.js';
+import * as record from './record.js';
 
 // Every command module: `command`, `describe`, `builder`, `handler` (yargs' module shape).
-const COMMANDS = [ingest, partition, retainers, stats, inspect, dominators, strings, sql, diff, leaks, suspects] as unknown as CommandModule[];
+const COMMANDS = [ingest, partition, retainers, stats, inspect, dominators, strings, sql, diff, leaks, suspects, snap, record] as unknown as CommandModule[];
 
 export async function main(args: string[]): Promise<void> {
   const verbose = args.includes('--verbose');
