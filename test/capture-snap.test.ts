@@ -20,7 +20,11 @@ after(() => {
     try {
       execFileSync('umount', [m], { stdio: 'ignore' });
     } catch {
-      // not mounted
+      try {
+        execFileSync('umount', ['-l', m], { stdio: 'ignore' }); // busy: detach it now, freed when unused
+      } catch {
+        // not mounted
+      }
     }
   }
   rmSync(dir, { recursive: true, force: true });
@@ -100,7 +104,7 @@ test('fault: a full disk (1 MB tmpfs): exit 2, "no space left", nothing left beh
     return;
   }
   mounts.push(mnt);
-  const p = await startNodeProgram(dir, 'big.js', leakyProgram('Filler', 60000), ['--inspect-port=0']);
+  const p = await startNodeProgram(dir, 'big.js', leakyProgram('Filler', 200000), ['--inspect-port=0']);
   const r = await snap([String(p.pid), '-o', join(mnt, 'full.heapsnapshot.gz')]);
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, /^heapdiff: cannot write .*full\.heapsnapshot\.gz: no space left on device\n$/);

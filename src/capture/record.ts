@@ -18,8 +18,9 @@
 // - signals: the signal sent to `heapdiff record` itself, and (through a small `--import`ed preload that
 //   turns it into a mark) the same signal sent to the program.
 // - Ctrl-C: the program runs in its own process group, so a terminal's SIGINT reaches only heapdiff,
-//   which passes it on once; the program then exits as it would, and the exit snapshot is taken. A
-//   second Ctrl-C kills the program and drops the snapshot in progress.
+//   which takes the final snapshot (`NN-interrupt`) and then passes the signal on (Node does not wait
+//   for the debugger when a signal kills it). A second Ctrl-C kills the program and drops the snapshot
+//   in progress. A program killed by someone else's signal gets no final snapshot.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -31,7 +32,7 @@ import { InputError } from '../errors.js';
 import { CdpClient } from './cdp.js';
 import { removeTemps, takeSnapshot, type SnapResult } from './snap.js';
 
-export type SnapshotReason = 'start' | 'interval' | 'signal' | 'mark' | 'exit';
+export type SnapshotReason = 'start' | 'interval' | 'signal' | 'mark' | 'exit' | 'interrupt';
 
 export interface RecordOptions {
   /** The program: `node [node options] script [args]`, or a script file run with this Node. */
@@ -204,6 +205,7 @@ export async function record(options: RecordOptions): Promise<RecordResult> {
   let resolveConnected!: () => void;
   const connected = new Promise<void>((res) => (resolveConnected = res));
   let programDone = false; // the program reached its end (waiting for us) or exited
+  let finalRequested = false; // the exit or interrupt snapshot is queued
   let fatal = null as Error | null;
   let interrupted = false;
   let seq = 0;
@@ -243,7 +245,7 @@ export async function record(options: RecordOptions): Promise<RecordResult> {
       if (/^cannot (write|compress)/.test(msg)) {
         fatal = e as Error;
         stopProgram('SIGTERM');
-      } else if (!interrupted || reason !== 'exit') {
+      } else {
         log(`heapdiff record: snapshot ${file} not taken: ${msg}`);
       }
       writeIndexSafe();
@@ -322,12 +324,21 @@ export async function record(options: RecordOptions): Promise<RecordResult> {
         .catch((e) => {
           connectError = e as Error;
           resolveConnected();
+          // Usually the program died at once; if it lives on, nothing can be recorded: stop it.
+          setTimeout(() => {
+            if (child.exitCode === null && child.signalCode === null && !fatal) {
+              fatal = connectError;
+              stopProgram('SIGTERM');
+            }
+          }, 1000).unref();
         });
       return true;
     }
     if (line === WAITING) {
       programDone = true;
-      void enqueue('exit', 'exit').finally(() => {
+      const final = finalRequested ? queue : enqueue('exit', 'exit');
+      finalRequested = true;
+      void final.finally(() => {
         void client?.close();
       });
       return true;
@@ -400,8 +411,17 @@ export async function record(options: RecordOptions): Promise<RecordResult> {
   const onInterrupt = (sig: NodeJS.Signals) => {
     if (!interrupted) {
       interrupted = true;
-      log(`heapdiff record: ${sig}: stopping the program (again to abort without the final snapshot)`);
-      stopProgram(sig);
+      if (finalRequested || child.exitCode !== null || child.signalCode !== null) {
+        stopProgram(sig);
+        return;
+      }
+      log(`heapdiff record: ${sig}: taking the final snapshot, then stopping the program (${sig} again to abort)`);
+      programDone = true;
+      finalRequested = true;
+      void enqueue('interrupt', 'interrupt').finally(async () => {
+        await client?.close();
+        stopProgram(sig);
+      });
       return;
     }
     // Second time: give up on the snapshot in progress and the program.
@@ -437,7 +457,7 @@ export async function record(options: RecordOptions): Promise<RecordResult> {
   }
   if (index.snapshots.length === 0) {
     cleanupEmpty(dir, createdDir);
-    const why = connectError ? ` (${connectError.message})` : !sawListening ? ' (its inspector never started: is it a Node program?)' : '';
+    const why = !sawListening ? ' (its inspector never started: is it a Node program?)' : '';
     throw new InputError(`record: the program exited (${status}) before its first snapshot${why}`);
   }
   writeIndexSafe();
