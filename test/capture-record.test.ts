@@ -264,10 +264,11 @@ test('fault: a full disk stops the recording: exit 2, no partial snapshot, the p
     return;
   }
   mounts.push(mnt);
-  const file = program('filler.mjs', `${LEAK}\ngrow(200000);\nsetInterval(() => {}, 1000);\n`);
+  // The snapshot is asked for once the heap is big (its gzip is several MB): it cannot fit.
+  const file = program('filler.mjs', `import { mark } from 'heapdiff/mark';\n${LEAK}\ngrow(200000);\nawait mark('full');\nsetInterval(() => {}, 1000);\n`);
   const out = join(mnt, 'rec');
-  const r = await record(['-o', out, '--startup', '100ms', '--', 'node', file]);
+  const r = await record(['-o', out, '--startup', '60s', '--', 'node', file]);
   assert.equal(r.status, 2, r.stderr);
-  assert.match(r.stderr, /^heapdiff: cannot write .*01-start\.heapsnapshot\.gz: no space left on device\n$/m);
+  assert.match(r.stderr, /^heapdiff: cannot write .*01-full\.heapsnapshot\.gz: no space left on device\n$/m);
   assert.deepEqual(existsSync(out) ? readdirSync(out) : [], []);
 });
