@@ -29,16 +29,16 @@ const HERE = dirname(SELF);
 // Calibrated on Node 20.20 (see bench/README.md): one "unit" = 1 User + 3 Sessions with their maps, closures,
 // typed arrays and strings ≈ 68–69 nodes, ~235 edges, 5,350–5,700 bytes of snapshot (ids and strings grow a
 // little with the count); a bare process adds ~5.5 MB.
-const BYTES_PER_UNIT = 5_500;
-const BASE_BYTES = 5_500_000;
+export const BYTES_PER_UNIT = 5_500;
+export const BASE_BYTES = 5_500_000;
 // The two named sizes are pinned to approach the files of performance-notes.md
 // (161 MB / 2.04 M nodes / 6.78 M edges and 684 MB / 8.51 M nodes / 28.1 M edges).
-const NAMED_UNITS = { 150: 29_038, 700: 120_500 };
+export const NAMED_UNITS = { 150: 29_038, 700: 120_500 };
 
 if (process.argv[2] === '--child') {
   await child(JSON.parse(process.argv[3]));
-} else {
-  await main();
+} else if (process.argv[1] && resolve(process.argv[1]) === SELF) {
+  await main(); // not when imported (bench/capture.ts builds the same world in its target process)
 }
 
 // ─────────────────────────────────────────────── parent ───────────────────────────────────────────────
@@ -212,7 +212,7 @@ async function child(opts) {
 }
 
 /** The leaky application heap: users with sessions, maps, closures, typed arrays and unique strings. */
-function buildWorld() {
+export function buildWorld() {
   const TAGS = ['admin', 'beta', 'eu', 'us', 'apac', 'trial', 'pro', 'free', 'staff', 'bot'];
   const THEMES = ['dark', 'light', 'solarized', 'contrast'];
   const PATHS = ['/', '/home', '/cart', '/checkout', '/search', '/profile', '/settings', '/help'];
