@@ -653,17 +653,3 @@ function newObjectSuspects(
     };
   });
 }
-
-/**
- * `--fail-on-growth SIZE`: bytes (`1048576`), with a unit (`10MB` = 10^7 bytes, `10MiB` = 10 × 2^20;
- * k/K, M, G, T and KiB…TiB; a trailing `B` optional), or a percentage of A's total size (`5%`).
- */
-export function parseGrowthLimit(text: string, totalA: number): number {
-  const t = String(text).trim();
-  const pct = /^(\d+(?:\.\d+)?)\s*%$/.exec(t);
-  if (pct) return (Number(pct[1]) / 100) * totalA;
-  const m = /^(\d+(?:\.\d+)?)\s*(?:([kKmMgGtT])(i)?)?[bB]?$/.exec(t);
-  if (!m) throw new InputError(`--fail-on-growth: expected bytes (1048576), a size (10MB, 512KiB) or a percentage of A (5%) (got ${JSON.stringify(text)})`);
-  const power = m[2] ? 'kmgt'.indexOf(m[2].toLowerCase()) + 1 : 0;
-  return Number(m[1]) * (m[3] ? 1024 : 1000) ** power;
-}

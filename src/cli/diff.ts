@@ -1,11 +1,12 @@
 // `heapdiff A B` / `heapdiff diff A B`: DevTools' Comparison view plus leak suspects (src/analyses/diff.ts),
 // rendered by src/render/diff.ts.
 import type { Argv } from 'yargs';
-import type { DiffResult } from '../analyses/diff.js';
-import { EXIT_GROWTH, ExitError, InputError } from '../errors.js';
+import type { DiffOptions, DiffResult } from '../analyses/diff.js';
+import { EXIT_GROWTH, ExitError, OptionError } from '../errors.js';
 import { CLASSIFIERS } from '../store/queries/partition.js';
-import { checkFormat, renderTableAs, writeOut } from '../render/output.js';
-import { allOption, formatOptions, maxDepthOption, topOption, wholeNumber, type OutputArgs } from './options.js';
+import { diffTable, diffText, growthExceededMessage } from '../render/diff.js';
+import { allOption, bytesOf, formatOptions, maxDepthOption, sizeOrShare, topOption, wholeNumber, type OutputArgs, type SizeOrShare } from './options.js';
+import { handlerOf, type Renderer } from './runner.js';
 
 // `[a] [b]` rather than `<a> <b>`: bare `heapdiff` (the default command without arguments) gets a
 // helpful line instead of yargs' "Not enough non-option arguments".
@@ -52,56 +53,62 @@ interface Args extends OutputArgs {
   'assume-same-process': boolean;
 }
 
-export async function handler(argv: Args): Promise<DiffResult> {
-  const format = checkFormat(argv.format);
+export interface DiffCliOptions {
+  a: string;
+  b: string;
+  query: Omit<DiffOptions, 'minRetained'>;
+  /** A suspect retains at least this (a share: of B's total). */
+  minRetained: SizeOrShare;
+  /** `--fail-on-growth`: its text (quoted in the message) and value (a share: of A's total). */
+  failOnGrowth?: { text: string; limit: SizeOrShare };
+  /** Text: rows shown. */
+  top: number;
+  all: boolean;
+}
+
+export function options(argv: Args): DiffCliOptions {
   if (argv.a === undefined || argv.b === undefined) {
-    throw new InputError(argv.a === undefined ? 'give a command, or two snapshots to compare (heapdiff A B); see heapdiff --help' : 'give two snapshots to compare (heapdiff A B)');
+    throw new OptionError(argv.a === undefined ? 'give a command, or two snapshots to compare (heapdiff A B); see heapdiff --help' : 'give two snapshots to compare (heapdiff A B)');
   }
   wholeNumber('--top', argv.top, 1);
   wholeNumber('--suspects', argv.suspects, 0);
   wholeNumber('--paths', argv.paths, 1);
   wholeNumber('--instances', argv.instances, 1);
   wholeNumber('--max-depth', argv['max-depth'], 1);
-  const { diffStores, parseGrowthLimit } = await import('../analyses/diff.js');
-  const { diffTable, diffText, growthExceededMessage } = await import('../render/diff.js');
-  const { renderJson } = await import('../render/table.js');
-  // Option values are checked before any snapshot is ingested.
-  if (argv['fail-on-growth'] !== undefined) parseGrowthLimit(argv['fail-on-growth'], 0);
-  parseSizeOrShare('--min-retained', argv['min-retained'], 0, parseGrowthLimit);
-  const { openStores } = await import('../store/open.js');
-  const { progressBar } = await import('../render/progress.js');
-  const [a, b] = await openStores([argv.a, argv.b!], progressBar(!argv.quiet));
-  try {
-    const totalA = Number(a.meta.total_size ?? 0);
-    const totalB = Number(b.meta.total_size ?? 0);
-    const limit = argv['fail-on-growth'] !== undefined ? parseGrowthLimit(argv['fail-on-growth'], totalA) : undefined;
-    const minRetained = parseSizeOrShare('--min-retained', argv['min-retained'], totalB, parseGrowthLimit);
-    const result = await diffStores(a, b, {
+  const fail = argv['fail-on-growth'];
+  return {
+    a: argv.a,
+    b: argv.b,
+    query: {
       by: argv.by as never,
       suspects: argv.suspects,
       paths: argv.paths,
       pathSample: argv.instances,
       maxDepth: argv['max-depth'],
-      minRetained,
       assumeSameProcess: argv['assume-same-process'],
-    });
-    const shown = argv.all ? result.rows.length : argv.top;
-    if (format === 'json') writeOut(renderJson(result));
-    else if (format === 'text') writeOut(diffText(result, shown, { wide: argv.wide }));
-    else writeOut(renderTableAs(format, diffTable(result, result.rows.length), { wide: argv.wide }));
-    if (limit !== undefined && result.totals.total_delta > limit) throw new ExitError(EXIT_GROWTH, growthExceededMessage(result, limit, argv['fail-on-growth']!));
-    return result;
-  } finally {
-    a.db.close();
-    b.db.close();
-  }
+    },
+    minRetained: sizeOrShare('--min-retained', argv['min-retained'], 'B'),
+    failOnGrowth: fail !== undefined ? { text: fail, limit: sizeOrShare('--fail-on-growth', fail, 'A') } : undefined,
+    top: argv.top,
+    all: argv.all,
+  };
 }
 
-/** `parse` (the lazily loaded parseGrowthLimit) with the option's name in its error. */
-function parseSizeOrShare(name: string, text: string, base: number, parse: (t: string, base: number) => number): number {
-  try {
-    return parse(text, base);
-  } catch {
-    throw new InputError(`${name}: expected bytes (65536), a size (64KB, 1MiB) or a percentage (1%) (got ${JSON.stringify(text)})`);
-  }
+export function renderer(o: Pick<DiffCliOptions, 'top' | 'all'>): Renderer<DiffResult> {
+  return {
+    text: (r, v) => diffText(r, o.all ? r.rows.length : o.top, { wide: v.wide }),
+    table: (r) => diffTable(r, r.rows.length),
+    json: (r) => r,
+  };
 }
+
+export const handler = handlerOf(options, (o) => ({
+  inputs: [o.a, o.b],
+  run: async ([a, b]) => (await import('../api/index.js')).diff(a, b, { ...o.query, minRetained: bytesOf(o.minRetained, b.meta.totalSize) }),
+  render: renderer(o),
+  after: (r) => {
+    if (!o.failOnGrowth) return;
+    const limit = bytesOf(o.failOnGrowth.limit, r.totals.total_a);
+    if (r.totals.total_delta > limit) throw new ExitError(EXIT_GROWTH, growthExceededMessage(r, limit, o.failOnGrowth.text));
+  },
+}));
