@@ -6,7 +6,7 @@
 import type { NamedPath } from '../analyses/program-names.js';
 import { namedPathText } from '../analyses/program-names.js';
 import type { Kept, PathGroupResult } from '../analyses/suspects-tree.js';
-import { mdCell, safeText } from './escape.js';
+import { safeText } from './escape.js';
 import { shownPath } from './report.js';
 import { count, countOf, fitLine, paint, size, wrapHops, type Manners } from './terminal.js';
 
@@ -108,5 +108,6 @@ export function wrapText(text: string, width: number, indent = ''): string[] {
 
 /** Markdown cell text of a path: the named line in code style. */
 export function mdPath(p: NamedPath): string {
-  return `\`${mdCell(namedLine(p)).replace(/`/g, "'")}\``;
+  // Inside a code span Markdown escapes nothing: only backticks and the table's pipes need care.
+  return `\`${safeText(namedLine(p)).replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
 }

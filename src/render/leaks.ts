@@ -41,7 +41,7 @@ export function leaksText(r: LeaksResult, view: { manners?: Manners; rawPaths?: 
   const m = view.manners ?? PLAIN;
   const v: DetailView = { manners: m, rawPaths: view.rawPaths };
   const out: string[] = wrapText(leaksVerdict(r, m), m.width).map((l, i) => (i === 0 ? paint(l, 'bold', m) : l));
-  if (r.note && r.same_process) out.push(...wrapText(`Note: ${r.note}`, m.width));
+  if (r.note) out.push(...wrapText(`Note: ${r.note}.`, m.width));
   const t = r.totals;
   if (!r.same_process || t.leaked - t.vm_internal === 0) return `${out.join('\n')}\n`;
   const details = [

@@ -6,7 +6,7 @@
 import type { LeakSuspect, SuspectObject, SuspectsResult } from '../analyses/suspects.js';
 import { nodeLabel } from '../store/queries/labels.js';
 import { safeText } from './escape.js';
-import { DETAIL, keepsLines, keptByLines, wrapText, type DetailView } from './leak-report.js';
+import { DETAIL, keepsLines, keptByLines, namedLine, wrapText, type DetailView } from './leak-report.js';
 import { baseName, percent, shownPath } from './report.js';
 import type { Table } from './table.js';
 import { count, countOf, fitLine, paint, plural, PLAIN, size, wrapHops, type Manners } from './terminal.js';
@@ -50,7 +50,8 @@ function suspectLines(s: LeakSuspect, i: number, v: DetailView): string[] {
     const a = s.accumulation;
     if (a && a.depth > 0) {
       const owner = a.owner.ordinal !== a.object.ordinal ? `, owned by ${obj(a.owner, m)}` : '';
-      out.push(...wrapHops(DETAIL, safeText(`The memory accumulates ${a.depth} ${plural(a.depth, 'step')} down in ${obj(a.object, m)}${owner}: ${countOf(a.child_count, 'dominated child', 'dominated children')}.`).split(' '), m.width, DETAIL, ' '));
+      const where = a.named.variable !== null ? ` (${namedLine(a.named)})` : '';
+      out.push(...wrapHops(DETAIL, safeText(`The memory accumulates ${a.depth} ${plural(a.depth, 'step')} down in ${obj(a.object, m)}${owner}${where}: ${countOf(a.child_count, 'dominated child', 'dominated children')}.`).split(' '), m.width, DETAIL, ' '));
       if (a.children_by_class.length > 0) {
         const parts = a.children_by_class.map((c, j, all) => safeText(`${count(c.count)} × ${c.class_name} ${size(c.retained, m)}${j < all.length - 1 ? ',' : ''}`));
         out.push(...wrapHops(`${DETAIL}there    `, parts, m.width, `${DETAIL}         `, ' '));
