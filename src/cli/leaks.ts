@@ -50,7 +50,7 @@ export async function handler(argv: Args): Promise<LeaksResult> {
       assumeSameProcess: argv['assume-same-process'],
     });
     if (format === 'json') writeOut(renderJson(result));
-    else if (format === 'text') writeOut(leaksText(result));
+    else if (format === 'text') writeOut(leaksText(result, { wide: argv.wide }));
     else writeOut(renderTableAs(format, leaksTable(result), { wide: argv.wide }));
     return result;
   } finally {

@@ -48,7 +48,7 @@ export async function handler(argv: Args): Promise<SuspectsResult> {
   try {
     const result = findSuspects(store, { threshold: argv.threshold, bigDrop: argv['big-drop'], children: argv.children, paths: argv.paths, maxDepth: argv['max-depth'] });
     if (format === 'json') writeOut(renderJson(result));
-    else if (format === 'text') writeOut(suspectsText(result));
+    else if (format === 'text') writeOut(suspectsText(result, { wide: argv.wide }));
     else writeOut(renderTableAs(format, suspectsTable(result), { wide: argv.wide }));
     return result;
   } finally {

@@ -5,7 +5,7 @@
 import type { DiffResult, DiffRow } from '../analyses/diff.js';
 import { safeText } from './escape.js';
 import { renderHeapyTable } from './heapy.js';
-import { baseName, fmt, fmtSigned, percent, suspectPathLines } from './report.js';
+import { baseName, fmt, fmtSigned, percent, shortName, suspectPathLines } from './report.js';
 import type { RenderOptions, Table } from './table.js';
 
 const BY_TITLES: Record<string, string> = {
@@ -67,12 +67,12 @@ export function diffText(r: DiffResult, shown: number, options: RenderOptions = 
   else out.push(renderHeapyTable(diffTable(r, shown), options).trimEnd());
   if (r.same_process && r.suspect_limit > 0) {
     out.push('');
-    out.push(...diffSuspectLines(r));
+    out.push(...diffSuspectLines(r, options.wide ?? false));
   }
   return out.join('\n') + '\n';
 }
 
-function diffSuspectLines(r: DiffResult): string[] {
+function diffSuspectLines(r: DiffResult, wide: boolean): string[] {
   const share = r.b.total_size > 0 ? (100 * r.suspect_threshold) / r.b.total_size : 0;
   const criterion = `objects allocated after A (id > ${r.a.max_js_object_id}) retaining at least ${fmt(r.suspect_threshold)} bytes (${percent(share)}% of B)`;
   if (r.suspects.length === 0) return [safeText(`Leak suspects: none (no class of ${criterion}).`)];
@@ -80,10 +80,10 @@ function diffSuspectLines(r: DiffResult): string[] {
   r.suspects.forEach((s, i) => {
     out.push(
       safeText(
-        `${String(i + 1).padStart(2)}. ${s.kind}: ${fmt(s.count)} new object${s.count === 1 ? '' : 's'} (${fmt(s.size)} bytes) retain ${fmt(s.retained)} bytes (${percent(s.retained_percent)}% of B)`,
+        `${String(i + 1).padStart(2)}. ${shortName(s.kind, wide)}: ${fmt(s.count)} new object${s.count === 1 ? '' : 's'} (${fmt(s.size)} bytes) retain ${fmt(s.retained)} bytes (${percent(s.retained_percent)}% of B)`,
       ),
     );
-    out.push(...suspectPathLines(s.paths, s.patterns, s.traced, s.counted));
+    out.push(...suspectPathLines(s.paths, s.patterns, s.traced, s.counted, wide));
   });
   return out;
 }

@@ -4,7 +4,7 @@
 
 import type { LeaksResult } from '../analyses/leaks.js';
 import { safeText } from './escape.js';
-import { baseName, fmt, percent, suspectPathLines } from './report.js';
+import { baseName, fmt, percent, shortName, suspectPathLines } from './report.js';
 import type { Table } from './table.js';
 
 /** The groups as a table (CSV, Markdown): one row per group. */
@@ -22,7 +22,8 @@ export function leaksTable(r: LeaksResult): Table {
   };
 }
 
-export function leaksText(r: LeaksResult): string {
+export function leaksText(r: LeaksResult, options: { wide?: boolean } = {}): string {
+  const wide = options.wide ?? false;
   const out: string[] = [];
   out.push(safeText(`Leaks: ${baseName(r.baseline.source)} → ${baseName(r.target.source)} → ${baseName(r.final.source)}`));
   if (!r.same_process) {
@@ -51,10 +52,10 @@ export function leaksText(r: LeaksResult): string {
   r.suspects.forEach((g, i) => {
     out.push(
       safeText(
-        `${String(i + 1).padStart(2)}. ${g.kind}${g.detached ? ' [detached DOM]' : ''}: ${fmt(g.count)} object${g.count === 1 ? ' retains' : 's retain'} ${fmt(g.retained)} bytes (${percent(g.retained_percent)}% of final)`,
+        `${String(i + 1).padStart(2)}. ${shortName(g.kind, wide)}${g.detached ? ' [detached DOM]' : ''}: ${fmt(g.count)} object${g.count === 1 ? ' retains' : 's retain'} ${fmt(g.retained)} bytes (${percent(g.retained_percent)}% of final)`,
       ),
     );
-    out.push(...suspectPathLines(g.paths, 1, 1, 1));
+    out.push(...suspectPathLines(g.paths, 1, 1, 1, wide));
   });
   const notes: string[] = [];
   if (t.patterns > r.suspects.length) notes.push(`${fmt(t.patterns - r.suspects.length)} more pattern${t.patterns - r.suspects.length === 1 ? '' : 's'} (--top)`);
