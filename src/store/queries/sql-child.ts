@@ -1,6 +1,7 @@
 // Child-process entry of `runSqlWithTimeout` (sql-timeout.ts): runs one `heapdiff sql` script over
 // stores the parent has already opened and verified, and sends the result back.
 import Database from 'better-sqlite3';
+import { noteOpenedStore } from '../malformed.js';
 import type { OpenedStore } from '../open.js';
 import { attachStores, runSql } from './sql.js';
 
@@ -12,6 +13,7 @@ interface Job {
 process.once('message', (job: Job) => {
   let stores: OpenedStore[] = [];
   try {
+    for (const s of job.stores) noteOpenedStore(s.source === s.dbPath ? s.dbPath : `${s.source} (cached as ${s.dbPath})`);
     stores = job.stores.map((s) => ({ ...s, db: new Database(s.dbPath, { readonly: true, fileMustExist: true }) }));
     attachStores(stores);
     const result = runSql(stores, job.query);

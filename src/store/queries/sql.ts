@@ -12,6 +12,7 @@
 // (stores are attached only from heapdiff's own arguments).
 
 import { InputError } from '../../errors.js';
+import { malformedStoreError } from '../malformed.js';
 import type { OpenedStore } from '../open.js';
 
 export interface SqlResult {
@@ -131,6 +132,8 @@ export function runSql(stores: readonly OpenedStore[], sql: string): SqlResult {
       }
     } catch (e) {
       const err = e as Error & { code?: string };
+      const malformed = malformedStoreError(err);
+      if (malformed) throw malformed;
       if (err.code === 'SQLITE_READONLY' || err.code === 'SQLITE_READONLY_DIRECTORY') {
         throw new InputError('sql: the stores are read-only, writes are refused (only TEMP tables and views can be created)');
       }
