@@ -115,7 +115,9 @@ function removeEntry(path: string): void {
   if (lockOwner(path) === null) rmSync(lockPathFor(path), { force: true });
 }
 
-/** Removes dead processes' temporary files and locks, and stamps of stores that no longer exist. */
+const LEGACY_ENTRY = /-[0-9a-f]{20}\.db$/;
+
+/** Removes dead processes' temporary files and locks, entries of the old naming, and stamps of stores that no longer exist. */
 function removeLeftovers(dir: string): string[] {
   const removed = removeDeadTemps(dir);
   removed.push(...removeDeadTemps(stampDir()).map((n) => join('verified', n)));
@@ -126,6 +128,12 @@ function removeLeftovers(dir: string): string[] {
     // no cache yet
   }
   for (const n of names) {
+    // entries named by heapdiff before the name carried a path key (`<name>-<20 hex>.db`): never used again
+    if (LEGACY_ENTRY.test(n) && cacheGroupOfEntry(n) === null) {
+      rmSync(join(dir, n), { force: true });
+      removed.push(n);
+      continue;
+    }
     if (!n.endsWith('.db.lock')) continue;
     const target = join(dir, n.slice(0, -'.lock'.length));
     let pid = Number.NaN;
