@@ -173,7 +173,7 @@ test('sql: writes are refused with a clear error and the store is unchanged', ()
     const r = cli(['sql', path, q]);
     assert.equal(r.status, 2, q);
     assert.equal(r.stderr.trimEnd().split('\n').length, 1);
-    assert.match(r.stderr, /read-only, writes are refused/);
+    assert.match(r.stderr, /only read-only statements may run/);
   }
   for (const [q, re] of [
     ['SELEC 1', /syntax error/],

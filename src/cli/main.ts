@@ -15,9 +15,12 @@ import * as sql from './sql.js';
 import * as diff from './diff.js';
 import * as leaks from './leaks.js';
 import * as suspects from './suspects.js';
+import * as cache from './cache.js';
+import { safeText } from '../render/escape.js';
+import { malformedStoreError } from '../store/malformed.js';
 
 // Every command module: `command`, `describe`, `builder`, `handler` (yargs' module shape).
-const COMMANDS = [ingest, partition, retainers, stats, inspect, dominators, strings, sql, diff, leaks, suspects] as unknown as CommandModule[];
+const COMMANDS = [ingest, partition, retainers, stats, inspect, dominators, strings, sql, diff, leaks, suspects, cache] as unknown as CommandModule[];
 
 export async function main(args: string[]): Promise<void> {
   const verbose = args.includes('--verbose');
@@ -46,8 +49,10 @@ export async function main(args: string[]): Promise<void> {
 class UsageError extends Error {}
 
 function exitCodeFor(e: unknown, verbose: boolean): number {
+  const malformed = malformedStoreError(e);
+  if (malformed) e = malformed;
   if (e instanceof ExitError) {
-    if (e.message) process.stderr.write(`heapdiff: ${e.message}\n`);
+    if (e.message) process.stderr.write(`heapdiff: ${oneLine(e.message)}\n`);
     return e.exitCode;
   }
   if (e instanceof InputError || e instanceof UsageError) {
@@ -61,6 +66,7 @@ function exitCodeFor(e: unknown, verbose: boolean): number {
   return EXIT_INTERNAL;
 }
 
+/** One line of plain text: newlines become spaces, other controls, C1 controls and bidi overrides are escaped (escape.ts). */
 function oneLine(s: string): string {
-  return s.replace(/[\r\n]+/g, ' ').replace(/[\x00-\x1f\x7f]/g, '?');
+  return safeText(s.replace(/[\r\n]+/g, ' '));
 }

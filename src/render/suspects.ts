@@ -7,15 +7,15 @@ import type { LeakSuspect, SuspectObject, SuspectsResult } from '../analyses/sus
 import { nodeLabel } from '../store/queries/labels.js';
 import { safeText } from './escape.js';
 import { DETAIL, keepsLines, keptByLines, namedLine, wrapText, type DetailView } from './leak-report.js';
-import { baseName, percent, shownPath } from './report.js';
+import { baseName, percent, shortName, shownPath } from './report.js';
 import type { Table } from './table.js';
 import { count, countOf, fitLine, paint, plural, PLAIN, size, wrapHops, type Manners } from './terminal.js';
 
 /** An object's label: as in path lines, plus its (shortened) name: `Function BuiltinModule @50343`, `(string) "abc" @7`. */
-function label(o: SuspectObject): string {
-  const base = nodeLabel(o.class_name, o.name, o.type);
+function label(o: SuspectObject, wide = false): string {
+  const base = nodeLabel(shortName(o.class_name, wide), o.name, o.type);
   if (base !== o.class_name || !o.name || o.name === o.class_name) return `${base} @${o.id}`;
-  const short = o.name.length > 40 ? `${o.name.slice(0, 39)}…` : o.name;
+  const short = wide ? o.name : o.name.length > 40 ? `${o.name.slice(0, 39)}…` : o.name;
   return `${base} ${o.type.includes('string') ? JSON.stringify(short) : short} @${o.id}`;
 }
 
