@@ -38,7 +38,7 @@ export function options(argv: Args): DominatorOptions & { snapshot: string } {
 }
 
 export const renderer: Renderer<DominatorsResult> = {
-  text: (r, v) => dominatorsText(r, { wide: v.wide }),
+  text: (r, v) => dominatorsText(r, { wide: v.wide, manners: v.manners }),
   table: (r) => dominatorsTable(r),
   json: (r) => dominatorsJson(r),
 };

@@ -1,5 +1,5 @@
 // What the command modules share about options: the yargs declarations every command repeats
-// (`--format`/`--wide`, the `<snapshot>` positional, `--top`/`--all`, `--max-depth`) and the checks of
+// (`--format`/`--wide`/`--bytes`/`--color`, the `<snapshot>` positional, `--top`/`--all`, `--max-depth`) and the checks of
 // their values (whole numbers, object ids), each failing with one InputError line. Options particular
 // to one command are declared in its module. Help texts and defaults differ per command where the
 // meaning does (`--top` counts rows, groups or children), so the paging options take them as arguments.
@@ -7,17 +7,24 @@
 import { OptionError } from '../errors.js';
 import type { IdRange } from '../store/queries/where.js';
 import { FORMATS } from '../render/output.js';
+import { COLOR_CHOICES } from '../render/terminal.js';
 
 /** `--format` / `--wide`: every command that prints a result. */
 export const formatOptions = {
   format: { alias: 'f', choices: FORMATS as unknown as string[], default: 'text', describe: 'output format (json: a stable shape with "version": 1)' },
-  wide: { type: 'boolean', default: false, describe: 'text output: keep long names whole instead of shortening them' },
+  wide: { type: 'boolean', default: false, describe: 'text output: no line-width limit (long names and paths whole); otherwise lines fit COLUMNS, the terminal, or 100' },
+  bytes: { type: 'boolean', default: false, describe: 'text output: exact byte counts (10,230,184 B) instead of human sizes (10.2 MB)' },
+  color: { choices: COLOR_CHOICES as unknown as string[], default: 'auto', describe: 'text output: ANSI colour (auto: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it)' },
 } as const;
 
 /** The arguments of `formatOptions`, plus the global `--quiet` (src/cli/main.ts). */
 export interface OutputArgs {
   format: string;
   wide: boolean;
+  /** `--bytes` (absent when a caller builds the arguments itself). */
+  bytes?: boolean;
+  /** `--color auto|always|never`. */
+  color?: string;
   quiet: boolean;
 }
 

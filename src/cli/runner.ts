@@ -8,6 +8,7 @@ import type { Snapshot } from '../api/index.js';
 import { checkFormat, renderTableAs, writeOut, type Format } from '../render/output.js';
 import { progressBar } from '../render/progress.js';
 import { renderJson, type Table } from '../render/table.js';
+import { mannersFor, type Manners } from '../render/terminal.js';
 import type { OutputArgs } from './options.js';
 
 /** How a result is to be shown: the format and the text view's manners. */
@@ -15,6 +16,11 @@ export interface View {
   format: Format;
   /** Text and Markdown: keep long names whole. */
   wide: boolean;
+  /**
+   * Text: line width (Infinity with `--wide`), colour, human sizes or `--bytes`. Colour is never on for
+   * JSON, CSV or Markdown.
+   */
+  manners: Manners;
 }
 
 /** The renderings of one command's result; the runner picks one by format. */
@@ -37,9 +43,12 @@ export interface Plan<R> {
   after?(result: R): void;
 }
 
-/** Checks the options every printing command has (`--format`, `--wide`). */
-export function viewOf(args: Pick<OutputArgs, 'format' | 'wide'>): View {
-  return { format: checkFormat(args.format), wide: Boolean(args.wide) };
+/** Checks the options every printing command has (`--format`, `--wide`, `--bytes`, `--color`); manners from stdout and the environment. */
+export function viewOf(args: Pick<OutputArgs, 'format' | 'wide' | 'bytes' | 'color'>, stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): View {
+  const format = checkFormat(args.format);
+  const manners = mannersFor({ wide: args.wide, bytes: args.bytes, color: args.color }, stream, env);
+  if (format !== 'text') manners.color = false;
+  return { format, wide: Boolean(args.wide), manners };
 }
 
 /** Renders `result` as `view` asks. */
@@ -49,7 +58,7 @@ export function render<R>(renderer: Renderer<R>, result: R, view: View): string 
   const table = renderer.table(result, view);
   // A statement without result columns (`sql` running DDL into a TEMP view) prints nothing.
   if (table.columns.length === 0) return '';
-  return renderTableAs(view.format, table, { wide: view.wide });
+  return renderTableAs(view.format, table, { wide: view.wide, manners: view.manners });
 }
 
 /**

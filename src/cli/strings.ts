@@ -28,7 +28,7 @@ export function options(argv: OutputArgs & { snapshot: string; duplicates: boole
 }
 
 export const renderer: Renderer<StringsResult> = {
-  table: (r, v) => stringsTable(r, v.format === 'text'),
+  table: (r, v) => stringsTable(r, v.format === 'text', v.manners),
   json: (r) => stringsJson(r),
 };
 
