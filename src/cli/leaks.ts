@@ -4,7 +4,7 @@ import type { Argv } from 'yargs';
 import type { LeaksResult } from '../analyses/leaks.js';
 import { leaksTable, leaksText } from '../render/leaks.js';
 import { handlerOf, type Renderer } from './runner.js';
-import { formatOptions, maxDepthOption, topOption, wholeNumber, type OutputArgs } from './options.js';
+import { DEFAULT_TOP, formatOptions, instancesOption, maxDepthOption, topOption, wholeNumber, type OutputArgs } from './options.js';
 import type { LeaksOptions } from '../analyses/leaks.js';
 
 export const command = 'leaks <baseline> <target> <final>';
@@ -15,8 +15,8 @@ export function builder(y: Argv) {
     .positional('baseline', { type: 'string', demandOption: true, describe: 'snapshot before the action (file or .db)' })
     .positional('target', { type: 'string', demandOption: true, describe: 'snapshot after the action' })
     .positional('final', { type: 'string', demandOption: true, describe: 'snapshot after undoing the action (everything TARGET added should be gone)' })
-    .option('top', topOption(10, 'leak groups shown (most retained first)'))
-    .option('instances', { type: 'number', default: 10000, describe: 'trace the paths of this many biggest leaked objects' })
+    .option('top', topOption(DEFAULT_TOP, 'leak groups shown (most retained first)'))
+    .option('instances', instancesOption('trace the paths of this many biggest leaked objects'))
     .option('max-depth', maxDepthOption)
     .option('assume-same-process', { type: 'boolean', default: false, describe: 'trust the object ids without checking that the snapshots come from one process' })
     .options(formatOptions)

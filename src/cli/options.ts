@@ -41,8 +41,34 @@ export function allOption(describe = 'show every row') {
   return { type: 'boolean', default: false, describe } as const;
 }
 
-/** `--max-depth` of the leak reports' retainer paths (diff, leaks, suspects). */
-export const maxDepthOption = { type: 'number', default: 100, describe: 'cut retainer paths after this many hops' } as const;
+// The options several commands share mean the same thing and have the same default everywhere:
+//   --top        rows (groups, classes, children) shown: 10
+//   --paths      path patterns shown per group, suspect or class: 3 (one object: 1 path, plus alternatives)
+//   --instances  how many of the biggest objects have their retainer paths traced: 1000 (counts and
+//                sizes are always of every object; only the path sample is limited)
+//   --max-depth  retainer paths are cut after this many hops: 100
+
+/** `--top`'s default in every command. */
+export const DEFAULT_TOP = 10;
+/** `--paths`' default (patterns per group) in every command. */
+export const DEFAULT_PATHS = 3;
+/** `--instances`' default in every command. */
+export const DEFAULT_INSTANCES = 1000;
+/** `--max-depth`'s default in every command. */
+export const DEFAULT_MAX_DEPTH = 100;
+
+/** `--max-depth` of retainer paths (diff, leaks, suspects, retainers). */
+export const maxDepthOption = { type: 'number', default: DEFAULT_MAX_DEPTH, describe: 'cut retainer paths after this many hops' } as const;
+
+/** `--instances`: the path sample (diff, leaks, suspects, retainers). */
+export function instancesOption(describe: string) {
+  return { type: 'number', default: DEFAULT_INSTANCES, describe } as const;
+}
+
+/** `--paths`: path patterns shown per group. */
+export function pathsOption(describe: string) {
+  return { type: 'number', default: DEFAULT_PATHS, describe } as const;
+}
 
 /** Checks a whole-number option (>= min); an absent optional option passes. */
 export function wholeNumber(name: string, v: number | undefined, min: number): void {
