@@ -17,7 +17,7 @@
 
 import { safeText } from './escape.js';
 import { formatCell, isNumericColumn, type Cell, type Column, type RenderOptions, type Table } from './table.js';
-import { count, fitEnd, fitLine, PLAIN, signedCount, signedSize, size, wrapText, type Manners } from './terminal.js';
+import { count, fitEnd, fitLine, paint, PLAIN, signedCount, signedSize, size, wrapText, type Manners } from './terminal.js';
 
 /** heapy wraps the kind text at this line length; heapdiff shortens instead (to the terminal's width when known). */
 export const LINE_LENGTH = 100;
@@ -60,7 +60,7 @@ export function renderHeapyTable(table: Table, options: RenderOptions = {}): str
   });
   if (fixed.length > 0) header += ' '.repeat(Math.max(1, end + 1 - header.length));
   if (last) header += last.title;
-  lines.push(header.trimEnd());
+  lines.push(paint(header.trimEnd(), 'bold', options.manners ?? PLAIN));
 
   const prefixWidth = widths.reduce((a, w) => a + w + 1, 0);
   const lineWidth = options.manners?.width ?? LINE_LENGTH;

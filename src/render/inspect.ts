@@ -7,7 +7,7 @@ import { safeText } from './escape.js';
 import { renderHeapyTable } from './heapy.js';
 import { describeNode } from './retainers.js';
 import type { Column, Row, Table } from './table.js';
-import { count, countOf, PLAIN, size, wrapHops, wrapText, type Manners } from './terminal.js';
+import { count, countOf, paint, PLAIN, size, wrapHops, wrapText, type Manners } from './terminal.js';
 
 const EDGE_COLUMNS: Column[] = [
   { key: 'edge', title: 'Edge', type: 'text', maxWidth: 30 },
@@ -37,7 +37,7 @@ export function inspectText(r: InspectResult, options: { wide?: boolean; manners
   const m = options.manners ?? PLAIN;
   const width = options.wide ? Infinity : m.width;
   const lines: string[] = [];
-  lines.push(...wrapText(safeText(`Object @${o.id}: ${describeNode(o)} (${o.type})`), width, '  '));
+  lines.push(...wrapText(safeText(`Object @${o.id}: ${describeNode(o)} (${o.type})`), width, '  ').map((l) => paint(l, 'bold', m)));
   const label = (k: string) => `  ${k.padEnd(11)}`;
   const fact = (k: string, v: string) => wrapText(safeText(v), width - 13).forEach((l, i) => lines.push((i === 0 ? label(k) : ' '.repeat(13)) + l));
   const bytes = (n: number) => (m.rawBytes || n < 1000 ? size(n, m) : `${size(n, m)} (${size(n, { rawBytes: true })})`);
