@@ -47,6 +47,8 @@ export function renderHeapyTable(table: Table, options: RenderOptions = {}): str
   const prose = (t: string) => (options.manners ? wrapText(safeText(t), options.wide ? Infinity : options.manners.width, '  ') : [safeText(t)]);
   for (const t of table.title ?? []) lines.push(...prose(t));
 
+  const prefixWidth = widths.reduce((a, w) => a + w + 1, 0);
+  const lineWidth = options.manners?.width ?? LINE_LENGTH;
   // Header: each title right-aligned to its column's end, pushed right past the previous title.
   let header = '';
   let end = 0;
@@ -60,10 +62,9 @@ export function renderHeapyTable(table: Table, options: RenderOptions = {}): str
   });
   if (fixed.length > 0) header += ' '.repeat(Math.max(1, end + 1 - header.length));
   if (last) header += last.title;
-  lines.push(paint(header.trimEnd(), 'bold', options.manners ?? PLAIN));
+  // The last title (heapy's "Kind (class / type)") is cut like the kinds below it.
+  lines.push(paint(fitEnd(header.trimEnd(), options.wide ? Infinity : Math.max(lineWidth, prefixWidth + MIN_KIND_WIDTH)), 'bold', options.manners ?? PLAIN));
 
-  const prefixWidth = widths.reduce((a, w) => a + w + 1, 0);
-  const lineWidth = options.manners?.width ?? LINE_LENGTH;
   const fit = Math.max(MIN_KIND_WIDTH, lineWidth - prefixWidth);
   const kindMax = options.wide || lineWidth === Infinity ? Infinity : Math.min(last?.maxWidth ?? fit, fit);
   table.rows.forEach((row, r) => {
