@@ -16,7 +16,9 @@ export function builder(y: Argv) {
     .positional('target', { type: 'string', demandOption: true, describe: 'snapshot after the action' })
     .positional('final', { type: 'string', demandOption: true, describe: 'snapshot after undoing the action (everything TARGET added should be gone)' })
     .option('top', topOption(DEFAULT_TOP, 'leak groups shown (most retained first)'))
-    .option('instances', instancesOption('trace the paths of this many biggest leaked objects'))
+    // Unlike diff's and suspects' --instances (per suspect), this sample is shared by all groups, so its
+    // default stays 10,000 until group counts are exact beyond the traced sample (1000 splits a 1,000-object group).
+    .option('instances', { ...instancesOption('trace the paths of this many biggest leaked objects (all groups together)'), default: 10000 })
     .option('max-depth', maxDepthOption)
     .option('assume-same-process', { type: 'boolean', default: false, describe: 'trust the object ids without checking that the snapshots come from one process' })
     .options(formatOptions)
