@@ -31,6 +31,10 @@ export interface Renderer<R> {
   table(result: R, view: View): Table;
   /** JSON output's value; without it, the table in its generic JSON form. */
   json?(result: R, view: View): unknown;
+  /** Markdown, when it is more than `table` (a report to paste into a pull request). */
+  markdown?(result: R, view: View): string;
+  /** CSV's table, when it differs from `table` (e.g. several tables in one, with a `kind` column). */
+  csv?(result: R, view: View): Table;
 }
 
 /** What a command does once its options are normalised. */
@@ -55,7 +59,8 @@ export function viewOf(args: Pick<OutputArgs, 'format' | 'wide' | 'bytes' | 'col
 export function render<R>(renderer: Renderer<R>, result: R, view: View): string {
   if (view.format === 'json') return renderer.json ? renderJson(renderer.json(result, view)) : renderTableAs('json', renderer.table(result, view));
   if (view.format === 'text' && renderer.text) return renderer.text(result, view);
-  const table = renderer.table(result, view);
+  if (view.format === 'md' && renderer.markdown) return renderer.markdown(result, view);
+  const table = view.format === 'csv' && renderer.csv ? renderer.csv(result, view) : renderer.table(result, view);
   // A statement without result columns (`sql` running DDL into a TEMP view) prints nothing.
   if (table.columns.length === 0) return '';
   return renderTableAs(view.format, table, { wide: view.wide, manners: view.manners });
