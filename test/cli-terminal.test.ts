@@ -127,7 +127,7 @@ test('leaks warns on one stderr line when the snapshots are out of order, and st
   const swapped = cli(['leaks', b, f, t, '-q']);
   assert.equal(swapped.status, 0, swapped.stderr);
   assert.match(swapped.stderr, /^heapdiff: warning: the snapshots' largest object ids \(BASELINE \d+, TARGET \d+, FINAL \d+\) are out of order: FINAL was taken before TARGET; are the arguments in the order BASELINE TARGET FINAL\?\n$/);
-  assert.match(swapped.stdout, /^Leaks: /);
+  assert.match(swapped.stdout, /→ node-leak-final\.db → node-leak-after\.db: [\d,]+ objects allocated/, 'the report still runs');
   const json = JSON.parse(cli(['leaks', t, b, f, '-q', '-f', 'json']).stdout);
   assert.equal(json.same_process, true);
   assert.match(json.note, /TARGET was taken before BASELINE/);
