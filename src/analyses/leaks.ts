@@ -124,6 +124,17 @@ function side(store: OpenedStore): DiffSide {
   };
 }
 
+/**
+ * A warning when the snapshots' largest object ids are not increasing: V8 hands out ids in allocation
+ * order, so a later snapshot of one process never has a smaller largest id (as `diff` warns for A B).
+ */
+export function orderNote(s: { baseline: DiffSide; target: DiffSide; final: DiffSide }): string | null {
+  const [b, t, f] = [s.baseline.max_js_object_id, s.target.max_js_object_id, s.final.max_js_object_id];
+  if (b <= t && t <= f) return null;
+  const which = t < b ? 'TARGET was taken before BASELINE' : 'FINAL was taken before TARGET';
+  return `the snapshots' largest object ids (BASELINE ${b}, TARGET ${t}, FINAL ${f}) are out of order: ${which}; are the arguments in the order BASELINE TARGET FINAL?`;
+}
+
 export async function findLeaks(baseline: OpenedStore, target: OpenedStore, final: OpenedStore, options: LeaksOptions = {}): Promise<LeaksResult> {
   const sides = { baseline: side(baseline), target: side(target), final: side(final) };
   const pendingBaseline = readNodeColumnsInWorker(baseline.dbPath, ['id']);
@@ -242,7 +253,7 @@ export async function findLeaks(baseline: OpenedStore, target: OpenedStore, fina
     ...sides,
     same_process: true,
     id_check: idCheck,
-    note: null,
+    note: orderNote(sides),
     totals: {
       allocated: allocatedCount,
       leaked,

@@ -1,8 +1,10 @@
 // The one place that maps errors to exit codes (0 ok, 1 internal error, 2 bad input or usage,
 // 3 --fail-on-growth tripped). Command modules only parse options, call an analysis and render.
 
+import { existsSync } from 'node:fs';
 import yargs, { type CommandModule } from 'yargs';
 import { EXIT_INPUT, EXIT_INTERNAL, ExitError, InputError } from '../errors.js';
+import { closest } from '../similar.js';
 import { VERSION } from '../version.js';
 import * as ingest from './ingest.js';
 import * as partition from './partition.js';
@@ -25,6 +27,7 @@ const COMMANDS = [ingest, partition, retainers, stats, inspect, dominators, stri
 export async function main(args: string[]): Promise<void> {
   const verbose = args.includes('--verbose');
   try {
+    checkCommandWord(args);
     await yargs(args)
       .scriptName('heapdiff')
       .usage('$0 <command> [options]\n\nOffline analyzer of V8 heap snapshots (Chrome/Edge DevTools, Node.js). Numbers match Chrome DevTools.')
@@ -47,6 +50,24 @@ export async function main(args: string[]): Promise<void> {
 }
 
 class UsageError extends Error {}
+
+/** The commands' names (`partition <snapshot>` → `partition`), for "did you mean". */
+export const COMMAND_NAMES: readonly string[] = COMMANDS.flatMap((c) => [c.command].flat()).map((c) => String(c).split(' ')[0]).filter((n) => n !== '$0');
+
+/**
+ * `heapdiff partiton app.heapsnapshot` would run the default command (`heapdiff A B`) and fail on a
+ * missing file named "partiton": a first argument that is not a command, not an existing file and not
+ * path-like (no `/` or `.`), but close to a command's name, is a mistyped command instead.
+ */
+export function checkCommandWord(args: readonly string[]): void {
+  const word = args.find((a, i) => !a.startsWith('-') && args.slice(0, i).every((b) => GLOBAL_FLAGS.has(b)));
+  if (word === undefined || COMMAND_NAMES.includes(word) || /[./\\]/.test(word) || existsSync(word)) return;
+  const [best] = closest(word, COMMAND_NAMES, 1);
+  if (best !== undefined) throw new InputError(`unknown command ${JSON.stringify(word)}: did you mean ${JSON.stringify(best)}?`);
+}
+
+/** Global flags that take no value and may come before the command. */
+const GLOBAL_FLAGS = new Set(['-q', '--quiet', '--no-quiet', '--verbose', '--no-verbose']);
 
 function exitCodeFor(e: unknown, verbose: boolean): number {
   const malformed = malformedStoreError(e);

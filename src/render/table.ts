@@ -15,6 +15,7 @@
 //   kind     like text; heapy's last "Kind" column (never padded, may be long)
 
 import { csvField, mdCell, safeText } from './escape.js';
+import type { Manners } from './terminal.js';
 
 export type ColumnType = 'index' | 'count' | 'bytes' | 'percent' | 'delta' | 'bytes-delta' | 'number' | 'text' | 'kind';
 
@@ -49,11 +50,19 @@ export interface Table {
   moreHint?: string;
   /** Lines printed after the table in text output (notes, totals). */
   footer?: string[];
+  /**
+   * Text output only: counts with thousands separators and bytes as human sizes (`10.2 MB`, or exact
+   * with `--bytes`), deltas likewise signed. heapy-format tables (partition, diff) leave it unset and
+   * print raw integers as heapy does; CSV, JSON and Markdown always carry the raw numbers.
+   */
+  human?: boolean;
 }
 
 export interface RenderOptions {
   /** Keep long names whole (text output). */
   wide?: boolean;
+  /** Text output: the line width the last column fits, and how `human` tables print sizes (src/render/terminal.ts). */
+  manners?: Manners;
 }
 
 export const DEFAULT_TEXT_MAX = 60;

@@ -4,6 +4,7 @@
 
 import { formatPropertyName } from '../../graph/class-names.js';
 import { stmt, storeCodes, type Db } from './common.js';
+import { closest } from '../../similar.js';
 
 /** One node with the columns of the public `nodes` view (name = the file's raw name). */
 export interface NodeRow {
@@ -220,14 +221,14 @@ export function classesNamed(db: Db, name: string): { class_id: number; class_ke
   ).all(name, name) as never;
 }
 
-/** Up to `limit` class names resembling `name` (case-insensitive substring), for "did you mean". */
-export function similarClassNames(db: Db, name: string, limit = 5): string[] {
-  return (
-    stmt(db, "SELECT DISTINCT class_name FROM classes WHERE count > 0 AND lower(class_name) LIKE '%' || lower(?) || '%' ESCAPE '\\' ORDER BY retained_size DESC LIMIT ?").all(
-      name.replace(/[%_\\]/g, (c) => `\\${c}`),
-      limit,
-    ) as { class_name: string }[]
-  ).map((r) => r.class_name);
+/**
+ * Up to `limit` class names resembling `name`, for "did you mean": the same but for case, then names
+ * containing it (or contained in it), then names a few typing mistakes away (Damerau–Levenshtein, see
+ * src/similar.ts); ties biggest retained first.
+ */
+export function similarClassNames(db: Db, name: string, limit = 3): string[] {
+  const names = (stmt(db, 'SELECT class_name FROM classes WHERE count > 0 GROUP BY class_name ORDER BY max(retained_size) DESC').all() as { class_name: string }[]).map((r) => r.class_name);
+  return closest(name, names, limit);
 }
 
 /**
