@@ -63,8 +63,8 @@ export function retainersText(r: RetainersResult, options: { wide?: boolean; man
   out.push(...wrapText(`${r.query}${classes}: ${countOf(r.instances, 'instance')} retaining ${size(r.retained, m)}; ${sample} (--instances), in ${countOf(r.patterns, 'path pattern')}:`, m.width));
   r.paths.forEach((p, i) => {
     out.push('');
-    const share = r.sampled < r.instances ? ` of the ${count(r.sampled)} traced` : '';
-    out.push(...wrapText(`${String(i + 1).padStart(2)}. ${count(p.count)}${share}, ${size(p.retained, m)} retained${p.truncated ? ' (cut at --max-depth)' : ''}`, m.width, DETAIL));
+    const share = r.sampled < r.instances ? (p.count === r.sampled ? `all ${count(p.count)} traced` : `${count(p.count)} of the ${count(r.sampled)} traced`) : count(p.count);
+    out.push(...wrapText(`${String(i + 1).padStart(2)}. ${share}, ${size(p.retained, m)} retained${p.truncated ? ' (cut at --max-depth)' : ''}`, m.width, DETAIL));
     if (options.rawPaths) out.push(...wrapHops(DETAIL, safeText(p.line, max).split(' → '), m.width, `${DETAIL}  `));
     else out.push(...keptByLines([{ ...p, class_name: r.query, root: p.named.root, text: '' }], p.count, p.count, 1, { manners: m }));
     const last = p.hops[p.hops.length - 1];

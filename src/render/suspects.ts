@@ -39,7 +39,7 @@ function suspectLines(s: LeakSuspect, i: number, v: DetailView): string[] {
   const n = `${String(i + 1).padStart(2)}. `;
   const head = (text: string) => out.push(...wrapText(text, m.width, DETAIL).map((l, j) => (j === 0 ? paint(l, 'bold', m) : l)));
   if (s.suspect === 'object' && s.object) {
-    head(`${n}${s.label}${s.label === s.object.class_name ? ` @${s.object.id}` : ''}: ${size(s.retained, m)} retained (${percent(s.retained_percent)}% of the heap)`);
+    head(`${n}${s.label}${s.label === s.object.class_name && !s.named?.variable ? ` @${s.object.id}` : ''}: ${size(s.retained, m)} retained (${percent(s.retained_percent)}% of the heap)`);
     if (v.rawPaths || !s.named) {
       if (s.path) out.push(...wrapHops(`${DETAIL}path     `, safeText(shownPath(s.path, false)).split(' → '), m.width, `${DETAIL}         `));
     } else {
