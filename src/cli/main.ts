@@ -15,9 +15,10 @@ import * as sql from './sql.js';
 import * as diff from './diff.js';
 import * as leaks from './leaks.js';
 import * as suspects from './suspects.js';
+import * as report from './report.js';
 
 // Every command module: `command`, `describe`, `builder`, `handler` (yargs' module shape).
-const COMMANDS = [ingest, partition, retainers, stats, inspect, dominators, strings, sql, diff, leaks, suspects] as unknown as CommandModule[];
+const COMMANDS = [ingest, partition, retainers, stats, inspect, dominators, strings, sql, diff, leaks, suspects, report] as unknown as CommandModule[];
 
 export async function main(args: string[]): Promise<void> {
   const verbose = args.includes('--verbose');
