@@ -10,9 +10,12 @@ import type { ReportPayload } from './payload.js';
 import { PAGE_CSS } from './styles.js';
 import { D3_HIERARCHY_LICENSE, D3_HIERARCHY_SOURCE, D3_HIERARCHY_VERSION } from './vendor/d3-hierarchy.js';
 
-/** JSON that is safe inside a `<script>` element and in any HTML parser state. */
+/**
+ * JSON that is safe inside a `<script>` element and in any HTML parser state; bidi controls are escaped
+ * too, so viewing the file's source shows them as `\u202e` rather than reordering the text.
+ */
 export function embedJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Text for HTML element content and attribute values. */
