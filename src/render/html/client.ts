@@ -464,17 +464,37 @@ function showDetails(id, fromBack) {
   if (o.dom !== undefined && o.dom !== null) fact('Dominator', objects[o.dom] ? objButton(o.dom) : '@' + o.dom);
   b.appendChild(facts);
   if (o.path) { b.appendChild(h('h3', null, 'Shortest retainer path')); b.appendChild(h('div', { className: 'pathtext name' }, o.path)); }
+  var chain = dominatorChain(id);
+  if (chain) {
+    b.appendChild(h('h3', null, 'Dominator chain'));
+    var ch = h('div', { className: 'chain' });
+    chain.forEach(function (x, j) { if (j > 0) ch.appendChild(h('span', { className: 'sep' }, ' › ')); ch.appendChild(objButton(x)); });
+    b.appendChild(ch);
+  }
   if (o.edges) {
-    b.appendChild(h('h3', null, 'Outgoing edges (' + fmt(o.edges_total) + ')' + (o.edges_total > o.edges.length ? ', ' + o.edges.length + ' retaining most' : '')));
+    b.appendChild(h('h3', null, 'Outgoing edges (' + fmt(o.edges_total) + ')' + (o.edges_total > o.edges.length ? (o.edges_sorted ? ', the ' + o.edges.length + ' retaining most' : ', the first ' + o.edges.length) : '')));
     b.appendChild(linkList(o.edges));
     b.appendChild(h('h3', null, 'Retainers (' + fmt(o.retainers_total) + (o.weak ? ', ' + fmt(o.weak) + ' weak not listed' : '') + ')'));
-    b.appendChild(linkList(o.retainers));
+    if (o.retainers_listed === false) b.appendChild(h('div', { className: 'hint' }, ['Too many to list in the page. Ask heapdiff: ', h('code', null, data.inspect_hint.replace('inspect', 'retainers').replace('ID', String(id)))]));
+    else b.appendChild(linkList(o.retainers));
   } else {
     b.appendChild(h('div', { className: 'hint' }, ['Edges and retainers of this object are not in the page (it details the first ' + fmt(data.detailed) + ' objects it shows). Ask heapdiff: ', h('code', null, data.inspect_hint.replace('ID', String(id)))]));
   }
   panel.appendChild(b);
   panel.classList.add('open');
   panel.setAttribute('aria-hidden', 'false');
+}
+// The drawn tree's ancestors of a node, root first (its dominators), or null for objects off the tree.
+var parentOf = null;
+function dominatorChain(id) {
+  if (!parentOf) {
+    parentOf = {};
+    (function walk(n) { n.c.forEach(function (c) { parentOf[c.id] = n.id; walk(c); }); })(data.tree.root);
+  }
+  if (!(id in parentOf)) return null;
+  var chain = [id];
+  while (chain[0] in parentOf) chain.unshift(parentOf[chain[0]]);
+  return chain;
 }
 function linkList(items) {
   var ul = h('ul', { className: 'links' });
@@ -543,6 +563,7 @@ document.addEventListener('click', function (ev) { if (!results.contains(ev.targ
 // ───────── footer ─────────
 body.appendChild(h('footer', null, data.tool + ' · generated ' + data.generated.replace('T', ' ').slice(0, 16) + ' UTC · ' + fmt(Object.keys(objects).length) + ' objects described, ' + fmt(data.detailed) + ' in detail · offline page, no network'));
 drawTree();
+document.documentElement.dataset.readyMs = String(Math.round(performance.now()));
 document.documentElement.dataset.ready = '1';
 })();
 `;

@@ -8,7 +8,7 @@
 
 import type { DiffResult } from '../../analyses/diff.js';
 import { heapTree, keptByClass, loadTree, summarize, type HeapTreeNode, type KeptObjects, type LoadedTree } from '../../analyses/heap-tree.js';
-import { inspect } from '../../analyses/inspect.js';
+import { objectDetails } from '../../analyses/object-details.js';
 import type { LeaksResult } from '../../analyses/leaks.js';
 import { CLASSIFIERS, KIND_TITLES, partition, type Classifier } from '../../analyses/partition.js';
 import type { NodeSummary, PathHop } from '../../analyses/paths.js';
@@ -20,7 +20,7 @@ import type { OpenedStore } from '../../store/open.js';
 import { edgeLabel, nodeLabel } from '../../store/queries/labels.js';
 import { VERSION } from '../../version.js';
 import { diffHeading } from '../diff.js';
-import { baseName, fmt, percent, shownHops } from '../report.js';
+import { baseName, fmt, percent, shownHops, shownPath } from '../report.js';
 
 export type ReportMode = 'snapshot' | 'diff' | 'leaks';
 
@@ -99,8 +99,12 @@ export interface ObjectView {
   path?: string;
   edges?: [string, number][];
   edges_total?: number;
+  /** False: more edges than the page sorts; the first ones in edge order. */
+  edges_sorted?: boolean;
   retainers?: [string, number][];
   retainers_total?: number;
+  /** False: too many retainers to list; only counted. */
+  retainers_listed?: boolean;
   weak?: number;
 }
 
@@ -175,11 +179,14 @@ export function gatherReport(input: ReportInput, options: ReportOptions = {}): R
   // Objects the page shows, by ordinal: facts from the analyses where they came with them.
   const objects = new Map<number, ObjectView>();
   const order: number[] = [];
-  const addSummary = (s: Pick<NodeSummary, 'ordinal' | 'id' | 'type' | 'class_name' | 'name' | 'self_size' | 'retained_size'> & { distance?: number }) => {
-    if (!objects.has(s.ordinal)) {
-      objects.set(s.ordinal, { id: s.id, type: s.type, cls: s.class_name, name: cut(s.name), self: s.self_size, retained: s.retained_size, distance: s.distance ?? NaN });
+  const addSummary: AddSummary = (s, path) => {
+    let view = objects.get(s.ordinal);
+    if (!view) {
+      view = { id: s.id, type: s.type, cls: s.class_name, name: cut(s.name), self: s.self_size, retained: s.retained_size, distance: s.distance ?? NaN };
+      objects.set(s.ordinal, view);
       order.push(s.ordinal);
     }
+    if (path !== undefined && view.path === undefined) view.path = cut(path);
     return s.id;
   };
 
@@ -197,7 +204,7 @@ export function gatherReport(input: ReportInput, options: ReportOptions = {}): R
   const root = toView(tree.root);
   for (const s of summarize(heapStore, treeOrdinals.filter((k) => !objects.has(k))).values()) addSummary(s);
 
-  // Details (edges, retainers, location, path) for the first `objects` objects: suspects first, then the
+  // Details (edges, retainers, location, dominator) for the first `objects` objects: suspects first, then the
   // tree biggest first (breadth-first order of the pruned tree is by level, then retained size).
   const detailOrder = [...order.filter((k) => !treeOrdinals.includes(k)), ...treeOrdinals];
   let detailed = 0;
@@ -205,17 +212,17 @@ export function gatherReport(input: ReportInput, options: ReportOptions = {}): R
     if (detailed >= o.objects) break;
     const view = objects.get(k);
     if (!view || view.edges) continue;
-    const r = inspect(heapStore, view.id, { limit: o.links });
-    const ob = r.object;
-    view.distance = ob.distance;
-    view.loc = ob.location ? `${ob.location.script ?? `script #${ob.location.script_id}`}:${ob.location.line + 1}:${ob.location.column + 1}` : null;
-    view.alloc = ob.allocation ? `${ob.allocation.function || '(anonymous)'} ${ob.allocation.script}:${ob.allocation.line}:${ob.allocation.column}` : null;
+    const r = objectDetails(heapStore, k, { limit: o.links });
+    view.distance = r.distance;
+    view.loc = r.location ? `${r.location.script ?? `script #${r.location.script_id}`}:${r.location.line + 1}:${r.location.column + 1}` : null;
+    view.alloc = r.allocation ? `${r.allocation.function || '(anonymous)'} ${r.allocation.script}:${r.allocation.line}:${r.allocation.column}` : null;
     view.dom = r.dominator ? r.dominator.id : null;
-    view.path = cut(r.path);
     view.edges = r.edges.shown.map((e) => [edgeLabel(e.edge_type, e.edge_name), e.node.id]);
     view.edges_total = r.edges.total;
+    view.edges_sorted = r.edges.sorted;
     view.retainers = r.retainers.shown.map((e) => [edgeLabel(e.edge_type, e.edge_name), e.node.id]);
     view.retainers_total = r.retainers.total;
+    view.retainers_listed = r.retainers.listed;
     view.weak = r.retainers.weak;
     for (const e of [...r.edges.shown, ...r.retainers.shown]) addSummary(e.node);
     if (r.dominator && !objects.has(r.dominator.ordinal)) addSummary(r.dominator);
@@ -366,7 +373,8 @@ function suspectTitle(s: LeakSuspect): string {
   return s.suspect === 'object' && s.object ? objectLabel(s.object) : `${fmt(s.count)} × ${s.kind}`;
 }
 
-type AddSummary = (s: Pick<NodeSummary, 'ordinal' | 'id' | 'type' | 'class_name' | 'name' | 'self_size' | 'retained_size'> & { distance?: number }) => number;
+/** Registers an object the page shows (with its shortest retainer path when known); returns its id. */
+type AddSummary = (s: Pick<NodeSummary, 'ordinal' | 'id' | 'type' | 'class_name' | 'name' | 'self_size' | 'retained_size'> & { distance?: number }, path?: string) => number;
 
 function pathView(hops: readonly PathHop[], count: number, retained: number, pattern: string, add: AddSummary): PathView {
   const shown = shownHops(hops);
@@ -377,7 +385,8 @@ function pathView(hops: readonly PathHop[], count: number, retained: number, pat
     folded: hops.length - shown.length,
     hops: hops.map((h, i) => ({
       edge: i === 0 ? '' : edgeLabel(h.edge_type, h.edge_name),
-      id: add(h),
+      // A hop's own shortest path is the path's prefix up to it (each hop is its successor's first retainer).
+      id: add(h, shownPath(hops.slice(0, i + 1), false)),
       label: (h as PathHop & NamedFields).label ?? nodeLabel(h.class_name, h.name, h.type),
     })),
   };
@@ -432,11 +441,11 @@ function suspectViews(input: ReportInput, loaded: LoadedTree, add: AddSummary): 
                   : `The memory accumulates ${a.depth} step${a.depth === 1 ? '' : 's'} down in ${objectLabel(a.object)}${a.owner.ordinal !== a.object.ordinal ? `, owned by ${objectLabel(a.owner)}` : ''}: ${fmt(a.child_count)} dominated children.`,
               object: add(a.object),
               hops: a.depth === 0 ? null : pathView(a.path, 1, a.object.retained_size, a.line, add),
-              children: a.children.map(add),
+              children: a.children.map((x) => add(x)),
               by_class: a.children_by_class.map((c) => ({ class_name: c.class_name, count: c.count, retained: c.retained })),
             }
           : null,
-        instances: s.instances.map(add),
+        instances: s.instances.map((x) => add(x)),
       };
     });
   }
