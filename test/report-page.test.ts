@@ -48,21 +48,23 @@ describe('diff report of the samples (before → after)', { skip: BROWSER_SKIP }
   after(() => page?.close());
 
   test('the verdict names the leak and Session via sessionCache is the first suspect', async () => {
-    assert.match(await page.innerText('#headline'), /^The heap grew by .*Leak suspects?: Session\b/);
+    assert.match(await page.innerText('#headline'), /^The heap grew by .*Leak suspects?: Session \(leaky-server\.mjs:\d+:\d+\)/);
     const titles = await texts(page, '#suspects > li .s-title');
-    assert.equal(titles[0], 'Session');
+    assert.match(titles[0], /^300 × Session \(leaky-server\.mjs:\d+:\d+\)$/);
     const first = page.locator('#suspects > li').first();
-    assert.match(await first.locator('.path-preview').first().innerText(), /\.sessionCache → Map\.table → \(internal array\)\[\d+\] → Session$/);
+    // Held by, in the program's words (as the text report's "kept by"), and DevTools' shortest path on demand.
+    assert.match(await first.locator('.path-named').first().innerText(), /^kept by sessionCache → Map\[entry\]\s+\(sessionCache: module leaky-server\.mjs\)$/);
     assert.match(await first.locator('.s-summary').innerText(), /^300 new objects .* retain /);
-    // What the Sessions keep, by class: the Session objects themselves and their Float64Array metrics.
+    // What the Sessions keep, by class: their Float64Array metrics and its backing store.
     const keeps = await first.locator('.keep').allInnerTexts();
-    assert.ok(keeps.some((k) => /^300 × Session\b/.test(k)), keeps.join(' | '));
     assert.ok(keeps.some((k) => /^300 × Float64Array\b/.test(k)), keeps.join(' | '));
+    assert.ok(keeps.some((k) => /^300 × system \/ JSArrayBufferData\b/.test(k)), keeps.join(' | '));
   });
 
   test('expanding a path hop by hop and clicking an object opens its details', async () => {
     const first = page.locator('#suspects > li').first();
     await first.getByRole('button', { name: 'Show path' }).first().click();
+    assert.match(await first.locator('.path-preview').first().innerText(), /\.sessionCache → Map\.table → \(internal array\)\[\d+\] → Session$/);
     const hops = first.locator('ol.hops > li:not(.fold)');
     assert.equal(await hops.last().locator('.lbl').innerText(), 'Session');
     const folded = first.locator('ol.hops > li.fold button');
@@ -185,8 +187,8 @@ describe('one-snapshot and three-snapshot reports', { skip: BROWSER_SKIP }, () =
     const file = report([ingestOnce(sample('before')), ingestOnce(sample('after')), ingestOnce(sample('final'))], 'leaks.html');
     const { page, log } = await openReport(browser, file);
     try {
-      assert.match(await page.innerText('#headline'), /leaked objects retain .*: Session\b/);
-      assert.equal((await texts(page, '#suspects > li .s-title'))[0], 'Session');
+      assert.match(await page.innerText('#headline'), /leaked objects retain .*: Session \(leaky-server\.mjs:\d+:\d+\)/);
+      assert.match((await texts(page, '#suspects > li .s-title'))[0], /^300 × Session \(leaky-server\.mjs:\d+:\d+\)$/);
       assert.equal(await page.getAttribute('#colour-by button.on', 'data-by'), 'new');
       assert.match(await page.innerText('#legend'), /allocated between baseline and target/);
       clean(log);

@@ -187,8 +187,10 @@ export interface KeptObjects {
   retained: number;
   /** Everything their subtrees hold, by class, most bytes first (at most `limit` classes). */
   classes: KeptClass[];
-  /** Classes left out by the limit. */
+  /** Classes left out by the limit, and their objects and bytes. */
   more_classes: number;
+  more_count: number;
+  more_size: number;
 }
 
 /**
@@ -226,7 +228,15 @@ export function keptByClass(loaded: LoadedTree, isMember: (k: number) => boolean
     byName.set(name, g);
   }
   const classes = [...byName.values()].sort((x, y) => y.size - x.size || y.count - x.count || (x.class_name < y.class_name ? -1 : 1));
-  return { members, retained, classes: classes.slice(0, limit), more_classes: Math.max(0, classes.length - limit) };
+  const rest = classes.slice(limit);
+  return {
+    members,
+    retained,
+    classes: classes.slice(0, limit),
+    more_classes: rest.length,
+    more_count: rest.reduce((a, c) => a + c.count, 0),
+    more_size: rest.reduce((a, c) => a + c.size, 0),
+  };
 }
 
 /** Facts of many objects by ordinal, names spelled as DevTools shows them (plain objects `{a, b}`, joined cons strings). */

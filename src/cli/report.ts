@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { InputError } from '../errors.js';
+import { InputError, OptionError } from '../errors.js';
 import { maxDepthOption, wholeNumber } from './options.js';
 
 export const command = 'report <snapshots..>';
@@ -49,44 +49,41 @@ export function defaultReportName(snapshot: string): string {
 
 export async function handler(argv: Args): Promise<void> {
   const paths = argv.snapshots.map(String);
-  if (paths.length < 1 || paths.length > 3) throw new InputError(`report: give 1 snapshot (suspects), 2 (diff) or 3 (leaks); got ${paths.length}`);
+  if (paths.length < 1 || paths.length > 3) throw new OptionError(`report: give 1 snapshot (suspects), 2 (diff) or 3 (leaks); got ${paths.length}`);
   wholeNumber('--children', argv.children, 1);
   wholeNumber('--depth', argv.depth, 1);
   wholeNumber('--objects', argv.objects, 0);
   wholeNumber('--rows', argv.rows, 1);
   wholeNumber('--max-depth', argv['max-depth'], 1);
-  if (!(argv.threshold > 0 && argv.threshold <= 100)) throw new InputError(`--threshold: expected a percentage in (0, 100] (got ${argv.threshold})`);
+  if (!(argv.threshold > 0 && argv.threshold <= 100)) throw new OptionError(`--threshold: expected a percentage in (0, 100] (got ${argv.threshold})`);
   const output = argv.output ?? defaultReportName(paths[paths.length - 1]);
   const toStdout = output === '-';
   const target = toStdout ? '-' : resolve(output);
   if (!toStdout) {
     const dir = resolve(target, '..');
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`-o ${output}: no such directory ${dir}`);
-    if (existsSync(target) && statSync(target).isDirectory()) throw new InputError(`-o ${output}: is a directory`);
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new OptionError(`-o ${output}: no such directory ${dir}`);
+    if (existsSync(target) && statSync(target).isDirectory()) throw new OptionError(`-o ${output}: is a directory`);
   }
 
-  const { openStores } = await import('../store/open.js');
+  const api = await import('../api/index.js');
   const { progressBar } = await import('../render/progress.js');
   const { gatherReport } = await import('../render/html/payload.js');
   const { renderPage } = await import('../render/html/page.js');
-  const stores = await openStores(paths, progressBar(!argv.quiet));
+  const bar = progressBar(!argv.quiet);
+  let snapshots: Awaited<ReturnType<typeof api.openAll>> = [];
   let html: string;
   try {
+    snapshots = paths.length === 1 ? [await api.open(paths[0], { onProgress: bar.update }).finally(bar.done)] : await api.openAll(paths, { onProgress: bar.update, onDone: bar.done });
+    const stores = snapshots.map((s) => s.store);
     const maxDepth = argv['max-depth'];
     let input: Parameters<typeof gatherReport>[0];
-    if (stores.length === 1) {
-      const { findSuspects } = await import('../analyses/suspects.js');
-      input = { mode: 'snapshot', stores, result: findSuspects(stores[0], { threshold: argv.threshold, maxDepth }) };
-    } else if (stores.length === 2) {
-      const { diffStores } = await import('../analyses/diff.js');
-      input = { mode: 'diff', stores, result: await diffStores(stores[0], stores[1], { maxDepth }) };
-    } else {
-      const { findLeaks } = await import('../analyses/leaks.js');
-      input = { mode: 'leaks', stores, result: await findLeaks(stores[0], stores[1], stores[2], { maxDepth }) };
-    }
+    if (snapshots.length === 1) input = { mode: 'snapshot', stores, result: api.suspects(snapshots[0], { threshold: argv.threshold, maxDepth }) };
+    else if (snapshots.length === 2) input = { mode: 'diff', stores, result: await api.diff(snapshots[0], snapshots[1], { maxDepth }) };
+    else input = { mode: 'leaks', stores, result: await api.leaks(snapshots[0], snapshots[1], snapshots[2], { maxDepth }) };
     html = renderPage(gatherReport(input, { children: argv.children, depth: argv.depth, objects: argv.objects, rows: argv.rows }));
   } finally {
-    for (const s of stores) s.db.close();
+    bar.done();
+    for (const s of snapshots) s.close();
   }
 
   if (toStdout) {

@@ -134,7 +134,7 @@ function suspectItem(s, i) {
     content.appendChild(h('div', { className: 'sub-h', title: s.keeps.note }, 'Keeps'));
     var kp = h('div', { className: 'keeps' });
     s.keeps.classes.forEach(function (c) { kp.appendChild(h('span', { className: 'keep', title: fmt(c.size) + ' bytes' }, [h('b', { className: 'num' }, fmt(c.count) + ' × '), h('span', { className: 'name' }, c.cls || c.class_name), ' ', h('span', { className: 'muted num' }, bytes(c.size))])); });
-    if (s.keeps.more_classes > 0) kp.appendChild(h('span', { className: 'keep muted' }, '+' + fmt(s.keeps.more_classes) + ' more classes'));
+    if (s.keeps.more) kp.appendChild(h('span', { className: 'keep muted', title: fmt(s.keeps.more.size) + ' bytes' }, '+' + fmt(s.keeps.more.count) + ' more (' + bytes(s.keeps.more.size) + ')'));
     content.appendChild(kp);
   }
   if (s.paths.length) {
@@ -169,6 +169,8 @@ function pathBlock(p, counted) {
   var hopsList = null;
   var btn = h('button', { className: 'toggle', type: 'button', onclick: function () {
     if (hopsList) { hopsList.hidden = !hopsList.hidden; btn.textContent = hopsList.hidden ? 'Show path' : 'Hide path'; return; }
+    var raw = wrap.querySelector('.path-preview');
+    if (raw) raw.hidden = false;
     hopsList = hopList(p);
     wrap.appendChild(hopsList);
     btn.textContent = 'Hide path';
@@ -178,7 +180,9 @@ function pathBlock(p, counted) {
     counted ? h('span', { className: 'muted num', title: fmt(p.retained) + ' bytes' }, 'retain ' + bytes(p.retained)) : null,
     btn,
   ]);
-  wrap.appendChild(h('div', { className: 'path-preview name' }, compactPath(p)));
+  // The path in the program's words (from the variable that holds it), as the text report's "kept by".
+  if (p.named) wrap.appendChild(h('div', { className: 'path-named name', title: compactPath(p) }, [h('span', { className: 'muted' }, 'kept by '), h('span', { className: 'mono' }, p.named), p.via_variable ? h('span', { className: 'muted' }, ' (not the shortest path)') : null]));
+  wrap.appendChild(h('div', { className: 'path-preview name', hidden: !!p.named }, compactPath(p)));
   wrap.appendChild(line);
   return wrap;
 }

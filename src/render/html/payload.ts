@@ -14,7 +14,9 @@ import { CLASSIFIERS, KIND_TITLES, partition, type Classifier } from '../../anal
 import type { NodeSummary, PathHop } from '../../analyses/paths.js';
 import { CATEGORY_ORDER, stats } from '../../analyses/stats.js';
 import { duplicateStrings } from '../../analyses/strings.js';
-import type { PathGroupResult } from '../../analyses/suspects-tree.js';
+import type { NamedPath } from '../../analyses/program-names.js';
+import type { Kept, PathGroupResult } from '../../analyses/suspects-tree.js';
+import { keptByHops, scopeNote } from '../leak-report.js';
 import type { LeakSuspect, SuspectObject, SuspectsResult } from '../../analyses/suspects.js';
 import type { OpenedStore } from '../../store/open.js';
 import { edgeLabel, nodeLabel } from '../../store/queries/labels.js';
@@ -51,6 +53,10 @@ export interface HopView {
 }
 
 export interface PathView {
+  /** What holds it in the program's words, as the text report's `kept by` line (null: none known). */
+  named: string | null;
+  /** True when `named` is another real path than the shortest, chosen because it starts at a variable. */
+  via_variable: boolean;
   count: number;
   retained: number;
   pattern: string;
@@ -70,7 +76,8 @@ export interface SuspectView {
   paths: PathView[];
   /** Notes on what the paths leave out (more patterns, sampled instances). */
   notes: string[];
-  keeps: (KeptObjects & { note: string }) | null;
+  /** What the suspect's objects keep alive, by class; `more` sums the classes left out. */
+  keeps: { classes: { class_name: string; count: number; size: number }[]; more: { count: number; size: number } | null; note: string } | null;
   accumulation: { summary: string; object: number; hops: PathView | null; children: number[]; by_class: { class_name: string; count: number; retained: number }[] } | null;
   instances: number[];
 }
@@ -326,8 +333,8 @@ function verdictOf(input: ReportInput): ReportPayload['verdict'] {
     const s = r.suspects[0];
     return {
       tone: 'leak',
-      headline: `${head}. Leak suspect${r.suspects.length === 1 ? '' : 's'}: ${r.suspects.map((x) => x.kind).join(', ')}.`,
-      details: [...details, `First: ${s.kind}, ${fmt(s.count)} new object${s.count === 1 ? '' : 's'} retaining ${bytes(s.retained)} (${percent(s.retained_percent)}% of B).`],
+      headline: `${head}. Leak suspect${r.suspects.length === 1 ? '' : 's'}: ${r.suspects.map((x) => (x as typeof x & NamedFields).label ?? x.kind).join(', ')}.`,
+      details: [...details, `First: ${(s as typeof s & NamedFields).label ?? s.kind}, ${fmt(s.count)} new object${s.count === 1 ? '' : 's'} retaining ${bytes(s.retained)} (${percent(s.retained_percent)}% of B).`],
     };
   }
   const r = input.result as LeaksResult;
@@ -338,7 +345,7 @@ function verdictOf(input: ReportInput): ReportPayload['verdict'] {
     tone: 'leak',
     headline: `${fmt(t.top_level)} leaked object${t.top_level === 1 ? ' retains' : 's retain'} ${bytes(t.retained)} (${percent(t.retained_percent)}% of final): ${r.suspects
       .slice(0, 3)
-      .map((g) => g.kind)
+      .map((g) => (g as typeof g & NamedFields).label ?? g.kind)
       .join(', ')}${r.suspects.length > 3 ? ` and ${r.suspects.length - 3} more group${r.suspects.length === 4 ? '' : 's'}` : ''}.`,
     details: [
       `${fmt(t.allocated)} objects allocated between baseline and target; ${fmt(t.leaked)} (${bytes(t.leaked_size)}) still alive in final` +
@@ -349,11 +356,10 @@ function verdictOf(input: ReportInput): ReportPayload['verdict'] {
   };
 }
 
-/** Fields a newer result may carry (names in the program's terms); used when present. */
+/** Fields the results may carry (names in the program's words); used when present. */
 interface NamedFields {
-  title?: string;
   label?: string;
-  keeps?: { class_name: string; count: number; size?: number; retained?: number }[];
+  keeps?: Kept | null;
 }
 
 /** An object as the text report names it: `system / Context @6177`, `Function BuiltinModule @50343`. */
@@ -366,19 +372,26 @@ function objectLabel(o: Pick<SuspectObject, 'class_name' | 'name' | 'type' | 'id
   return `${base} ${o.type.includes('string') ? JSON.stringify(short) : short} @${o.id}`;
 }
 
+/** A suspect as the text report heads it: `BuiltinModule (node:…:238:14)`, `300 × Session (server.js:111:14)`. */
 function suspectTitle(s: LeakSuspect): string {
-  const named = s as LeakSuspect & NamedFields;
-  if (named.title) return named.title;
-  if (named.label) return named.label;
-  return s.suspect === 'object' && s.object ? objectLabel(s.object) : `${fmt(s.count)} × ${s.kind}`;
+  const label = (s as LeakSuspect & NamedFields).label;
+  if (s.suspect === 'object' && s.object) return label ?? objectLabel(s.object);
+  return `${fmt(s.count)} × ${label ?? s.kind}`;
+}
+
+function groupTitle(count: number, label: string | undefined, kind: string): string {
+  return `${count === 1 ? '' : `${fmt(count)} × `}${label ?? kind}`;
 }
 
 /** Registers an object the page shows (with its shortest retainer path when known); returns its id. */
 type AddSummary = (s: Pick<NodeSummary, 'ordinal' | 'id' | 'type' | 'class_name' | 'name' | 'self_size' | 'retained_size'> & { distance?: number }, path?: string) => number;
 
-function pathView(hops: readonly PathHop[], count: number, retained: number, pattern: string, add: AddSummary): PathView {
+function pathView(hops: readonly PathHop[], count: number, retained: number, pattern: string, add: AddSummary, named: NamedPath | null = null, viaVariable = false): PathView {
   const shown = shownHops(hops);
+  const note = named ? scopeNote(named) : '';
   return {
+    named: named ? `${keptByHops(named).join(' → ')}${note ? `  (${note})` : ''}` : null,
+    via_variable: viaVariable,
     count,
     retained,
     pattern,
@@ -393,15 +406,22 @@ function pathView(hops: readonly PathHop[], count: number, retained: number, pat
 }
 
 function groupViews(groups: readonly PathGroupResult[], add: AddSummary): PathView[] {
-  return groups.map((g) => pathView(g.hops, g.count, g.retained, g.pattern, add));
+  return groups.map((g) => pathView(g.hops, g.count, g.retained, g.pattern, add, g.named ?? null, g.via_variable ?? false));
 }
 
+/** The analysis' own `keeps` (the instances excluded) when it has one, else the page's (instances included). */
 function keepsOf(s: NamedFields, computed: () => KeptObjects, note: string): SuspectView['keeps'] {
-  if (Array.isArray(s.keeps)) {
-    const classes = s.keeps.map((c) => ({ class_name: c.class_name, count: c.count, size: c.size ?? c.retained ?? 0 }));
-    return { members: 0, retained: 0, classes, more_classes: 0, note: '' };
+  if (s.keeps) {
+    const k = s.keeps;
+    const shown = k.classes.reduce((a, c) => ({ count: a.count + c.count, size: a.size + c.size }), { count: 0, size: 0 });
+    return {
+      classes: k.classes.map((c) => ({ class_name: c.class_name, count: c.count, size: c.size })),
+      more: k.count > shown.count ? { count: k.count - shown.count, size: k.size - shown.size } : null,
+      note: 'everything its objects dominate (the objects themselves aside), by class',
+    };
   }
-  return { ...computed(), note };
+  const c = computed();
+  return { classes: c.classes, more: c.more_classes > 0 ? { count: c.more_count, size: c.more_size } : null, note };
 }
 
 function suspectViews(input: ReportInput, loaded: LoadedTree, add: AddSummary): SuspectView[] {
@@ -412,7 +432,7 @@ function suspectViews(input: ReportInput, loaded: LoadedTree, add: AddSummary): 
     return r.suspects.map((s) => {
       const single = s.suspect === 'object' && s.object !== null;
       const a = s.accumulation;
-      const paths = single && s.path ? [pathView(s.path, 1, s.retained, s.line ?? '', add)] : groupViews(s.paths, add);
+      const paths = single && s.path ? [pathView(s.path, 1, s.retained, s.line ?? '', add, s.named ?? null, s.via_variable ?? false)] : groupViews(s.paths, add);
       const notes: string[] = [];
       if (!single && s.patterns > s.paths.length) notes.push(`${s.patterns - s.paths.length} more path pattern${s.patterns - s.paths.length === 1 ? '' : 's'}`);
       const target = single ? s.object!.ordinal : -1;
@@ -459,7 +479,7 @@ function suspectViews(input: ReportInput, loaded: LoadedTree, add: AddSummary): 
       if (s.patterns > s.paths.length) notes.push(`${s.patterns - s.paths.length} more path pattern${s.patterns - s.paths.length === 1 ? '' : 's'}`);
       if (s.traced < s.counted) notes.push(`paths of the ${fmt(s.traced)} biggest of ${fmt(s.counted)} objects`);
       return {
-        title: (s as typeof s & NamedFields).title ?? s.kind,
+        title: groupTitle(s.count, (s as typeof s & NamedFields).label, s.kind),
         summary: `${fmt(s.count)} new object${s.count === 1 ? '' : 's'} (${bytes(s.size)}) retain ${bytes(s.retained)} (${percent(s.retained_percent)}% of B)`,
         count: s.count,
         retained: s.retained,
@@ -477,7 +497,7 @@ function suspectViews(input: ReportInput, loaded: LoadedTree, add: AddSummary): 
   const from = r.baseline.max_js_object_id;
   const to = r.target.max_js_object_id;
   return r.suspects.map((g) => ({
-    title: (g as typeof g & NamedFields).title ?? `${g.kind}${g.detached ? ' (detached DOM)' : ''}`,
+    title: `${groupTitle(g.count, (g as typeof g & NamedFields).label, g.kind)}${g.detached ? ' (detached DOM)' : ''}`,
     summary: `${fmt(g.count)} object${g.count === 1 ? ' retains' : 's retain'} ${bytes(g.retained)} (${percent(g.retained_percent)}% of final)`,
     count: g.count,
     retained: g.retained,

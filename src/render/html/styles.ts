@@ -76,6 +76,8 @@ li.suspect { padding: 16px 24px; border-top: 1px solid var(--line); display: gri
 .keep b { font-weight: 600; }
 .path { border: 1px solid var(--line); border-radius: 8px; padding: 8px 12px; margin: 6px 0; background: var(--bg); }
 .path-line { display: flex; align-items: baseline; gap: 10px; flex-wrap: wrap; margin-top: 4px; }
+.path-named { font-size: 13.5px; overflow-wrap: anywhere; margin-bottom: 2px; }
+.path-named .mono { font-size: 13px; color: var(--ink); }
 .path-preview { font-family: var(--mono); font-size: 12.5px; color: var(--muted); overflow-wrap: anywhere; }
 .toggle { border: 1px solid var(--line); background: var(--panel); border-radius: 6px; padding: 1px 8px; font-size: 12px; cursor: pointer; color: var(--accent); white-space: nowrap; }
 .toggle:hover { background: var(--accent-soft); }
