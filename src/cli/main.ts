@@ -18,11 +18,12 @@ import * as diff from './diff.js';
 import * as leaks from './leaks.js';
 import * as suspects from './suspects.js';
 import * as cache from './cache.js';
+import * as report from './report.js';
 import { safeText } from '../render/escape.js';
 import { malformedStoreError } from '../store/malformed.js';
 
 // Every command module: `command`, `describe`, `builder`, `handler` (yargs' module shape).
-const COMMANDS = [ingest, partition, retainers, stats, inspect, dominators, strings, sql, diff, leaks, suspects, cache] as unknown as CommandModule[];
+const COMMANDS = [ingest, partition, retainers, stats, inspect, dominators, strings, sql, diff, leaks, suspects, report, cache] as unknown as CommandModule[];
 
 export async function main(args: string[]): Promise<void> {
   const verbose = args.includes('--verbose');

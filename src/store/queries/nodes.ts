@@ -57,7 +57,7 @@ function edgeName(db: Db, typeCode: number, nameOrIndex: number, sname: string |
   return typeCode === c.edgeElement || typeCode === c.edgeHidden ? String(nameOrIndex) : (sname ?? '');
 }
 
-interface RawEdge {
+export interface RawEdge {
   edge_ordinal: number;
   from_node: number;
   to_node: number;
@@ -66,7 +66,7 @@ interface RawEdge {
   sname: string | null;
 }
 
-function toEdgeRow(db: Db, r: RawEdge): EdgeRow {
+export function toEdgeRow(db: Db, r: RawEdge): EdgeRow {
   const c = storeCodes(db);
   return { edge_ordinal: r.edge_ordinal, from_node: r.from_node, to_node: r.to_node, type: c.edgeTypes[r.type_code] ?? String(r.type_code), type_code: r.type_code, name: edgeName(db, r.type_code, r.name_or_index, r.sname) };
 }
