@@ -24,11 +24,20 @@ import { gzipSync } from 'node:zlib';
 import { ROOT } from './env.js';
 
 /** Bump when the way snapshots are made changes (the programs themselves are hashed). */
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 3;
 export const SCENARIO_SOURCES = join(ROOT, 'test/scenarios');
 export const CHROMIUM = '/usr/bin/chromium';
 export const HAS_CHROMIUM = existsSync(CHROMIUM);
 const CACHE = process.env.HEAPDIFF_SCENARIOS_DIR ?? join(ROOT, 'test/.tmp/scenarios');
+
+/** The Node programs see the same environment whatever runs the tests (node --test adds variables). */
+const CHILD_ENV = { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C' };
+/**
+ * V8 flags that make a Node heap the same from run to run: `--predictable` (GC without helper threads
+ * or timing heuristics) and fixed seeds (string hashing and Math.random; with a random hash seed the
+ * hash tables, and with them the moment the heap limit is reached, differ between runs).
+ */
+const DETERMINISTIC_V8 = ['--predictable', '--random-seed=42', '--hash-seed=42', '--no-opt', '--no-sparkplug'];
 
 /** The planted leaks' fixed sizes: tests assert these counts. */
 export const BROWSER_ITEMS = 3000;
@@ -92,12 +101,20 @@ export async function browserScenario(): Promise<Scenario> {
         chunks = [];
         snapshots[role] = writeGzip(dir, `browser-${role}`, raw, sizes, role);
       };
+      // Runtime.evaluate over the protocol rather than page.evaluate: Playwright's evaluate injects its
+      // own UtilityScript into the page, which would show up as a new object in the diff.
+      const evaluate = async (expression: string) => {
+        const r = (await cdp.send('Runtime.evaluate', { expression, returnByValue: true })) as { result: { value?: unknown }; exceptionDetails?: { text: string } };
+        if (r.exceptionDetails) throw new Error(`browser scenario: ${expression}: ${r.exceptionDetails.text}`);
+        return r.result.value;
+      };
+      await evaluate('void 0'); // whatever the first evaluation creates belongs to the baseline
       await take('baseline');
-      await page.evaluate(`mountItems(${BROWSER_ITEMS}, 1); unmountItems();`);
+      await evaluate(`mountItems(${BROWSER_ITEMS}, 1); unmountItems();`);
       await take('target');
-      await page.evaluate('void 0');
+      await evaluate('void 0');
       await take('final');
-      const stillOnBus = await page.evaluate('bus.handlers.length');
+      const stillOnBus = await evaluate('bus.handlers.length');
       if (stillOnBus !== BROWSER_ITEMS) throw new Error(`browser scenario: ${stillOnBus} handlers on the bus, expected ${BROWSER_ITEMS}`);
       return { snapshots, sizes, facts: { items: BROWSER_ITEMS, onRefresh: 'index.html:11:5', url: pathToFileURL(html).href } };
     } finally {
@@ -127,7 +144,7 @@ function chromiumVersion(): string {
 export async function nodeServerScenario(): Promise<Scenario> {
   const script = join(SCENARIO_SOURCES, 'node-server/server.js');
   return cached('node-server', [readFileSync(script), process.version], async (dir) => {
-    const child = fork(script, [], { cwd: dir, execArgv: ['--predictable'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = fork(script, [], { cwd: dir, env: CHILD_ENV, execArgv: DETERMINISTIC_V8, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
     try {
@@ -207,8 +224,9 @@ function get(port: number, path: string): Promise<void> {
 export async function nodeOomScenario(): Promise<Scenario> {
   const script = join(SCENARIO_SOURCES, 'node-oom/oom.js');
   return cached('node-oom', [readFileSync(script), process.version, String(OOM_HEAP_MB)], async (dir) => {
-    const child = spawn(process.execPath, ['--predictable', `--max-old-space-size=${OOM_HEAP_MB}`, '--heapsnapshot-near-heap-limit=1', script], {
+    const child = spawn(process.execPath, [...DETERMINISTIC_V8, `--max-old-space-size=${OOM_HEAP_MB}`, '--heapsnapshot-near-heap-limit=1', script], {
       cwd: dir,
+      env: CHILD_ENV,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';

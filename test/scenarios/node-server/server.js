@@ -20,6 +20,7 @@ function createServer() {
   return http.createServer((req, res) => {
     const id = nextId++;
     sessions.set(id, new Session(id, req.url));
+    res.sendDate = false; // the cached Date header is refreshed by a 1 s timer: heaps would depend on timing
     res.setHeader('connection', 'close');
     res.end('ok ' + id + '\n');
   });
