@@ -24,7 +24,7 @@ import { gzipSync } from 'node:zlib';
 import { ROOT } from './env.js';
 
 /** Bump when the way snapshots are made changes (the programs themselves are hashed). */
-const GENERATOR_VERSION = 3;
+const GENERATOR_VERSION = 4;
 export const SCENARIO_SOURCES = join(ROOT, 'test/scenarios');
 export const CHROMIUM = '/usr/bin/chromium';
 export const HAS_CHROMIUM = existsSync(CHROMIUM);
@@ -82,7 +82,9 @@ export async function browserScenario(): Promise<Scenario> {
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-extensions'],
+      // V8 in the renderer without optimising tiers and with fixed seeds (see DETERMINISTIC_V8): otherwise
+      // how much code the JIT compiled between two snapshots differs from run to run.
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-extensions', `--js-flags=${DETERMINISTIC_V8.join(' ')} --no-maglev`],
     });
     try {
       const page = await browser.newPage();
