@@ -4,7 +4,8 @@ import type { Argv } from 'yargs';
 import type { DiffOptions, DiffResult } from '../analyses/diff.js';
 import { EXIT_GROWTH, ExitError, OptionError } from '../errors.js';
 import { CLASSIFIERS } from '../store/queries/partition.js';
-import { diffTable, diffText, growthExceededMessage } from '../render/diff.js';
+import { diffCsvTable, diffMarkdown, diffTable, diffText, growthExceededMessage } from '../render/diff.js';
+import { ignoreOption, ignorePatterns, rawPathsOption } from './leak-options.js';
 import { allOption, bytesOf, formatOptions, maxDepthOption, sizeOrShare, topOption, wholeNumber, type OutputArgs, type SizeOrShare } from './options.js';
 import { handlerOf, type Renderer } from './runner.js';
 
@@ -30,6 +31,8 @@ export function builder(y: Argv) {
     .option('max-depth', maxDepthOption)
     .option('min-retained', { type: 'string', default: '1%', describe: 'a suspect class retains at least SIZE (bytes, 64KB, or % of B)' })
     .option('fail-on-growth', { type: 'string', describe: "exit 3 when B's total size grew by more than SIZE (bytes, 10MB, 5MiB, or 5% of A)" })
+    .option('ignore', ignoreOption)
+    .option('raw-paths', rawPathsOption)
     .option('assume-same-process', { type: 'boolean', default: false, describe: 'trust the object ids without checking that both snapshots come from one process' })
     .options(formatOptions)
     .example('$0 before.heapsnapshot after.heapsnapshot', 'what grew, and what keeps the new objects alive')
@@ -51,6 +54,8 @@ interface Args extends OutputArgs {
   'min-retained': string;
   'fail-on-growth'?: string;
   'assume-same-process': boolean;
+  ignore?: string[];
+  'raw-paths': boolean;
 }
 
 export interface DiffCliOptions {
@@ -64,6 +69,7 @@ export interface DiffCliOptions {
   /** Text: rows shown. */
   top: number;
   all: boolean;
+  rawPaths: boolean;
 }
 
 export function options(argv: Args): DiffCliOptions {
@@ -86,18 +92,23 @@ export function options(argv: Args): DiffCliOptions {
       pathSample: argv.instances,
       maxDepth: argv['max-depth'],
       assumeSameProcess: argv['assume-same-process'],
+      ignore: ignorePatterns(argv.ignore),
     },
     minRetained: sizeOrShare('--min-retained', argv['min-retained'], 'B'),
     failOnGrowth: fail !== undefined ? { text: fail, limit: sizeOrShare('--fail-on-growth', fail, 'A') } : undefined,
     top: argv.top,
     all: argv.all,
+    rawPaths: argv['raw-paths'],
   };
 }
 
-export function renderer(o: Pick<DiffCliOptions, 'top' | 'all'>): Renderer<DiffResult> {
+export function renderer(o: Pick<DiffCliOptions, 'top' | 'all' | 'rawPaths'>): Renderer<DiffResult> {
+  const shown = (r: DiffResult) => (o.all ? r.rows.length : o.top);
   return {
-    text: (r, v) => diffText(r, o.all ? r.rows.length : o.top, { wide: v.wide }),
+    text: (r, v) => diffText(r, shown(r), { wide: v.wide, manners: v.manners, rawPaths: o.rawPaths }),
     table: (r) => diffTable(r, r.rows.length),
+    markdown: (r, v) => diffMarkdown(r, shown(r), v),
+    csv: (r) => diffCsvTable(r),
     json: (r) => r,
   };
 }

@@ -2,7 +2,8 @@
 // alive in FINAL, grouped by retainer-path pattern (src/analyses/leaks.ts), rendered by src/render/leaks.ts.
 import type { Argv } from 'yargs';
 import type { LeaksResult } from '../analyses/leaks.js';
-import { leaksTable, leaksText } from '../render/leaks.js';
+import { leaksMarkdown, leaksTable, leaksText } from '../render/leaks.js';
+import { ignoreOption, ignorePatterns, rawPathsOption } from './leak-options.js';
 import { handlerOf, type Renderer } from './runner.js';
 import { formatOptions, maxDepthOption, topOption, wholeNumber, type OutputArgs } from './options.js';
 import type { LeaksOptions } from '../analyses/leaks.js';
@@ -18,6 +19,8 @@ export function builder(y: Argv) {
     .option('top', topOption(10, 'leak groups shown (most retained first)'))
     .option('instances', { type: 'number', default: 10000, describe: 'trace the paths of this many biggest leaked objects' })
     .option('max-depth', maxDepthOption)
+    .option('ignore', ignoreOption)
+    .option('raw-paths', rawPathsOption)
     .option('assume-same-process', { type: 'boolean', default: false, describe: 'trust the object ids without checking that the snapshots come from one process' })
     .options(formatOptions)
     .example('$0 leaks before.heapsnapshot after.heapsnapshot final.heapsnapshot', 'objects the action leaked, grouped by retainer path');
@@ -31,9 +34,11 @@ interface Args extends OutputArgs {
   instances: number;
   'max-depth': number;
   'assume-same-process': boolean;
+  ignore?: string[];
+  'raw-paths': boolean;
 }
 
-export function options(argv: Args): LeaksOptions & { snapshots: [string, string, string] } {
+export function options(argv: Args): LeaksOptions & { snapshots: [string, string, string]; rawPaths: boolean } {
   wholeNumber('--top', argv.top, 1);
   wholeNumber('--instances', argv.instances, 1);
   wholeNumber('--max-depth', argv['max-depth'], 1);
@@ -43,17 +48,22 @@ export function options(argv: Args): LeaksOptions & { snapshots: [string, string
     pathSample: argv.instances,
     maxDepth: argv['max-depth'],
     assumeSameProcess: argv['assume-same-process'],
+    ignore: ignorePatterns(argv.ignore),
+    rawPaths: argv['raw-paths'],
   };
 }
 
-export const renderer: Renderer<LeaksResult> = {
-  text: (r) => leaksText(r),
-  table: (r) => leaksTable(r),
-  json: (r) => r,
-};
+export function renderer(o: { rawPaths: boolean }): Renderer<LeaksResult> {
+  return {
+    text: (r, v) => leaksText(r, { manners: v.manners, rawPaths: o.rawPaths }),
+    table: (r) => leaksTable(r),
+    markdown: (r, v) => leaksMarkdown(r, v),
+    json: (r) => r,
+  };
+}
 
-export const handler = handlerOf(options, ({ snapshots, ...o }) => ({
+export const handler = handlerOf(options, ({ snapshots, rawPaths, ...o }) => ({
   inputs: snapshots,
   run: async ([a, b, c]) => (await import('../api/index.js')).leaks(a, b, c, o),
-  render: renderer,
+  render: renderer({ rawPaths }),
 }));

@@ -6,18 +6,23 @@
 
 import { OptionError } from '../errors.js';
 import type { IdRange } from '../store/queries/where.js';
+import { COLOR_CHOICES } from '../render/terminal.js';
 import { FORMATS } from '../render/output.js';
 
 /** `--format` / `--wide`: every command that prints a result. */
 export const formatOptions = {
   format: { alias: 'f', choices: FORMATS as unknown as string[], default: 'text', describe: 'output format (json: a stable shape with "version": 1)' },
-  wide: { type: 'boolean', default: false, describe: 'text output: keep long names whole instead of shortening them' },
+  wide: { type: 'boolean', default: false, describe: 'text output: no width limit; keep long names and paths whole' },
+  bytes: { type: 'boolean', default: false, describe: 'text output: exact byte counts instead of human sizes (10.2 MB)' },
+  color: { choices: COLOR_CHOICES as unknown as string[], default: 'auto', describe: 'text output colour: auto (a terminal, unless NO_COLOR), always, never' },
 } as const;
 
 /** The arguments of `formatOptions`, plus the global `--quiet` (src/cli/main.ts). */
 export interface OutputArgs {
   format: string;
   wide: boolean;
+  bytes?: boolean;
+  color?: string;
   quiet: boolean;
 }
 

@@ -8,6 +8,7 @@ import type { Snapshot } from '../api/index.js';
 import { checkFormat, renderTableAs, writeOut, type Format } from '../render/output.js';
 import { progressBar } from '../render/progress.js';
 import { renderJson, type Table } from '../render/table.js';
+import { mannersFor, type Manners } from '../render/terminal.js';
 import type { OutputArgs } from './options.js';
 
 /** How a result is to be shown: the format and the text view's manners. */
@@ -15,6 +16,8 @@ export interface View {
   format: Format;
   /** Text and Markdown: keep long names whole. */
   wide: boolean;
+  /** Text: the terminal's width, colour and size style (`--wide`, `--bytes`, `--color`, COLUMNS, NO_COLOR…). */
+  manners: Manners;
 }
 
 /** The renderings of one command's result; the runner picks one by format. */
@@ -25,6 +28,10 @@ export interface Renderer<R> {
   table(result: R, view: View): Table;
   /** JSON output's value; without it, the table in its generic JSON form. */
   json?(result: R, view: View): unknown;
+  /** Markdown, when it is more than `table` (a report to paste into a pull request). */
+  markdown?(result: R, view: View): string;
+  /** CSV's table, when it differs from `table` (e.g. several tables in one, with a `kind` column). */
+  csv?(result: R, view: View): Table;
 }
 
 /** What a command does once its options are normalised. */
@@ -38,15 +45,18 @@ export interface Plan<R> {
 }
 
 /** Checks the options every printing command has (`--format`, `--wide`). */
-export function viewOf(args: Pick<OutputArgs, 'format' | 'wide'>): View {
-  return { format: checkFormat(args.format), wide: Boolean(args.wide) };
+export function viewOf(args: Pick<OutputArgs, 'format' | 'wide' | 'bytes' | 'color'>): View {
+  const format = checkFormat(args.format);
+  const manners = mannersFor({ wide: args.wide, bytes: args.bytes, color: format === 'text' ? args.color : 'never' });
+  return { format, wide: Boolean(args.wide), manners };
 }
 
 /** Renders `result` as `view` asks. */
 export function render<R>(renderer: Renderer<R>, result: R, view: View): string {
   if (view.format === 'json') return renderer.json ? renderJson(renderer.json(result, view)) : renderTableAs('json', renderer.table(result, view));
   if (view.format === 'text' && renderer.text) return renderer.text(result, view);
-  const table = renderer.table(result, view);
+  if (view.format === 'md' && renderer.markdown) return renderer.markdown(result, view);
+  const table = view.format === 'csv' && renderer.csv ? renderer.csv(result, view) : renderer.table(result, view);
   // A statement without result columns (`sql` running DDL into a TEMP view) prints nothing.
   if (table.columns.length === 0) return '';
   return renderTableAs(view.format, table, { wide: view.wide });

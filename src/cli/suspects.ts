@@ -4,6 +4,7 @@ import type { Argv } from 'yargs';
 import type { SuspectsResult } from '../analyses/suspects.js';
 import { OptionError } from '../errors.js';
 import { suspectsTable, suspectsText } from '../render/suspects.js';
+import { rawPathsOption } from './leak-options.js';
 import { handlerOf, type Renderer } from './runner.js';
 import { formatOptions, maxDepthOption, wholeNumber, type OutputArgs } from './options.js';
 import type { SuspectsOptions } from '../analyses/suspects.js';
@@ -19,6 +20,7 @@ export function builder(y: Argv) {
     .option('children', { type: 'number', default: 5, describe: 'biggest children (and classes of children) listed per accumulation point' })
     .option('paths', { type: 'number', default: 3, describe: 'path patterns per class suspect' })
     .option('max-depth', maxDepthOption)
+    .option('raw-paths', rawPathsOption)
     .options(formatOptions)
     .example('$0 suspects oom.heapsnapshot', 'what fills the heap')
     .example('$0 suspects app.db --threshold 5 -f json', 'suspects retaining 5 % or more, as JSON');
@@ -31,21 +33,24 @@ interface Args extends OutputArgs {
   children: number;
   paths: number;
   'max-depth': number;
+  'raw-paths': boolean;
 }
 
-export function options(argv: Args): SuspectsOptions & { snapshot: string } {
+export function options(argv: Args): SuspectsOptions & { snapshot: string; rawPaths: boolean } {
   if (!(argv.threshold > 0 && argv.threshold <= 100)) throw new OptionError(`--threshold: expected a percentage in (0, 100] (got ${argv.threshold})`);
   if (!(argv['big-drop'] > 0 && argv['big-drop'] <= 1)) throw new OptionError(`--big-drop: expected a ratio in (0, 1] (got ${argv['big-drop']})`);
   wholeNumber('--children', argv.children, 1);
   wholeNumber('--paths', argv.paths, 1);
   wholeNumber('--max-depth', argv['max-depth'], 1);
-  return { snapshot: argv.snapshot, threshold: argv.threshold, bigDrop: argv['big-drop'], children: argv.children, paths: argv.paths, maxDepth: argv['max-depth'] };
+  return { snapshot: argv.snapshot, threshold: argv.threshold, bigDrop: argv['big-drop'], children: argv.children, paths: argv.paths, maxDepth: argv['max-depth'], rawPaths: argv['raw-paths'] };
 }
 
-export const renderer: Renderer<SuspectsResult> = {
-  text: (r) => suspectsText(r),
-  table: (r) => suspectsTable(r),
-  json: (r) => r,
-};
+export function renderer(o: { rawPaths: boolean }): Renderer<SuspectsResult> {
+  return {
+    text: (r, v) => suspectsText(r, { manners: v.manners, rawPaths: o.rawPaths }),
+    table: (r) => suspectsTable(r),
+    json: (r) => r,
+  };
+}
 
-export const handler = handlerOf(options, ({ snapshot, ...o }) => ({ inputs: [snapshot], run: ([s]) => s.suspects(o), render: renderer }));
+export const handler = handlerOf(options, ({ snapshot, rawPaths, ...o }) => ({ inputs: [snapshot], run: ([s]) => s.suspects(o), render: renderer({ rawPaths }) }));
