@@ -26,7 +26,7 @@ const UPDATE = process.env.UPDATE_GOLDEN === '1';
 /** The first screen: what a developer reads before scrolling (a 24-line terminal, less the prompt). */
 const SCREEN_LINES = 20;
 const WIDTHS = [80, 120];
-/** Flip to `false` (or remove) once the report of issue 9 lands. */
+/** For the commands whose text report does not follow issue 9 yet (`reportTodo`): remove when it does. */
 const REPORT_TODO = { todo: 'issue 9 report' };
 
 const cache = tempDir('heapdiff-leak-report-cache-');
@@ -86,6 +86,10 @@ interface Case {
   names: (string | RegExp)[];
   /** Checks of the JSON output (parsed). */
   json: (j: any) => void;
+  /** `retainers`: the first screen states the class's whole instance count (not only the sample's). */
+  total?: boolean;
+  /** The width and naming checks are known to fail until this command's text follows issue 9. */
+  reportTodo?: boolean;
 }
 
 const skipBrowser = HAS_CHROMIUM ? false : `no ${'/usr/bin/chromium'}: the browser scenario needs Debian's chromium`;
@@ -119,7 +123,9 @@ const CASES: Case[] = [
     cmd: 'retainers',
     make: browserScenario,
     args: (s) => ['retainers', snap(s, 'final'), 'Detached <li>'],
-    names: ['onRefresh', /\bbus\b/, '3,000'],
+    names: ['onRefresh', /\bbus\b/],
+    total: true,
+    reportTodo: true,
     json: (j) => {
       assert.equal(j.instances, BROWSER_ITEMS);
       assert.match(j.paths[0].pattern, /\.bus → .*Detached <li>$/);
@@ -154,6 +160,8 @@ const CASES: Case[] = [
     make: nodeServerScenario,
     args: (s) => ['retainers', snap(s, 'target'), 'Session'],
     names: [/\bsessions\b/, 'Session'],
+    total: true,
+    reportTodo: true,
     json: (j) => {
       // 20 warm-up requests before the baseline, 1,000 after it.
       assert.equal(j.instances, SERVER_REQUESTS + 20);
@@ -176,7 +184,9 @@ const CASES: Case[] = [
     cmd: 'retainers',
     make: nodeOomScenario,
     args: (s) => ['retainers', snap(s, 'near-limit'), 'Chunk'],
-    names: [/\bkeep\b/, 'Chunk', /92,664/],
+    names: [/\bkeep\b/, 'Chunk'],
+    total: true,
+    reportTodo: true,
     json: (j) => {
       assert.equal(j.classes[0].class_name, 'Chunk');
       assert.ok(j.instances > 50_000, `${j.instances} chunks`);
@@ -201,6 +211,16 @@ for (const c of CASES) {
     return { s, text };
   };
 
+  let parsed: any;
+  const json = async () => {
+    if (parsed === undefined) {
+      const s = await c.make();
+      const r = cli([...c.args(s), '--format', 'json']);
+      assert.equal(r.status, 0, r.stderr);
+      parsed = JSON.parse(r.stdout);
+    }
+    return parsed;
+  };
   test(`${label}: first screen matches the golden files at COLUMNS=${WIDTHS.join(' and ')}`, { skip }, async () => {
     const written: string[] = [];
     for (const cols of WIDTHS) {
@@ -211,7 +231,8 @@ for (const c of CASES) {
     assert.deepEqual(written, [], 'golden files did not exist: written now, check and commit them');
   });
 
-  test(`${label}: every line fits the width`, { skip, ...REPORT_TODO }, async () => {
+  const todo = c.reportTodo ? REPORT_TODO : {};
+  test(`${label}: every line fits the width`, { skip, ...todo }, async () => {
     for (const cols of WIDTHS) {
       const { text } = await output(cols);
       const long = text.split('\n').filter((l) => l.length > cols);
@@ -219,19 +240,18 @@ for (const c of CASES) {
     }
   });
 
-  test(`${label}: the first screen names ${c.names.join(', ')}`, { skip, ...REPORT_TODO }, async () => {
+  test(`${label}: the first screen names ${c.names.join(', ')}${c.total ? ' and the instance count' : ''}`, { skip, ...todo }, async () => {
     const { text } = await output(WIDTHS[0]);
     const screen = firstScreen(text);
-    for (const n of c.names) {
+    const names = [...c.names];
+    if (c.total) names.push((await json()).instances.toLocaleString('en'));
+    for (const n of names) {
       if (typeof n === 'string') assert.ok(screen.includes(n), `"${n}" not in the first screen:\n${screen}`);
       else assert.match(screen, n);
     }
   });
 
   test(`${label}: JSON output parses and carries the answer`, { skip }, async () => {
-    const s = await c.make();
-    const r = cli([...c.args(s), '--format', 'json']);
-    assert.equal(r.status, 0, r.stderr);
-    c.json(JSON.parse(r.stdout));
+    c.json(await json());
   });
 }

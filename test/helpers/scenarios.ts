@@ -70,7 +70,7 @@ export interface ScenarioMeta {
 
 /**
  * test/scenarios/browser/index.html in headless Chromium: `mountItems(3000)` creates 3,000 `<li>`, each
- * with a closure `onRefresh` (index.html line 11, column 5) registered with `bus.on` (`bus` is a top-level
+ * with a closure `onRefresh` (index.html line 11; V8 places a function at its parameter list, column 23) registered with `bus.on` (`bus` is a top-level
  * `const` of a classic script, so it lives in the script scope, not on window); `unmountItems()` removes
  * the `<li>`s from the DOM but never takes the closures off the bus. Snapshots: `baseline` (page loaded),
  * `target` (after mounting and unmounting the 3,000 items), `final` (after a no-op: nothing is freed).
@@ -118,7 +118,7 @@ export async function browserScenario(): Promise<Scenario> {
       await take('final');
       const stillOnBus = await evaluate('bus.handlers.length');
       if (stillOnBus !== BROWSER_ITEMS) throw new Error(`browser scenario: ${stillOnBus} handlers on the bus, expected ${BROWSER_ITEMS}`);
-      return { snapshots, sizes, facts: { items: BROWSER_ITEMS, onRefresh: 'index.html:11:5', url: pathToFileURL(html).href } };
+      return { snapshots, sizes, facts: { items: BROWSER_ITEMS, onRefresh: 'index.html:11:23', url: pathToFileURL(html).href } };
     } finally {
       await browser.close();
     }
@@ -218,10 +218,10 @@ function get(port: number, path: string): Promise<void> {
 
 /**
  * test/scenarios/node-oom/oom.js with `--max-old-space-size=32 --heapsnapshot-near-heap-limit=1
- * --predictable`: module-level `const keep = []` gets `Chunk`s (an index and a 32-element array) until
- * the heap is full; V8 writes `Heap.<date>.<time>.<pid>.0.001.heapsnapshot` into the working directory
+ * --predictable`: module-level `const keep = []` (used by the module's functions, so it lives in the module's
+ * scope) gets `Chunk`s (an index and a 32-element array) in a synchronous loop until the heap is full; V8 writes `Heap.<date>.<time>.<pid>.0.001.heapsnapshot` into the working directory
  * just before the limit, and the process then dies of OOM (SIGABRT), which is expected. `--predictable`
- * makes the snapshot hold the same number of chunks every run (92,664 with Node 20.20).
+ * makes the snapshot hold the same number of chunks every run (94,927 with Node 20.20).
  */
 export async function nodeOomScenario(): Promise<Scenario> {
   const script = join(SCENARIO_SOURCES, 'node-oom/oom.js');
