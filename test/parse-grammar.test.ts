@@ -184,3 +184,28 @@ test('accepted: a byte-order mark, lone surrogate escapes, raw UTF-8, escaped ke
   assert.equal(errorOf(GOOD.replace('"trace_tree":[1,0,0,0,[2,0,3,9007199254740991,[]]]', '"trace_tree":[]')), 'accepted');
   assert.equal(errorOf(GOOD.replace('"scopes":{', '"scopes":-0.5e-3,"more":{')), 'accepted');
 });
+
+test('long strings (checked by native code past 64 bytes) decode and are checked like short ones', () => {
+  const cases = [
+    'a'.repeat(63) + '\\"' + 'b'.repeat(100),
+    'a'.repeat(62) + '\\\\' + '\\"' + 'b'.repeat(100),
+    'a'.repeat(64) + '\\\\\\\\' + 'c',
+    'a'.repeat(63) + '\\\\',
+    '\\u00e9'.repeat(40) + 'x'.repeat(70) + '\\ud800',
+    'x'.repeat(70) + '\u00e9\u{1f600}',
+  ];
+  for (const body of cases) {
+    const text = GOOD.replace('"Obj"', `"${body}"`);
+    assert.equal(errorOf(text), 'accepted', body);
+    assert.equal(parse(text, 5).strings[1], JSON.parse(`"${body}"`));
+  }
+  const long = 'y'.repeat(200);
+  const at = GOOD.indexOf('"Obj"') + 1 + 150;
+  assert.match(errorOf(GOOD.replace('"Obj"', `"${long.slice(0, 150)}\u0001${long}"`)), new RegExp(`a raw control character in "strings" \\(string #1; it must be escaped\\) at byte ${at}$`));
+  const withHash = Buffer.from(GOOD.replace('"Obj"', `"${long.slice(0, 150)}#${long}"`));
+  withHash[at] = 0xff;
+  assert.match(errorOf(withHash), /invalid UTF-8 in "strings" \(string #1\)/);
+  assert.match(errorOf(GOOD.replace('"Obj"', `"${long}\\q"`)), /invalid string escape in "strings" \(string #1\)/);
+  const cut = GOOD.replace('"Obj"', `"${long}"`);
+  assert.match(errorOf(cut.slice(0, cut.indexOf(long) + 100)), /unexpected end of file inside "strings" at byte/);
+});

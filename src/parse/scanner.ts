@@ -16,7 +16,7 @@
 // allocation tree (flattened here with a parent column); `strings` is streamed one string at a time.
 // Unknown keys are skipped whole, so new V8 sections do not break ingest.
 
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { InputError } from '../errors.js';
 import { EdgeSplitter, type EdgeArrays, type EdgeShape } from './edge-section.js';
 import { CheckStatus, JsonValueCheck } from './json-check.js';
@@ -74,6 +74,9 @@ const MAX_HEADER_DEPTH = 64;
 /** Sections kept verbatim: deep enough for any real data, bounded for whoever reads them back. */
 const MAX_SECTION_DEPTH = 1000;
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
+/** Strings longer than this (bytes) are checked by native code rather than the byte loop. */
+const LONG_STRING = 64;
+const CONTROL_CHARACTER = /[\x00-\x1f]/;
 
 export class SnapshotScanner {
   private mode: Mode = Mode.TopStart;
@@ -572,8 +575,10 @@ export class SnapshotScanner {
   }
 
   /**
-   * One string at a time: a byte loop finds the closing quote and notes escapes, non-ASCII bytes and
-   * raw control characters (refused); escape-free ASCII decodes directly, the rest after a UTF-8 check.
+   * One string at a time. Its first bytes go through a byte loop that finds the closing quote and notes
+   * escapes, non-ASCII bytes and raw control characters (refused); past LONG_STRING bytes, native code
+   * takes over (indexOf for the quote, isAscii, a regular expression for control characters): several
+   * times faster on long strings. Escape-free ASCII decodes directly, the rest after a UTF-8 check.
    */
   private scanStrings(buf: Buffer, p: number, end: number): number {
     if (!this.started) {
@@ -593,7 +598,8 @@ export class SnapshotScanner {
         let q = p + 1;
         let escapes = false;
         let nonAscii = false;
-        for (; q < end; q++) {
+        const shortEnd = Math.min(end, p + 1 + LONG_STRING);
+        for (; q < shortEnd; q++) {
           const b = buf[q];
           if (b === 0x22) break;
           if (b === 0x5c) {
@@ -601,6 +607,28 @@ export class SnapshotScanner {
             q++;
           } else if (b < 0x20) this.fail(`a raw control character in "strings" (string #${strings.length}; it must be escaped)`, this.base + q);
           else if (b >= 0x80) nonAscii = true;
+        }
+        let latin: string | null = null;
+        if (q >= shortEnd && q < end) {
+          // A long string: q is past a complete escape, so backslash runs from q on tell escaped quotes.
+          let r = q;
+          for (;;) {
+            r = buf.indexOf(0x22, r);
+            if (r < 0) break;
+            let b = r - 1;
+            while (b >= q && buf[b] === 0x5c) b--;
+            if ((r - 1 - b) % 2 === 0) break;
+            r++;
+          }
+          if (r >= 0) {
+            const rest = buf.subarray(q, r);
+            if (rest.indexOf(0x5c) >= 0) escapes = true;
+            if (!nonAscii && !isAscii(rest)) nonAscii = true;
+            latin = buf.toString('latin1', p + 1, r);
+            const m = CONTROL_CHARACTER.exec(latin);
+            if (m !== null) this.fail(`a raw control character in "strings" (string #${strings.length}; it must be escaped)`, this.base + p + 1 + m.index);
+          }
+          q = r < 0 ? end : r;
         }
         if (q >= end) {
           // The string continues in the next chunk: carry its bytes.
@@ -616,7 +644,7 @@ export class SnapshotScanner {
             this.fail(`invalid string escape in "strings" (string #${strings.length})`, this.base + p);
           }
         } else {
-          strings.push(nonAscii ? buf.toString('utf8', p + 1, q) : buf.toString('latin1', p + 1, q));
+          strings.push(nonAscii ? buf.toString('utf8', p + 1, q) : (latin ?? buf.toString('latin1', p + 1, q)));
         }
         s = ArrayState.After;
         p = q + 1;
