@@ -299,7 +299,7 @@ function parseArgs(argv: string[]): FuzzOptions & { quiet: boolean } {
     else if (a === '--save') o.saveDir = resolve(next());
     else if (a === '--case') o.onlyCase = num();
     else if (a === '--quiet') o.quiet = true;
-    else throw new Error(`unknown option ${a} (see test/fuzz/README.md)`);
+    else throw new Error(`unknown option ${a} (see docs/reliability.md)`);
   }
   return o;
 }
