@@ -5,6 +5,7 @@ import { BASE_SYSTEM_DISTANCE } from '../graph/distances.js';
 import { detachednessKind, edgeLabel } from '../store/queries/labels.js';
 import { safeText } from './escape.js';
 import { renderHeapyTable } from './heapy.js';
+import { keptByHops, scopeNote } from './leak-report.js';
 import { describeNode } from './retainers.js';
 import type { Column, Row, Table } from './table.js';
 import { count, countOf, paint, PLAIN, size, wrapHops, wrapText, type Manners } from './terminal.js';
@@ -41,6 +42,7 @@ export function inspectText(r: InspectResult, options: { wide?: boolean; manners
   const label = (k: string) => `  ${k.padEnd(11)}`;
   const fact = (k: string, v: string) => wrapText(safeText(v), width - 13).forEach((l, i) => lines.push((i === 0 ? label(k) : ' '.repeat(13)) + l));
   const bytes = (n: number) => (m.rawBytes || n < 1000 ? size(n, m) : `${size(n, m)} (${size(n, { rawBytes: true })})`);
+  if (r.label !== o.class_name) fact('is', r.label);
   fact('class', `${o.class_name}   (key ${o.class_key})`);
   if (o.name !== o.class_name) fact('name', o.name);
   fact('self size', `${bytes(o.self_size)}${o.raw_self_size !== o.self_size ? ` (V8 wrote ${size(o.raw_self_size, { rawBytes: true })}; DevTools' size transfer moved the rest)` : ''}`);
@@ -50,6 +52,10 @@ export function inspectText(r: InspectResult, options: { wide?: boolean; manners
   if (r.dominator) fact('dominator', `${describeNode(r.dominator)} @${r.dominator.id} (retained ${size(r.dominator.retained_size, m)})`);
   if (o.location) fact('location', `${o.location.script ?? `script #${o.location.script_id}`}:${o.location.line + 1}:${o.location.column + 1}`);
   if (o.allocation) fact('allocated', `${o.allocation.function || '(anonymous)'} ${o.allocation.script}:${o.allocation.line}:${o.allocation.column}`);
+  if (o.ordinal !== 0) {
+    const note = scopeNote(r.named);
+    lines.push(...wrapHops(label('kept by'), keptByHops(r.named).map((h) => safeText(h)), width, 13).map((l, i, a) => (i === a.length - 1 && note ? `${l}  (${safeText(note)})` : l)));
+  }
   // The path wraps between hops (a heap name holding " → " may split there; the text stays the same).
   const hops = safeText(r.path).split(' → ');
   hops[hops.length - 1] += ` (${countOf(r.path_hops, 'hop')})`;
