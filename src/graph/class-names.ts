@@ -23,7 +23,7 @@
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { DETACHED_PREFIX, DOM_DETACHED } from './dom-state.js';
 import { U32TupleInterner } from './u32-tuple-interner.js';
-import { bigInt32, sharedUint32 } from './shared-arrays.js';
+import { bigInt32, sharedUint32 } from '../util/typed-arrays.js';
 
 /** Interfaces must match at least this many objects (`MIN_OBJECT_COUNT_PER_INTERFACE`)… */
 const MIN_OBJECT_COUNT_PER_INTERFACE = 2;

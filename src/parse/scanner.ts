@@ -15,7 +15,7 @@ import { InputError } from '../errors.js';
 import { EdgeSplitter, type EdgeArrays, type EdgeShape } from './edge-section.js';
 import { layoutFromMeta, type SnapshotHeader, type SnapshotLayout } from './layout.js';
 import { scanIntegers, ScanStatus, type IntScanState } from './scanner-core.js';
-import { sharedUint32, sharedUint8 } from '../graph/shared-arrays.js';
+import { sharedUint32, sharedUint8 } from '../util/typed-arrays.js';
 
 const enum Mode {
   TopStart, // expecting '{'

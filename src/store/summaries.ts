@@ -23,11 +23,11 @@ import { groupRetainedSizes } from '../graph/class-aggregates.js';
 import { releaseMemory } from './memory.js';
 import type { DominatedNodes, Retainers } from '../graph/csr.js';
 import type { HeapGraph } from '../parse/heap-graph.js';
-import { sortUnique } from './queries/common.js';
+import { sortUnique } from '../util/typed-arrays.js';
 import { traceFunctionInfoColumns } from './schema.js';
 import { allocKind, detachednessKind, distanceKind, NO_ALLOC_TRACE, NO_LOCATION, NO_RETAINERS, scriptKind, setKind, viaLabel } from './queries/labels.js';
 import type { StoreAnalysis } from './writer.js';
-import { bigFloat64, bigInt32, bigUint32 } from '../graph/shared-arrays.js';
+import { bigFloat64, bigInt32, bigUint32 } from '../util/typed-arrays.js';
 
 export const SUMMARIES_VERSION = 1;
 /** Instances kept per class in summary_class_top (the sample `retainers CLASS` merges). */

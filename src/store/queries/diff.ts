@@ -12,7 +12,8 @@
 import { Worker } from 'node:worker_threads';
 import { readTableColumns } from '../page-reader.js';
 import { detachednessOfKind, nodeTypeOfKind, packingFor } from '../packing.js';
-import { sortUnique, stmt, storeCodes, type Db } from './common.js';
+import { sortUnique } from '../../util/typed-arrays.js';
+import { stmt, storeCodes, type Db } from './common.js';
 import { setKind, viaLabel } from './labels.js';
 import { allClasses, valueKinder, type ClassRow } from './partition.js';
 
