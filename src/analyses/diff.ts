@@ -48,7 +48,7 @@ import {
   typeAndNameById,
   type ClassTableRow,
   type ObjectClassifier,
-} from '../store/queries/diff.js';
+} from '../store/queries/node-columns.js';
 import { definitionsFromNames, InterfaceMatcher, sameDefinitions } from './diff-interfaces.js';
 import { isClassifier, partition } from './partition.js';
 import { PathFinder } from './paths.js';

@@ -1,10 +1,10 @@
 // Dominator-tree work shared by `diff` (leak suspects), `leaks` and `suspects`, over columns read in
-// bulk (store/queries/diff.ts): the tree as CSR children lists, "top-most" members (no other member
+// bulk (store/queries/node-columns.ts): the tree as CSR children lists, "top-most" members (no other member
 // dominates them; DevTools' class-retained rule is the per-class case), and the retainer-path groups
 // every report prints.
 
 import type { Db } from '../store/queries/common.js';
-import { listedRetainersOf, nodeColumnsAt, nodeFactsOf, type NodeColumn } from '../store/queries/diff.js';
+import { listedRetainersOf, nodeColumnsAt, nodeFactsOf, type NodeColumn } from '../store/queries/node-columns.js';
 import { edgeLabel, nodeLabel } from '../store/queries/labels.js';
 import { PathFinder, pathLine, type PathHop } from './paths.js';
 

@@ -1,7 +1,7 @@
-// SQL behind `heapdiff A B` (and the bulk reads `leaks` and `suspects` share): whole node columns as
-// typed arrays, a store's class table, the property names of its plain objects, the small point
-// lookups the different-process check needs, and the kinds of the new and deleted objects under the
-// classifiers read per object (`objectKinds`: rcs, via, script, alloc).
+// Bulk reads of node facts, shared by `diff`, `leaks`, `suspects` and `retainers`: whole node columns
+// as typed arrays (from the b-tree pages, or through SQL), columns at given ordinals, a store's class
+// table, the property names of its plain objects, node facts and listed retainers of many nodes, and
+// the small point lookups the different-process check needs.
 //
 // Reading millions of rows one JavaScript row at a time costs ~1 µs per row in better-sqlite3 (2.5 s
 // for 1.6 M rows × 3 columns). SQLite builds a JSON array of a rowid range in C instead, and
@@ -90,7 +90,7 @@ function readColumnsFromPages(db: Db, table: string, columns: readonly string[],
  */
 export function readNodeColumnsInWorker<C extends NodeColumn>(dbPath: string, columns: readonly C[]): Promise<NodeColumns<C>> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./diff-columns-worker.js', import.meta.url), { workerData: { dbPath, columns: [...columns] } });
+    const worker = new Worker(new URL('./node-columns-worker.js', import.meta.url), { workerData: { dbPath, columns: [...columns] } });
     let done = false;
     worker.once('message', (m: NodeColumns<C>) => {
       done = true;
