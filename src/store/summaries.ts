@@ -419,8 +419,8 @@ function writePartitions(
 
 // ───────────────────────────── class instances ─────────────────────────────
 
-/** Sorts ordinals by retained size descending, then V8 id ascending (DevTools' instance order). */
-function byRetainedThenId(graph: HeapGraph, retained: ArrayLike<number>) {
+/** Comparator of ordinals: retained size descending, then V8 id ascending (DevTools' instance order). */
+function retainedThenIdOrder(graph: HeapGraph, retained: ArrayLike<number>) {
   const F = graph.layout.nodeFieldCount;
   const idOff = graph.layout.nodeIdOffset;
   const nodes = graph.nodes;
@@ -460,7 +460,7 @@ export function select(a: Float64Array, k: number): number {
 
 /** The `limit` biggest-retained ordinals of `members` in DevTools' instance order. */
 function topByRetained(graph: HeapGraph, members: Uint32Array, retained: Float64Array, limit: number): number[] {
-  const cmp = byRetainedThenId(graph, retained);
+  const cmp = retainedThenIdOrder(graph, retained);
   if (members.length <= limit) return Array.from(members).sort(cmp);
   const values = bigFloat64(members.length);
   for (let i = 0; i < members.length; i++) values[i] = retained[members[i]];

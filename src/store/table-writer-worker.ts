@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { IndexTreeWriter, PAGE_SIZE, PageRun, RecordEncoder, TableTreeWriter } from './sqlite-pages.js';
 import type { BigTableRoots, EdgeJob, NodeJob, WrittenTables } from './table-writers.js';
 import { ordinalsById } from './id-order.js';
-import { edgeLabel, nodeKind } from './packing.js';
+import { packEdgeLabel, packNodeKind } from './packing.js';
 
 /** edge_data: (from_node, to_node, label) with rowid = edge ordinal. */
 function writeEdgeData(run: PageRun, job: EdgeJob): number {
@@ -17,7 +17,7 @@ function writeEdgeData(run: PageRun, job: EdgeJob): number {
     while (from < nodeCount && firstEdge[from + 1] <= e) from++;
     v[0] = from;
     v[1] = edgeTo[e];
-    v[2] = edgeLabel(packing, edgeTypes[e], edgeNames[e], essential[e]);
+    v[2] = packEdgeLabel(packing, edgeTypes[e], edgeNames[e], essential[e]);
     tree.append(e);
   }
   return tree.finish();
@@ -51,7 +51,7 @@ function writeNodeData(run: PageRun, job: NodeJob): number {
     const i = k * F;
     const raw = nodes[i + sOff];
     v[0] = nodes[i + iOff];
-    v[1] = nodeKind(packing, nodes[i + tOff], detachedness[k], trOff >= 0 ? nodes[i + trOff] : 0);
+    v[1] = packNodeKind(packing, nodes[i + tOff], detachedness[k], trOff >= 0 ? nodes[i + trOff] : 0);
     v[2] = nodes[i + nOff];
     v[3] = selfSize[k];
     v[4] = raw === selfSize[k] ? NaN : raw; // NULL: unchanged by the size transfer
