@@ -10,6 +10,7 @@
 // first (descending), then size, then kind. Cumulative is the running size in the shown order.
 
 import { InputError } from '../errors.js';
+import { groupRetainedAmong } from '../graph/group-retained.js';
 import { dbOf, metaNumber, type StoreLike } from '../store/queries/common.js';
 import {
   classKinds,
@@ -137,46 +138,16 @@ function scanGroups(store: StoreLike, by: Classifier, where: string | undefined,
     groups[g].size += m.size;
     groupOf.set(m.ordinal, g);
   }
-  // Retained: members without a same-group member among their dominators. nearest[x] memoises the
-  // closest strict dominator of x that is a member (-1: none up to the root).
+  // Retained: DevTools' group rule over the members' dominator chains (read on demand, memoised).
   const dominator = dominatorLookup(db, new Map(members.map((m) => [m.ordinal, m.dominator])));
-  const nearest = new Map<number, number>();
-  const nearestMember = (x: number): number => {
-    const chain: number[] = [];
-    let cur = x;
-    let found = -1;
-    for (;;) {
-      const memo = nearest.get(cur);
-      if (memo !== undefined) {
-        found = memo;
-        break;
-      }
-      chain.push(cur);
-      if (cur === 0) break;
-      const d = dominator(cur);
-      if (d === cur) break;
-      if (groupOf.has(d)) {
-        found = d;
-        break;
-      }
-      cur = d;
-    }
-    for (const c of chain) nearest.set(c, found);
-    return found;
-  };
-  for (const m of members) {
-    const g = groupOf.get(m.ordinal)!;
-    let y = nearestMember(m.ordinal);
-    let dominated = false;
-    while (y >= 0) {
-      if (groupOf.get(y) === g) {
-        dominated = true;
-        break;
-      }
-      y = nearestMember(y);
-    }
-    if (!dominated) groups[g].retained += m.retained;
-  }
+  const retained = groupRetainedAmong(
+    members.map((m) => m.ordinal),
+    members.map((m) => groupOf.get(m.ordinal)!),
+    groups.length,
+    members.map((m) => m.retained),
+    dominator,
+  ).retained;
+  groups.forEach((g, i) => (g.retained = retained[i]));
   return groups;
 }
 

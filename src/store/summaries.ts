@@ -19,7 +19,7 @@
 // no other member of the same group dominates (a DFS over the dominator tree).
 
 import type Database from 'better-sqlite3';
-import { groupRetainedSizes } from '../graph/class-aggregates.js';
+import { groupRetainedSizes } from '../graph/group-retained.js';
 import { releaseMemory } from './memory.js';
 import type { DominatedNodes, Retainers } from '../graph/csr.js';
 import type { HeapGraph } from '../parse/heap-graph.js';
@@ -277,7 +277,7 @@ function writePartitions(
       count[g]++;
       size[g] += self[k];
     }
-    const retained = groupRetainedSizes(group, n, self, a.retainedSize, dominated);
+    const retained = groupRetainedSizes(group, n, a.retainedSize, dominated); // group[k] < 0 unless self size > 0
     for (let g = 0; g < n; g++) if (count[g] > 0) stmt.run(classifier, kinds[g], keys ? keys[g] : null, count[g], size[g], retained[g]);
   };
   /** One classifier whose value is a number per node; `describe` spells a value's kind once. */
