@@ -17,7 +17,7 @@
 // its own snapshot's store (a new object in B's, a deleted one in A's) and spelled as `partition --by`
 // spells it. type, size, distance and detachedness are node columns, read in bulk with the others;
 // rcs, via, script and alloc are looked up for the new and deleted objects only (indexed, batched:
-// objectKinds), and a kind's objects in A and B are the rows of `partition A/B --by` (precomputed).
+// kindsAt in store/classifiers.ts), and a kind's objects in A and B are the rows of `partition A/B --by` (precomputed).
 //
 // Leak suspects: the new objects are B's objects (Summary set) with an odd id above A's largest odd id
 // (V8 assigns ids in increasing order and never reuses them; odd = V8 heap object, §13.2). A class's
@@ -35,28 +35,29 @@
 
 import { InputError } from '../errors.js';
 import type { OpenedStore } from '../store/open.js';
-import { CLASSIFIERS, classKinds, requireAllocationTraces, valueKinder, type ClassRow, type Classifier } from '../store/queries/partition.js';
+import { CLASSIFIER_DEFINITIONS, CLASSIFIERS, classKinds, isClassifier, kindsAt, storeLabeler, type Classifier, type ValueClassifier } from '../store/classifiers.js';
+import { requireAllocationTraces } from '../store/queries/partition.js';
 import {
   classTable,
   interfaceNames,
-  OBJECT_CLASSIFIERS,
-  objectKinds,
   plainObjectProperties,
   readNodeColumns,
   readNodeColumnsInWorker,
   typeAndNameAt,
   typeAndNameById,
+  type ClassRow,
   type ClassTableRow,
-  type ObjectClassifier,
 } from '../store/queries/node-columns.js';
 import { definitionsFromNames, InterfaceMatcher, sameDefinitions } from './diff-interfaces.js';
-import { isClassifier, partition } from './partition.js';
+import { partition } from './partition.js';
 import { PathFinder } from './paths.js';
 import { byRetainedThenId, topMostAmong, tracePathGroups, VM_INTERNAL_CLASSES, type PathGroupResult } from './suspects-tree.js';
 
-/** `--by`: every classifier of `heapdiff partition`. */
-/** The classifiers looked up per new/deleted object rather than read as node columns. */
-const isObjectClassifier = (by: Classifier): by is ObjectClassifier => (OBJECT_CLASSIFIERS as readonly string[]).includes(by);
+/** The classifiers looked up per new/deleted object (sets, and values that are not a node column) rather than read as node columns. */
+const isObjectClassifier = (by: Classifier): boolean => {
+  const def = CLASSIFIER_DEFINITIONS[by];
+  return def.shape === 'set' || def.column === null;
+};
 
 export interface DiffOptions {
   by?: Classifier;
@@ -426,20 +427,10 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
   const keyKinds = by === 'class' ? kindsOfKeys(b, space.keys) : [];
   if (isObjectClassifier(by)) objectAccs(a, b, by, colsA.self_size, colsB.self_size, deleted, added, accs);
   else {
-    const kinderA = by === 'class' ? null : valueKinder(a.db, by);
-    const kinderB = by === 'class' ? null : valueKinder(b.db, by);
-    const valueCol = (cols: typeof colsA, k: number): number => {
-      switch (by) {
-        case 'type':
-          return (cols as unknown as { type: Float64Array }).type[k];
-        case 'distance':
-          return (cols as unknown as { distance: Float64Array }).distance[k];
-        case 'detachedness':
-          return (cols as unknown as { detachedness: Float64Array }).detachedness[k];
-        default:
-          return cols.self_size[k];
-      }
-    };
+    const kinderA = by === 'class' ? null : storeLabeler(a.db, by as ValueClassifier);
+    const kinderB = by === 'class' ? null : storeLabeler(b.db, by as ValueClassifier);
+    const column = (CLASSIFIER_DEFINITIONS[by] as { column: string }).column;
+    const valueCol = (cols: typeof colsA, k: number): number => (cols as unknown as Record<string, Float64Array>)[column][k];
     const accOf = (isA: boolean, k: number): Acc => {
       let kind: string;
       let classKey: string | null = null;
@@ -538,7 +529,7 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
 function objectAccs(
   a: OpenedStore,
   b: OpenedStore,
-  by: ObjectClassifier,
+  by: Classifier,
   selfA: Float64Array,
   selfB: Float64Array,
   deleted: Uint8Array,
@@ -560,14 +551,14 @@ function objectAccs(
   };
   // B first, so a row's key is B's value when the kind has new objects.
   const newOnes = members(added);
-  const inB = objectKinds(b.db, by, newOnes);
+  const inB = kindsAt(b.db, by, newOnes);
   newOnes.forEach((k, i) => {
     const acc = accOf(inB.kinds[inB.group[i]], inB.keys[inB.group[i]]);
     acc.added++;
     acc.addedSize += selfB[k];
   });
   const gone = members(deleted);
-  const inA = objectKinds(a.db, by, gone);
+  const inA = kindsAt(a.db, by, gone);
   gone.forEach((k, i) => {
     const acc = accOf(inA.kinds[inA.group[i]], inA.keys[inA.group[i]]);
     acc.deleted++;

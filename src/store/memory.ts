@@ -4,6 +4,7 @@
 
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import type { GraphAnalysis } from '../graph/analyze.js';
 
 let gc: (() => void) | null | undefined;
 
@@ -16,3 +17,25 @@ export function releaseMemory(): void {
   }
   gc?.();
 }
+
+/** The parts of the graph analysis the store writes (src/graph/analyze.ts produces them). */
+export type StoreAnalysis = Pick<
+  GraphAnalysis,
+  | 'selfSize'
+  | 'distance'
+  | 'dominator'
+  | 'retainedSize'
+  | 'detachedness'
+  | 'classIndex'
+  | 'classKeys'
+  | 'classNames'
+  | 'classes'
+  | 'statistics'
+  | 'totalSize'
+  | 'hasUserRoots'
+  | 'interfaces'
+  | 'problems'
+  | 'edgeFrom'
+  | 'retainers'
+  | 'dominatedNodes'
+>;

@@ -24,9 +24,8 @@ import { releaseMemory } from './memory.js';
 import type { DominatedNodes, Retainers } from '../graph/csr.js';
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { sortUnique } from '../util/typed-arrays.js';
-import { traceFunctionInfoColumns } from './schema.js';
-import { allocKind, detachednessKind, distanceKind, NO_ALLOC_TRACE, NO_LOCATION, NO_RETAINERS, scriptKind, setKind, viaLabel } from './queries/labels.js';
-import type { StoreAnalysis } from './writer.js';
+import { CLASSIFIER_DEFINITIONS, CLASSIFIERS, graphKindNames, KindGroups, SetGroups, ValueGroups, type IngestView } from './classifiers.js';
+import type { StoreAnalysis } from './memory.js';
 import { bigFloat64, bigInt32, bigUint32 } from '../util/typed-arrays.js';
 
 export const SUMMARIES_VERSION = 1;
@@ -102,18 +101,6 @@ function insertMany(db: Database.Database, sql: string, rows: unknown[][]): void
   for (const r of rows) stmt.run(r);
 }
 
-/** Ordinal → location record offset in graph.locations (4 values per record), last record wins; -1 = none. */
-function locationIndex(graph: HeapGraph): Int32Array {
-  const F = graph.layout.nodeFieldCount;
-  const loc = graph.locations;
-  const at = bigInt32(graph.nodeCount).fill(-1);
-  for (let i = 0; i + 4 <= loc.length; i += 4) {
-    const idx = loc[i];
-    if (idx % F === 0 && idx / F < graph.nodeCount) at[idx / F] = i;
-  }
-  return at;
-}
-
 /** Outgoing edge of `k` of the given type whose name is one of `names` (string compare), or -1. */
 function edgeTarget(graph: HeapGraph, k: number, type: number, names: readonly string[]): number {
   const { edgeTypes, edgeNames, firstEdge, edgeTo, strings } = graph;
@@ -168,91 +155,6 @@ function writeScripts(db: Database.Database, graph: HeapGraph): Map<number, stri
 
 // ───────────────────────────── partitions ─────────────────────────────
 
-/**
- * Interns the groups of one classifier by a numeric key (no string per node); the kind text and JSON
- * key of a group are made once, when the group first appears.
- */
-class Groups {
-  readonly kinds: string[] = [];
-  readonly keys: (string | null)[] = [];
-  /** Group + 1 of the keys -1 … 65534 (most keys: types, small sizes, distances), 0 = not seen. */
-  private readonly small = new Int32Array(65536);
-  private readonly byKey = new Map<number, number>();
-  private readonly byKind = new Map<string, number>();
-  constructor(private readonly describe: (key: number) => { kind: string; key: string | null }) {}
-  id(key: number): number {
-    const slot = key + 1;
-    if (slot >= 0 && slot < 65536 && slot === (slot | 0)) {
-      const g = this.small[slot] - 1;
-      if (g >= 0) return g;
-      return (this.small[slot] = this.lookup(key) + 1) - 1;
-    }
-    return this.lookup(key);
-  }
-  private lookup(key: number): number {
-    let g = this.byKey.get(key);
-    if (g === undefined) {
-      const d = this.describe(key);
-      // Two numeric keys may spell the same kind (e.g. two trace functions with one name and place).
-      g = this.byKind.get(d.kind);
-      if (g === undefined) {
-        g = this.kinds.length;
-        this.byKind.set(d.kind, g);
-        this.kinds.push(d.kind);
-        this.keys.push(d.key);
-      }
-      this.byKey.set(key, g);
-    }
-    return g;
-  }
-}
-
-/**
- * Interns sorted sets of small integers (class-name ids for `rcs`, edge-label ids for `via`) as group
- * ids, through a trie keyed by the set's members in ascending order: no string is built per node.
- */
-class SetGroups {
-  readonly kinds: string[] = [];
-  private readonly root = new Map<number, { group: number; next: Map<number, unknown> | null }>();
-  private empty = -1;
-  constructor(private readonly texts: readonly string[]) {}
-  /** Group + 1 of the one-member sets, by member (the common case: one retainer), 0 = not seen. */
-  private single = new Int32Array(1024);
-  /** `ids[0..n)` sorted ascending and distinct. */
-  id(ids: Int32Array, n: number): number {
-    if (n === 0) {
-      if (this.empty < 0) this.empty = this.add(NO_RETAINERS);
-      return this.empty;
-    }
-    if (n === 1) {
-      const m = ids[0];
-      if (m >= this.single.length) {
-        const grown = new Int32Array(Math.max(m + 1, this.single.length * 2));
-        grown.set(this.single);
-        this.single = grown;
-      }
-      if (this.single[m] === 0) this.single[m] = this.trie(ids, 1) + 1;
-      return this.single[m] - 1;
-    }
-    return this.trie(ids, n);
-  }
-  private trie(ids: Int32Array, n: number): number {
-    let level = this.root as Map<number, { group: number; next: Map<number, unknown> | null }>;
-    let node: { group: number; next: Map<number, unknown> | null } | undefined;
-    for (let i = 0; i < n; i++) {
-      node = level.get(ids[i]);
-      if (!node) level.set(ids[i], (node = { group: -1, next: null }));
-      if (i + 1 < n) level = (node.next ??= new Map()) as typeof level;
-    }
-    if (node!.group < 0) node!.group = this.add(setKind(Array.from(ids.subarray(0, n), (m) => this.texts[m])));
-    return node!.group;
-  }
-  private add(kind: string): number {
-    this.kinds.push(kind);
-    return this.kinds.length - 1;
-  }
-}
-
 function writePartitions(
   db: Database.Database,
   graph: HeapGraph,
@@ -261,14 +163,16 @@ function writePartitions(
   dominated: DominatedNodes,
   scripts: Map<number, string>,
 ): void {
-  const { nodeCount, nodes, layout, edgeTypes, edgeNames, strings } = graph;
-  const F = layout.nodeFieldCount;
+  const { nodeCount, edgeTypes } = graph;
   const self = a.selfSize;
   const group = bigInt32(nodeCount);
+  const group2 = bigInt32(nodeCount);
+  const view: IngestView = { graph, analysis: a, scratch: group2 };
+  const names = graphKindNames(graph, scripts);
   const stmt = db.prepare('INSERT INTO summary_partition (classifier, kind, key, count, size, retained) VALUES (?, ?, ?, ?, ?, ?)');
 
-  const emit = (classifier: string, kinds: readonly string[], keys: readonly (string | null)[] | null) => {
-    const n = kinds.length;
+  const emit = (classifier: string, groups: KindGroups) => {
+    const n = groups.size;
     const count = new Float64Array(n);
     const size = new Float64Array(n);
     for (let k = 0; k < nodeCount; k++) {
@@ -278,107 +182,31 @@ function writePartitions(
       size[g] += self[k];
     }
     const retained = groupRetainedSizes(group, n, a.retainedSize, dominated); // group[k] < 0 unless self size > 0
-    for (let g = 0; g < n; g++) if (count[g] > 0) stmt.run(classifier, kinds[g], keys ? keys[g] : null, count[g], size[g], retained[g]);
+    for (let g = 0; g < n; g++) if (count[g] > 0) stmt.run(classifier, groups.kinds[g], groups.keys[g], count[g], size[g], retained[g]);
   };
-  /** One classifier whose value is a number per node; `describe` spells a value's kind once. */
-  const each = (classifier: string, valueOf: (k: number) => number, describe: (v: number) => { kind: string; key: string | null }) => {
-    const groups = new Groups(describe);
+
+  for (const c of CLASSIFIERS) {
+    const def = CLASSIFIER_DEFINITIONS[c];
+    if (def.shape !== 'value') continue;
+    const valueOf = def.atIngest(view);
+    if (valueOf === null) continue;
+    const groups = new ValueGroups((v) => def.label(v, names));
     for (let k = 0; k < nodeCount; k++) group[k] = self[k] > 0 ? groups.id(valueOf(k)) : -1;
-    emit(classifier, groups.kinds, groups.keys);
-  };
-
-  const typeOff = layout.nodeTypeOffset;
-  each(
-    'type',
-    (k) => nodes[k * F + typeOff],
-    (t) => ({ kind: layout.nodeTypes[t] ?? String(t), key: String(t) }),
-  );
-  each(
-    'size',
-    (k) => self[k],
-    (v) => ({ kind: String(v), key: String(v) }),
-  );
-  each(
-    'distance',
-    (k) => a.distance[k],
-    (d) => ({ kind: distanceKind(d), key: String(d) }),
-  );
-  each(
-    'detachedness',
-    (k) => a.detachedness[k],
-    (v) => ({ kind: detachednessKind(v), key: String(v) }),
-  );
-
-  const locAt = locationIndex(graph);
-  each(
-    'script',
-    (k) => (locAt[k] < 0 ? -1 : graph.locations[locAt[k] + 1]),
-    (id) => (id < 0 ? { kind: NO_LOCATION, key: null } : { kind: scriptKind(scripts.get(id), id), key: String(id) }),
-  );
-
-  const trace = graph.trace;
-  if (trace && trace.treeIds.length > 0 && layout.nodeTraceNodeIdOffset >= 0) {
-    const tf = traceFunctionInfoColumns(layout);
-    const W = tf.length;
-    const fName = tf.indexOf('name');
-    const fScript = tf.indexOf('script_name');
-    const fLine = tf.indexOf('line');
-    const fCol = tf.indexOf('column');
-    const infoOfTrace = new Map<number, number>();
-    for (let i = 0; i < trace.treeIds.length; i++) infoOfTrace.set(trace.treeIds[i], trace.treeFunctionInfoIndex[i]);
-    const trOff = layout.nodeTraceNodeIdOffset;
-    each(
-      'alloc',
-      (k) => {
-        const t = nodes[k * F + trOff];
-        const fi = t === 0 ? undefined : infoOfTrace.get(t);
-        return fi === undefined ? -1 : fi;
-      },
-      (fi) => {
-        if (fi < 0) return { kind: NO_ALLOC_TRACE, key: null };
-        const base = fi * W;
-        const str = (off: number) => (off >= 0 && base + off < trace.functionInfos.length ? (strings[trace.functionInfos[base + off]] ?? '') : '');
-        const num = (off: number) => (off >= 0 && base + off < trace.functionInfos.length ? trace.functionInfos[base + off] : 0);
-        return { kind: allocKind(str(fName), str(fScript), num(fLine), num(fCol)), key: String(fi) };
-      },
-    );
+    emit(c, groups);
   }
 
-  // rcs and via: sets over the non-weak incoming edges.
+  // rcs and via: sets over the non-weak incoming edges, both filled in one pass (`group` for rcs,
+  // `group2` for via; the value classifiers are done with the scratch array).
   const { firstRetainer, retainerEdge } = retainers;
-  const weak = layout.edgeTypeWeak;
-  const edgeFrom = a.edgeFrom;
-  // Class names interned by text (two class keys may share a name).
-  const classNames = a.classNames;
-  const nameIdOfClass = new Int32Array(classNames.length);
-  const classNameTexts: string[] = [];
-  {
-    const m = new Map<string, number>();
-    classNames.forEach((n, c) => {
-      let id = m.get(n);
-      if (id === undefined) {
-        id = classNameTexts.length;
-        m.set(n, id);
-        classNameTexts.push(n);
-      }
-      nameIdOfClass[c] = id;
-    });
-  }
+  const weak = graph.layout.edgeTypeWeak;
+  const rcs = CLASSIFIER_DEFINITIONS.rcs.atIngest(view);
+  const via = CLASSIFIER_DEFINITIONS.via.atIngest(view);
   let maxIn = 0;
   for (let k = 0; k < nodeCount; k++) maxIn = Math.max(maxIn, firstRetainer[k + 1] - firstRetainer[k]);
   const scratch = new Int32Array(maxIn + 1);
   const scratch2 = new Int32Array(maxIn + 1);
-  const group2 = locAt; // the script classifier is done with it; every entry is written below
-  const classIndex = a.classIndex;
-  // Edge labels interned per name string index (element and hidden edges: one label, `[]`).
-  const labelTexts: string[] = [viaLabel(true, '')];
-  const labelIds = new Map<string, number>([[labelTexts[0], 0]]);
-  const labelOfSid = new Int32Array(strings.length).fill(-1);
-  const elementType = layout.edgeTypeElement;
-  const hiddenType = layout.edgeTypeHidden;
-  const rcs = new SetGroups(classNameTexts);
-  const via = new SetGroups(labelTexts);
-  // One pass over the incoming edges fills both: `group` for rcs, `group2` for via.
+  const rcsGroups = new SetGroups(rcs.texts);
+  const viaGroups = new SetGroups(via.texts);
   for (let k = 0; k < nodeCount; k++) {
     if (!(self[k] > 0)) {
       group[k] = -1;
@@ -388,33 +216,17 @@ function writePartitions(
     let n = 0;
     for (let r = firstRetainer[k]; r < firstRetainer[k + 1]; r++) {
       const e = retainerEdge[r];
-      const t = edgeTypes[e];
-      if (t === weak) continue;
-      scratch[n] = nameIdOfClass[classIndex[edgeFrom[e]]];
-      if (t === elementType || t === hiddenType) scratch2[n] = 0;
-      else {
-        const sid = edgeNames[e];
-        let id = sid < labelOfSid.length ? labelOfSid[sid] : -1;
-        if (id < 0) {
-          const text = viaLabel(false, strings[sid] ?? '');
-          id = labelIds.get(text) ?? -1;
-          if (id < 0) {
-            id = labelTexts.length;
-            labelIds.set(text, id);
-            labelTexts.push(text);
-          }
-          if (sid < labelOfSid.length) labelOfSid[sid] = id;
-        }
-        scratch2[n] = id;
-      }
+      if (edgeTypes[e] === weak) continue;
+      scratch[n] = rcs.memberOf(e);
+      scratch2[n] = via.memberOf(e);
       n++;
     }
-    group[k] = rcs.id(scratch, sortUnique(scratch, 0, n));
-    group2[k] = via.id(scratch2, sortUnique(scratch2, 0, n));
+    group[k] = rcsGroups.id(scratch, 0, sortUnique(scratch, 0, n));
+    group2[k] = viaGroups.id(scratch2, 0, sortUnique(scratch2, 0, n));
   }
-  emit('rcs', rcs.kinds, null);
+  emit('rcs', rcsGroups);
   group.set(group2);
-  emit('via', via.kinds, null);
+  emit('via', viaGroups);
 }
 
 // ───────────────────────────── class instances ─────────────────────────────

@@ -18,7 +18,7 @@ import type { HeapGraph } from '../parse/heap-graph.js';
 import { packingFor, type Packing } from './packing.js';
 import { quoteIdent } from './schema.js';
 import { writeHeaderPage, type SchemaEntry } from './sqlite-pages.js';
-import type { StoreAnalysis } from './writer.js';
+import type { StoreAnalysis } from './memory.js';
 
 /**
  * The big tables' DDL, exactly as it goes into sqlite_schema. The records written by

@@ -4,35 +4,13 @@
 // journaling off.
 
 import type Database from 'better-sqlite3';
-import type { GraphAnalysis } from '../graph/analyze.js';
 import type { HeapGraph } from '../parse/heap-graph.js';
 import type { SnapshotLayout } from '../parse/layout.js';
 import { BatchInserter } from './bulk.js';
+import type { StoreAnalysis } from './memory.js';
 import { BIG_TABLES } from './table-writers.js';
 import { INDEXES_DDL, SCHEMA_VERSION, TABLES_DDL, locationColumns, quoteIdent, sampleColumns, sectionTableDdl, traceFunctionInfoColumns, viewsDdl } from './schema.js';
 import { writeSummaries } from './summaries.js';
-
-/** The parts of the graph analysis the store writes (src/graph/analyze.ts produces them). */
-export type StoreAnalysis = Pick<
-  GraphAnalysis,
-  | 'selfSize'
-  | 'distance'
-  | 'dominator'
-  | 'retainedSize'
-  | 'detachedness'
-  | 'classIndex'
-  | 'classKeys'
-  | 'classNames'
-  | 'classes'
-  | 'statistics'
-  | 'totalSize'
-  | 'hasUserRoots'
-  | 'interfaces'
-  | 'problems'
-  | 'edgeFrom'
-  | 'retainers'
-  | 'dominatedNodes'
->;
 
 export type PhaseCallback = (phase: string, done: number, total: number) => void;
 

@@ -3,14 +3,13 @@
 // store holds. Every SQL statement heapdiff runs after ingest lives in src/store/queries/.
 
 import type Database from 'better-sqlite3';
-import type { OpenedStore } from '../open.js';
 
 export type Db = Database.Database;
-/** What the analyses accept: an opened store or a bare read-only connection. */
-export type StoreLike = OpenedStore | Db;
+/** What the analyses accept: an opened store (open.ts `OpenedStore`, described by shape so that this module imports nothing of the store) or a bare read-only connection. */
+export type StoreLike = { readonly db: Db; readonly dbPath: string } | Db;
 
 export function dbOf(store: StoreLike): Db {
-  return 'db' in store && typeof (store as OpenedStore).dbPath === 'string' ? (store as OpenedStore).db : (store as Db);
+  return 'db' in store && typeof (store as { dbPath?: unknown }).dbPath === 'string' ? (store as { db: Db }).db : (store as Db);
 }
 
 const statements = new WeakMap<Db, Map<string, Database.Statement>>();
