@@ -34,6 +34,7 @@
 // B's interface definitions on both).
 
 import { InputError } from '../errors.js';
+import { TextInterner } from '../util/interner.js';
 import type { OpenedStore } from '../store/open.js';
 import { CLASSIFIER_DEFINITIONS, CLASSIFIERS, classKinds, isClassifier, kindsAt, storeLabeler, type Classifier, type ValueClassifier } from '../store/classifiers.js';
 import { requireAllocationTraces } from '../store/queries/partition.js';
@@ -232,21 +233,6 @@ export function sameProcess(c: IdCheck): { same: boolean; note: string | null } 
   return { same: true, note: null };
 }
 
-/** Interns class keys of both snapshots into one index space. */
-class KeySpace {
-  readonly keys: string[] = [];
-  private readonly index = new Map<string, number>();
-  of(key: string): number {
-    let i = this.index.get(key);
-    if (i === undefined) {
-      i = this.keys.length;
-      this.index.set(key, i);
-      this.keys.push(key);
-    }
-    return i;
-  }
-}
-
 /**
  * Per-object verdicts of DevTools' merge walk: `deleted[k]` for A's ordinal k, `added[k]` for B's.
  * keyA/keyB are -1 for nodes outside the Summary set. The i-th B node with a given (class key, id)
@@ -356,9 +342,9 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
   const minRetained = options.minRetained ?? 0.01 * sideB.total_size;
 
   // Class keys in one space; A's plain objects re-derived with B's interface definitions.
-  const space = new KeySpace();
-  const keyOfClassA = classesA.map((c) => space.of(c.class_key));
-  const keyOfClassB = classesB.map((c) => space.of(c.class_key));
+  const space = new TextInterner(); // class keys of both snapshots in one index space
+  const keyOfClassA = classesA.map((c) => space.id(c.class_key));
+  const keyOfClassB = classesB.map((c) => space.id(c.class_key));
   const keyA = new Int32Array(colsA.count);
   const keyB = new Int32Array(colsB.count);
   for (let k = 0; k < colsA.count; k++) keyA[k] = colsA.self_size[k] > 0 ? keyOfClassA[colsA.class_id[k]] : -1;
@@ -371,7 +357,7 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
     const prefixOfClass = classesA.map((c) => c.class_key.slice(0, c.class_key.length - c.class_name.length));
     const reclassify = (k: number, props: string[]) => {
       const name = matcher.match(props);
-      keyA[k] = space.of(prefixOfClass[colsA.class_id[k]] + name);
+      keyA[k] = space.id(prefixOfClass[colsA.class_id[k]] + name);
     };
     // Objects without property edges stay `Object` under any definitions (none is empty), as in A.
     for (let i = 0; i < ordinals.length; ) {
@@ -384,10 +370,10 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
 
   if (!verdict.same) {
     // Class level only: objects per class key in each snapshot (B's interface definitions on both).
-    const countA = new Float64Array(space.keys.length);
-    const countB = new Float64Array(space.keys.length);
-    const sizeA = new Float64Array(space.keys.length);
-    const sizeB = new Float64Array(space.keys.length);
+    const countA = new Float64Array(space.texts.length);
+    const countB = new Float64Array(space.texts.length);
+    const sizeA = new Float64Array(space.texts.length);
+    const sizeB = new Float64Array(space.texts.length);
     for (let k = 0; k < colsA.count; k++) {
       if (keyA[k] < 0) continue;
       countA[keyA[k]]++;
@@ -398,9 +384,9 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
       countB[keyB[k]]++;
       sizeB[keyB[k]] += colsB.self_size[k];
     }
-    const kinds = kindsOfKeys(b, space.keys);
+    const kinds = kindsOfKeys(b, space.texts);
     const rows: DiffRow[] = [];
-    space.keys.forEach((key, i) => {
+    space.texts.forEach((key, i) => {
       if (countA[i] === countB[i] && sizeA[i] === sizeB[i]) return;
       rows.push({ kind: kinds[i], class_key: key, key: null, new: null, deleted: null, delta: countB[i] - countA[i], alloc_size: null, freed_size: null, size_delta: sizeB[i] - sizeA[i], count_a: countA[i], count_b: countB[i], size_a: sizeA[i], size_b: sizeB[i] });
     });
@@ -424,7 +410,7 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
 
   // Group verdicts into rows.
   const accs = new Map<string, Acc>();
-  const keyKinds = by === 'class' ? kindsOfKeys(b, space.keys) : [];
+  const keyKinds = by === 'class' ? kindsOfKeys(b, space.texts) : [];
   if (isObjectClassifier(by)) objectAccs(a, b, by, colsA.self_size, colsB.self_size, deleted, added, accs);
   else {
     const kinderA = by === 'class' ? null : storeLabeler(a.db, by as ValueClassifier);
@@ -438,7 +424,7 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
       if (by === 'class') {
         const u = isA ? keyA[k] : keyB[k];
         kind = keyKinds[u];
-        classKey = space.keys[u];
+        classKey = space.texts[u];
       } else {
         const r = (isA ? kinderA! : kinderB!)(valueCol(isA ? colsA : colsB, k));
         kind = r.kind;
@@ -499,7 +485,7 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
   totals.size_delta = totals.alloc_size! - totals.freed_size!;
 
   const suspects = wantSuspects
-    ? newObjectSuspects(b, sideA.max_js_object_id, keyB, colsB, space.keys, by === 'class' ? keyKinds : kindsOfKeys(b, space.keys), sideB.total_size, minRetained, options)
+    ? newObjectSuspects(b, sideA.max_js_object_id, keyB, colsB, space.texts, by === 'class' ? keyKinds : kindsOfKeys(b, space.texts), sideB.total_size, minRetained, options)
     : [];
 
   return {
