@@ -26,6 +26,7 @@ import type { HeapGraph } from '../parse/heap-graph.js';
 import { sortUnique } from '../util/typed-arrays.js';
 import { CLASSIFIER_DEFINITIONS, CLASSIFIERS, graphKindNames, KindGroups, SetGroups, ValueGroups, type IngestView } from './classifiers.js';
 import type { StoreAnalysis } from './memory.js';
+import { summariesDdl } from './schema.js';
 import { bigFloat64, bigInt32, bigUint32 } from '../util/typed-arrays.js';
 
 export const SUMMARIES_VERSION = 1;
@@ -40,45 +41,10 @@ export const DOMINATOR_MAX_EXPANDED = 20000;
 /** …and never deeper than this. */
 export const DOMINATOR_MAX_DEPTH = 64;
 
-export const SUMMARIES_DDL = `
-CREATE TABLE scripts (script_id INTEGER PRIMARY KEY, name TEXT NOT NULL);
-CREATE TABLE summary_partition (
-  classifier TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  key TEXT,
-  count INTEGER NOT NULL,
-  size INTEGER NOT NULL,
-  retained INTEGER NOT NULL,
-  PRIMARY KEY (classifier, kind)
-) WITHOUT ROWID;
-CREATE TABLE summary_class_top (
-  class_id INTEGER NOT NULL,
-  rank INTEGER NOT NULL,
-  ordinal INTEGER NOT NULL,
-  PRIMARY KEY (class_id, rank)
-) WITHOUT ROWID;
-CREATE TABLE summary_dominator_nodes (ordinal INTEGER PRIMARY KEY, depth INTEGER NOT NULL, child_count INTEGER NOT NULL);
-CREATE TABLE summary_dominator_children (
-  parent INTEGER NOT NULL,
-  rank INTEGER NOT NULL,
-  child INTEGER NOT NULL,
-  PRIMARY KEY (parent, rank)
-) WITHOUT ROWID;
-CREATE TABLE summary_duplicate_strings (
-  rank INTEGER PRIMARY KEY,
-  value TEXT NOT NULL,
-  nodes INTEGER NOT NULL,
-  count INTEGER NOT NULL,
-  size INTEGER NOT NULL,
-  max_size INTEGER NOT NULL,
-  wasted INTEGER NOT NULL,
-  example INTEGER NOT NULL
-);
-`;
 
 /** `onLinksDone`: see writeStore. */
 export function writeSummaries(db: Database.Database, graph: HeapGraph, a: StoreAnalysis, onLinksDone?: () => void): void {
-  db.exec(SUMMARIES_DDL);
+  db.exec(summariesDdl());
   const scripts = writeScripts(db, graph);
   // (no locals for the link arrays: they must be unreachable from here once onLinksDone has run)
   writePartitions(db, graph, a, a.retainers, a.dominatedNodes, scripts);

@@ -12,6 +12,7 @@
 import { Worker } from 'node:worker_threads';
 import { readTableColumns } from '../page-reader.js';
 import { detachednessOfKind, nodeTypeOfKind, packingFor } from '../packing.js';
+import { columnPositions } from '../schema.js';
 import { stmt, storeCodes, type Db } from './common.js';
 
 /** Columns of `node_rows` the analyses read in bulk. */
@@ -75,10 +76,9 @@ export function readNodeColumnsViaSql<C extends NodeColumn>(db: Db, columns: rea
 function readColumnsFromPages(db: Db, table: string, columns: readonly string[], count: number): Float64Array[] | null {
   if (db.memory) return null;
   const root = stmt(db, "SELECT rootpage FROM sqlite_schema WHERE type = 'table' AND name = ?").pluck().get(table) as number | undefined;
-  const info = db.pragma(`table_info(${table})`) as { cid: number; name: string }[];
-  const position = new Map(info.map((c) => [c.name, c.cid]));
-  if (root === undefined || columns.some((c) => !position.has(c))) return null;
-  return readTableColumns(db.name, root, columns.map((c) => position.get(c)!), count);
+  const position = columnPositions<string>(table); // the record layout the page writer follows (schema.ts)
+  if (root === undefined || columns.some((c) => position[c] === undefined)) return null;
+  return readTableColumns(db.name, root, columns.map((c) => position[c]), count);
 }
 
 /**
