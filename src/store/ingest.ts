@@ -6,13 +6,13 @@ import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { analyzeGraph, type GraphAnalysis } from '../graph/analyze.js';
+import { analyzeGraph } from '../graph/analyze.js';
 import { InputError } from '../errors.js';
 import { readSnapshot, statSnapshotFile } from '../parse/read-snapshot.js';
 import { VERSION } from '../version.js';
 import { fingerprintFile } from './cache.js';
 import { openForBulkWrite } from './bulk.js';
-import { releaseMemory } from './memory.js';
+import { dropLinkArrays, releaseMemory } from './memory.js';
 import { adoptSideTables, startTableWriter, writeBigTablesSchema, type TableWriter } from './table-writers.js';
 import { finishStore, snapshotMeta, writeMeta, writePlannerStats, writeStore } from './writer.js';
 
@@ -54,18 +54,6 @@ function hookSignals(): void {
       process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGTERM' ? 15 : 1));
     });
   }
-}
-
-/**
- * Lets the analysis' edge-direction and dominator-tree arrays go (~360 MB on a 700 MB snapshot) once the
- * summaries have read them; nothing after that does (the writer thread let go of its references when
- * it finished the edge tables).
- */
-function dropLinkArrays(a: GraphAnalysis): void {
-  a.edgeFrom = new Uint32Array(0);
-  a.retainers = { firstRetainer: new Uint32Array(0), retainerEdge: new Uint32Array(0) };
-  a.dominatedNodes = { firstDominated: new Uint32Array(0), dominated: new Uint32Array(0) };
-  a.essentialEdge = new Uint8Array(0);
 }
 
 export async function ingestSnapshot(snapshotPath: string, options: IngestOptions = {}): Promise<IngestResult> {

@@ -1,33 +1,26 @@
 // Small tables precomputed at ingest, so the query commands answer in milliseconds on stores of
-// millions of nodes instead of scanning them (a GROUP BY over 8.5 M node rows takes ~2 s; see
-// ../shared/reference/performance-notes.md). Everything is computed from the in-memory typed arrays
-// of the parse and the graph analysis, never with SQL over the freshly written tables. Documented in
-// docs/schema.md ("Query summaries"); read by src/store/queries/summaries.ts.
+// millions of nodes instead of scanning them (a GROUP BY over 8.5 M node rows takes ~2 s). Pure
+// functions over the in-memory typed arrays of the parse and the graph analysis — no SQL, no SQLite:
+// test/summaries-oracle.test.ts checks them against DevTools' engine directly. summary-writer.ts
+// writes their rows (docs/schema.md, "Query summaries"); src/store/queries/ reads them.
 //
-//   scripts                     script id → script name (URL/path), from Chromium's `script_object_index`
-//                               locations or from closures (closure -shared-> SharedFunctionInfo
-//                               -script_or_debug_info-> Script, whose name is its URL)
-//   summary_partition           heapy partition rows of the Summary set (self size > 0 after the size
-//                               transfer) for the classifiers type, size, distance, detachedness,
-//                               script, alloc, rcs, via (`class` rows are the `classes` table)
-//   summary_class_top           each class's biggest-retained instances (at most CLASS_TOP per class)
-//   summary_dominator_nodes     the top of the dominator tree: nodes whose children are listed below
-//   summary_dominator_children  their biggest-retained children (at most DOMINATOR_CHILDREN each)
-//   summary_duplicate_strings   DevTools' duplicated-strings groups, most bytes wasted first
+//   scriptNamesOf     script id → script name (URL/path), from Chromium's `script_object_index`
+//                     locations or from closures (closure -shared-> SharedFunctionInfo
+//                     -script_or_debug_info-> Script, whose name is its URL)          → scripts
+//   partitionSummary  heapy partition rows of the Summary set (self size > 0 after the size transfer)
+//                     for every classifier but `class` (classifiers.ts)                → summary_partition
+//   classTop          each class's biggest-retained instances (at most CLASS_TOP)      → summary_class_top
+//   dominatorTop      the top of the dominator tree and its nodes' biggest-retained children
+//                                                    → summary_dominator_nodes, summary_dominator_children
+//   duplicateStrings  DevTools' duplicated-strings groups, most bytes wasted first    → summary_duplicate_strings
 //
-// Group retained sizes follow DevTools' class rule (§12.2): Σ retained size of the group's members that
-// no other member of the same group dominates (a DFS over the dominator tree).
+// Group retained sizes follow DevTools' class rule (src/graph/group-retained.ts).
 
-import type Database from 'better-sqlite3';
 import { groupRetainedSizes } from '../graph/group-retained.js';
-import { releaseMemory } from './memory.js';
-import type { DominatedNodes, Retainers } from '../graph/csr.js';
 import type { HeapGraph } from '../parse/heap-graph.js';
-import { sortUnique } from '../util/typed-arrays.js';
 import { CLASSIFIER_DEFINITIONS, CLASSIFIERS, graphKindNames, KindGroups, SetGroups, ValueGroups, type IngestView } from './classifiers.js';
 import type { StoreAnalysis } from './memory.js';
-import { summariesDdl } from './schema.js';
-import { bigFloat64, bigInt32, bigUint32 } from '../util/typed-arrays.js';
+import { bigFloat64, bigInt32, bigUint32, sortUnique } from '../util/typed-arrays.js';
 
 export const SUMMARIES_VERSION = 1;
 /** Instances kept per class in summary_class_top (the sample `retainers CLASS` merges). */
@@ -42,30 +35,7 @@ export const DOMINATOR_MAX_EXPANDED = 20000;
 export const DOMINATOR_MAX_DEPTH = 64;
 
 
-/** `onLinksDone`: see writeStore. */
-export function writeSummaries(db: Database.Database, graph: HeapGraph, a: StoreAnalysis, onLinksDone?: () => void): void {
-  db.exec(summariesDdl());
-  const scripts = writeScripts(db, graph);
-  // (no locals for the link arrays: they must be unreachable from here once onLinksDone has run)
-  writePartitions(db, graph, a, a.retainers, a.dominatedNodes, scripts);
-  releaseMemory(); // per-classifier group arrays and DFS stacks
-  writeClassTop(db, graph, a);
-  writeDominatorTop(db, graph, a, a.dominatedNodes);
-  onLinksDone?.();
-  releaseMemory();
-  writeDuplicateStrings(db, graph, a);
-  const meta = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
-  meta.run('summaries_version', SUMMARIES_VERSION);
-  meta.run('summary_class_top', CLASS_TOP);
-  meta.run('summary_dominator_children', DOMINATOR_CHILDREN);
-}
-
 // ───────────────────────────── helpers ─────────────────────────────
-
-function insertMany(db: Database.Database, sql: string, rows: unknown[][]): void {
-  const stmt = db.prepare(sql);
-  for (const r of rows) stmt.run(r);
-}
 
 /** Outgoing edge of `k` of the given type whose name is one of `names` (string compare), or -1. */
 function edgeTarget(graph: HeapGraph, k: number, type: number, names: readonly string[]): number {
@@ -80,7 +50,8 @@ function edgeTarget(graph: HeapGraph, k: number, type: number, names: readonly s
 
 // ───────────────────────────── scripts ─────────────────────────────
 
-function writeScripts(db: Database.Database, graph: HeapGraph): Map<number, string> {
+/** Script id → name of every script heapdiff can name. */
+export function scriptNamesOf(graph: HeapGraph): Map<number, string> {
   const { layout, nodes, strings } = graph;
   const F = layout.nodeFieldCount;
   const names = new Map<number, string>();
@@ -115,27 +86,32 @@ function writeScripts(db: Database.Database, graph: HeapGraph): Map<number, stri
     const n = nameOf(script);
     if (n) names.set(id, n);
   }
-  insertMany(db, 'INSERT INTO scripts (script_id, name) VALUES (?, ?)', [...names].sort((x, y) => x[0] - y[0]));
   return names;
 }
 
 // ───────────────────────────── partitions ─────────────────────────────
 
-function writePartitions(
-  db: Database.Database,
-  graph: HeapGraph,
-  a: StoreAnalysis,
-  retainers: Retainers,
-  dominated: DominatedNodes,
-  scripts: Map<number, string>,
-): void {
+/** A row of summary_partition. */
+export interface PartitionSummaryRow {
+  classifier: string;
+  kind: string;
+  key: string | null;
+  count: number;
+  size: number;
+  retained: number;
+}
+
+/** The partition rows of every classifier computed at ingest (all but `class`: the classes table). */
+export function partitionSummary(graph: HeapGraph, a: StoreAnalysis, scripts: ReadonlyMap<number, string>): PartitionSummaryRow[] {
+  const retainers = a.retainers;
+  const dominated = a.dominatedNodes;
   const { nodeCount, edgeTypes } = graph;
   const self = a.selfSize;
   const group = bigInt32(nodeCount);
   const group2 = bigInt32(nodeCount);
   const view: IngestView = { graph, analysis: a, scratch: group2 };
   const names = graphKindNames(graph, scripts);
-  const stmt = db.prepare('INSERT INTO summary_partition (classifier, kind, key, count, size, retained) VALUES (?, ?, ?, ?, ?, ?)');
+  const rows: PartitionSummaryRow[] = [];
 
   const emit = (classifier: string, groups: KindGroups) => {
     const n = groups.size;
@@ -148,7 +124,7 @@ function writePartitions(
       size[g] += self[k];
     }
     const retained = groupRetainedSizes(group, n, a.retainedSize, dominated); // group[k] < 0 unless self size > 0
-    for (let g = 0; g < n; g++) if (count[g] > 0) stmt.run(classifier, groups.kinds[g], groups.keys[g], count[g], size[g], retained[g]);
+    for (let g = 0; g < n; g++) if (count[g] > 0) rows.push({ classifier, kind: groups.kinds[g], key: groups.keys[g], count: count[g], size: size[g], retained: retained[g] });
   };
 
   for (const c of CLASSIFIERS) {
@@ -193,6 +169,7 @@ function writePartitions(
   emit('rcs', rcsGroups);
   group.set(group2);
   emit('via', viaGroups);
+  return rows;
 }
 
 // ───────────────────────────── class instances ─────────────────────────────
@@ -248,7 +225,8 @@ function topByRetained(graph: HeapGraph, members: Uint32Array, retained: Float64
   return picked.sort(cmp).slice(0, limit);
 }
 
-function writeClassTop(db: Database.Database, graph: HeapGraph, a: StoreAnalysis): void {
+/** Per class (class index) with Summary members: its biggest-retained members, DevTools' instance order, at most CLASS_TOP. */
+export function classTop(graph: HeapGraph, a: StoreAnalysis): { classId: number; ordinals: number[] }[] {
   const n = a.classKeys.length;
   const { nodeCount } = graph;
   // Counting sort of the Summary members by class.
@@ -258,21 +236,33 @@ function writeClassTop(db: Database.Database, graph: HeapGraph, a: StoreAnalysis
   const members = new Uint32Array(start[n]);
   const fill = start.slice(0, n);
   for (let k = 0; k < nodeCount; k++) if (a.selfSize[k] > 0) members[fill[a.classIndex[k]]++] = k;
-  const stmt = db.prepare('INSERT INTO summary_class_top (class_id, rank, ordinal) VALUES (?, ?, ?)');
+  const out: { classId: number; ordinals: number[] }[] = [];
   for (let c = 0; c < n; c++) {
     if (start[c] === start[c + 1]) continue;
-    const top = topByRetained(graph, members.subarray(start[c], start[c + 1]), a.retainedSize, CLASS_TOP);
-    top.forEach((k, rank) => stmt.run(c, rank, k));
+    out.push({ classId: c, ordinals: topByRetained(graph, members.subarray(start[c], start[c + 1]), a.retainedSize, CLASS_TOP) });
   }
+  return out;
 }
 
 // ───────────────────────────── dominator tree ─────────────────────────────
 
-function writeDominatorTop(db: Database.Database, graph: HeapGraph, a: StoreAnalysis, dominated: DominatedNodes): void {
-  const { firstDominated, dominated: children } = dominated;
+/** A node of the dominator tree's top: its depth, number of children, and its biggest-retained children (at most DOMINATOR_CHILDREN). */
+export interface DominatorTopNode {
+  ordinal: number;
+  depth: number;
+  childCount: number;
+  children: number[];
+}
+
+/**
+ * The top of the dominator tree, breadth-first from the root: every node retaining at least
+ * DOMINATOR_MIN_SHARE of the heap among the listed children, at most DOMINATOR_MAX_EXPANDED nodes and
+ * DOMINATOR_MAX_DEPTH levels.
+ */
+export function dominatorTop(graph: HeapGraph, a: StoreAnalysis): DominatorTopNode[] {
+  const { firstDominated, dominated: children } = a.dominatedNodes;
+  const out: DominatorTopNode[] = [];
   const threshold = Math.max(1, a.retainedSize[0] * DOMINATOR_MIN_SHARE);
-  const nodeStmt = db.prepare('INSERT INTO summary_dominator_nodes (ordinal, depth, child_count) VALUES (?, ?, ?)');
-  const childStmt = db.prepare('INSERT INTO summary_dominator_children (parent, rank, child) VALUES (?, ?, ?)');
   let queue: number[] = [0];
   let depth = 0;
   let expanded = 0;
@@ -282,16 +272,14 @@ function writeDominatorTop(db: Database.Database, graph: HeapGraph, a: StoreAnal
       if (expanded >= DOMINATOR_MAX_EXPANDED) break;
       expanded++;
       const kids = children.subarray(firstDominated[k], firstDominated[k + 1]);
-      nodeStmt.run(k, depth, kids.length);
       const top = topByRetained(graph, kids, a.retainedSize, DOMINATOR_CHILDREN);
-      top.forEach((child, rank) => {
-        childStmt.run(k, rank, child);
-        if (a.retainedSize[child] >= threshold && firstDominated[child] !== firstDominated[child + 1]) next.push(child);
-      });
+      out.push({ ordinal: k, depth, childCount: kids.length, children: top });
+      for (const child of top) if (a.retainedSize[child] >= threshold && firstDominated[child] !== firstDominated[child + 1]) next.push(child);
     }
     queue = next;
     depth++;
   }
+  return out;
 }
 
 // ───────────────────────────── duplicated strings ─────────────────────────────
@@ -302,7 +290,18 @@ function writeDominatorTop(db: Database.Database, graph: HeapGraph, a: StoreAnal
  * text, cut at ≥ 1024 characters as DevTools cuts it); every node of a group of two or more is a
  * duplicate. Rows count only nodes with self size > 0, as the Summary does.
  */
-function writeDuplicateStrings(db: Database.Database, graph: HeapGraph, a: StoreAnalysis): void {
+/** A row of summary_duplicate_strings (without its rank: the position in the returned list). */
+export interface DuplicateStringRow {
+  value: string;
+  nodes: number;
+  count: number;
+  size: number;
+  maxSize: number;
+  wasted: number;
+  example: number;
+}
+
+export function duplicateStrings(graph: HeapGraph, a: StoreAnalysis): DuplicateStringRow[] {
   const { nodeCount, nodes, layout, strings, edgeTypes, edgeNames, firstEdge, edgeTo } = graph;
   const F = layout.nodeFieldCount;
   const tOff = layout.nodeTypeOffset;
@@ -430,6 +429,5 @@ function writeDuplicateStrings(db: Database.Database, graph: HeapGraph, a: Store
   for (let g = 0; g < total; g++) if (nodesIn[g] >= 2 && count[g] > 0) rows.push(g);
   const wasted = (g: number) => size[g] - maxSize[g];
   rows.sort((x, y) => wasted(y) - wasted(x) || size[y] - size[x] || count[y] - count[x] || (valueOf(x) < valueOf(y) ? -1 : valueOf(x) > valueOf(y) ? 1 : 0));
-  const stmt = db.prepare('INSERT INTO summary_duplicate_strings (rank, value, nodes, count, size, max_size, wasted, example) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-  rows.forEach((g, rank) => stmt.run(rank, valueOf(g), nodesIn[g], count[g], size[g], maxSize[g], wasted(g), example[g]));
+  return rows.map((g) => ({ value: valueOf(g), nodes: nodesIn[g], count: count[g], size: size[g], maxSize: maxSize[g], wasted: wasted(g), example: example[g] }));
 }

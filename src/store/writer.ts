@@ -9,7 +9,7 @@ import type { SnapshotLayout } from '../parse/layout.js';
 import { BatchInserter } from './bulk.js';
 import type { StoreAnalysis } from './memory.js';
 import { baseTablesDdl, indexesDdl, locationColumns, PAGE_TABLES, quoteIdent, sampleColumns, SCHEMA_VERSION, traceFunctionInfoColumns, viewsDdl } from './schema.js';
-import { writeSummaries } from './summaries.js';
+import { writeSummaries } from './summary-writer.js';
 
 export type PhaseCallback = (phase: string, done: number, total: number) => void;
 
