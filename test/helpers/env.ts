@@ -40,10 +40,11 @@ export interface CliResult {
 }
 
 /** Runs the real CLI as a child process. */
-export function runCli(args: string[], options: { cacheDir?: string; input?: string; env?: Record<string, string> } = {}): CliResult {
+export function runCli(args: string[], options: { cacheDir?: string; input?: string; env?: Record<string, string | undefined> } = {}): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
-    env: { ...process.env, HEAPDIFF_CACHE_DIR: options.cacheDir ?? tempDir('heapdiff-cache-'), ...options.env },
+    // The terminal's variables of whoever runs the tests must not change the output (a test sets them to test them).
+    env: { ...process.env, COLUMNS: undefined, NO_COLOR: undefined, FORCE_COLOR: undefined, HEAPDIFF_CACHE_DIR: options.cacheDir ?? tempDir('heapdiff-cache-'), ...options.env },
     input: options.input,
     maxBuffer: 256 * 1024 * 1024,
   });
