@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { analyzeGraph } from '../src/graph/analyze.js';
-import { CLASS_TOP, classTop, DOMINATOR_CHILDREN, dominatorTop, duplicateStrings, partitionSummary, scriptNamesOf } from '../src/store/summaries.js';
+import { CLASS_TOP, classTop, DOMINATOR_CHILDREN, dominatorTop, duplicateStrings, partitionSummary, scriptNamesOf, type DominatorTopNode, type DuplicateStringRow } from '../src/store/summaries.js';
 import { FIXTURES, SAMPLES } from './helpers/env.js';
 import { loadFixture } from './helpers/json-graph.js';
 import { loadOracle, type OracleSnapshot } from './helpers/oracle.js';
@@ -26,7 +26,8 @@ for (const file of [join(FIXTURES, 'chrome-small-1.heapsnapshot.gz'), join(SAMPL
 
     // Duplicated strings: DevTools' named filter, Summary set (self size > 0).
     const agg = engine.getAggregatesByClassKey(false, 'duplicatedStrings', engine.createNamedFilter('duplicatedStrings'));
-    const dups = duplicateStrings(graph, a);
+    const dups: DuplicateStringRow[] = [];
+    duplicateStrings(graph, a, (r) => dups.push(r));
     assert.ok(dups.length > 0, 'the snapshot has duplicated strings');
     assert.equal(
       dups.reduce((s, r) => s + r.count, 0),
@@ -43,7 +44,8 @@ for (const file of [join(FIXTURES, 'chrome-small-1.heapsnapshot.gz'), join(SAMPL
     // Class top: every Summary member of the class, in DevTools' instance order by the engine's numbers.
     const members = new Map<number, number[]>();
     for (let k = 0; k < graph.nodeCount; k++) if (a.selfSize[k] > 0) (members.get(a.classIndex[k]) ?? members.set(a.classIndex[k], []).get(a.classIndex[k])!).push(k);
-    const top = classTop(graph, a);
+    const top: { classId: number; ordinals: number[] }[] = [];
+    classTop(graph, a, (classId, ordinals) => top.push({ classId, ordinals }));
     assert.equal(top.length, members.size, 'one entry per Summary class');
     for (const { classId, ordinals } of top) {
       const expected = members
@@ -65,7 +67,8 @@ for (const file of [join(FIXTURES, 'chrome-small-1.heapsnapshot.gz'), join(SAMPL
       const d = engine.dominatorsTree[k];
       (childrenOf.get(d) ?? childrenOf.set(d, []).get(d)!).push(k);
     }
-    const tree = dominatorTop(graph, a);
+    const tree: DominatorTopNode[] = [];
+    dominatorTop(graph, a, (n) => tree.push(n));
     assert.equal(tree[0].ordinal, 0, 'the root first');
     for (const n of tree) {
       const kids = childrenOf.get(n.ordinal) ?? [];

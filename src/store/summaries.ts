@@ -225,8 +225,11 @@ function topByRetained(graph: HeapGraph, members: Uint32Array, retained: Float64
   return picked.sort(cmp).slice(0, limit);
 }
 
-/** Per class (class index) with Summary members: its biggest-retained members, DevTools' instance order, at most CLASS_TOP. */
-export function classTop(graph: HeapGraph, a: StoreAnalysis): { classId: number; ordinals: number[] }[] {
+/**
+ * Per class (class index) with Summary members: its biggest-retained members, DevTools' instance order,
+ * at most CLASS_TOP; handed to `emit` class by class (so the rows are written as they come, not held).
+ */
+export function classTop(graph: HeapGraph, a: StoreAnalysis, emit: (classId: number, ordinals: number[]) => void): void {
   const n = a.classKeys.length;
   const { nodeCount } = graph;
   // Counting sort of the Summary members by class.
@@ -236,12 +239,10 @@ export function classTop(graph: HeapGraph, a: StoreAnalysis): { classId: number;
   const members = new Uint32Array(start[n]);
   const fill = start.slice(0, n);
   for (let k = 0; k < nodeCount; k++) if (a.selfSize[k] > 0) members[fill[a.classIndex[k]]++] = k;
-  const out: { classId: number; ordinals: number[] }[] = [];
   for (let c = 0; c < n; c++) {
     if (start[c] === start[c + 1]) continue;
-    out.push({ classId: c, ordinals: topByRetained(graph, members.subarray(start[c], start[c + 1]), a.retainedSize, CLASS_TOP) });
+    emit(c, topByRetained(graph, members.subarray(start[c], start[c + 1]), a.retainedSize, CLASS_TOP));
   }
-  return out;
 }
 
 // ───────────────────────────── dominator tree ─────────────────────────────
@@ -257,11 +258,10 @@ export interface DominatorTopNode {
 /**
  * The top of the dominator tree, breadth-first from the root: every node retaining at least
  * DOMINATOR_MIN_SHARE of the heap among the listed children, at most DOMINATOR_MAX_EXPANDED nodes and
- * DOMINATOR_MAX_DEPTH levels.
+ * DOMINATOR_MAX_DEPTH levels. Handed to `emit` node by node (so the rows are written as they come).
  */
-export function dominatorTop(graph: HeapGraph, a: StoreAnalysis): DominatorTopNode[] {
+export function dominatorTop(graph: HeapGraph, a: StoreAnalysis, emit: (node: DominatorTopNode) => void): void {
   const { firstDominated, dominated: children } = a.dominatedNodes;
-  const out: DominatorTopNode[] = [];
   const threshold = Math.max(1, a.retainedSize[0] * DOMINATOR_MIN_SHARE);
   let queue: number[] = [0];
   let depth = 0;
@@ -273,13 +273,12 @@ export function dominatorTop(graph: HeapGraph, a: StoreAnalysis): DominatorTopNo
       expanded++;
       const kids = children.subarray(firstDominated[k], firstDominated[k + 1]);
       const top = topByRetained(graph, kids, a.retainedSize, DOMINATOR_CHILDREN);
-      out.push({ ordinal: k, depth, childCount: kids.length, children: top });
+      emit({ ordinal: k, depth, childCount: kids.length, children: top });
       for (const child of top) if (a.retainedSize[child] >= threshold && firstDominated[child] !== firstDominated[child + 1]) next.push(child);
     }
     queue = next;
     depth++;
   }
-  return out;
 }
 
 // ───────────────────────────── duplicated strings ─────────────────────────────
@@ -301,7 +300,8 @@ export interface DuplicateStringRow {
   example: number;
 }
 
-export function duplicateStrings(graph: HeapGraph, a: StoreAnalysis): DuplicateStringRow[] {
+/** The groups, most bytes wasted first, handed to `emit` one by one (rank = call order). */
+export function duplicateStrings(graph: HeapGraph, a: StoreAnalysis, emit: (row: DuplicateStringRow) => void): void {
   const { nodeCount, nodes, layout, strings, edgeTypes, edgeNames, firstEdge, edgeTo } = graph;
   const F = layout.nodeFieldCount;
   const tOff = layout.nodeTypeOffset;
@@ -429,5 +429,5 @@ export function duplicateStrings(graph: HeapGraph, a: StoreAnalysis): DuplicateS
   for (let g = 0; g < total; g++) if (nodesIn[g] >= 2 && count[g] > 0) rows.push(g);
   const wasted = (g: number) => size[g] - maxSize[g];
   rows.sort((x, y) => wasted(y) - wasted(x) || size[y] - size[x] || count[y] - count[x] || (valueOf(x) < valueOf(y) ? -1 : valueOf(x) > valueOf(y) ? 1 : 0));
-  return rows.map((g) => ({ value: valueOf(g), nodes: nodesIn[g], count: count[g], size: size[g], maxSize: maxSize[g], wasted: wasted(g), example: example[g] }));
+  for (const g of rows) emit({ value: valueOf(g), nodes: nodesIn[g], count: count[g], size: size[g], maxSize: maxSize[g], wasted: wasted(g), example: example[g] });
 }

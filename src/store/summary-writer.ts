@@ -21,19 +21,20 @@ export function writeSummaries(db: Database.Database, graph: HeapGraph, a: Store
   releaseMemory(); // per-classifier group arrays and DFS stacks
 
   const top = db.prepare('INSERT INTO summary_class_top (class_id, rank, ordinal) VALUES (?, ?, ?)');
-  for (const { classId, ordinals } of classTop(graph, a)) ordinals.forEach((k, rank) => top.run(classId, rank, k));
+  classTop(graph, a, (classId, ordinals) => ordinals.forEach((k, rank) => top.run(classId, rank, k)));
 
   const node = db.prepare('INSERT INTO summary_dominator_nodes (ordinal, depth, child_count) VALUES (?, ?, ?)');
   const child = db.prepare('INSERT INTO summary_dominator_children (parent, rank, child) VALUES (?, ?, ?)');
-  for (const n of dominatorTop(graph, a)) {
+  dominatorTop(graph, a, (n) => {
     node.run(n.ordinal, n.depth, n.childCount);
     n.children.forEach((c, rank) => child.run(n.ordinal, rank, c));
-  }
+  });
   onLinksDone?.();
   releaseMemory();
 
   const dup = db.prepare('INSERT INTO summary_duplicate_strings (rank, value, nodes, count, size, max_size, wasted, example) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-  duplicateStrings(graph, a).forEach((r, rank) => dup.run(rank, r.value, r.nodes, r.count, r.size, r.maxSize, r.wasted, r.example));
+  let rank = 0;
+  duplicateStrings(graph, a, (r) => dup.run(rank++, r.value, r.nodes, r.count, r.size, r.maxSize, r.wasted, r.example));
 
   const meta = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
   meta.run('summaries_version', SUMMARIES_VERSION);
