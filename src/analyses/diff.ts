@@ -17,7 +17,7 @@
 // its own snapshot's store (a new object in B's, a deleted one in A's) and spelled as `partition --by`
 // spells it. type, size, distance and detachedness are node columns, read in bulk with the others;
 // rcs, via, script and alloc are looked up for the new and deleted objects only (indexed, batched:
-// objectKinds), and a kind's objects in A and B are the rows of `partition A/B --by` (precomputed).
+// kindsAt in store/classifiers.ts), and a kind's objects in A and B are the rows of `partition A/B --by` (precomputed).
 //
 // Leak suspects: the new objects are B's objects (Summary set) with an odd id above A's largest odd id
 // (V8 assigns ids in increasing order and never reuses them; odd = V8 heap object, §13.2). A class's
@@ -34,30 +34,32 @@
 // B's interface definitions on both).
 
 import { InputError } from '../errors.js';
+import { TextInterner } from '../util/interner.js';
 import type { OpenedStore } from '../store/open.js';
-import { CLASSIFIERS, classKinds, requireAllocationTraces, valueKinder, type ClassRow, type Classifier } from '../store/queries/partition.js';
+import { CLASSIFIER_DEFINITIONS, CLASSIFIERS, classKinds, isClassifier, kindsAt, storeLabeler, type Classifier, type ValueClassifier } from '../store/classifiers.js';
+import { requireAllocationTraces } from '../store/queries/partition.js';
 import {
   classTable,
   interfaceNames,
-  OBJECT_CLASSIFIERS,
-  objectKinds,
   plainObjectProperties,
   readNodeColumns,
   readNodeColumnsInWorker,
   typeAndNameAt,
   typeAndNameById,
+  type ClassRow,
   type ClassTableRow,
-  type ObjectClassifier,
-} from '../store/queries/diff.js';
+} from '../store/queries/node-columns.js';
 import { definitionsFromNames, InterfaceMatcher, sameDefinitions } from './diff-interfaces.js';
-import { isClassifier, partition } from './partition.js';
+import { partition } from './partition.js';
 import { PathFinder } from './paths.js';
 import { IgnoreRules, isEngineBookkeeping } from './noise.js';
 import { byRetainedThenId, childrenLists, classNamer, keptByClass, nameSuspect, topMostAmong, tracePathGroups, VM_INTERNAL_CLASSES, type Kept, type PathGroupResult } from './suspects-tree.js';
 
-/** `--by`: every classifier of `heapdiff partition`. */
-/** The classifiers looked up per new/deleted object rather than read as node columns. */
-const isObjectClassifier = (by: Classifier): by is ObjectClassifier => (OBJECT_CLASSIFIERS as readonly string[]).includes(by);
+/** The classifiers looked up per new/deleted object (sets, and values that are not a node column) rather than read as node columns. */
+const isObjectClassifier = (by: Classifier): boolean => {
+  const def = CLASSIFIER_DEFINITIONS[by];
+  return def.shape === 'set' || def.column === null;
+};
 
 export interface DiffOptions {
   by?: Classifier;
@@ -248,21 +250,6 @@ export function sameProcess(c: IdCheck): { same: boolean; note: string | null } 
   return { same: true, note: null };
 }
 
-/** Interns class keys of both snapshots into one index space. */
-class KeySpace {
-  readonly keys: string[] = [];
-  private readonly index = new Map<string, number>();
-  of(key: string): number {
-    let i = this.index.get(key);
-    if (i === undefined) {
-      i = this.keys.length;
-      this.index.set(key, i);
-      this.keys.push(key);
-    }
-    return i;
-  }
-}
-
 /**
  * Per-object verdicts of DevTools' merge walk: `deleted[k]` for A's ordinal k, `added[k]` for B's.
  * keyA/keyB are -1 for nodes outside the Summary set. The i-th B node with a given (class key, id)
@@ -372,9 +359,9 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
   const minRetained = options.minRetained ?? 0.01 * sideB.total_size;
 
   // Class keys in one space; A's plain objects re-derived with B's interface definitions.
-  const space = new KeySpace();
-  const keyOfClassA = classesA.map((c) => space.of(c.class_key));
-  const keyOfClassB = classesB.map((c) => space.of(c.class_key));
+  const space = new TextInterner(); // class keys of both snapshots in one index space
+  const keyOfClassA = classesA.map((c) => space.id(c.class_key));
+  const keyOfClassB = classesB.map((c) => space.id(c.class_key));
   const keyA = new Int32Array(colsA.count);
   const keyB = new Int32Array(colsB.count);
   for (let k = 0; k < colsA.count; k++) keyA[k] = colsA.self_size[k] > 0 ? keyOfClassA[colsA.class_id[k]] : -1;
@@ -387,7 +374,7 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
     const prefixOfClass = classesA.map((c) => c.class_key.slice(0, c.class_key.length - c.class_name.length));
     const reclassify = (k: number, props: string[]) => {
       const name = matcher.match(props);
-      keyA[k] = space.of(prefixOfClass[colsA.class_id[k]] + name);
+      keyA[k] = space.id(prefixOfClass[colsA.class_id[k]] + name);
     };
     // Objects without property edges stay `Object` under any definitions (none is empty), as in A.
     for (let i = 0; i < ordinals.length; ) {
@@ -400,10 +387,10 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
 
   if (!verdict.same) {
     // Class level only: objects per class key in each snapshot (B's interface definitions on both).
-    const countA = new Float64Array(space.keys.length);
-    const countB = new Float64Array(space.keys.length);
-    const sizeA = new Float64Array(space.keys.length);
-    const sizeB = new Float64Array(space.keys.length);
+    const countA = new Float64Array(space.texts.length);
+    const countB = new Float64Array(space.texts.length);
+    const sizeA = new Float64Array(space.texts.length);
+    const sizeB = new Float64Array(space.texts.length);
     for (let k = 0; k < colsA.count; k++) {
       if (keyA[k] < 0) continue;
       countA[keyA[k]]++;
@@ -414,9 +401,9 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
       countB[keyB[k]]++;
       sizeB[keyB[k]] += colsB.self_size[k];
     }
-    const kinds = kindsOfKeys(b, space.keys);
+    const kinds = kindsOfKeys(b, space.texts);
     const rows: DiffRow[] = [];
-    space.keys.forEach((key, i) => {
+    space.texts.forEach((key, i) => {
       if (countA[i] === countB[i] && sizeA[i] === sizeB[i]) return;
       rows.push({ kind: kinds[i], class_key: key, key: null, new: null, deleted: null, delta: countB[i] - countA[i], alloc_size: null, freed_size: null, size_delta: sizeB[i] - sizeA[i], count_a: countA[i], count_b: countB[i], size_a: sizeA[i], size_b: sizeB[i] });
     });
@@ -441,23 +428,13 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
 
   // Group verdicts into rows.
   const accs = new Map<string, Acc>();
-  const keyKinds = by === 'class' ? kindsOfKeys(b, space.keys) : [];
+  const keyKinds = by === 'class' ? kindsOfKeys(b, space.texts) : [];
   if (isObjectClassifier(by)) objectAccs(a, b, by, colsA.self_size, colsB.self_size, deleted, added, accs);
   else {
-    const kinderA = by === 'class' ? null : valueKinder(a.db, by);
-    const kinderB = by === 'class' ? null : valueKinder(b.db, by);
-    const valueCol = (cols: typeof colsA, k: number): number => {
-      switch (by) {
-        case 'type':
-          return (cols as unknown as { type: Float64Array }).type[k];
-        case 'distance':
-          return (cols as unknown as { distance: Float64Array }).distance[k];
-        case 'detachedness':
-          return (cols as unknown as { detachedness: Float64Array }).detachedness[k];
-        default:
-          return cols.self_size[k];
-      }
-    };
+    const kinderA = by === 'class' ? null : storeLabeler(a.db, by as ValueClassifier);
+    const kinderB = by === 'class' ? null : storeLabeler(b.db, by as ValueClassifier);
+    const column = (CLASSIFIER_DEFINITIONS[by] as { column: string }).column;
+    const valueCol = (cols: typeof colsA, k: number): number => (cols as unknown as Record<string, Float64Array>)[column][k];
     const accOf = (isA: boolean, k: number): Acc => {
       let kind: string;
       let classKey: string | null = null;
@@ -465,7 +442,7 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
       if (by === 'class') {
         const u = isA ? keyA[k] : keyB[k];
         kind = keyKinds[u];
-        classKey = space.keys[u];
+        classKey = space.texts[u];
       } else {
         const r = (isA ? kinderA! : kinderB!)(valueCol(isA ? colsA : colsB, k));
         kind = r.kind;
@@ -527,7 +504,7 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
 
   const ignored = { engine: 0, user: 0 };
   const suspects = wantSuspects
-    ? newObjectSuspects(b, sideA.max_js_object_id, keyB, colsB, space.keys, by === 'class' ? keyKinds : kindsOfKeys(b, space.keys), sideB.total_size, minRetained, options, ignored)
+    ? newObjectSuspects(b, sideA.max_js_object_id, keyB, colsB, space.texts, by === 'class' ? keyKinds : kindsOfKeys(b, space.texts), sideB.total_size, minRetained, options, ignored)
     : [];
 
   return {
@@ -558,7 +535,7 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
 function objectAccs(
   a: OpenedStore,
   b: OpenedStore,
-  by: ObjectClassifier,
+  by: Classifier,
   selfA: Float64Array,
   selfB: Float64Array,
   deleted: Uint8Array,
@@ -580,14 +557,14 @@ function objectAccs(
   };
   // B first, so a row's key is B's value when the kind has new objects.
   const newOnes = members(added);
-  const inB = objectKinds(b.db, by, newOnes);
+  const inB = kindsAt(b.db, by, newOnes);
   newOnes.forEach((k, i) => {
     const acc = accOf(inB.kinds[inB.group[i]], inB.keys[inB.group[i]]);
     acc.added++;
     acc.addedSize += selfB[k];
   });
   const gone = members(deleted);
-  const inA = objectKinds(a.db, by, gone);
+  const inA = kindsAt(a.db, by, gone);
   gone.forEach((k, i) => {
     const acc = accOf(inA.kinds[inA.group[i]], inA.keys[inA.group[i]]);
     acc.deleted++;

@@ -12,7 +12,7 @@
 // (allocated after A, or between baseline and target), summed over each node's dominated subtree.
 
 import type { OpenedStore } from '../store/open.js';
-import { classTable, readNodeColumns } from '../store/queries/diff.js';
+import { classTable, readNodeColumns } from '../store/queries/node-columns.js';
 import { displayName, nodeBriefs } from '../store/queries/nodes.js';
 import type { NodeSummary } from './paths.js';
 import { buildTree, type DominatorTree } from './suspects-tree.js';

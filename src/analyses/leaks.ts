@@ -15,7 +15,7 @@
 // in FINAL.
 
 import type { OpenedStore } from '../store/open.js';
-import { classTable, readNodeColumns, readNodeColumnsInWorker } from '../store/queries/diff.js';
+import { classTable, readNodeColumns, readNodeColumnsInWorker } from '../store/queries/node-columns.js';
 import { checkIds, sameProcess, type DiffSide, type IdCheck } from './diff.js';
 import { PathFinder } from './paths.js';
 import { IgnoreRules, isEngineBookkeeping } from './noise.js';

@@ -13,7 +13,8 @@
 import { InputError } from '../errors.js';
 import { dbOf, type StoreLike } from '../store/queries/common.js';
 import { classesNamed, classInstances, dominatorOf, listedRetainers, nodeByOrdinal, ordinalById, similarClassNames, type NodeRow } from '../store/queries/nodes.js';
-import { classKinds, summaryClasses } from '../store/queries/partition.js';
+import { classKinds } from '../store/classifiers.js';
+import { summaryClasses } from '../store/queries/partition.js';
 import { mergePathsByPattern, PathFinder, pathLine, sortRetainers, type NodeSummary, type PathHop } from './paths.js';
 import { namedPathText, type NamedPath } from './program-names.js';
 import { namerOf } from './suspects-tree.js';

@@ -1,10 +1,11 @@
 // Dominator-tree work shared by `diff` (leak suspects), `leaks` and `suspects`, over columns read in
-// bulk (store/queries/diff.ts): the tree as CSR children lists, "top-most" members (no other member
+// bulk (store/queries/node-columns.ts): the tree as CSR children lists, "top-most" members (no other member
 // dominates them; DevTools' class-retained rule is the per-class case), and the retainer-path groups
 // every report prints.
 
+import { groupRetainedAmong, groupRetainedSizes } from '../graph/group-retained.js';
 import { stmt, type Db } from '../store/queries/common.js';
-import { listedRetainersOf, nodeColumnsAt, nodeFactsOf, type NodeColumn } from '../store/queries/diff.js';
+import { listedRetainersOf, nodeColumnsAt, nodeFactsOf, type NodeColumn } from '../store/queries/node-columns.js';
 import { edgeLabel, nodeLabel } from '../store/queries/labels.js';
 import { PathFinder, pathLine, type PathHop } from './paths.js';
 import { namedPathText, positionText, ProgramNamer, type NamedPath } from './program-names.js';
@@ -35,67 +36,25 @@ export function buildTree(count: number, dominator: Float64Array, retained: Floa
  * Members are the nodes with group[k] >= 0. A member is *counted* when no dominator-tree ancestor is a
  * counted member of the same group (DevTools' `calculateClassesRetainedSize` when groups are classes;
  * with one group for all, the "top-most" members: those no other member dominates). Returns each
- * group's Σ retained size over its counted members and the counted flag per ordinal.
+ * group's Σ retained size over its counted members and the counted flag per ordinal
+ * (graph/group-retained.ts over the tree's children lists).
  */
 export function countMembers(tree: DominatorTree, group: Int32Array, groupCount: number): { retained: Float64Array; counted: Uint8Array } {
-  const { count, firstChild, children, retained: nodeRetained } = tree;
-  const retained = new Float64Array(groupCount);
-  const counted = new Uint8Array(count);
-  const inside = new Uint8Array(groupCount);
-  const stack = new Int32Array(2 * count + 1);
-  let top = 0;
-  stack[top++] = 0;
-  while (top > 0) {
-    const entry = stack[--top];
-    if (entry < 0) {
-      inside[~entry] = 0;
-      continue;
-    }
-    const k = entry;
-    const g = group[k];
-    const begin = firstChild[k];
-    const end = firstChild[k + 1];
-    if (g >= 0 && !inside[g]) {
-      counted[k] = 1;
-      retained[g] += nodeRetained[k];
-      if (begin !== end) {
-        inside[g] = 1;
-        stack[top++] = ~g;
-      }
-    }
-    for (let i = begin; i < end; i++) stack[top++] = children[i];
-  }
+  const counted = new Uint8Array(tree.count);
+  const retained = groupRetainedSizes(group, groupCount, tree.retained, { firstDominated: tree.firstChild, dominated: tree.children }, { counted });
   return { retained, counted };
 }
 
 /**
- * The members (member[k] = 1) no other member dominates, from the dominator array alone: member v
- * counts when no node on its dominator chain above it is a member. "Some ancestor-or-self is a member"
- * is memoised per node, so each node on the walked chains is visited once — no children lists needed.
+ * The members (member[k] = 1) no other member dominates, from the dominator array alone (one group for
+ * all in graph/group-retained.ts: each node on the walked chains is visited once, no children lists).
  */
 export function topMostMembers(dominator: Float64Array, member: Uint8Array): Uint8Array {
-  const n = member.length;
-  // covered[u]: 0 unknown, 1 = u or one of its dominators is a member, 2 = neither.
-  const covered = new Uint8Array(n);
-  covered[0] = member[0] ? 1 : 2;
-  const chain: number[] = [];
-  const coveredOf = (u: number): number => {
-    while (covered[u] === 0) {
-      if (member[u]) {
-        covered[u] = 1;
-        break;
-      }
-      chain.push(u);
-      u = dominator[u];
-    }
-    const value = covered[u];
-    for (const w of chain) covered[w] = value;
-    chain.length = 0;
-    return value;
-  };
-  const top = new Uint8Array(n);
-  for (let v = 1; v < n; v++) if (member[v] && coveredOf(dominator[v]) === 2) top[v] = 1;
-  if (member[0]) top[0] = 1;
+  const members: number[] = [];
+  for (let k = 0; k < member.length; k++) if (member[k]) members.push(k);
+  const { counted } = groupRetainedAmong(members, new Int32Array(members.length), 1, new Float64Array(members.length), (k) => dominator[k]);
+  const top = new Uint8Array(member.length);
+  members.forEach((k, i) => (top[k] = counted[i]));
   return top;
 }
 

@@ -21,7 +21,7 @@
 
 import type { OpenedStore } from '../store/open.js';
 import { BASE_SYSTEM_DISTANCE } from '../store/queries/common.js';
-import { classTable, nodeFactsOf, readNodeColumns, type NodeFacts } from '../store/queries/diff.js';
+import { classTable, nodeFactsOf, readNodeColumns, type NodeFacts } from '../store/queries/node-columns.js';
 import { displayName } from '../store/queries/nodes.js';
 import type { DiffSide } from './diff.js';
 import { PathFinder, pathLine, type NodeSummary, type PathHop } from './paths.js';

@@ -14,7 +14,7 @@
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { isUserRoot, ROOT_ORDINAL } from './flags.js';
 import type { WeakMapEdgeNames } from './weakmap-edge-names.js';
-import { bigUint32, sharedInt32 } from './shared-arrays.js';
+import { bigUint32, sharedInt32 } from '../util/typed-arrays.js';
 
 /** DevTools' distance of unreachable nodes. */
 export const NO_DISTANCE = -5;

@@ -11,7 +11,7 @@
 // `effectiveNodeName` spells it out where a name is compared.
 
 import type { HeapGraph } from '../parse/heap-graph.js';
-import { bigUint32, bigUint8, sharedUint8 } from './shared-arrays.js';
+import { bigUint32, bigUint8, sharedUint8 } from '../util/typed-arrays.js';
 
 export const DOM_UNKNOWN = 0;
 export const DOM_ATTACHED = 1;

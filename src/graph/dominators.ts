@@ -18,7 +18,7 @@
 // are converted back to ordinals at the end.
 
 import type { Adjacency, Retainers } from './csr.js';
-import { bigUint32, sharedUint32 } from './shared-arrays.js';
+import { bigUint32, sharedUint32 } from '../util/typed-arrays.js';
 
 const UNVISITED = 0xffffffff;
 

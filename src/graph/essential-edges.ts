@@ -10,7 +10,7 @@
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { ROOT_ORDINAL } from './flags.js';
 import type { WeakMapEdgeNames } from './weakmap-edge-names.js';
-import { sharedUint8 } from './shared-arrays.js';
+import { sharedUint8 } from '../util/typed-arrays.js';
 
 /** 1 per essential edge ordinal, 0 otherwise. */
 export function computeEssentialEdges(

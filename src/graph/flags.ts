@@ -11,7 +11,7 @@
 // Only DevTools' `pageObject` flag matters for numbers; `canBeQueried` and `detachedDOMTreeNode` are UI-only.
 
 import type { HeapGraph } from '../parse/heap-graph.js';
-import { bigUint32, bigUint8 } from './shared-arrays.js';
+import { bigUint32, bigUint8 } from '../util/typed-arrays.js';
 
 export const ROOT_ORDINAL = 0;
 const DOCUMENT_DOM_TREES = '(Document DOM trees)';

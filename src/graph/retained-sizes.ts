@@ -5,7 +5,7 @@
 //
 // So retained[root] = Σ self over all nodes, unreachable ones included.
 
-import { sharedFloat64 } from './shared-arrays.js';
+import { sharedFloat64 } from '../util/typed-arrays.js';
 
 /**
  * @param selfSize per ordinal (adjusted, shallow-sizes.ts)

@@ -14,7 +14,7 @@
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { isRenamedDetached } from './dom-state.js';
 import { ROOT_ORDINAL } from './flags.js';
-import { bigUint32, sharedUint32 } from './shared-arrays.js';
+import { bigUint32, sharedUint32 } from '../util/typed-arrays.js';
 
 const UNVISITED = 0xffffffff;
 const MULTIPLE_OWNERS = 0xfffffffe;

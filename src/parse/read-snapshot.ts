@@ -5,7 +5,7 @@ import { closeSync, createReadStream, openSync, readSync, statSync, type Stats }
 import { Worker } from 'node:worker_threads';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../errors.js';
-import { sharedUint32 } from '../graph/shared-arrays.js';
+import { sharedUint32 } from '../util/typed-arrays.js';
 import type { HeapGraph, TraceData } from './heap-graph.js';
 import { SnapshotScanner, type ScanResult } from './scanner.js';
 

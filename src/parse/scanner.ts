@@ -22,7 +22,7 @@ import { EdgeSplitter, type EdgeArrays, type EdgeShape } from './edge-section.js
 import { CheckStatus, JsonValueCheck } from './json-check.js';
 import { describeJson, layoutFromMeta, type SnapshotHeader, type SnapshotLayout } from './layout.js';
 import { ArrayState, describeByte, explainBadByte, newIntScanState, scanIntegerList, scanIntegers, ScanStatus, U32_MAX, type IntScanState } from './scanner-core.js';
-import { sharedUint32, sharedUint8 } from '../graph/shared-arrays.js';
+import { sharedUint32, sharedUint8 } from '../util/typed-arrays.js';
 
 const enum Mode {
   TopStart, // expecting '{'

@@ -6,28 +6,17 @@
 
 import type { DiffResult, DiffRow, DiffSuspect } from '../analyses/diff.js';
 import { mdCell } from './escape.js';
+import { CLASSIFIER_DEFINITIONS } from '../store/classifiers.js';
 import { renderHeapyTable } from './heapy.js';
 import { DETAIL, keepsLines, keptByLines, keptText, mdPath, namedLine, wrapText, type DetailView } from './leak-report.js';
 import { baseName, fmt, fmtSigned, percent } from './report.js';
 import { renderMarkdown, type Row, type Table } from './table.js';
 import { count, countOf, fitEnd, paint, PLAIN, signedCount, signedSize, size, type Manners } from './terminal.js';
 
-const BY_TITLES: Record<string, string> = {
-  class: 'Kind (class)',
-  type: 'Kind (type)',
-  rcs: 'Kind (referrers by class)',
-  via: 'Kind (referred via)',
-  size: 'Kind (individual size)',
-  alloc: 'Kind (allocation site)',
-  script: 'Kind (script)',
-  distance: 'Kind (distance)',
-  detachedness: 'Kind (detachedness)',
-};
-
 /** The comparison as a table model (text, CSV, Markdown): DevTools' columns, or A/B counts when class-level only. */
 export function diffTable(r: DiffResult, shown: number): Table {
   const rows = r.rows.slice(0, shown).map((row: DiffRow, index) => ({ index, ...row }));
-  const kind = { key: 'kind', title: BY_TITLES[r.by] ?? 'Kind', type: 'kind' as const };
+  const kind = { key: 'kind', title: CLASSIFIER_DEFINITIONS[r.by]?.diffTitle ?? 'Kind', type: 'kind' as const };
   const columns = r.same_process
     ? [
         { key: 'index', title: 'Index', type: 'index' as const, width: 6 },

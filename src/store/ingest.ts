@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { basename, dirname, resolve } from 'node:path';
-import { analyzeGraph, type GraphAnalysis } from '../graph/analyze.js';
+import { analyzeGraph } from '../graph/analyze.js';
 import { InputError } from '../errors.js';
 import { readSnapshot, statSnapshotFile } from '../parse/read-snapshot.js';
 import { VERSION } from '../version.js';
@@ -20,7 +20,7 @@ import { appendPageChecksums } from './page-checksums.js';
 import { removeDeadTempsOf } from './stale-files.js';
 import { recordVerified } from './verified-stamp.js';
 import { openForBulkWrite } from './bulk.js';
-import { releaseMemory } from './memory.js';
+import { dropLinkArrays, releaseMemory } from './memory.js';
 import { adoptSideTables, startTableWriter, writeBigTablesSchema, type TableWriter } from './table-writers.js';
 import { finishStore, snapshotMeta, writeMeta, writePlannerStats, writeStore } from './writer.js';
 
@@ -44,18 +44,6 @@ export interface IngestResult {
   bytes: number;
   /** Bytes of snapshot text parsed (after gunzip). */
   textBytes: number;
-}
-
-/**
- * Lets the analysis' edge-direction and dominator-tree arrays go (~360 MB on a 700 MB snapshot) once the
- * summaries have read them; nothing after that does (the writer thread let go of its references when
- * it finished the edge tables).
- */
-function dropLinkArrays(a: GraphAnalysis): void {
-  a.edgeFrom = new Uint32Array(0);
-  a.retainers = { firstRetainer: new Uint32Array(0), retainerEdge: new Uint32Array(0) };
-  a.dominatedNodes = { firstDominated: new Uint32Array(0), dominated: new Uint32Array(0) };
-  a.essentialEdge = new Uint8Array(0);
 }
 
 /**
