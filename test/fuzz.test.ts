@@ -39,10 +39,7 @@ test('the regression corpus is there', () => {
  * Cases found but not fixed yet (outside the parser): run as `todo` so they are seen but do not fail the
  * suite. Remove a name when its fix lands.
  */
-const KNOWN: Record<string, string> = {
-  'cons-string-cycle.gz':
-    'the store (writeDuplicateStrings in src/store/summaries.ts) walks concatenated strings without a bound: a cycle of cons-string parts grows an array until V8 aborts (SIGTRAP, exit 133, temporary files left)',
-};
+const KNOWN: Record<string, string> = {};
 
 for (const file of corpus) {
   test(`regression corpus: ${file}`, { timeout: 300_000, todo: KNOWN[file] }, async () => {

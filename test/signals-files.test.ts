@@ -104,7 +104,8 @@ test('sql --timeout stops an endless query: exit 2, one line', () => {
 test('kill -9 leaves files; a later run removes those of the dead process and takes over its lock', async () => {
   const cacheDir = join(dir, 'cache-kill');
   const run = start(['stats', snap], cacheDir);
-  await until(() => files(cacheDir).some((n) => n.includes('.tmp-')), 'the temporary entry');
+  // The database's temporary file, not the lock's (the lock is written beside itself first, then renamed).
+  await until(() => files(cacheDir).some((n) => n.includes('.tmp-') && !n.includes('.lock')), 'the temporary entry');
   run.kill('SIGKILL');
   await run.exited;
   const left = temps(cacheDir);

@@ -33,6 +33,8 @@ export const DOMINATOR_MIN_SHARE = 1e-4;
 export const DOMINATOR_MAX_EXPANDED = 20000;
 /** …and never deeper than this. */
 export const DOMINATOR_MAX_DEPTH = 64;
+/** Parts of one concatenated string walked at most (its name is cut at 1,024 characters anyway). */
+const CONS_WALK_LIMIT = 100_000;
 
 
 // ───────────────────────────── helpers ─────────────────────────────
@@ -331,7 +333,9 @@ export function duplicateStrings(graph: HeapGraph, a: StoreAnalysis, emit: (row:
     if (nodes[k * F + tOff] !== consType) return strings[nodes[k * F + nOff]];
     const stack = [k];
     let name = '';
-    while (stack.length > 0 && name.length < 1024) {
+    // Bounded: V8 never writes a cycle of string parts, but a damaged file can (then the name is cut).
+    let steps = 0;
+    while (stack.length > 0 && name.length < 1024 && ++steps <= CONS_WALK_LIMIT) {
       const x = stack.pop()!;
       if (nodes[x * F + tOff] !== consType) {
         name += strings[nodes[x * F + nOff]];
@@ -345,7 +349,8 @@ export function duplicateStrings(graph: HeapGraph, a: StoreAnalysis, emit: (row:
   /** Whether `nameOf(k)` is '' without building it: every flat string under k is empty. */
   const isEmpty = (k: number): boolean => {
     const stack = [k];
-    while (stack.length > 0) {
+    for (let steps = 0; stack.length > 0; steps++) {
+      if (steps > CONS_WALK_LIMIT) return false;
       const x = stack.pop()!;
       if (nodes[x * F + tOff] !== consType) {
         if (strings[nodes[x * F + nOff]] !== '') return false;

@@ -165,7 +165,8 @@ export function consStringName(db: Db, ordinal: number): string {
   const typeOf = stmt(db, 'SELECT n.type, s.value AS name FROM node_rows n JOIN strings s ON s.id = n.name_sid WHERE n.ordinal = ?');
   const stack = [ordinal];
   let name = '';
-  while (stack.length > 0 && name.length < MAX_CONS_NAME) {
+  // Bounded: V8 never writes a cycle of string parts, but a damaged file can.
+  for (let steps = 0; stack.length > 0 && name.length < MAX_CONS_NAME && steps < 100_000; steps++) {
     const k = stack.pop()!;
     const n = typeOf.get(k) as { type: number; name: string } | undefined;
     if (!n) continue;
