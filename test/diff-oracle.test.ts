@@ -1,12 +1,13 @@
 // `heapdiff A B` rows against DevTools' own Comparison code (heap-snapshot-toolkit), on the fixture
 // sequences, the samples, the reference's §19.3 example and a Node pair whose interface definitions
-// change between the snapshots. Every store is ingested once (real CLI) and diffed as `.db` files.
+// change between the snapshots. Every store is ingested once per run (real CLI) and diffed as `.db` files
+// by the CLI's main in-process.
 import assert from 'node:assert/strict';
 import { createReadStream, writeFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { after, test } from 'node:test';
 import { diff, parse } from 'heap-snapshot-toolkit';
-import { FIXTURES, HAS_SHARED, SAMPLES, SHARED_FIXTURES, gunzipTo, makeNodeSnapshot, runCli, tempDir } from './helpers/env.js';
+import { FIXTURES, HAS_SHARED, SAMPLES, SHARED_FIXTURES, gunzipTo, ingestOnce, makeNodeSnapshot, runInProcess, tempDir } from './helpers/env.js';
 import { S1_JSON } from './helpers/worked-examples.js';
 
 const dir = tempDir('heapdiff-diff-oracle-');
@@ -33,15 +34,10 @@ interface OracleRow {
 }
 type Oracle = Record<string, OracleRow>;
 
-function ingest(file: string): string {
-  const db = join(dir, `${basename(file).replace(/\.heapsnapshot(\.gz)?$/, '')}.db`);
-  const r = runCli(['ingest', file, '--db', db, '--force', '--quiet']);
-  assert.equal(r.status, 0, r.stderr);
-  return db;
-}
+const ingest = ingestOnce;
 
-function heapdiffRows(a: string, b: string): Row[] {
-  const r = runCli([a, b, '--format', 'json', '--all', '--suspects', '0']);
+async function heapdiffRows(a: string, b: string): Promise<Row[]> {
+  const r = await runInProcess([a, b, '--format', 'json', '--all', '--suspects', '0']);
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout) as { version: number; same_process: boolean; rows: Row[] };
   assert.equal(out.version, 1);
@@ -104,7 +100,7 @@ const pairs: [string, string, boolean][] = [
  * the toolkit agrees with DevTools; where it does not, only plain-object classes differ.
  */
 async function checkPair(fa: string, fb: string, expectToolkitDeviation = false): Promise<void> {
-  const rows = heapdiffRows(ingest(fa), ingest(fb));
+  const rows = await heapdiffRows(ingest(fa), ingest(fb));
   const o = await oracles(gunzipTo(fa, dir), gunzipTo(fb, dir));
   assertSameRows(rows, o.devtools, 'DevTools Comparison');
   const differ = disagreements(o);
@@ -161,7 +157,7 @@ test('§19.3: diff(s1, s2) is the one ,Foo row of the reference, as DevTools com
   const s2 = join(dir, 's2.heapsnapshot');
   writeFileSync(s1, S1_JSON);
   writeFileSync(s2, s2Json());
-  const rows = heapdiffRows(ingest(s1), ingest(s2));
+  const rows = await heapdiffRows(ingest(s1), ingest(s2));
   const o = await oracles(s1, s2);
   assert.deepEqual(rows, [
     { kind: 'Foo', class_key: ',Foo', key: null, new: 1, deleted: 1, delta: 0, alloc_size: 48, freed_size: 40, size_delta: 8, count_a: 2, count_b: 2, size_a: 80, size_b: 88 },
@@ -182,7 +178,7 @@ test("plain objects are classified with the NEWER snapshot's interface definitio
     v8.writeHeapSnapshot(process.env.OUT);`;
   const b = makeNodeSnapshot(dir, 'iface', script);
   const a = b.replace(/\.heapsnapshot$/, '-a.heapsnapshot');
-  const rows = heapdiffRows(ingest(a), ingest(b));
+  const rows = await heapdiffRows(ingest(a), ingest(b));
   const o = await oracles(a, b);
   assertSameRows(rows, o.devtools, 'DevTools (newer definitions on both)');
   // The survivor from A is `{uu1, vv1, ww1}` in both snapshots: nothing of that shape was deleted.
