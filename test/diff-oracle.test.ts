@@ -1,5 +1,5 @@
 // `heapdiff A B` rows against DevTools' own Comparison code (heap-snapshot-toolkit), on the fixture
-// sequences, the samples, the reference's §19.3 example and a Node pair whose interface definitions
+// sequences, the samples, the s2 example (docs/format.md#example-s2) and a Node pair whose interface definitions
 // change between the snapshots. Every store is ingested once per run (real CLI) and diffed as `.db` files
 // by the CLI's main in-process.
 import assert from 'node:assert/strict';
@@ -117,7 +117,7 @@ test('diff chrome-todo-0 → chrome-todo-1 (large fixtures) equals DevTools', { 
   checkPair(join(SHARED_FIXTURES, 'chrome-todo-0.heapsnapshot.gz'), join(SHARED_FIXTURES, 'chrome-todo-1.heapsnapshot.gz')),
 );
 
-/** §19.3: s1 without Foo@11 and the edges `w` and `b`, plus Foo@29 (48 bytes) held by Window.c. */
+/** docs/format.md#example-s2: s1 without Foo@11 and the edges `w` and `b`, plus Foo@29 (48 bytes) held by Window.c. */
 function s2Json(): string {
   const o = JSON.parse(S1_JSON) as { snapshot: { node_count: number; edge_count: number }; nodes: number[]; edges: number[]; strings: string[] };
   const F = 7;
@@ -152,7 +152,7 @@ function s2Json(): string {
   return JSON.stringify({ ...o, snapshot: { ...o.snapshot, node_count: keep.length, edge_count: outEdges.length / 3 }, nodes: outNodes, edges: outEdges });
 }
 
-test('§19.3: diff(s1, s2) is the one ,Foo row of the reference, as DevTools computes it', async () => {
+test('s2 example: diff(s1, s2) is the one ,Foo row of docs/format.md#example-s2, as DevTools computes it', async () => {
   const s1 = join(dir, 's1.heapsnapshot');
   const s2 = join(dir, 's2.heapsnapshot');
   writeFileSync(s1, S1_JSON);
@@ -163,8 +163,8 @@ test('§19.3: diff(s1, s2) is the one ,Foo row of the reference, as DevTools com
     { kind: 'Foo', class_key: ',Foo', key: null, new: 1, deleted: 1, delta: 0, alloc_size: 48, freed_size: 40, size_delta: 8, count_a: 2, count_b: 2, size_a: 80, size_b: 88 },
   ]);
   assert.deepEqual(Object.keys(o.devtools), [',Foo']);
-  assertSameRows(rows, o.devtools, '§19.3 DevTools');
-  assertSameRows(rows, o.toolkit, '§19.3 toolkit diff()');
+  assertSameRows(rows, o.devtools, 's2 example DevTools');
+  assertSameRows(rows, o.toolkit, 's2 example toolkit diff()');
 });
 
 test("plain objects are classified with the NEWER snapshot's interface definitions, as DevTools' Comparison does", async () => {

@@ -1,6 +1,6 @@
 // Small tables precomputed at ingest, so the query commands answer in milliseconds on stores of
-// millions of nodes instead of scanning them (a GROUP BY over 8.5 M node rows takes ~2 s; see
-// ../shared/reference/performance-notes.md). Everything is computed from the in-memory typed arrays
+// millions of nodes instead of scanning them (a GROUP BY over 8.5 M node rows takes ~2 s on
+// the project's 2-core machine). Everything is computed from the in-memory typed arrays
 // of the parse and the graph analysis, never with SQL over the freshly written tables. Documented in
 // docs/schema.md ("Query summaries"); read by src/store/queries/summaries.ts.
 //
@@ -15,7 +15,7 @@
 //   summary_dominator_children  their biggest-retained children (at most DOMINATOR_CHILDREN each)
 //   summary_duplicate_strings   DevTools' duplicated-strings groups, most bytes wasted first
 //
-// Group retained sizes follow DevTools' class rule (§12.2): Σ retained size of the group's members that
+// Group retained sizes follow DevTools' class rule (docs/format.md#summary): Σ retained size of the group's members that
 // no other member of the same group dominates (a DFS over the dominator tree).
 
 import type Database from 'better-sqlite3';
