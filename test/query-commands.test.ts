@@ -119,6 +119,7 @@ test('dominators: children are dominated by their parent, biggest first, counts 
   assert.ok(checked > 10);
   // Below the precomputed top: the walk gives the same children as a scan.
   const small = sqlite.prepare('SELECT n.id, n.ordinal FROM nodes n WHERE n.retained_size < 200 AND EXISTS (SELECT 1 FROM nodes c WHERE c.dominator = n.ordinal AND c.ordinal != n.ordinal) LIMIT 3').all() as { id: number; ordinal: number }[];
+  assert.equal(small.length, 3, 'small dominators to walk below the precomputed top');
   for (const s of small) {
     const sub = await json(['dominators', db('chrome1'), '--from', `@${s.id}`, '--depth', '1', '--top', '50', '--min-percent', '0']);
     const expect = (sqlite.prepare('SELECT ordinal FROM nodes WHERE dominator = ? AND ordinal != ? ORDER BY retained_size DESC, id LIMIT 50').all(s.ordinal, s.ordinal) as { ordinal: number }[]).map((r) => r.ordinal);

@@ -100,6 +100,7 @@ test('same-named classes with different keys are separate rows with their locati
     names.set(base, [...(names.get(base) ?? []), r.kind]);
   }
   const dup = [...names.values()].filter((k) => k.length > 1);
+  assert.ok(dup.length > 0, 'the sample has same-named classes from different scripts');
   for (const kinds of dup) assert.equal(new Set(kinds).size, kinds.length, `distinct kinds ${kinds.join(' | ')}`);
 });
 

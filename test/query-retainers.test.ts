@@ -73,6 +73,7 @@ for (const name of ['chrome1', 'leak'] as const) {
     const sqlite = new Database(db(name), { readonly: true });
     const finder = new PathFinder(sqlite);
     const nodes = sqlite.prepare('SELECT ordinal, distance FROM node_rows WHERE ordinal % 29 = 1 AND distance >= 0').all() as { ordinal: number; distance: number }[];
+    assert.ok(nodes.length > 100, `${nodes.length} sampled nodes`);
     let jumps = 0;
     for (const n of nodes) {
       const p = finder.path(n.ordinal);
