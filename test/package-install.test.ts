@@ -1,4 +1,4 @@
-// The package as users get it: `npm pack` (its prepack builds dist/ with the .d.ts files), then
+// The package as users get it: `npm pack` (its prepack script builds dist/ with the .d.ts files), then
 // `npm install -g` of the tarball into a temporary prefix, where no TypeScript is installed; the
 // `heapdiff` on that PATH and `import('heapdiff')` must work. The pack runs in a staging copy of the
 // package's sources, so this run's dist/ (which the other test files are loading) is never rewritten.
@@ -34,7 +34,10 @@ test('npm pack → npm install -g: a working `heapdiff` on PATH and import("heap
   for (const f of ['package.json', 'README.md', 'LICENSE', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'src', 'docs']) cpSync(join(ROOT, f), join(stage, f), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(stage, 'node_modules'), 'dir');
 
-  const pack = npm(['pack', '--json', '--pack-destination', dir], stage);
+  // `npm pack` runs prepack and then prepare, two identical builds: run prepack alone, then pack.
+  const build = npm(['run', 'prepack'], stage);
+  assert.equal(build.status, 0, build.stdout + build.stderr);
+  const pack = npm(['pack', '--json', '--ignore-scripts', '--pack-destination', dir], stage);
   assert.equal(pack.status, 0, pack.stderr);
   const [info] = JSON.parse(pack.stdout) as [{ filename: string; files: { path: string }[] }];
   const files = info.files.map((f) => f.path).sort();
