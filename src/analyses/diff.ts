@@ -52,7 +52,8 @@ import {
 import { definitionsFromNames, InterfaceMatcher, sameDefinitions } from './diff-interfaces.js';
 import { isClassifier, partition } from './partition.js';
 import { PathFinder } from './paths.js';
-import { byRetainedThenId, topMostAmong, tracePathGroups, VM_INTERNAL_CLASSES, type PathGroupResult } from './suspects-tree.js';
+import { IgnoreRules, isEngineBookkeeping } from './noise.js';
+import { byRetainedThenId, childrenLists, classNamer, keptByClass, nameSuspect, topMostAmong, tracePathGroups, VM_INTERNAL_CLASSES, type Kept, type PathGroupResult } from './suspects-tree.js';
 
 /** `--by`: every classifier of `heapdiff partition`. */
 /** The classifiers looked up per new/deleted object rather than read as node columns. */
@@ -72,6 +73,10 @@ export interface DiffOptions {
   minRetained?: number;
   /** Skip the different-process check (trust the ids). */
   assumeSameProcess?: boolean;
+  /** Leave out suspects whose class, name or path matches one of these (`*` wildcards; see noise.ts). */
+  ignore?: readonly string[];
+  /** Classes listed in each suspect's `keeps` (default 5). */
+  keeps?: number;
 }
 
 export interface DiffSide {
@@ -121,8 +126,18 @@ export interface DiffTotals {
 }
 
 export interface DiffSuspect {
+  /** DevTools' class name. */
   kind: string;
   class_key: string;
+  /** The suspect in the program's words: `onRefresh (index.html:6:70)`, `Session (server.js:5:1)`, `Detached <li>`. */
+  label: string;
+  /** Closures: which functions, how many of each (of `functions_of` looked at). */
+  functions: { label: string; count: number }[];
+  functions_of: number;
+  /** What the top-most new instances keep alive (dominate), by class; exact over all of them. */
+  keeps: Kept | null;
+  /** V8's own bookkeeping, shown only because nothing else grew enough. */
+  engine: boolean;
   /** New objects of the class (odd id above A's largest, self size > 0). */
   count: number;
   /** Their self sizes. */
@@ -167,6 +182,8 @@ export interface DiffResult {
   /** Suspects asked for at most (0: not computed). */
   suspect_limit: number;
   suspects: DiffSuspect[];
+  /** Suspects left out: engine bookkeeping, and classes or paths matching `ignore`. */
+  ignored: { engine: number; user: number };
 }
 
 const SAMPLE = 600;
@@ -340,14 +357,14 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
   const extra = by === 'type' ? (['type'] as const) : by === 'distance' ? (['distance'] as const) : by === 'detachedness' ? (['detachedness'] as const) : ([] as const);
   // B's columns are read on a second thread while this one reads A's.
   const wantSuspects = (options.suspects ?? 5) > 0;
-  const pendingB = readNodeColumnsInWorker(b.dbPath, ['id', 'class_id', 'self_size', ...extra]);
+  const pendingB = readNodeColumnsInWorker(b.dbPath, wantSuspects ? ['id', 'class_id', 'self_size', 'dominator', ...extra] : ['id', 'class_id', 'self_size', ...extra]);
   let colsA: ReturnType<typeof readNodeColumns<'id' | 'class_id' | 'self_size' | (typeof extra)[number]>>;
   try {
     colsA = readNodeColumns(a.db, ['id', 'class_id', 'self_size', ...extra]);
   } finally {
     await pendingB.catch(() => undefined);
   }
-  const colsB = (await pendingB) as typeof colsA;
+  const colsB = (await pendingB) as typeof colsA & { dominator?: Float64Array };
 
   const idCheck = options.assumeSameProcess ? null : checkIds(a, b, colsA.id);
   const verdict = idCheck ? sameProcess(idCheck) : { same: true, note: null };
@@ -416,6 +433,7 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
       suspect_threshold: minRetained,
       suspect_limit: 0,
       suspects: [],
+      ignored: { engine: 0, user: 0 },
     };
   }
 
@@ -507,8 +525,9 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
   totals.delta = totals.new! - totals.deleted!;
   totals.size_delta = totals.alloc_size! - totals.freed_size!;
 
+  const ignored = { engine: 0, user: 0 };
   const suspects = wantSuspects
-    ? newObjectSuspects(b, sideA.max_js_object_id, keyB, colsB, space.keys, by === 'class' ? keyKinds : kindsOfKeys(b, space.keys), sideB.total_size, minRetained, options)
+    ? newObjectSuspects(b, sideA.max_js_object_id, keyB, colsB, space.keys, by === 'class' ? keyKinds : kindsOfKeys(b, space.keys), sideB.total_size, minRetained, options, ignored)
     : [];
 
   return {
@@ -527,6 +546,7 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
     suspect_threshold: minRetained,
     suspect_limit: options.suspects ?? 5,
     suspects,
+    ignored,
   };
 }
 
@@ -596,12 +616,13 @@ function newObjectSuspects(
   b: OpenedStore,
   maxIdA: number,
   keyB: Int32Array,
-  colsB: { id: Float64Array; self_size: Float64Array },
+  colsB: { id: Float64Array; self_size: Float64Array; class_id?: Float64Array; dominator?: Float64Array },
   keys: readonly string[],
   kinds: readonly string[],
   totalB: number,
   minRetained: number,
   options: DiffOptions,
+  ignored: { engine: number; user: number },
 ): DiffSuspect[] {
   const n = keyB.length;
   const idB = colsB.id;
@@ -631,17 +652,27 @@ function newObjectSuspects(
   const ranked: number[] = [];
   for (let g = 0; g < keys.length; g++) if (count[g] > 0 && retained[g] >= minRetained && retained[g] > 0) ranked.push(g);
   ranked.sort((x, y) => retained[y] - retained[x] || (kinds[x] < kinds[y] ? -1 : kinds[x] > kinds[y] ? 1 : 0));
-  const chosen = ranked.slice(0, options.suspects ?? 5);
-  if (chosen.length === 0) return [];
-  const wanted = new Map(chosen.map((g) => [g, [] as number[]]));
+  const limit = options.suspects ?? 5;
+  if (ranked.length === 0 || limit === 0) return [];
+  const wanted = new Map(ranked.map((g) => [g, [] as number[]]));
   for (let k = 0; k < n; k++) if (counted[k]) wanted.get(keyB[k])?.push(k);
   const finder = new PathFinder(b.db);
-  return chosen.map((g) => {
+  const rules = new IgnoreRules(options.ignore ?? []);
+  const lists = colsB.dominator ? childrenLists(colsB.dominator) : null;
+  const nameOfClass = classNamer(b.db);
+  const build = (g: number, engine: boolean): DiffSuspect => {
     const instances = byRetainedThenId(nodes, wanted.get(g)!);
     const traced = tracePathGroups(finder, instances, (k) => nodes.retained[k], options.pathSample ?? 1000, options.maxDepth ?? 100, options.paths ?? 3);
+    const className = classNameOfKey(keys[g]);
+    const name = nameSuspect(b.db, className, instances);
     return {
       kind: kinds[g],
       class_key: keys[g],
+      label: name.label,
+      functions: name.functions,
+      functions_of: name.functions_of,
+      keeps: lists && colsB.class_id ? keptByClass(lists, colsB.class_id, selfB, instances, nameOfClass, options.keeps ?? 5) : null,
+      engine,
       count: count[g],
       size: size[g],
       retained: retained[g],
@@ -651,19 +682,37 @@ function newObjectSuspects(
       paths: traced.groups,
       patterns: traced.patterns,
     };
-  });
-}
-
-/**
- * `--fail-on-growth SIZE`: bytes (`1048576`), with a unit (`10MB` = 10^7 bytes, `10MiB` = 10 × 2^20;
- * k/K, M, G, T and KiB…TiB; a trailing `B` optional), or a percentage of A's total size (`5%`).
- */
-export function parseGrowthLimit(text: string, totalA: number): number {
-  const t = String(text).trim();
-  const pct = /^(\d+(?:\.\d+)?)\s*%$/.exec(t);
-  if (pct) return (Number(pct[1]) / 100) * totalA;
-  const m = /^(\d+(?:\.\d+)?)\s*(?:([kKmMgGtT])(i)?)?[bB]?$/.exec(t);
-  if (!m) throw new InputError(`--fail-on-growth: expected bytes (1048576), a size (10MB, 512KiB) or a percentage of A (5%) (got ${JSON.stringify(text)})`);
-  const power = m[2] ? 'kmgt'.indexOf(m[2].toLowerCase()) + 1 : 0;
-  return Number(m[1]) * (m[3] ? 1024 : 1000) ** power;
+  };
+  // Engine bookkeeping and the user's ignores are judged by class first (cheap), then by path; a few
+  // more candidates than asked for are traced so that filtered ones leave no gap.
+  const out: DiffSuspect[] = [];
+  const engineCandidates: number[] = [];
+  let examined = 0;
+  for (const g of ranked) {
+    if (out.length >= limit || examined >= 3 * limit + 5) break;
+    const className = classNameOfKey(keys[g]);
+    if (isEngineBookkeeping(className, kinds[g])) {
+      engineCandidates.push(g);
+      ignored.engine++;
+      continue;
+    }
+    if (rules.matches(className, kinds[g])) {
+      ignored.user++;
+      continue;
+    }
+    examined++;
+    const s = build(g, false);
+    if (!rules.empty && rules.matches(className, s.label, s.paths.map((p) => p.text))) {
+      ignored.user++;
+      continue;
+    }
+    if (s.paths.length > 0 && s.paths.every((p) => isEngineBookkeeping('', '', p.text))) {
+      ignored.engine++;
+      continue;
+    }
+    out.push(s);
+  }
+  // Nothing but the engine's own bookkeeping grew: then it is the answer.
+  if (out.length === 0) for (const g of engineCandidates.slice(0, limit)) out.push(build(g, true));
+  return out;
 }

@@ -25,7 +25,8 @@ import { classTable, nodeFactsOf, readNodeColumns, type NodeFacts } from '../sto
 import { displayName } from '../store/queries/nodes.js';
 import type { DiffSide } from './diff.js';
 import { PathFinder, pathLine, type NodeSummary, type PathHop } from './paths.js';
-import { buildTree, byRetainedThenId, tracePathGroups, type DominatorTree, type PathGroupResult } from './suspects-tree.js';
+import type { NamedPath } from './program-names.js';
+import { buildTree, byRetainedThenId, classNamer, keptByClass, nameSuspect, namerOf, tracePathGroups, type DominatorTree, type Kept, type PathGroupResult } from './suspects-tree.js';
 
 export interface SuspectsOptions {
   /** Percent of the total size a suspect must retain (default 10). */
@@ -73,6 +74,14 @@ export interface LeakSuspect {
   suspect: 'object' | 'class';
   /** Class name of the object(s). */
   kind: string;
+  /** The object(s) in the program's words: `onRefresh (index.html:6:70)`, `Chunk (oom.js:3:1)`, `Array`. */
+  label: string;
+  /** Single suspect: its path in the program's words, from the variable that holds it (null: none found). */
+  named: NamedPath | null;
+  /** True when `named` is another real path than the shortest, chosen because it starts at a variable. */
+  via_variable: boolean;
+  /** What the object(s) keep alive, by class (exact). */
+  keeps: Kept | null;
   count: number;
   retained: number;
   retained_percent: number;
@@ -160,13 +169,29 @@ export function findSuspects(store: OpenedStore, options: SuspectsOptions = {}):
   byRetainedThenId(tree, top);
 
   const suspects: LeakSuspect[] = [];
+  const namer = namerOf(db);
+  const nameOfClass = classNamer(db);
+  const keeps = (roots: number[]) => keptByClass(tree, cols.class_id, cols.self_size, roots, nameOfClass, nChildren);
   const singles = top.filter((k) => tree.retained[k] > threshold);
   for (const k of singles) {
     const path = finder.path(k, { maxDepth: options.maxDepth ?? 100 }).hops;
     const object = describe(k);
+    let named: NamedPath | null = namer.namePath(path, false);
+    let viaVariable = false;
+    if (named.variable === null) {
+      const alternative = namer.variablePath(k);
+      if (alternative) {
+        named = namer.namePath(alternative, false);
+        viaVariable = true;
+      }
+    }
     suspects.push({
       suspect: 'object',
       kind: object.class_name,
+      label: nameSuspect(db, object.class_name, [k]).label,
+      named,
+      via_variable: viaVariable,
+      keeps: keeps([k]),
       count: 1,
       retained: tree.retained[k],
       retained_percent: share(tree.retained[k]),
@@ -194,9 +219,14 @@ export function findSuspects(store: OpenedStore, options: SuspectsOptions = {}):
     for (const k of members) sum += tree.retained[k];
     if (sum <= threshold || members.length < 2 || isCatchAllClass(classes[c]?.class_name ?? '(unknown)')) continue;
     const traced = tracePathGroups(finder, members, (k) => tree.retained[k], options.pathSample ?? 1000, options.maxDepth ?? 100, options.paths ?? 3);
+    const className = classes[c]?.class_name ?? String(c);
     suspects.push({
       suspect: 'class',
-      kind: classes[c]?.class_name ?? String(c),
+      kind: className,
+      label: nameSuspect(db, className, members).label,
+      named: null,
+      via_variable: false,
+      keeps: keeps(members),
       count: members.length,
       retained: sum,
       retained_percent: share(sum),

@@ -1,8 +1,10 @@
 // `heapdiff retainers SNAP @ID|CLASSNAME [--paths N] [--max-depth D] [--instances K]`
 import type { Argv } from 'yargs';
-import { checkFormat, renderTableAs, writeOut } from '../render/output.js';
-import { progressBar } from '../render/progress.js';
+import { OptionError } from '../errors.js';
+import { retainersJson, retainersTable, retainersText } from '../render/retainers.js';
+import { handlerOf, type Renderer } from './runner.js';
 import { formatOptions, snapshotPositional, wholeNumber, type OutputArgs } from './options.js';
+import type { RetainersOptions, RetainersResult } from '../analyses/retainers.js';
 
 export const command = 'retainers <snapshot> <target>';
 export const describe = 'Why is it alive: shortest retainer paths (DevTools rule) of an object, or of a class merged by pattern';
@@ -28,24 +30,19 @@ interface Args extends OutputArgs {
   instances: number;
 }
 
-export async function handler(argv: Args) {
-  const format = checkFormat(argv.format);
+export function options(argv: Args): RetainersOptions & { snapshot: string; target: string } {
   wholeNumber('--paths', argv.paths, 1);
   wholeNumber('--max-depth', argv['max-depth'], 1);
   wholeNumber('--instances', argv.instances, 1);
-  const { openStore } = await import('../store/open.js');
-  const { retainers } = await import('../analyses/retainers.js');
-  const { retainersJson, retainersTable, retainersText } = await import('../render/retainers.js');
-  const { renderJson } = await import('../render/table.js');
-  const bar = progressBar(!argv.quiet);
-  const store = await openStore(argv.snapshot, { onProgress: bar.update }).finally(bar.done);
-  try {
-    const result = retainers(store, String(argv.target), { paths: argv.paths, maxDepth: argv['max-depth'], instances: argv.instances });
-    if (format === 'json') writeOut(renderJson(retainersJson(result)));
-    else if (format === 'text') writeOut(retainersText(result, { wide: argv.wide }));
-    else writeOut(renderTableAs(format, retainersTable(result), { wide: argv.wide }));
-    return result;
-  } finally {
-    store.db.close();
-  }
+  const target = String(argv.target);
+  if (target.trim() === '') throw new OptionError('give an object id (@123) or a class name');
+  return { snapshot: argv.snapshot, target, paths: argv.paths, maxDepth: argv['max-depth'], instances: argv.instances };
 }
+
+export const renderer: Renderer<RetainersResult> = {
+  text: (r, v) => retainersText(r, { wide: v.wide }),
+  table: (r) => retainersTable(r),
+  json: (r) => retainersJson(r),
+};
+
+export const handler = handlerOf(options, ({ snapshot, target, ...o }) => ({ inputs: [snapshot], run: ([s]) => s.retainers(target, o), render: renderer }));

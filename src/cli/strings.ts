@@ -1,9 +1,10 @@
 // `heapdiff strings SNAP --duplicates [--top N|--all] [--min-count K]`
 import type { Argv } from 'yargs';
-import { InputError } from '../errors.js';
-import { checkFormat, renderTableAs, writeOut } from '../render/output.js';
-import { progressBar } from '../render/progress.js';
+import { OptionError } from '../errors.js';
+import { stringsJson, stringsTable } from '../render/strings.js';
+import { handlerOf, type Renderer } from './runner.js';
 import { allOption, formatOptions, snapshotPositional, topOption, wholeNumber, type OutputArgs } from './options.js';
+import type { StringsOptions, StringsResult } from '../analyses/strings.js';
 
 export const command = 'strings <snapshot>';
 export const describe = "Duplicated strings (DevTools' rule): value, copies, bytes, bytes wasted";
@@ -19,21 +20,16 @@ export function builder(y: Argv) {
     .example('$0 strings app.heapsnapshot --duplicates', 'the 20 strings wasting most bytes');
 }
 
-export async function handler(argv: OutputArgs & { snapshot: string; duplicates: boolean; top: number; all: boolean; 'min-count': number }) {
-  const format = checkFormat(argv.format);
-  if (!argv.duplicates) throw new InputError('strings: only --duplicates is available');
+export function options(argv: OutputArgs & { snapshot: string; duplicates: boolean; top: number; all: boolean; 'min-count': number }): StringsOptions & { snapshot: string } {
+  if (!argv.duplicates) throw new OptionError('strings: only --duplicates is available');
   wholeNumber('--top', argv.top, 0);
   wholeNumber('--min-count', argv['min-count'], 1);
-  const { openStore } = await import('../store/open.js');
-  const { duplicateStrings } = await import('../analyses/strings.js');
-  const { stringsJson, stringsTable } = await import('../render/strings.js');
-  const bar = progressBar(!argv.quiet);
-  const store = await openStore(argv.snapshot, { onProgress: bar.update }).finally(bar.done);
-  try {
-    const result = duplicateStrings(store, { top: argv.all ? Infinity : argv.top, minCount: argv['min-count'] });
-    writeOut(renderTableAs(format, stringsTable(result, format === 'text'), { wide: argv.wide, json: stringsJson(result) }));
-    return result;
-  } finally {
-    store.db.close();
-  }
+  return { snapshot: argv.snapshot, top: argv.all ? Infinity : argv.top, minCount: argv['min-count'] };
 }
+
+export const renderer: Renderer<StringsResult> = {
+  table: (r, v) => stringsTable(r, v.format === 'text'),
+  json: (r) => stringsJson(r),
+};
+
+export const handler = handlerOf(options, ({ snapshot, ...o }) => ({ inputs: [snapshot], run: ([s]) => s.strings(o), render: renderer }));

@@ -28,7 +28,7 @@ export function fingerprintFile(path: string): string {
 }
 
 /** Where the ingested copy of `snapshotPath` lives in the cache. */
-export function cachePathFor(snapshotPath: string): string {
+export function cachePathFor(snapshotPath: string, dir: string = cacheDir()): string {
   const real = realpathSync(snapshotPath);
   const st = statSync(real);
   const key = createHash('sha256')
@@ -36,5 +36,5 @@ export function cachePathFor(snapshotPath: string): string {
     .digest('hex')
     .slice(0, 20);
   const stem = basename(real).replace(/\.gz$/i, '').replace(/\.(heapsnapshot|heaptimeline)$/i, '').replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 60);
-  return join(cacheDir(), `${stem}-${key}.db`);
+  return join(dir, `${stem}-${key}.db`);
 }

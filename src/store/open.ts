@@ -57,11 +57,17 @@ export function openDb(dbPath: string, source = dbPath): OpenedStore {
   return { db, dbPath, source, meta };
 }
 
+/** Where opening looks for and puts ingested copies: the progress callback and the cache directory. */
+export interface OpenOptions extends Pick<IngestOptions, 'onProgress'> {
+  /** The ingest cache's directory (default: `$HEAPDIFF_CACHE_DIR`, else ~/.cache/heapdiff). */
+  cacheDir?: string;
+}
+
 /** Resolves a snapshot or database argument to an open read-only store, ingesting on first use. */
-export async function openStore(arg: string, options: Pick<IngestOptions, 'onProgress'> = {}): Promise<OpenedStore> {
+export async function openStore(arg: string, options: OpenOptions = {}): Promise<OpenedStore> {
   statSnapshotFile(arg);
   if (isSqliteFile(arg)) return openDb(arg, arg);
-  const cached = cachePathFor(arg);
+  const cached = cachePathFor(arg, options.cacheDir);
   if (existsSync(cached)) {
     try {
       return openDb(cached, arg);
@@ -84,10 +90,12 @@ const BIN = fileURLToPath(new URL('../../../bin/heapdiff', import.meta.url));
 export async function openStores(
   paths: readonly string[],
   progress: { update: NonNullable<IngestOptions['onProgress']>; done: () => void },
+  options: Pick<OpenOptions, 'cacheDir'> = {},
 ): Promise<OpenedStore[]> {
   const cacheTarget = (p: string): string | null => {
     try {
-      return isSqliteFile(p) ? null : existsSync(cachePathFor(p)) ? null : cachePathFor(p);
+      const target = cachePathFor(p, options.cacheDir);
+      return isSqliteFile(p) || existsSync(target) ? null : target;
     } catch {
       return null; // a missing or unreadable file: openStore says why
     }
@@ -112,7 +120,7 @@ export async function openStores(
   try {
     for (const p of paths) {
       if (inBackground.has(p)) await background;
-      opened.push(await openStore(p, { onProgress: progress.update }).finally(progress.done));
+      opened.push(await openStore(p, { onProgress: progress.update, cacheDir: options.cacheDir }).finally(progress.done));
     }
     return opened;
   } catch (e) {
