@@ -25,9 +25,19 @@ const madeDirs = new Set<string>();
  */
 export function tempDir(prefix = 'heapdiff-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  if (madeDirs.size === 0) process.once('exit', removeTempDirs);
+  if (!hooked) hookRemoval();
   madeDirs.add(dir);
   return dir;
+}
+
+let hooked = false;
+/** Removal at exit, also when the process is interrupted or terminated (`exit` handlers do not run then). */
+function hookRemoval(): void {
+  hooked = true;
+  process.once('exit', removeTempDirs);
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    process.once(signal, () => process.exit(code));
+  }
 }
 
 function removeTempDirs(): void {
