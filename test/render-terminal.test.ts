@@ -2,7 +2,7 @@
 // from NO_COLOR / FORCE_COLOR / --color, human sizes, separators, plurals, fitting and wrapping.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { count, countOf, displayWidth, fitEnd, fitLine, mannersFor, paint, plural, signedCount, signedSize, size, stripAnsi, wrapHops, type Manners } from '../src/render/terminal.js';
+import { count, countOf, displayWidth, fitEnd, fitLine, mannersFor, paint, plural, signedCount, signedSize, size, stripAnsi, wrapHops, wrapText, type Manners } from '../src/render/terminal.js';
 
 const tty = { isTTY: true, columns: 132 };
 const pipe = { isTTY: false };
@@ -170,6 +170,18 @@ test('wrapHops: breaks only between hops, never past the width; a long hop is sh
   // A prefix that leaves no room stands on its own line.
   const ls = wrapHops('x'.repeat(30), ['hop'], 32, 4);
   assert.deepEqual(ls, ['x'.repeat(30), '    hop']);
+});
+
+test('wrapText: prose broken at spaces within the width', () => {
+  const text = 'Total size 5.30 MB (DevTools title size, incl. 12.3 kB extra native). Max JS object id 123456.';
+  assert.deepEqual(wrapText(text, 200), [text]);
+  assert.deepEqual(wrapText(text, Infinity), [text]);
+  assert.deepEqual(wrapText(text, 40, '  '), ['Total size 5.30 MB (DevTools title size,', '  incl. 12.3 kB extra native). Max JS', '  object id 123456.']);
+  for (let w = 10; w < 100; w++) for (const l of wrapText(text, w, '  ')) assert.ok(displayWidth(l) <= w, `${l} @${w}`);
+  assert.deepEqual(wrapText('  indented words here', 12), ['  indented', 'words here']);
+  assert.deepEqual(wrapText('x'.repeat(30), 10), ['xxxx…xxxxx']);
+  assert.deepEqual(wrapText('of the heap (4,470,487 B).', 22), ['of the heap', '(4,470,487 B).']);
+  assert.deepEqual(wrapText('grew by 10.2 MB in all', 13), ['grew by', '10.2 MB in', 'all']);
 });
 
 test('paint: ANSI only with colour; stripAnsi undoes it', () => {

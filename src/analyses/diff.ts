@@ -679,7 +679,8 @@ function newObjectSuspects(
       retained_percent: totalB > 0 ? (100 * retained[g]) / totalB : 0,
       traced: traced.traced,
       counted: traced.total,
-      paths: traced.groups,
+      // Paths through V8's own tables (a few objects also held by a builtin's cache) are no answer.
+      paths: traced.groups.filter((p, i) => i === 0 || !isEngineBookkeeping('', '', p.text)),
       patterns: traced.patterns,
     };
   };

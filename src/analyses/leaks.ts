@@ -92,8 +92,8 @@ export interface LeaksResult {
   };
   /** Groups by path pattern, most retained first (named `suspects` as in `diff`'s JSON). */
   suspects: LeakGroup[];
-  /** Groups left out: engine bookkeeping, those matching `ignore`, and small ones (under `minShare` of the leaked bytes). */
-  ignored: { engine: number; user: number; small: number };
+  /** Groups left out: engine bookkeeping, those matching `ignore`, small ones (under `minShare` of the leaked bytes), and those past `groups`. */
+  ignored: { engine: number; user: number; small: number; more: number };
 }
 
 /** A set of V8 ids: a bitmap for the dense low range, a Set for the rest. */
@@ -122,6 +122,17 @@ function side(store: OpenedStore): DiffSide {
     total_size: Number(store.meta.total_size ?? 0),
     max_js_object_id: Number(store.meta.max_js_object_id ?? 0),
   };
+}
+
+/**
+ * A warning when the snapshots' largest object ids are not increasing: V8 hands out ids in allocation
+ * order, so a later snapshot of one process never has a smaller largest id (as `diff` warns for A B).
+ */
+export function orderNote(s: { baseline: DiffSide; target: DiffSide; final: DiffSide }): string | null {
+  const [b, t, f] = [s.baseline.max_js_object_id, s.target.max_js_object_id, s.final.max_js_object_id];
+  if (b <= t && t <= f) return null;
+  const which = t < b ? 'TARGET was taken before BASELINE' : 'FINAL was taken before TARGET';
+  return `the snapshots' largest object ids (BASELINE ${b}, TARGET ${t}, FINAL ${f}) are out of order: ${which}; are the arguments in the order BASELINE TARGET FINAL?`;
 }
 
 export async function findLeaks(baseline: OpenedStore, target: OpenedStore, final: OpenedStore, options: LeaksOptions = {}): Promise<LeaksResult> {
@@ -154,7 +165,7 @@ export async function findLeaks(baseline: OpenedStore, target: OpenedStore, fina
     }
   }
   const emptyTotals = { allocated: 0, leaked: 0, leaked_size: 0, top_level: 0, retained: 0, retained_percent: 0, detached_dom: 0, vm_internal: 0, vm_internal_size: 0, traced: 0, patterns: 0 };
-  if (note) return { version: 1, ...sides, same_process: false, id_check: idCheck, note, totals: emptyTotals, suspects: [], ignored: { engine: 0, user: 0, small: 0 } };
+  if (note) return { version: 1, ...sides, same_process: false, id_check: idCheck, note, totals: emptyTotals, suspects: [], ignored: { engine: 0, user: 0, small: 0, more: 0 } };
 
   const limit = 4 * (baseIds.length + targetIds.length + cols.count) + 1024;
   const inBaseline = new IdSet(limit);
@@ -206,7 +217,7 @@ export async function findLeaks(baseline: OpenedStore, target: OpenedStore, fina
   const rules = new IgnoreRules(options.ignore ?? []);
   const lists = childrenLists(cols.dominator);
   const nameOfClass = classNamer(final.db);
-  const ignored = { engine: 0, user: 0, small: 0 };
+  const ignored = { engine: 0, user: 0, small: 0, more: 0 };
   const all = traced.groups.map((g, i) => {
     const name = nameSuspect(final.db, g.class_name, traced.members[i]);
     return {
@@ -235,14 +246,16 @@ export async function findLeaks(baseline: OpenedStore, target: OpenedStore, fina
   // Crumbs (a string, a timer list) are not what a leak hunt looks for: groups under minShare of the
   // leaked bytes are counted, not shown (the biggest always is).
   const floor = (options.minShare ?? 0.01) * retained;
-  const suspects: LeakGroup[] = candidates.filter((g, i) => i === 0 || g.retained >= floor).slice(0, wantGroups);
-  ignored.small = candidates.filter((g, i) => i > 0 && g.retained < floor).length;
+  const passing = candidates.filter((g, i) => i === 0 || g.retained >= floor);
+  const suspects: LeakGroup[] = passing.slice(0, wantGroups);
+  ignored.small = candidates.length - passing.length;
+  ignored.more = passing.length - suspects.length;
   return {
     version: 1,
     ...sides,
     same_process: true,
     id_check: idCheck,
-    note: null,
+    note: orderNote(sides),
     totals: {
       allocated: allocatedCount,
       leaked,

@@ -203,6 +203,28 @@ export class ProgramNamer {
     return this.position(ctor.to_node);
   }
 
+  /**
+   * The name of the function whose call made `context`, from its ScopeInfo: the strings the ScopeInfo
+   * holds, in order, are the context's variable names and then the function's name. Null when that
+   * cannot be told apart (no ScopeInfo, or the last name is one of the scope's own variables).
+   */
+  private scopeFunctionName(edges: { type: string; name: string; to_node: number }[]): string | null {
+    const info = edges.find((e) => e.type === 'internal' && e.name === 'scope_info');
+    if (!info) return null;
+    const names: string[] = [];
+    for (const e of outgoingEdges(this.db, info.to_node)) {
+      if (e.type !== 'hidden') continue;
+      const n = nodeByOrdinal(this.db, e.to_node);
+      if (!n || n.type !== 'string') break;
+      names.push(n.name);
+    }
+    if (names.length === 0) return null;
+    const last = names[names.length - 1];
+    const variables = new Set(edges.filter((e) => e.type === 'context').map((e) => e.name));
+    if (last !== '' && (variables.has(last) || !IDENT.test(last))) return null;
+    return last;
+  }
+
   /** The closures whose scope is `context` (their `context` edge points at it), with positions. */
   private closuresIn(context: number): { ordinal: number; name: string; at: SourcePosition | null; raw: { script_id: number; line: number; col: number } | null }[] {
     const rows = stmt(
@@ -256,8 +278,19 @@ export class ProgramNamer {
     const heldByScriptTable = listedRetainers(this.db, context).some((r) => /ScriptContextTable/.test(r.from_name));
     if (heldByScriptTable) return { kind: 'script', text: file ? `script scope of ${file}` : 'a script scope' };
     if (!previous || !outer) return { kind: 'unknown', text: file ? `a scope in ${file}` : 'a scope' };
-    // A function's scope: its owner is the closure of the enclosing scope, in the same script, defined
-    // last before the first closure created in this scope.
+    // A function's scope: V8's ScopeInfo lists the scope's variable names and then the function's name
+    // (empty for a module or script); its owner's position is that of the closure of that name in the
+    // enclosing scope, when the function is still alive.
+    const owner = this.scopeFunctionName(edges);
+    if (owner !== null) {
+      const fn = this.closuresIn(previous.to_node).find((c) => c.name === owner && c.at);
+      if (owner === '') {
+        if (NATIVE_CONTEXT.test(outer.name) && file && !file.startsWith('node:')) return { kind: 'module', text: `module ${file}` };
+      } else {
+        const where = fn?.at ? ` (${fn.at.script}:${fn.at.line})` : file ? ` (${file})` : '';
+        return { kind: 'function', text: `closure scope of ${owner}${where}` };
+      }
+    }
     const first = inner.filter((c) => c.raw !== null).sort((x, y) => x.raw!.line - y.raw!.line || x.raw!.col - y.raw!.col)[0];
     if (first?.raw) {
       const candidates = this.closuresIn(previous.to_node).filter(

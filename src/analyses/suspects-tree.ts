@@ -360,8 +360,17 @@ export function keptByClass(
       for (let i = lists.firstChild[k]; i < lists.firstChild[k + 1]; i++) stack.push(lists.children[i]);
     }
   }
-  const classes = [...countBy.keys()]
-    .map((c) => ({ class_name: className(c), count: countBy.get(c)!, size: sizeBy.get(c)! }))
+  // Scope objects carry their id in DevTools' class name (`system / Context / scope @61509`): one row for all.
+  const merged = new Map<string, KeptClass>();
+  for (const c of countBy.keys()) {
+    const name = className(c).replace(/ @\d+$/, '');
+    const row = merged.get(name);
+    if (row) {
+      row.count += countBy.get(c)!;
+      row.size += sizeBy.get(c)!;
+    } else merged.set(name, { class_name: name, count: countBy.get(c)!, size: sizeBy.get(c)! });
+  }
+  const classes = [...merged.values()]
     .sort((a, b) => b.size - a.size || b.count - a.count || (a.class_name < b.class_name ? -1 : a.class_name > b.class_name ? 1 : 0))
     .slice(0, limit);
   return { classes, count, size };
@@ -377,7 +386,7 @@ export interface SuspectName {
   functions_of: number;
 }
 
-const FUNCTIONS_LOOKED_AT = 20000;
+const FUNCTIONS_LOOKED_AT = 10000;
 
 /** Names a suspect from its instances (biggest first): closures by their functions, objects by class and constructor position. */
 export function nameSuspect(db: Db, className: string, instances: readonly number[]): SuspectName {
@@ -397,7 +406,9 @@ export function nameSuspect(db: Db, className: string, instances: readonly numbe
       looked++;
     }
     const functions = [...byLabel.entries()].map(([label, count]) => ({ label, count })).sort((a, b) => b.count - a.count || (a.label < b.label ? -1 : 1));
-    const label = functions.length === 1 ? functions[0].label : functions.length > 1 ? `${functions[0].label} and ${functions.length - 1} other function${functions.length === 2 ? '' : 's'}` : className;
+    // One function is the suspect when it makes most of the group; the rest are named as "others".
+    const label = functions.length === 0 ? className : functions[0].label;
+    return { label, functions: functions.filter((f, i) => i === 0 || f.count >= 0.1 * functions[0].count), functions_of: looked };
     return { label, functions, functions_of: looked };
   }
   // A scope object is named by the scope it is: `module server.js`, `closure scope of createServer (…)`.

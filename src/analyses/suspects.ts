@@ -63,6 +63,8 @@ export interface Accumulation {
   owner: SuspectObject;
   path: PathHop[];
   line: string;
+  /** The path to the accumulation point in the program's words (from its last variable). */
+  named: NamedPath;
   /** Its dominator-tree children: how many, the biggest ones, and grouped by class (biggest first). */
   child_count: number;
   children: SuspectObject[];
@@ -290,6 +292,7 @@ export function findSuspects(store: OpenedStore, options: SuspectsOptions = {}):
       owner: describe(owner),
       path,
       line: pathLine(path),
+      named: namerOf(db).namePath(path, false),
       child_count: kids.length,
       children: kids.slice(0, nChildren).map(describe),
       children_by_class: [...groups.values()].sort((x, y) => y.retained - x.retained || y.count - x.count).slice(0, nChildren),

@@ -6,7 +6,7 @@ import { EXIT_GROWTH, ExitError, OptionError } from '../errors.js';
 import { CLASSIFIERS } from '../store/queries/partition.js';
 import { diffCsvTable, diffMarkdown, diffTable, diffText, growthExceededMessage } from '../render/diff.js';
 import { ignoreOption, ignorePatterns, rawPathsOption } from './leak-options.js';
-import { allOption, bytesOf, formatOptions, maxDepthOption, sizeOrShare, topOption, wholeNumber, type OutputArgs, type SizeOrShare } from './options.js';
+import { allOption, bytesOf, DEFAULT_TOP, formatOptions, instancesOption, maxDepthOption, pathsOption, sizeOrShare, topOption, wholeNumber, type OutputArgs, type SizeOrShare } from './options.js';
 import { handlerOf, type Renderer } from './runner.js';
 
 // `[a] [b]` rather than `<a> <b>`: bare `heapdiff` (the default command without arguments) gets a
@@ -23,11 +23,11 @@ export function builder(y: Argv) {
       default: 'class',
       describe: 'group the new and deleted objects by (as in partition): class, V8 type, referrer classes (rcs), edge names (via), individual size, allocation site, script, detachedness, distance',
     })
-    .option('top', topOption(10, 'rows shown (biggest size change first)'))
+    .option('top', topOption(DEFAULT_TOP, 'rows shown (biggest size change first)'))
     .option('all', allOption())
     .option('suspects', { type: 'number', default: 5, describe: 'leak suspects shown at most (0: none)' })
-    .option('paths', { type: 'number', default: 3, describe: 'path patterns shown per suspect' })
-    .option('instances', { type: 'number', default: 1000, describe: 'per suspect, trace the paths of this many biggest new instances' })
+    .option('paths', pathsOption('path patterns shown per suspect'))
+    .option('instances', instancesOption('per suspect, trace the paths of this many biggest new instances'))
     .option('max-depth', maxDepthOption)
     .option('min-retained', { type: 'string', default: '1%', describe: 'a suspect class retains at least SIZE (bytes, 64KB, or % of B)' })
     .option('fail-on-growth', { type: 'string', describe: "exit 3 when B's total size grew by more than SIZE (bytes, 10MB, 5MiB, or 5% of A)" })

@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import { OptionError } from '../errors.js';
 import { dominatorsJson, dominatorsTable, dominatorsText } from '../render/dominators.js';
 import { handlerOf, type Renderer } from './runner.js';
-import { formatOptions, objectId, snapshotPositional, topOption, wholeNumber, type OutputArgs } from './options.js';
+import { DEFAULT_TOP, formatOptions, objectId, snapshotPositional, topOption, wholeNumber, type OutputArgs } from './options.js';
 import type { DominatorOptions, DominatorsResult } from '../analyses/dominators.js';
 
 export const command = 'dominators <snapshot>';
@@ -12,7 +12,7 @@ export const describe = 'The top of the dominator tree: the objects that retain 
 export function builder(y: Argv) {
   return y
     .positional('snapshot', snapshotPositional)
-    .option('top', topOption(10, 'children shown per node'))
+    .option('top', topOption(DEFAULT_TOP, 'children shown per node'))
     .option('depth', { type: 'number', default: 3, describe: 'levels shown below the start' })
     .option('from', { type: 'string', describe: 'start at this object (@ID) instead of the root' })
     .option('min-percent', { type: 'number', default: 1, describe: 'hide nodes retaining less than this % of the heap (0 shows all)' })
@@ -38,7 +38,7 @@ export function options(argv: Args): DominatorOptions & { snapshot: string } {
 }
 
 export const renderer: Renderer<DominatorsResult> = {
-  text: (r, v) => dominatorsText(r, { wide: v.wide }),
+  text: (r, v) => dominatorsText(r, { wide: v.wide, manners: v.manners }),
   table: (r) => dominatorsTable(r),
   json: (r) => dominatorsJson(r),
 };

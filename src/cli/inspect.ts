@@ -29,7 +29,7 @@ export function options(argv: OutputArgs & { snapshot: string; id: string; limit
 }
 
 export const renderer: Renderer<InspectResult> = {
-  text: (r, v) => inspectText(r, { wide: v.wide }),
+  text: (r, v) => inspectText(r, { wide: v.wide, manners: v.manners }),
   table: (r) => inspectTable(r),
   json: (r) => inspectJson(r),
 };

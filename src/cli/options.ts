@@ -1,27 +1,29 @@
 // What the command modules share about options: the yargs declarations every command repeats
-// (`--format`/`--wide`, the `<snapshot>` positional, `--top`/`--all`, `--max-depth`) and the checks of
+// (`--format`/`--wide`/`--bytes`/`--color`, the `<snapshot>` positional, `--top`/`--all`, `--max-depth`) and the checks of
 // their values (whole numbers, object ids), each failing with one InputError line. Options particular
 // to one command are declared in its module. Help texts and defaults differ per command where the
 // meaning does (`--top` counts rows, groups or children), so the paging options take them as arguments.
 
 import { OptionError } from '../errors.js';
 import type { IdRange } from '../store/queries/where.js';
-import { COLOR_CHOICES } from '../render/terminal.js';
 import { FORMATS } from '../render/output.js';
+import { COLOR_CHOICES } from '../render/terminal.js';
 
 /** `--format` / `--wide`: every command that prints a result. */
 export const formatOptions = {
   format: { alias: 'f', choices: FORMATS as unknown as string[], default: 'text', describe: 'output format (json: a stable shape with "version": 1)' },
-  wide: { type: 'boolean', default: false, describe: 'text output: no width limit; keep long names and paths whole' },
-  bytes: { type: 'boolean', default: false, describe: 'text output: exact byte counts instead of human sizes (10.2 MB)' },
-  color: { choices: COLOR_CHOICES as unknown as string[], default: 'auto', describe: 'text output colour: auto (a terminal, unless NO_COLOR), always, never' },
+  wide: { type: 'boolean', default: false, describe: 'text output: no line-width limit (long names and paths whole); otherwise lines fit COLUMNS, the terminal, or 100' },
+  bytes: { type: 'boolean', default: false, describe: 'text output: exact byte counts (10,230,184 B) instead of human sizes (10.2 MB)' },
+  color: { choices: COLOR_CHOICES as unknown as string[], default: 'auto', describe: 'text output: ANSI colour (auto: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it)' },
 } as const;
 
 /** The arguments of `formatOptions`, plus the global `--quiet` (src/cli/main.ts). */
 export interface OutputArgs {
   format: string;
   wide: boolean;
+  /** `--bytes` (absent when a caller builds the arguments itself). */
   bytes?: boolean;
+  /** `--color auto|always|never`. */
   color?: string;
   quiet: boolean;
 }
@@ -39,8 +41,34 @@ export function allOption(describe = 'show every row') {
   return { type: 'boolean', default: false, describe } as const;
 }
 
-/** `--max-depth` of the leak reports' retainer paths (diff, leaks, suspects). */
-export const maxDepthOption = { type: 'number', default: 100, describe: 'cut retainer paths after this many hops' } as const;
+// The options several commands share mean the same thing and have the same default everywhere:
+//   --top        rows (groups, classes, children) shown: 10
+//   --paths      path patterns shown per group, suspect or class: 3 (one object: 1 path, plus alternatives)
+//   --instances  how many of the biggest objects have their retainer paths traced: 1000 (counts and
+//                sizes are always of every object; only the path sample is limited)
+//   --max-depth  retainer paths are cut after this many hops: 100
+
+/** `--top`'s default in every command. */
+export const DEFAULT_TOP = 10;
+/** `--paths`' default (patterns per group) in every command. */
+export const DEFAULT_PATHS = 3;
+/** `--instances`' default in every command. */
+export const DEFAULT_INSTANCES = 1000;
+/** `--max-depth`'s default in every command. */
+export const DEFAULT_MAX_DEPTH = 100;
+
+/** `--max-depth` of retainer paths (diff, leaks, suspects, retainers). */
+export const maxDepthOption = { type: 'number', default: DEFAULT_MAX_DEPTH, describe: 'cut retainer paths after this many hops' } as const;
+
+/** `--instances`: the path sample (diff, leaks, suspects, retainers). */
+export function instancesOption(describe: string) {
+  return { type: 'number', default: DEFAULT_INSTANCES, describe } as const;
+}
+
+/** `--paths`: path patterns shown per group. */
+export function pathsOption(describe: string) {
+  return { type: 'number', default: DEFAULT_PATHS, describe } as const;
+}
 
 /** Checks a whole-number option (>= min); an absent optional option passes. */
 export function wholeNumber(name: string, v: number | undefined, min: number): void {

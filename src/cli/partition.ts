@@ -2,7 +2,7 @@
 import type { Argv } from 'yargs';
 import { CLASSIFIERS } from '../store/queries/partition.js';
 import { partitionJson, partitionTable, type PartitionView } from '../render/partition.js';
-import { allOption, formatOptions, idRange, snapshotPositional, topOption, wholeNumber, type OutputArgs } from './options.js';
+import { allOption, DEFAULT_TOP, formatOptions, idRange, snapshotPositional, topOption, wholeNumber, type OutputArgs } from './options.js';
 import { handlerOf, type Renderer } from './runner.js';
 import type { PartitionOptions, PartitionResult } from '../analyses/partition.js';
 
@@ -16,7 +16,7 @@ export function builder(y: Argv) {
     .option('where', { type: 'string', describe: 'SQL expression over the nodes view narrowing the set, e.g. "id > 40000"' })
     .option('id-range', { type: 'string', describe: 'objects with A < id <= B ("allocated between"); A.. or ..B' })
     .option('sort', { choices: ['size', 'count', 'retained'], default: 'size', describe: 'row order (descending; ties by kind)' })
-    .option('top', topOption(10, 'rows shown'))
+    .option('top', topOption(DEFAULT_TOP, 'rows shown'))
     .option('all', allOption())
     .option('retained', { type: 'boolean', default: false, describe: 'add a Retained column (DevTools class retained rule)' })
     .options(formatOptions)

@@ -16,7 +16,10 @@ export interface View {
   format: Format;
   /** Text and Markdown: keep long names whole. */
   wide: boolean;
-  /** Text: the terminal's width, colour and size style (`--wide`, `--bytes`, `--color`, COLUMNS, NO_COLOR…). */
+  /**
+   * Text: line width (Infinity with `--wide`), colour, human sizes or `--bytes`. Colour is never on for
+   * JSON, CSV or Markdown.
+   */
   manners: Manners;
 }
 
@@ -44,10 +47,11 @@ export interface Plan<R> {
   after?(result: R): void;
 }
 
-/** Checks the options every printing command has (`--format`, `--wide`). */
-export function viewOf(args: Pick<OutputArgs, 'format' | 'wide' | 'bytes' | 'color'>): View {
+/** Checks the options every printing command has (`--format`, `--wide`, `--bytes`, `--color`); manners from stdout and the environment. */
+export function viewOf(args: Pick<OutputArgs, 'format' | 'wide' | 'bytes' | 'color'>, stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): View {
   const format = checkFormat(args.format);
-  const manners = mannersFor({ wide: args.wide, bytes: args.bytes, color: format === 'text' ? args.color : 'never' });
+  const manners = mannersFor({ wide: args.wide, bytes: args.bytes, color: args.color }, stream, env);
+  if (format !== 'text') manners.color = false;
   return { format, wide: Boolean(args.wide), manners };
 }
 
@@ -59,7 +63,7 @@ export function render<R>(renderer: Renderer<R>, result: R, view: View): string 
   const table = view.format === 'csv' && renderer.csv ? renderer.csv(result, view) : renderer.table(result, view);
   // A statement without result columns (`sql` running DDL into a TEMP view) prints nothing.
   if (table.columns.length === 0) return '';
-  return renderTableAs(view.format, table, { wide: view.wide });
+  return renderTableAs(view.format, table, { wide: view.wide, manners: view.manners });
 }
 
 /**

@@ -25,7 +25,7 @@ export function options(argv: OutputArgs & { snapshot: string }): StatsOptions {
 }
 
 export const renderer: Renderer<StatsResult> = {
-  table: (r, v) => statsTable(r, v.format === 'text'),
+  table: (r, v) => statsTable(r, v.format === 'text', v.manners),
   json: (r) => statsJson(r),
 };
 

@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import { OptionError } from '../errors.js';
 import { stringsJson, stringsTable } from '../render/strings.js';
 import { handlerOf, type Renderer } from './runner.js';
-import { allOption, formatOptions, snapshotPositional, topOption, wholeNumber, type OutputArgs } from './options.js';
+import { allOption, DEFAULT_TOP, formatOptions, snapshotPositional, topOption, wholeNumber, type OutputArgs } from './options.js';
 import type { StringsOptions, StringsResult } from '../analyses/strings.js';
 
 export const command = 'strings <snapshot>';
@@ -13,11 +13,11 @@ export function builder(y: Argv) {
   return y
     .positional('snapshot', snapshotPositional)
     .option('duplicates', { type: 'boolean', default: true, describe: "list duplicated strings (the only listing; DevTools' Duplicated strings filter)" })
-    .option('top', topOption(20, 'groups shown'))
+    .option('top', topOption(DEFAULT_TOP, 'groups shown'))
     .option('all', allOption('show every group'))
     .option('min-count', { type: 'number', default: 2, describe: 'only groups with at least this many copies of self size > 0 (1 = every group DevTools marks)' })
     .options(formatOptions)
-    .example('$0 strings app.heapsnapshot --duplicates', 'the 20 strings wasting most bytes');
+    .example('$0 strings app.heapsnapshot --duplicates', 'the 10 strings wasting most bytes');
 }
 
 export function options(argv: OutputArgs & { snapshot: string; duplicates: boolean; top: number; all: boolean; 'min-count': number }): StringsOptions & { snapshot: string } {
@@ -28,7 +28,7 @@ export function options(argv: OutputArgs & { snapshot: string; duplicates: boole
 }
 
 export const renderer: Renderer<StringsResult> = {
-  table: (r, v) => stringsTable(r, v.format === 'text'),
+  table: (r, v) => stringsTable(r, v.format === 'text', v.manners),
   json: (r) => stringsJson(r),
 };
 

@@ -6,7 +6,7 @@ import { OptionError } from '../errors.js';
 import { suspectsTable, suspectsText } from '../render/suspects.js';
 import { rawPathsOption } from './leak-options.js';
 import { handlerOf, type Renderer } from './runner.js';
-import { formatOptions, maxDepthOption, wholeNumber, type OutputArgs } from './options.js';
+import { formatOptions, instancesOption, maxDepthOption, pathsOption, wholeNumber, type OutputArgs } from './options.js';
 import type { SuspectsOptions } from '../analyses/suspects.js';
 
 export const command = 'suspects <snapshot>';
@@ -18,7 +18,8 @@ export function builder(y: Argv) {
     .option('threshold', { type: 'number', default: 10, describe: 'percent of the heap a suspect retains at least' })
     .option('big-drop', { type: 'number', default: 0.7, describe: 'accumulation point: where the biggest child keeps less than this share of its parent' })
     .option('children', { type: 'number', default: 5, describe: 'biggest children (and classes of children) listed per accumulation point' })
-    .option('paths', { type: 'number', default: 3, describe: 'path patterns per class suspect' })
+    .option('paths', pathsOption('path patterns shown per class suspect'))
+    .option('instances', instancesOption('per class suspect, trace the paths of this many biggest instances'))
     .option('max-depth', maxDepthOption)
     .option('raw-paths', rawPathsOption)
     .options(formatOptions)
@@ -32,6 +33,7 @@ interface Args extends OutputArgs {
   'big-drop': number;
   children: number;
   paths: number;
+  instances: number;
   'max-depth': number;
   'raw-paths': boolean;
 }
@@ -41,8 +43,9 @@ export function options(argv: Args): SuspectsOptions & { snapshot: string; rawPa
   if (!(argv['big-drop'] > 0 && argv['big-drop'] <= 1)) throw new OptionError(`--big-drop: expected a ratio in (0, 1] (got ${argv['big-drop']})`);
   wholeNumber('--children', argv.children, 1);
   wholeNumber('--paths', argv.paths, 1);
+  wholeNumber('--instances', argv.instances, 1);
   wholeNumber('--max-depth', argv['max-depth'], 1);
-  return { snapshot: argv.snapshot, threshold: argv.threshold, bigDrop: argv['big-drop'], children: argv.children, paths: argv.paths, maxDepth: argv['max-depth'], rawPaths: argv['raw-paths'] };
+  return { snapshot: argv.snapshot, threshold: argv.threshold, bigDrop: argv['big-drop'], children: argv.children, paths: argv.paths, pathSample: argv.instances, maxDepth: argv['max-depth'], rawPaths: argv['raw-paths'] };
 }
 
 export function renderer(o: { rawPaths: boolean }): Renderer<SuspectsResult> {

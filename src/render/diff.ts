@@ -114,9 +114,22 @@ const BY_NAMES: Record<string, string> = {
   detachedness: 'detachedness',
 };
 
+/**
+ * What a suspect is, counted: `300 × Session (server.js:5:1)`; closures by their functions, the main
+ * one first: `3,000 × onRefresh (index.html:6:70) and 73 other functions`.
+ */
+export function suspectWhat(s: Pick<DiffSuspect, 'count' | 'label' | 'functions' | 'functions_of'>): string {
+  if (s.functions.length === 0) return `${count(s.count)} × ${s.label}`;
+  const shown = s.functions.slice(0, 2);
+  const named = shown.map((f) => `${count(f.count)} × ${f.label}`).join(', ');
+  const rest = s.functions_of - shown.reduce((n, f) => n + f.count, 0);
+  const sampled = s.functions_of < s.count ? ` (of the first ${count(s.functions_of)} of ${count(s.count)})` : '';
+  return `${named}${rest > 0 ? ` and ${countOf(rest, 'other function')}` : ''}${sampled}`;
+}
+
 /** A suspect's numbered headline: `300 × Session (server.js:5:1): 254 kB retained (5.3% of B)`. */
 function suspectHeadline(s: DiffSuspect, i: number, m: Manners): string {
-  const what = s.functions.length > 1 ? s.functions.map((f) => `${count(f.count)} × ${f.label}`).slice(0, 3).join(', ') + (s.functions.length > 3 ? ', …' : '') : `${count(s.count)} × ${s.label}`;
+  const what = suspectWhat(s);
   const engine = s.engine ? ' [V8 bookkeeping]' : '';
   return `${String(i + 1).padStart(2)}. ${what}${engine}: ${size(s.retained, m)} retained (${percent(s.retained_percent)}% of B)`;
 }

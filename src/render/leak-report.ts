@@ -6,9 +6,9 @@
 import type { NamedPath } from '../analyses/program-names.js';
 import { namedPathText } from '../analyses/program-names.js';
 import type { Kept, PathGroupResult } from '../analyses/suspects-tree.js';
-import { mdCell, safeText } from './escape.js';
+import { safeText } from './escape.js';
 import { shownPath } from './report.js';
-import { count, countOf, fitLine, paint, size, wrapHops, type Manners } from './terminal.js';
+import { count, countOf, fitLine, paint, size, wrapHops, wrapText as wrapWords, type Manners } from './terminal.js';
 
 /** Indentation of a suspect's detail lines under its numbered headline. */
 export const DETAIL = '    ';
@@ -46,9 +46,11 @@ export function namedLine(p: NamedPath): string {
 
 /** `300 × system / JSArrayBufferData 154 kB, 300 × Float64Array 28.8 kB, …` */
 export function keptText(k: Kept, m: Pick<Manners, 'rawBytes'>): string {
-  const parts = k.classes.map((c) => `${count(c.count)} × ${c.class_name} ${size(c.size, m)}`);
-  const shown = k.classes.reduce((n, c) => n + c.count, 0);
-  if (k.count > shown) parts.push(`${count(k.count - shown)} more (${size(k.size - k.classes.reduce((n, c) => n + c.size, 0), m)})`);
+  // Objects of no size (Smis shown as numbers, empty arrays) are not what memory is kept by.
+  const sized = k.classes.filter((c) => c.size > 0);
+  const parts = sized.map((c) => `${count(c.count)} × ${c.class_name} ${size(c.size, m)}`);
+  const shownSize = sized.reduce((n, c) => n + c.size, 0);
+  if (k.size > shownSize) parts.push(`${count(k.count - sized.reduce((n, c) => n + c.count, 0))} more (${size(k.size - shownSize, m)})`);
   return parts.join(', ');
 }
 
@@ -87,7 +89,7 @@ export function keptByLines(groups: readonly PathGroupResult[], traced: number, 
   const notes: string[] = [];
   if (patterns > groups.length) notes.push(`${countOf(patterns - groups.length, 'more path')} (--paths)`);
   if (traced < total) notes.push(`paths traced for the ${count(traced)} biggest of ${count(total)} (--instances)`);
-  if (notes.length > 0) out.push(...wrapHops(`${DETAIL}         `, [paint(`(${notes.join('; ')})`, 'dim', m)], m.width, CONTINUATION, ' '));
+  if (notes.length > 0) out.push(...wrapWords(`${CONTINUATION}(${safeText(notes.join('; '))})`, m.width, CONTINUATION).map((l) => paint(l, 'dim', m)));
   return out;
 }
 
@@ -101,12 +103,13 @@ export function keepsLines(k: Kept | null, v: DetailView): string[] {
   return wrapHops(`${DETAIL}${paint('keeps', 'dim', m)}    `, parts, m.width, CONTINUATION, ' ');
 }
 
-/** Prose wrapped at word boundaries to the width (never mid-word unless a word is wider than a line). */
+/** Prose (escaped here) wrapped at word boundaries to the width, a size's unit kept with its number. */
 export function wrapText(text: string, width: number, indent = ''): string[] {
-  return wrapHops('', safeText(text).split(' '), width, indent, ' ');
+  return wrapWords(safeText(text), width, indent);
 }
 
 /** Markdown cell text of a path: the named line in code style. */
 export function mdPath(p: NamedPath): string {
-  return `\`${mdCell(namedLine(p)).replace(/`/g, "'")}\``;
+  // Inside a code span Markdown escapes nothing: only backticks and the table's pipes need care.
+  return `\`${safeText(namedLine(p)).replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
 }

@@ -4,6 +4,7 @@
 // request; JSON is the result itself (it carries `version`).
 
 import type { LeaksResult } from '../analyses/leaks.js';
+import { suspectWhat } from './diff.js';
 import { mdCell } from './escape.js';
 import { DETAIL, keepsLines, keptByLines, keptText, mdPath, namedLine, wrapText, type DetailView } from './leak-report.js';
 import { baseName, percent } from './report.js';
@@ -41,7 +42,7 @@ export function leaksText(r: LeaksResult, view: { manners?: Manners; rawPaths?: 
   const m = view.manners ?? PLAIN;
   const v: DetailView = { manners: m, rawPaths: view.rawPaths };
   const out: string[] = wrapText(leaksVerdict(r, m), m.width).map((l, i) => (i === 0 ? paint(l, 'bold', m) : l));
-  if (r.note && r.same_process) out.push(...wrapText(`Note: ${r.note}`, m.width));
+  if (r.note) out.push(...wrapText(`Note: ${r.note}.`, m.width));
   const t = r.totals;
   if (!r.same_process || t.leaked - t.vm_internal === 0) return `${out.join('\n')}\n`;
   const details = [
@@ -54,13 +55,13 @@ export function leaksText(r: LeaksResult, view: { manners?: Manners; rawPaths?: 
   if (details.length > 0) out.push(...wrapText(`Among them: ${details.join('; ')}.`, m.width));
   r.suspects.forEach((g, i) => {
     out.push('');
-    const what = g.functions.length > 1 ? g.functions.slice(0, 3).map((f) => `${count(f.count)} × ${f.label}`).join(', ') : `${count(g.count)} × ${g.label}`;
+    const what = suspectWhat({ count: g.count, label: g.label, functions: g.functions, functions_of: g.functions.length > 0 ? g.count : 0 });
     out.push(...wrapText(`${String(i + 1).padStart(2)}. ${what}${g.engine ? ' [V8 bookkeeping]' : ''}: ${size(g.retained, m)} retained (${percent(g.retained_percent)}% of final)`, m.width, DETAIL).map((l, j) => (j === 0 ? paint(l, 'bold', m) : l)));
     out.push(...keptByLines(g.paths, g.count, g.count, 1, v));
     out.push(...keepsLines(g.keeps, v));
   });
   const notes: string[] = [];
-  const more = t.patterns - r.suspects.length - r.ignored.engine - r.ignored.user - r.ignored.small;
+  const more = r.ignored.more;
   if (more > 0) notes.push(`${countOf(more, 'more leak')} (--top)`);
   if (t.traced < t.top_level) notes.push(`paths traced for the ${count(t.traced)} biggest of ${count(t.top_level)} leaked objects (--instances)`);
   if (notes.length > 0) out.push('', ...wrapText(`(${notes.join('; ')})`, m.width));

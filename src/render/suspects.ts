@@ -6,16 +6,16 @@
 import type { LeakSuspect, SuspectObject, SuspectsResult } from '../analyses/suspects.js';
 import { nodeLabel } from '../store/queries/labels.js';
 import { safeText } from './escape.js';
-import { DETAIL, keepsLines, keptByLines, wrapText, type DetailView } from './leak-report.js';
-import { baseName, percent, shownPath } from './report.js';
+import { DETAIL, keepsLines, keptByLines, namedLine, wrapText, type DetailView } from './leak-report.js';
+import { baseName, percent, shortName, shownPath } from './report.js';
 import type { Table } from './table.js';
 import { count, countOf, fitLine, paint, plural, PLAIN, size, wrapHops, type Manners } from './terminal.js';
 
 /** An object's label: as in path lines, plus its (shortened) name: `Function BuiltinModule @50343`, `(string) "abc" @7`. */
-function label(o: SuspectObject): string {
-  const base = nodeLabel(o.class_name, o.name, o.type);
+function label(o: SuspectObject, wide = false): string {
+  const base = nodeLabel(shortName(o.class_name, wide), o.name, o.type);
   if (base !== o.class_name || !o.name || o.name === o.class_name) return `${base} @${o.id}`;
-  const short = o.name.length > 40 ? `${o.name.slice(0, 39)}…` : o.name;
+  const short = wide ? o.name : o.name.length > 40 ? `${o.name.slice(0, 39)}…` : o.name;
   return `${base} ${o.type.includes('string') ? JSON.stringify(short) : short} @${o.id}`;
 }
 
@@ -39,7 +39,7 @@ function suspectLines(s: LeakSuspect, i: number, v: DetailView): string[] {
   const n = `${String(i + 1).padStart(2)}. `;
   const head = (text: string) => out.push(...wrapText(text, m.width, DETAIL).map((l, j) => (j === 0 ? paint(l, 'bold', m) : l)));
   if (s.suspect === 'object' && s.object) {
-    head(`${n}${s.label}${s.label === s.object.class_name ? ` @${s.object.id}` : ''}: ${size(s.retained, m)} retained (${percent(s.retained_percent)}% of the heap)`);
+    head(`${n}${s.label}${s.label === s.object.class_name && !s.named?.variable ? ` @${s.object.id}` : ''}: ${size(s.retained, m)} retained (${percent(s.retained_percent)}% of the heap)`);
     if (v.rawPaths || !s.named) {
       if (s.path) out.push(...wrapHops(`${DETAIL}path     `, safeText(shownPath(s.path, false)).split(' → '), m.width, `${DETAIL}         `));
     } else {
@@ -50,7 +50,8 @@ function suspectLines(s: LeakSuspect, i: number, v: DetailView): string[] {
     const a = s.accumulation;
     if (a && a.depth > 0) {
       const owner = a.owner.ordinal !== a.object.ordinal ? `, owned by ${obj(a.owner, m)}` : '';
-      out.push(...wrapHops(DETAIL, safeText(`The memory accumulates ${a.depth} ${plural(a.depth, 'step')} down in ${obj(a.object, m)}${owner}: ${countOf(a.child_count, 'dominated child', 'dominated children')}.`).split(' '), m.width, DETAIL, ' '));
+      const where = a.named.variable !== null ? ` (${namedLine(a.named)})` : '';
+      out.push(...wrapHops(DETAIL, safeText(`The memory accumulates ${a.depth} ${plural(a.depth, 'step')} down in ${obj(a.object, m)}${owner}${where}: ${countOf(a.child_count, 'dominated child', 'dominated children')}.`).split(' '), m.width, DETAIL, ' '));
       if (a.children_by_class.length > 0) {
         const parts = a.children_by_class.map((c, j, all) => safeText(`${count(c.count)} × ${c.class_name} ${size(c.retained, m)}${j < all.length - 1 ? ',' : ''}`));
         out.push(...wrapHops(`${DETAIL}there    `, parts, m.width, `${DETAIL}         `, ' '));

@@ -303,6 +303,39 @@ export function wrapHops(prefix: string, hops: readonly string[], width: number,
   return lines;
 }
 
+/**
+ * Prose as lines at most `width` columns wide, broken at spaces (never between a number and its
+ * unit); continuation lines start with `indent`. A word wider than a line is shortened in the middle. `width` Infinity gives one line.
+ */
+export function wrapText(text: string, width: number, indent = ''): string[] {
+  if (!Number.isFinite(width) || displayWidth(text) <= width) return [text];
+  width = Math.max(1, Math.floor(width));
+  if (displayWidth(indent) > width / 2) indent = ' '.repeat(Math.floor(width / 2));
+  const lead = /^ */.exec(text)![0];
+  // A size's unit stays with its number (`4,470,487 B`, `10.2 MB`).
+  const words: string[] = [];
+  for (const w of text.slice(lead.length).split(/ +/)) {
+    if (w === '') continue;
+    if (words.length > 0 && /^[kMGTP]?B\b/.test(w) && /\d$/.test(words[words.length - 1])) words[words.length - 1] += ` ${w}`;
+    else words.push(w);
+  }
+  const lines: string[] = [];
+  let line = lead;
+  let empty = true;
+  for (const word of words) {
+    if (!empty && displayWidth(line) + 1 + displayWidth(word) > width) {
+      lines.push(line);
+      line = indent;
+      empty = true;
+    }
+    const join = empty ? '' : ' ';
+    line += join + fitLine(word, Math.max(1, width - displayWidth(line) - join.length));
+    empty = false;
+  }
+  lines.push(line);
+  return lines;
+}
+
 // ---- colour ---------------------------------------------------------------------------------------
 
 export type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan';

@@ -64,17 +64,27 @@ export interface CliResult {
   stderr: string;
 }
 
+/** The terminal's variables of whoever runs the tests must not change the output (a test sets them to test them). */
+const TERMINAL_UNSET = { COLUMNS: undefined, NO_COLOR: undefined, FORCE_COLOR: undefined };
+
+function setEnv(vars: Record<string, string | undefined>): void {
+  for (const [k, v] of Object.entries(vars)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+}
+
 /**
  * Runs the real CLI as a child process: for what only a process shows (exit status of the launcher,
  * signals, stdin, a TTY, the bin script). Without `cacheDir`, snapshot arguments are ingested into a
  * fresh cache removed afterwards.
  */
-export function runCli(args: string[], options: { cacheDir?: string; input?: string; env?: Record<string, string> } = {}): CliResult {
+export function runCli(args: string[], options: { cacheDir?: string; input?: string; env?: Record<string, string | undefined> } = {}): CliResult {
   const cacheDir = options.cacheDir ?? tempDir('heapdiff-cache-');
   try {
     const r = spawnSync(process.execPath, [BIN, ...args], {
       encoding: 'utf8',
-      env: { ...process.env, HEAPDIFF_CACHE_DIR: cacheDir, ...options.env },
+      env: { ...process.env, ...TERMINAL_UNSET, HEAPDIFF_CACHE_DIR: cacheDir, ...options.env },
       input: options.input,
       maxBuffer: 256 * 1024 * 1024,
     });
@@ -90,12 +100,12 @@ export function runCli(args: string[], options: { cacheDir?: string; input?: str
  * with the modules already compiled. stdout and stderr are captured while it runs; the exit status is
  * what `main` left in `process.exitCode`. Use `runCli` where the process itself is under test.
  */
-export async function runInProcess(args: string[], options: { cacheDir?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+export async function runInProcess(args: string[], options: { cacheDir?: string; env?: Record<string, string | undefined> } = {}): Promise<CliResult> {
   const { main } = await import('../../src/cli/main.js');
   const cacheDir = options.cacheDir ?? tempDir('heapdiff-cache-');
-  const env: Record<string, string> = { HEAPDIFF_CACHE_DIR: cacheDir, ...options.env };
+  const env: Record<string, string | undefined> = { ...TERMINAL_UNSET, HEAPDIFF_CACHE_DIR: cacheDir, ...options.env };
   const savedEnv = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
+  setEnv(env);
   const out: string[] = [];
   const err: string[] = [];
   const savedOut = process.stdout.write;
@@ -122,10 +132,7 @@ export async function runInProcess(args: string[], options: { cacheDir?: string;
     process.stdout.write = savedOut;
     process.stderr.write = savedErr;
     process.exitCode = savedExitCode;
-    for (const [k, v] of Object.entries(savedEnv)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    setEnv(savedEnv);
     if (options.cacheDir === undefined) rmSync(cacheDir, { recursive: true, force: true });
   }
   return { status, stdout: out.join(''), stderr: err.join('') };
