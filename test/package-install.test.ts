@@ -31,7 +31,7 @@ test('npm pack → npm install -g: a working `heapdiff` on PATH and import("heap
   // A staging copy: what the repository holds for a pack (sources, docs, configs), node_modules linked.
   const stage = join(dir, 'stage');
   mkdirSync(stage);
-  for (const f of ['package.json', 'README.md', 'LICENSE', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'src', 'docs']) cpSync(join(ROOT, f), join(stage, f), { recursive: true });
+  for (const f of ['package.json', 'README.md', 'LICENSE', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'scripts', 'src', 'docs']) cpSync(join(ROOT, f), join(stage, f), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(stage, 'node_modules'), 'dir');
 
   // `npm pack` runs prepack and then prepare, two identical builds: run prepack alone, then pack.
