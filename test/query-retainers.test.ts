@@ -128,7 +128,9 @@ test('CLI: retainers @ID prints a path line and one hop per line; JSON hops matc
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.split('\n');
   assert.match(lines[0], new RegExp(`^Retainers of Session @${s.id}: distance ${s.distance}, `));
-  const pathLineText = lines.find((l) => l.includes(' → '))!;
+  assert.equal(lines[1], '    kept by  sessionCache → Map[entry]  (sessionCache: module leaky-server.mjs)');
+  const wide = (await cli(['retainers', db('leak'), `@${s.id}`, '--wide'])).stdout.split('\n');
+  const pathLineText = wide.find((l) => l.startsWith('  ') && l.includes(' → ') && !l.includes('kept by'))!;
   assert.ok(pathLineText.trimEnd().endsWith(`Session @${s.id}`), pathLineText);
   assert.match(pathLineText, /\.sessionCache → Map\.table → \(internal array\)\[\d+\] → Session @/);
   const hopLines = lines.filter((l) => /^ {0,2}\d+ /.test(l));
@@ -161,8 +163,11 @@ test('CLI: retainers CLASSNAME merges the instances\' paths by pattern', async (
     assert.equal(r.classes.length, 1, located);
   }
   const text = (await cli(['retainers', db('leak'), 'Session'])).stdout;
-  assert.match(text, /^Retainers of Session: \d+ instances/);
-  assert.match(text, /Pattern 1: \d+ instances, \d+ bytes retained/);
+  assert.match(text, new RegExp(`^Session: ${sessions} instances retaining [\\d.]+ kB; paths traced for all ${sessions} \\(--instances\\)`));
+  assert.match(text, /^ 1\. \d+, [\d.]+ kB retained\n {4}kept by {2}sessionCache → Map\[entry\]/m);
+  const sampled = (await cli(['retainers', db('leak'), 'Session', '--instances', '100'])).stdout;
+  assert.match(sampled, new RegExp(`paths traced for the 100 biggest of ${sessions} \\(--instances\\)`));
+  assert.match(sampled, /^ 1\. all 100 traced, /m);
 });
 
 test('CLI: --max-depth cuts paths; unknown ids and classes are one-line errors', async () => {
