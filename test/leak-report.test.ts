@@ -125,7 +125,6 @@ const CASES: Case[] = [
     args: (s) => ['retainers', snap(s, 'final'), 'Detached <li>'],
     names: ['onRefresh', /\bbus\b/],
     total: true,
-    reportTodo: true,
     json: (j) => {
       assert.equal(j.instances, BROWSER_ITEMS);
       assert.match(j.paths[0].pattern, /\.bus → .*Detached <li>$/);
@@ -161,7 +160,6 @@ const CASES: Case[] = [
     args: (s) => ['retainers', snap(s, 'target'), 'Session'],
     names: [/\bsessions\b/, 'Session'],
     total: true,
-    reportTodo: true,
     json: (j) => {
       // 20 warm-up requests before the baseline, 1,000 after it.
       assert.equal(j.instances, SERVER_REQUESTS + 20);
@@ -186,7 +184,6 @@ const CASES: Case[] = [
     args: (s) => ['retainers', snap(s, 'near-limit'), 'Chunk'],
     names: [/\bkeep\b/, 'Chunk'],
     total: true,
-    reportTodo: true,
     json: (j) => {
       assert.equal(j.classes[0].class_name, 'Chunk');
       assert.ok(j.instances > 50_000, `${j.instances} chunks`);

@@ -681,7 +681,7 @@ function newObjectSuspects(
       counted: traced.total,
       // Paths through V8's own tables (a few objects also held by a builtin's cache) are no answer.
       paths: traced.groups.filter((p, i) => i === 0 || !isEngineBookkeeping('', '', p.text)),
-      patterns: traced.patterns,
+      patterns: traced.patterns - traced.groups.filter((p, i) => i > 0 && isEngineBookkeeping('', '', p.text)).length,
     };
   };
   // Engine bookkeeping and the user's ignores are judged by class first (cheap), then by path; a few

@@ -92,6 +92,8 @@ const INDEX = /^\d+$/;
 /** Containers a reader sees through: the accessor says enough. */
 const PLAIN_NODES = new Set(['Object', 'Array', '(internal array)', '(object elements)', '(object properties)', 'system / PropertyArray', 'system / FixedArray']);
 const COLLECTIONS = new Set(['Map', 'Set', 'WeakMap', 'WeakSet']);
+/** How many hops above a closure the variable holding it may be to extend a path through the closure's scope. */
+const CLOSURE_REACH = 4;
 
 /** A variable edge: a context slot of a scope, or a property of a global object. */
 export function isVariableEdge(fromLabel: string, fromClass: string, edgeType: string | null): boolean {
@@ -370,6 +372,21 @@ export class ProgramNamer {
         break;
       }
     }
+    // A variable of a closure's scope (`li` captured by onRefresh) says more with the closure and the
+    // variable that holds the closure, when that one is a few hops up: `bus.handlers[] →
+    // onRefresh (…).[[Scopes]].li`. A far one (a timer list holding a server) would only add noise.
+    // Module and script variables are anchors of their own.
+    if (from >= 3 && hops[from].edge_type === 'context' && hops[from - 1].edge_name === 'context' && hops[from - 2].type === 'closure' && !['module', 'script'].includes(this.scopeOf(hops[from - 1].ordinal).kind)) {
+      for (let j = from - 2; j >= Math.max(1, from - 2 - CLOSURE_REACH); j--) {
+        const prev = hops[j - 1];
+        if (isVariableEdge(nodeLabel(prev.class_name, prev.name, prev.type), prev.class_name, hops[j].edge_type)) {
+          from = j;
+          variable = hops[j].edge_name ?? '';
+          root = hops[j].edge_type === 'context' ? this.scopeOf(prev.ordinal).text : /^Window/.test(prev.class_name) ? 'window' : 'global';
+          break;
+        }
+      }
+    }
     if (from < 0) {
       // No variable: start below the synthetic roots, at the first real object.
       root = rootLabelOf(hops);
@@ -394,7 +411,7 @@ export class ProgramNamer {
         last.repeat++;
         continue;
       }
-      steps.push({ edge, node, plain: PLAIN_NODES.has(node), repeat: 1 });
+      steps.push({ edge, node, plain: PLAIN_NODES.has(node) || CONTEXT.test(node), repeat: 1 });
     }
     return { root, variable, steps, from };
   }

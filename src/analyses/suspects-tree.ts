@@ -317,6 +317,8 @@ export interface Kept {
   /** Objects and bytes in all, the instances themselves excluded. */
   count: number;
   size: number;
+  /** Of `count`, the objects of non-zero size (the ones a "more" note counts). */
+  sized: number;
 }
 
 /** Children lists of a dominator array: children of k are children[firstChild[k] … firstChild[k + 1]). */
@@ -348,6 +350,7 @@ export function keptByClass(
   const stack: number[] = [];
   let count = 0;
   let size = 0;
+  let sized = 0;
   for (const r of roots) {
     for (let i = lists.firstChild[r]; i < lists.firstChild[r + 1]; i++) stack.push(lists.children[i]);
     while (stack.length > 0) {
@@ -357,6 +360,7 @@ export function keptByClass(
       sizeBy.set(c, (sizeBy.get(c) ?? 0) + self[k]);
       count++;
       size += self[k];
+      if (self[k] > 0) sized++;
       for (let i = lists.firstChild[k]; i < lists.firstChild[k + 1]; i++) stack.push(lists.children[i]);
     }
   }
@@ -373,7 +377,7 @@ export function keptByClass(
   const classes = [...merged.values()]
     .sort((a, b) => b.size - a.size || b.count - a.count || (a.class_name < b.class_name ? -1 : a.class_name > b.class_name ? 1 : 0))
     .slice(0, limit);
-  return { classes, count, size };
+  return { classes, count, size, sized };
 }
 
 /** How a group of instances is named in the program's words. */

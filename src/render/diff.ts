@@ -138,7 +138,7 @@ function diffSuspectLines(r: DiffResult, v: DetailView): string[] {
   const m = v.manners;
   const share = r.b.total_size > 0 ? (100 * r.suspect_threshold) / r.b.total_size : 0;
   const criterion = `objects allocated after A that B still holds, retaining at least ${size(r.suspect_threshold, m)} (${percent(share)}% of B)`;
-  const ignored = r.ignored.engine + r.ignored.user > 0 ? ` Left out: ${[r.ignored.engine ? `${count(r.ignored.engine)} V8 bookkeeping` : '', r.ignored.user ? `${count(r.ignored.user)} by --ignore` : ''].filter(Boolean).join(', ')}.` : '';
+  const ignored = r.ignored.engine + r.ignored.user > 0 ? ` Left out: ${[r.ignored.engine ? `${count(r.ignored.engine)} V8 bookkeeping` : '', r.ignored.user ? `${count(r.ignored.user)} by your ignore rules` : ''].filter(Boolean).join(', ')}.` : '';
   if (r.suspects.length === 0) return wrapText(`Leak suspects: none (no class of ${criterion}).${ignored}`, m.width);
   const out = wrapText(`Leak suspects: ${criterion}, most retained first.${ignored}`, m.width);
   r.suspects.forEach((s, i) => {

@@ -8,7 +8,7 @@ import { namedPathText } from '../analyses/program-names.js';
 import type { Kept, PathGroupResult } from '../analyses/suspects-tree.js';
 import { safeText } from './escape.js';
 import { shownPath } from './report.js';
-import { count, countOf, fitLine, paint, size, wrapHops, wrapText as wrapWords, type Manners } from './terminal.js';
+import { count, countOf, paint, size, wrapHops, wrapText as wrapWords, type Manners } from './terminal.js';
 
 /** Indentation of a suspect's detail lines under its numbered headline. */
 export const DETAIL = '    ';
@@ -46,12 +46,18 @@ export function namedLine(p: NamedPath): string {
 
 /** `300 × system / JSArrayBufferData 154 kB, 300 × Float64Array 28.8 kB, …` */
 export function keptText(k: Kept, m: Pick<Manners, 'rawBytes'>): string {
-  // Objects of no size (Smis shown as numbers, empty arrays) are not what memory is kept by.
+  return keptParts(k, m).join(', ');
+}
+
+/** The `keeps` entries: `300 × Float64Array 28.8 kB`, …, `1,892 more (120 kB)`. */
+export function keptParts(k: Kept, m: Pick<Manners, 'rawBytes'>): string[] {
+  // Objects of no size (numbers stored inline, empty arrays) are not what memory is kept by.
   const sized = k.classes.filter((c) => c.size > 0);
   const parts = sized.map((c) => `${count(c.count)} × ${c.class_name} ${size(c.size, m)}`);
   const shownSize = sized.reduce((n, c) => n + c.size, 0);
-  if (k.size > shownSize) parts.push(`${count(k.count - sized.reduce((n, c) => n + c.count, 0))} more (${size(k.size - shownSize, m)})`);
-  return parts.join(', ');
+  const rest = (k.sized ?? k.count) - sized.reduce((n, c) => n + c.count, 0);
+  if (k.size > shownSize && rest > 0) parts.push(`${count(rest)} more (${size(k.size - shownSize, m)})`);
+  return parts;
 }
 
 /** Options of the detail lines. */
@@ -83,7 +89,7 @@ export function keptByLines(groups: readonly PathGroupResult[], traced: number, 
     const extra = `${note ? `  (${safeText(note)})` : ''}${g.via_variable ? ' [not the shortest path]' : ''}${tail}`;
     const last = lines.length - 1;
     if (extra && lines[last].length + extra.length <= m.width) lines[last] += extra;
-    else if (extra) lines.push(fitLine(CONTINUATION + extra.trimStart(), m.width));
+    else if (extra) lines.push(...wrapWords(CONTINUATION + extra.trimStart(), m.width, CONTINUATION));
     out.push(...lines);
   });
   const notes: string[] = [];
@@ -97,9 +103,7 @@ export function keptByLines(groups: readonly PathGroupResult[], traced: number, 
 export function keepsLines(k: Kept | null, v: DetailView): string[] {
   if (!k || k.classes.length === 0) return [];
   const m = v.manners;
-  const parts = keptText(k, m)
-    .split(', ')
-    .map((p, i, a) => safeText(i < a.length - 1 ? `${p},` : p));
+  const parts = keptParts(k, m).map((p, i, a) => safeText(i < a.length - 1 ? `${p},` : p));
   return wrapHops(`${DETAIL}${paint('keeps', 'dim', m)}    `, parts, m.width, CONTINUATION, ' ');
 }
 

@@ -49,7 +49,7 @@ export function leaksText(r: LeaksResult, view: { manners?: Manners; rawPaths?: 
     t.detached_dom > 0 ? `${count(t.detached_dom)} detached DOM nodes` : '',
     t.vm_internal > 0 ? `${count(t.vm_internal)} V8 metadata objects (code, maps; not grouped)` : '',
     r.ignored.engine > 0 ? `${countOf(r.ignored.engine, 'group')} of V8 bookkeeping left out` : '',
-    r.ignored.user > 0 ? `${countOf(r.ignored.user, 'group')} left out by --ignore` : '',
+    r.ignored.user > 0 ? `${countOf(r.ignored.user, 'group')} left out by your ignore rules` : '',
     r.ignored.small > 0 ? `${countOf(r.ignored.small, 'small group')} under 1% of the leaked bytes not shown` : '',
   ].filter(Boolean);
   if (details.length > 0) out.push(...wrapText(`Among them: ${details.join('; ')}.`, m.width));

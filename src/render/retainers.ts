@@ -8,7 +8,7 @@ import { edgeLabel, nodeLabel } from '../store/queries/labels.js';
 import { safeText, safeTextMiddle } from './escape.js';
 import { renderHeapyTable } from './heapy.js';
 import { DETAIL, keptByLines, wrapText } from './leak-report.js';
-import { count, countOf, PLAIN, size, wrapHops, type Manners } from './terminal.js';
+import { count, countOf, fitEnd, PLAIN, size, wrapHops, type Manners } from './terminal.js';
 import type { Column, Row, Table } from './table.js';
 
 /** `Function "onTick"`, `(string) "sess-1"`, `system / Context`, `Session`: label plus the name when it adds something. */
@@ -54,7 +54,7 @@ export function retainersText(r: RetainersResult, options: { wide?: boolean; man
     r.paths.forEach((p, i) => {
       out.push('', `Path ${i + 1}${p.truncated ? ' (cut at --max-depth)' : ''}: ${countOf(p.hops.length, 'hop')}`);
       out.push(...wrapHops('  ', safeText(p.line, max).split(' → '), m.width, '    '));
-      out.push(renderHeapyTable({ columns: HOP_COLUMNS, rows: hopRows(p.hops) }, { wide: options.wide }).trimEnd());
+      out.push(...renderHeapyTable({ columns: HOP_COLUMNS, rows: hopRows(p.hops) }, { wide: options.wide }).trimEnd().split('\n').map((l) => fitEnd(l, m.width)));
     });
     return `${out.join('\n')}\n`;
   }

@@ -75,7 +75,7 @@ export function suspectsVerdict(r: SuspectsResult, m: Pick<Manners, 'rawBytes'>)
   const heap = `${baseName(r.snapshot.source)}: ${size(r.snapshot.total_size, m)} heap`;
   if (r.suspects.length === 0) return `${heap}; no leak suspect (nothing retains ${percent(r.threshold_percent)}% or more of it).`;
   const first = r.suspects[0];
-  const holder = first.named?.variable ? ` held by ${first.named.variable}` : '';
+  const holder = first.named?.variable && !first.label.startsWith(first.named.variable) ? ` held by ${first.named.variable}` : '';
   return `${heap}; ${countOf(r.suspects.length, 'leak suspect')} retaining ${percent(r.threshold_percent)}% or more. The biggest, ${first.suspect === 'class' ? `${count(first.count)} × ` : ''}${first.label}${holder}, retains ${size(first.retained, m)} (${percent(first.retained_percent)}%).`;
 }
 
