@@ -46,7 +46,7 @@ export interface BenchCommand {
   needs?: 'base';
 }
 
-/** Targets from /work/shared/reference/performance-notes.md (700 MB = 684 × 10^6 bytes file). */
+/** The project's performance targets (700 MB = 684 × 10^6 bytes file). */
 const TARGETS = {
   parseMBps: 300,
   ingest700Seconds: 17,

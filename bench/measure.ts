@@ -13,7 +13,7 @@
 //                              wall time of the child process, its peak RSS via a tiny --import probe
 //
 // Output: {"task", "seconds", "maxRssMB", ...extra} — seconds from process.hrtime.bigint() around the work,
-// maxRssMB = process.resourceUsage().maxRSS (KiB) × 1024 / 10^6 (MB are 10^6 bytes, as in performance-notes.md).
+// maxRssMB = process.resourceUsage().maxRSS (KiB) × 1024 / 10^6 (MB are 10^6 bytes throughout).
 // A failing task prints {"task", "error", ...} and exits with status 1; it never throws past main().
 
 import { spawn } from 'node:child_process';

@@ -1,4 +1,4 @@
-// `heapdiff A B`: Chrome DevTools' Comparison view (spec §13, ../shared/reference/heapsnapshot-format.md)
+// `heapdiff A B`: Chrome DevTools' Comparison view (docs/format.md#comparison)
 // plus leak suspects among the objects allocated between the two snapshots.
 //
 // Comparison (DevTools `calculateSnapshotDiff` / `calculateDiffForClass`), exactly:
@@ -20,7 +20,7 @@
 // kindsAt in store/classifiers.ts), and a kind's objects in A and B are the rows of `partition A/B --by` (precomputed).
 //
 // Leak suspects: the new objects are B's objects (Summary set) with an odd id above A's largest odd id
-// (V8 assigns ids in increasing order and never reuses them; odd = V8 heap object, §13.2). A class's
+// (V8 assigns ids in increasing order and never reuses them; odd = V8 heap object, docs/format.md#object-ids). A class's
 // bytes are the retained sizes of its top-most new instances — those no other new object dominates —
 // so nothing is counted twice, neither within a class (DevTools' class rule) nor across classes (a new
 // Session's new Float64Array belongs to the Session). V8's own metadata (JIT code, maps, `hidden`

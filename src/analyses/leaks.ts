@@ -1,7 +1,7 @@
 // `heapdiff leaks BASELINE TARGET FINAL`: memlab's three-snapshot method
-// (../shared/reference/prior-art.md §4.2), made general.
+// (docs/format.md#memlab-leaks), made general.
 //
-// Leaked = objects allocated between BASELINE and TARGET — odd ids (V8 heap objects, §13.2) present in
+// Leaked = objects allocated between BASELINE and TARGET — odd ids (V8 heap objects, docs/format.md#object-ids) present in
 // TARGET and absent from BASELINE — that are still alive in FINAL, taken after the action that should
 // have freed them. In FINAL they must be in the Summary set (self size > 0) and reachable from a root
 // over non-weak edges (distance >= 0): what only weak edges hold is left out. No DOM-only filter, so

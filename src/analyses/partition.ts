@@ -1,9 +1,9 @@
-// heapy's partition of the heap (prior-art.md §2.1–2.2): the Summary set of DevTools — objects whose
+// heapy's partition of the heap (docs/format.md#heapy-table): the Summary set of DevTools — objects whose
 // self size is > 0 after the shallow-size transfer — split into kinds by a classifier, with count,
 // size and retained bytes per kind. Without `where`/`idRange` the rows come from tables written at
 // ingest (`classes` for `class`, `summary_partition` for the others); with them, from a scan.
 //
-// Retained bytes of a kind follow DevTools' class rule (§12.2): the sum of the retained sizes of its
+// Retained bytes of a kind follow DevTools' class rule (docs/format.md#summary): the sum of the retained sizes of its
 // members that no other member of the same kind dominates. For `class` these equal DevTools' Summary.
 //
 // Order: size descending, ties by kind text (heapy); `sort: 'count' | 'retained'` sorts by that column

@@ -1,4 +1,4 @@
-// `heapdiff suspects SNAP`: Eclipse MAT's Leak Suspects report (../shared/reference/prior-art.md §3.3,
+// `heapdiff suspects SNAP`: Eclipse MAT's Leak Suspects report (docs/format.md#mat-suspects,
 // `FindLeaksQuery`) on one snapshot, e.g. one written by `node --heapsnapshot-near-heap-limit`.
 //
 //   threshold = threshold% × DevTools' total size (default 10 %).

@@ -1,4 +1,4 @@
-// Summary rows per class (spec §12.2; DevTools `buildAggregates`, `calculateClassesRetainedSize`,
+// Summary rows per class (docs/format.md#summary; DevTools `buildAggregates`, `calculateClassesRetainedSize`,
 // as used by `getAggregatesByClassKey(false, 'allObjects')`).
 //
 // Only nodes with (adjusted) self size > 0 count: `count`, `self` = Σ self, `distance` = min.

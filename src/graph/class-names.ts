@@ -1,4 +1,4 @@
-// Class names and class keys (spec §11, §12.1; DevTools `calculateObjectNames`,
+// Class names and class keys (docs/format.md#class-names, #interfaces, #summary; DevTools `calculateObjectNames`,
 // `inferInterfaceDefinitions`, `applyInterfaceDefinitions`, `HeapSnapshotNode.classKeyInternal`,
 // `classKeyFromClassKeyInternal`, `JSHeapSnapshotNode.formatPropertyName`).
 //
@@ -18,7 +18,7 @@
 // key and keeps all instances in one row. No real fixture has such a collision (see graph-oracle test).
 //
 // Two entry points, because DevTools' Comparison applies the NEWER snapshot's definitions to both
-// snapshots (§13.1): `inferInterfaces(graph)` and `classifyNodes(graph, domState, definitions)`.
+// snapshots (docs/format.md#comparison): `inferInterfaces(graph)` and `classifyNodes(graph, domState, definitions)`.
 
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { DETACHED_PREFIX, DOM_DETACHED } from './dom-state.js';

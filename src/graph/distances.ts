@@ -1,4 +1,4 @@
-// Distances from the roots (spec §8; DevTools `HeapSnapshot.calculateDistances`, `bfs`,
+// Distances from the roots (docs/format.md#distances; DevTools `HeapSnapshot.calculateDistances`, `bfs`,
 // `JSHeapSnapshot.calculateDistances` for the edge filter).
 //
 // Pass 1 seeds every user root (flags.ts) with distance 1, once per root edge, and runs a FIFO BFS.

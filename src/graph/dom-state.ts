@@ -1,4 +1,4 @@
-// DOM state propagation (spec §6; DevTools `HeapSnapshot.propagateDOMState`).
+// DOM state propagation (docs/format.md#dom-state; DevTools `HeapSnapshot.propagateDOMState`).
 //
 // Embedder (DOM) nodes that know their state seed it: attached nodes first pass "attached" to every
 // native node they reach, then detached nodes pass "detached" to native nodes nobody attached.

@@ -1,4 +1,4 @@
-// Immediate dominators (spec §10; DevTools `HeapSnapshot.calculateDominatorsAndRetainedSizes`,
+// Immediate dominators (docs/format.md#dominators; DevTools `HeapSnapshot.calculateDominatorsAndRetainedSizes`,
 // `hasOnlyWeakRetainers`).
 //
 // Graph G′ = the essential edges (essential-edges.ts) plus a virtual edge root → x for every node

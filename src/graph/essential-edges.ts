@@ -1,4 +1,4 @@
-// Which edges count for dominators (spec §9.2; DevTools `computeIsEssentialEdge`,
+// Which edges count for dominators (docs/format.md#essential-edges; DevTools `computeIsEssentialEdge`,
 // `initEssentialEdges`). An edge u → v is essential unless, checked in this order:
 //   1. it is an internal WeakMap ephemeron edge whose source is the table (u.id == tableId):
 //      a value is held by key and table together, DevTools keeps only the key's edge;

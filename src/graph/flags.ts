@@ -1,4 +1,4 @@
-// Root-derived node sets (spec §8, §9.1; DevTools `JSHeapSnapshot.isUserRoot`, `#hasUserRoots`,
+// Root-derived node sets (docs/format.md#distances, #essential-edges; DevTools `JSHeapSnapshot.isUserRoot`, `#hasUserRoots`,
 // `markPageOwnedNodes`).
 //
 // - A *user root* is a child of the root that is not synthetic, or is the synthetic

@@ -1,4 +1,4 @@
-// Retained sizes (spec §10; the tail of DevTools `calculateDominatorsAndRetainedSizes`):
+// Retained sizes (docs/format.md#dominators; the tail of DevTools `calculateDominatorsAndRetainedSizes`):
 // retained[k] = self[k] + Σ retained of the nodes k immediately dominates. Summed children before
 // parents by walking the dominator order (dominators.ts) backwards. Float64 because sums pass 2^32;
 // sums of u32 values stay exact below 2^53.

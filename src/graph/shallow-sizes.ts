@@ -1,4 +1,4 @@
-// Shallow-size transfer (spec §7; DevTools `JSHeapSnapshot.calculateShallowSizes`).
+// Shallow-size transfer (docs/format.md#size-transfer; DevTools `JSHeapSnapshot.calculateShallowSizes`).
 //
 // Internal storage nodes are folded into the JS object that alone owns them, so `(object elements)`,
 // `(object properties)` and most `system / …` internals show up as part of their owner's self size.

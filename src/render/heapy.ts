@@ -1,4 +1,4 @@
-// Text tables in heapy's style (guppy3 `Part.py`, ../shared/reference/prior-art.md §2.1):
+// Text tables in heapy's style (guppy3 `Part.py`, docs/format.md#heapy-table):
 //
 //   Partition of a set of 550325 objects. Total size = 28311052 bytes.
 //    Index  Count   %     Size   % Cumulative  % Kind (class / type)

@@ -94,7 +94,7 @@ export interface RetainerRow extends EdgeRow {
 }
 
 /**
- * DevTools' listed retainers of a node (spec §15): every incoming edge except weak ones and edges from
+ * DevTools' listed retainers of a node (docs/format.md#retainers): every incoming edge except weak ones and edges from
  * the root (V8 never writes DevTools' `invisible` edges). Unsorted; see analyses/paths.ts for the order.
  */
 export function listedRetainers(db: Db, ordinal: number): RetainerRow[] {
