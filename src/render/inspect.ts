@@ -8,7 +8,7 @@ import { renderHeapyTable } from './heapy.js';
 import { keptByHops, scopeNote } from './leak-report.js';
 import { describeNode } from './retainers.js';
 import type { Column, Row, Table } from './table.js';
-import { count, countOf, paint, PLAIN, size, wrapHops, wrapText, type Manners } from './terminal.js';
+import { count, countOf, displayWidth, paint, PLAIN, size, wrapHops, wrapText, type Manners } from './terminal.js';
 
 const EDGE_COLUMNS: Column[] = [
   { key: 'edge', title: 'Edge', type: 'text', maxWidth: 30 },
@@ -53,8 +53,14 @@ export function inspectText(r: InspectResult, options: { wide?: boolean; manners
   if (o.location) fact('location', `${o.location.script ?? `script #${o.location.script_id}`}:${o.location.line + 1}:${o.location.column + 1}`);
   if (o.allocation) fact('allocated', `${o.allocation.function || '(anonymous)'} ${o.allocation.script}:${o.allocation.line}:${o.allocation.column}`);
   if (o.ordinal !== 0) {
+    const kept = wrapHops(label('kept by'), keptByHops(r.named).map((h) => safeText(h)), width, 13);
     const note = scopeNote(r.named);
-    lines.push(...wrapHops(label('kept by'), keptByHops(r.named).map((h) => safeText(h)), width, 13).map((l, i, a) => (i === a.length - 1 && note ? `${l}  (${safeText(note)})` : l)));
+    if (note) {
+      const extra = `  (${safeText(note)})`;
+      if (displayWidth(kept[kept.length - 1] + extra) <= width) kept[kept.length - 1] += extra;
+      else kept.push(...wrapText(' '.repeat(13) + extra.trimStart(), width, ' '.repeat(13)));
+    }
+    lines.push(...kept);
   }
   // The path wraps between hops (a heap name holding " → " may split there; the text stays the same).
   const hops = safeText(r.path).split(' → ');
