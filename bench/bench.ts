@@ -4,6 +4,8 @@
 //   --file PATH         use this snapshot instead (plain .heapsnapshot; no generation); --base PATH for diff
 //   --diff              also generate (with --pair) and use a baseline snapshot from the same process
 //   --strings           the 600k × 1,000-char strings heap (strings section > V8's 512 M-char limit)
+//   --browser-pair      two ~50 MB Chromium snapshots with a planted growth (bench/browser-pair.ts): warm
+//                       `heapdiff A B` with suspects vs `--suspects 0` (≤ 2×) and `retainers CacheEntry` (< 1 s)
 //   --runs N            runs per task (default 1); the table shows medians
 //   --skip-toolkit      skip heap-snapshot-toolkit (DevTools' engine), the oracle
 //   --skip-commands     skip the CLI query commands
@@ -17,6 +19,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { existsSync, mkdirSync, openSync, readFileSync, readSync, closeSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GROWTH_CLASS, makeBrowserPair } from './browser-pair.js';
 import type { TaskResult } from './measure.js';
 
 /**
@@ -43,7 +46,7 @@ export interface BenchCommand {
   needs?: 'base';
 }
 
-/** Targets from /work/shared/reference/performance-notes.md (700 MB = 684 × 10^6 bytes file). */
+/** The project's performance targets (700 MB = 684 × 10^6 bytes file). */
 const TARGETS = {
   parseMBps: 300,
   ingest700Seconds: 17,
@@ -70,6 +73,7 @@ interface Options {
   base?: string;
   diff: boolean;
   strings: boolean;
+  browserPair: boolean;
   runs: number;
   skipToolkit: boolean;
   skipCommands: boolean;
@@ -78,7 +82,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { size: 150, diff: false, strings: false, runs: 1, skipToolkit: false, skipCommands: false, force: false, json: join(OUT, 'last.json') };
+  const o: Options = { size: 150, diff: false, strings: false, browserPair: false, runs: 1, skipToolkit: false, skipCommands: false, force: false, json: join(OUT, 'last.json') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const val = () => {
@@ -91,6 +95,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--base') o.base = resolve(val());
     else if (a === '--diff') o.diff = true;
     else if (a === '--strings') o.strings = true;
+    else if (a === '--browser-pair') o.browserPair = true;
     else if (a === '--runs') o.runs = Number(val());
     else if (a === '--skip-toolkit') o.skipToolkit = true;
     else if (a === '--skip-commands') o.skipCommands = true;
@@ -271,6 +276,7 @@ async function main(): Promise<void> {
     console.log(`# warning: 1-min load average ${load0.toFixed(2)} on ${cpus().length} cores — other processes compete; times will be inflated`);
   }
   if (!existsSync(MEASURE)) throw new Error(`${MEASURE} missing: run via npm run bench (it compiles first)`);
+  if (o.browserPair) return browserPairMain(o);
 
   // 1. the snapshot(s)
   let file: string;
@@ -344,6 +350,65 @@ async function main(): Promise<void> {
   writeFileSync(o.json, JSON.stringify(report.json, null, 2) + '\n');
   console.log('\n' + report.text);
   console.log(`\nresults: ${o.json}`);
+}
+
+/**
+ * `--browser-pair`: the cost of the leak suspects on a pair of ~50 MB browser snapshots. Both are ingested
+ * first; every command then runs once unmeasured (page cache, SQLite pages) and `--runs` times measured
+ * (default 3 here), medians compared: `heapdiff A B` ≤ 2× `heapdiff A B --suspects 0`, `retainers` < 1 s.
+ */
+async function browserPairMain(o: Options): Promise<void> {
+  const runs = o.runs > 1 ? o.runs : 3;
+  console.log('# browser pair: bench/browser-pair.html in /usr/bin/chromium (generated once, reused)');
+  const pair = await makeBrowserPair(ROOT, OUT, o.force);
+  const a = snapshotInfo(pair.base);
+  const b = snapshotInfo(pair.target);
+  console.log(`# A ${basename(a.file)}: ${(a.bytes / 1e6).toFixed(1)} MB, ${fmtN(a.nodeCount)} nodes; B ${basename(b.file)}: ${(b.bytes / 1e6).toFixed(1)} MB, ${fmtN(b.nodeCount)} nodes` +
+    ` (generation ${fmtS(pair.meta.seconds)})`);
+  for (const f of [a.file, b.file]) warmPageCache(f);
+  const dbDir = join(OUT, 'db');
+  mkdirSync(dbDir, { recursive: true });
+  const dbA = join(dbDir, 'browser-pair-a.db');
+  const dbB = join(dbDir, 'browser-pair-b.db');
+  console.log('# heapdiff ingest');
+  const ingA = summarize(await measureRuns('ingest A', 1, 'heapdiff-ingest', [a.file, dbA]));
+  const ingB = summarize(await measureRuns('ingest B', 1, 'heapdiff-ingest', [b.file, dbB]));
+  if (!ingA.ok || !ingB.ok) throw new Error(`ingest failed: ${ingA.error ?? ingB.error}`);
+  const tasks: { label: string; args: string[] }[] = [
+    { label: 'heapdiff A B (suspects)', args: ['diff', dbA, '{db}'] },
+    { label: 'heapdiff A B --suspects 0', args: ['diff', dbA, '{db}', '--suspects', '0'] },
+    { label: `retainers B ${GROWTH_CLASS}`, args: ['retainers', '{db}', GROWTH_CLASS] },
+    { label: 'suspects B', args: ['suspects', '{db}'] },
+  ];
+  console.log(`# heapdiff commands (1 warm-up + ${runs} measured runs each)`);
+  const results = new Map<string, Summary>();
+  for (const t of tasks) {
+    await measure('heapdiff-cmd', [dbB, ...t.args]);
+    results.set(t.label, summarize(await measureRuns(t.label, runs, 'heapdiff-cmd', [dbB, ...t.args])));
+  }
+  const rows: [string, string, string][] = [];
+  rows.push(['snapshots', `A ${(a.bytes / 1e6).toFixed(1)} MB / B ${(b.bytes / 1e6).toFixed(1)} MB`, `${fmtN(a.nodeCount)} / ${fmtN(b.nodeCount)} nodes`]);
+  rows.push(['ingest A, B', `${fmtS(ingA.seconds)}, ${fmtS(ingB.seconds)}`, '']);
+  for (const [label, r] of results) {
+    const lines = (r.last as Record<string, unknown> | undefined)?.stdoutLines;
+    rows.push([label, r.ok ? `${fmtS(r.seconds)} (median of ${r.runs}), ${fmtMB(r.maxRssMB)}${typeof lines === 'number' ? `, ${lines} lines` : ''}` : `n/a (${r.error})`, '']);
+  }
+  const withS = results.get(tasks[0]!.label)!;
+  const without = results.get(tasks[1]!.label)!;
+  const ret = results.get(tasks[2]!.label)!;
+  const ratio = withS.ok && without.ok ? withS.seconds! / without.seconds! : undefined;
+  rows.push(['suspects cost: with / without', ratio === undefined ? 'n/a' : `${ratio.toFixed(2)}×`, ratio === undefined ? '' : `≤ 2× ${ratio <= 2 ? 'OK' : 'MISS'}`]);
+  rows.push([`retainers ${GROWTH_CLASS}`, ret.ok ? fmtS(ret.seconds) : 'n/a', ret.ok ? `< 1 s ${ret.seconds! < 1 ? 'OK' : 'MISS'}` : '']);
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max(...rows.map((r) => r[1].length));
+  console.log(`\n${rows.map(([x, y, z]) => `${x.padEnd(w0)}  ${y.padEnd(w1)}  ${z}`.trimEnd()).join('\n')}`);
+  const loadNow = loadavg()[0]!;
+  if (loadNow > 1.2) console.log(`(load average ${loadNow.toFixed(2)} at the end: the machine was shared; compare ratios, rerun when idle)`);
+  const json = { date: new Date().toISOString(), node: process.version, options: o, pair: pair.meta, a, b, ingest: { a: ingA, b: ingB },
+    commands: Object.fromEntries(results), ratio, loadAverage: loadavg()[0] };
+  const out = o.json === join(OUT, 'last.json') ? join(OUT, 'last-browser-pair.json') : o.json;
+  writeFileSync(out, `${JSON.stringify(json, null, 2)}\n`);
+  console.log(`\nresults: ${out}`);
 }
 
 function buildReport(

@@ -5,7 +5,7 @@
 //   node bench/make-big-snapshot.mjs --strings [--out PATH] [--force]
 //
 //   --size MB   target file size in MB (10^6 bytes); 150 (default) ≈ 2.0 M nodes / 6.8 M edges,
-//               700 ≈ 8.5 M nodes / 28 M edges (the shapes of performance-notes.md). Any value ≥ 10 works.
+//               700 ≈ 8.5 M nodes / 28 M edges (the shapes of the performance targets). Any value ≥ 10 works.
 //   --out PATH  output file (default bench/out/leaky-<size>.heapsnapshot, or bench/out/strings-600k.heapsnapshot)
 //   --pair      also write <out minus .heapsnapshot>-base.heapsnapshot from the SAME process, taken when 80 % of
 //               the users existed (V8 ids comparable: a baseline for `diff base big`)
@@ -31,7 +31,7 @@ const HERE = dirname(SELF);
 // little with the count); a bare process adds ~5.5 MB.
 export const BYTES_PER_UNIT = 5_500;
 export const BASE_BYTES = 5_500_000;
-// The two named sizes are pinned to approach the files of performance-notes.md
+// The two named sizes are pinned to approach the files the performance targets were set on
 // (161 MB / 2.04 M nodes / 6.78 M edges and 684 MB / 8.51 M nodes / 28.1 M edges).
 export const NAMED_UNITS = { 150: 29_038, 700: 120_500 };
 

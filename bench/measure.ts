@@ -7,11 +7,13 @@
 //   toolkit-diff A B           parse A, parse B, `diff(a, b)` (both snapshots in memory, as DevTools does)
 //   heapdiff-ingest FILE DB    `ingestSnapshot(FILE, { dbPath: DB, force: true, quiet: true })` from
 //                              dist/src/store/ingest.js, imported dynamically (it may not exist yet)
+//   heapdiff-parse FILE [N]    parse only (`readSnapshot`, the edge worker on for plain files ≥ 16 MB, then the
+//                              one-thread parse), N times each (default 3); best and median MB/s of both paths
 //   heapdiff-cmd DB ARGS...    runs `node bin/heapdiff ARGS` with every `{db}` in ARGS replaced by DB;
 //                              wall time of the child process, its peak RSS via a tiny --import probe
 //
 // Output: {"task", "seconds", "maxRssMB", ...extra} — seconds from process.hrtime.bigint() around the work,
-// maxRssMB = process.resourceUsage().maxRSS (KiB) × 1024 / 10^6 (MB are 10^6 bytes, as in performance-notes.md).
+// maxRssMB = process.resourceUsage().maxRSS (KiB) × 1024 / 10^6 (MB are 10^6 bytes throughout).
 // A failing task prints {"task", "error", ...} and exits with status 1; it never throws past main().
 
 import { spawn } from 'node:child_process';
@@ -177,6 +179,33 @@ async function heapdiffIngest(file: string, db: string): Promise<TaskResult> {
   };
 }
 
+/** The parse alone (scanner + validation into a HeapGraph), both paths, `runs` times each. */
+async function heapdiffParse(file: string, runs: number): Promise<TaskResult> {
+  const mod = (await import(new URL('../src/parse/read-snapshot.js', import.meta.url).href)) as {
+    readSnapshot(path: string, o: { parallelMinBytes?: number; stats?: { textBytes: number; edgesInParallel?: boolean } }): Promise<unknown>;
+  };
+  const bytes = statSync(file).size;
+  const paths = { parallel: 0, oneThread: Number.MAX_SAFE_INTEGER };
+  const out: Record<string, unknown> = {};
+  let total = 0;
+  for (const [name, parallelMinBytes] of Object.entries(paths)) {
+    const secs: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      (globalThis as { gc?: () => void }).gc?.();
+      const stats = { textBytes: 0, edgesInParallel: false };
+      const t0 = now();
+      await mod.readSnapshot(file, { parallelMinBytes, stats });
+      secs.push(secondsSince(t0));
+      if (name === 'parallel' && !stats.edgesInParallel) out.parallelFellBack = true;
+    }
+    secs.sort((a, b) => a - b);
+    total += secs.reduce((a, b) => a + b, 0);
+    out[`${name}BestMBps`] = bytes / 1e6 / secs[0]!;
+    out[`${name}MedianMBps`] = bytes / 1e6 / secs[Math.floor(secs.length / 2)]!;
+  }
+  return { task: 'heapdiff-parse', seconds: total, maxRssMB: selfRssMB(), file, bytes, runs, ...out };
+}
+
 async function heapdiffCmd(db: string, args: string[]): Promise<TaskResult> {
   const argv = args.map((a) => a.split('{db}').join(db));
   const probeDir = mkdtempSync(join(tmpdir(), 'heapdiff-bench-'));
@@ -233,7 +262,7 @@ function firstLine(e: unknown): string {
   return msg.split('\n')[0] ?? msg;
 }
 
-const USAGE = 'usage: node dist/bench/measure.js toolkit-load FILE | toolkit-diff A B | heapdiff-ingest FILE DB | heapdiff-cmd DB ARGS...';
+const USAGE = 'usage: node dist/bench/measure.js toolkit-load FILE | toolkit-diff A B | heapdiff-ingest FILE DB | heapdiff-parse FILE [N] | heapdiff-cmd DB ARGS...';
 
 export async function runTask(task: string, args: string[]): Promise<TaskResult> {
   switch (task) {
@@ -246,6 +275,9 @@ export async function runTask(task: string, args: string[]): Promise<TaskResult>
     case 'heapdiff-ingest':
       if (args.length !== 2) throw new Error(USAGE);
       return heapdiffIngest(args[0]!, args[1]!);
+    case 'heapdiff-parse':
+      if (args.length < 1 || args.length > 2) throw new Error(USAGE);
+      return heapdiffParse(args[0]!, args.length === 2 ? Number(args[1]) : 3);
     case 'heapdiff-cmd':
       if (args.length < 2) throw new Error(USAGE);
       return heapdiffCmd(args[0]!, args.slice(1));

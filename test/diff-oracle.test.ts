@@ -1,12 +1,13 @@
 // `heapdiff A B` rows against DevTools' own Comparison code (heap-snapshot-toolkit), on the fixture
-// sequences, the samples, the reference's §19.3 example and a Node pair whose interface definitions
-// change between the snapshots. Every store is ingested once (real CLI) and diffed as `.db` files.
+// sequences, the samples, the s2 example (docs/format.md#example-s2) and a Node pair whose interface definitions
+// change between the snapshots. Every store is ingested once per run (real CLI) and diffed as `.db` files
+// by the CLI's main in-process.
 import assert from 'node:assert/strict';
 import { createReadStream, writeFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { after, test } from 'node:test';
 import { diff, parse } from 'heap-snapshot-toolkit';
-import { FIXTURES, HAS_SHARED, SAMPLES, SHARED_FIXTURES, gunzipTo, makeNodeSnapshot, runCli, tempDir } from './helpers/env.js';
+import { FIXTURES, HAS_SHARED, SAMPLES, SHARED_FIXTURES, gunzipTo, ingestOnce, makeNodeSnapshot, runInProcess, tempDir } from './helpers/env.js';
 import { S1_JSON } from './helpers/worked-examples.js';
 
 const dir = tempDir('heapdiff-diff-oracle-');
@@ -33,15 +34,10 @@ interface OracleRow {
 }
 type Oracle = Record<string, OracleRow>;
 
-function ingest(file: string): string {
-  const db = join(dir, `${basename(file).replace(/\.heapsnapshot(\.gz)?$/, '')}.db`);
-  const r = runCli(['ingest', file, '--db', db, '--force', '--quiet']);
-  assert.equal(r.status, 0, r.stderr);
-  return db;
-}
+const ingest = ingestOnce;
 
-function heapdiffRows(a: string, b: string): Row[] {
-  const r = runCli([a, b, '--format', 'json', '--all', '--suspects', '0']);
+async function heapdiffRows(a: string, b: string): Promise<Row[]> {
+  const r = await runInProcess([a, b, '--format', 'json', '--all', '--suspects', '0']);
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout) as { version: number; same_process: boolean; rows: Row[] };
   assert.equal(out.version, 1);
@@ -104,7 +100,7 @@ const pairs: [string, string, boolean][] = [
  * the toolkit agrees with DevTools; where it does not, only plain-object classes differ.
  */
 async function checkPair(fa: string, fb: string, expectToolkitDeviation = false): Promise<void> {
-  const rows = heapdiffRows(ingest(fa), ingest(fb));
+  const rows = await heapdiffRows(ingest(fa), ingest(fb));
   const o = await oracles(gunzipTo(fa, dir), gunzipTo(fb, dir));
   assertSameRows(rows, o.devtools, 'DevTools Comparison');
   const differ = disagreements(o);
@@ -121,7 +117,7 @@ test('diff chrome-todo-0 → chrome-todo-1 (large fixtures) equals DevTools', { 
   checkPair(join(SHARED_FIXTURES, 'chrome-todo-0.heapsnapshot.gz'), join(SHARED_FIXTURES, 'chrome-todo-1.heapsnapshot.gz')),
 );
 
-/** §19.3: s1 without Foo@11 and the edges `w` and `b`, plus Foo@29 (48 bytes) held by Window.c. */
+/** docs/format.md#example-s2: s1 without Foo@11 and the edges `w` and `b`, plus Foo@29 (48 bytes) held by Window.c. */
 function s2Json(): string {
   const o = JSON.parse(S1_JSON) as { snapshot: { node_count: number; edge_count: number }; nodes: number[]; edges: number[]; strings: string[] };
   const F = 7;
@@ -156,19 +152,19 @@ function s2Json(): string {
   return JSON.stringify({ ...o, snapshot: { ...o.snapshot, node_count: keep.length, edge_count: outEdges.length / 3 }, nodes: outNodes, edges: outEdges });
 }
 
-test('§19.3: diff(s1, s2) is the one ,Foo row of the reference, as DevTools computes it', async () => {
+test('s2 example: diff(s1, s2) is the one ,Foo row of docs/format.md#example-s2, as DevTools computes it', async () => {
   const s1 = join(dir, 's1.heapsnapshot');
   const s2 = join(dir, 's2.heapsnapshot');
   writeFileSync(s1, S1_JSON);
   writeFileSync(s2, s2Json());
-  const rows = heapdiffRows(ingest(s1), ingest(s2));
+  const rows = await heapdiffRows(ingest(s1), ingest(s2));
   const o = await oracles(s1, s2);
   assert.deepEqual(rows, [
     { kind: 'Foo', class_key: ',Foo', key: null, new: 1, deleted: 1, delta: 0, alloc_size: 48, freed_size: 40, size_delta: 8, count_a: 2, count_b: 2, size_a: 80, size_b: 88 },
   ]);
   assert.deepEqual(Object.keys(o.devtools), [',Foo']);
-  assertSameRows(rows, o.devtools, '§19.3 DevTools');
-  assertSameRows(rows, o.toolkit, '§19.3 toolkit diff()');
+  assertSameRows(rows, o.devtools, 's2 example DevTools');
+  assertSameRows(rows, o.toolkit, 's2 example toolkit diff()');
 });
 
 test("plain objects are classified with the NEWER snapshot's interface definitions, as DevTools' Comparison does", async () => {
@@ -182,7 +178,7 @@ test("plain objects are classified with the NEWER snapshot's interface definitio
     v8.writeHeapSnapshot(process.env.OUT);`;
   const b = makeNodeSnapshot(dir, 'iface', script);
   const a = b.replace(/\.heapsnapshot$/, '-a.heapsnapshot');
-  const rows = heapdiffRows(ingest(a), ingest(b));
+  const rows = await heapdiffRows(ingest(a), ingest(b));
   const o = await oracles(a, b);
   assertSameRows(rows, o.devtools, 'DevTools (newer definitions on both)');
   // The survivor from A is `{uu1, vv1, ww1}` in both snapshots: nothing of that shape was deleted.

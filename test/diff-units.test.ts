@@ -2,7 +2,10 @@
 // per-object merge walk, top-most members in a dominator tree, and how paths are shown.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { classNameOfKey, matchObjects, parseGrowthLimit } from '../src/analyses/diff.js';
+import { classNameOfKey, matchObjects } from '../src/analyses/diff.js';
+import { bytesOf, sizeOrShare } from '../src/cli/options.js';
+
+const parseGrowthLimit = (text: string, totalA: number) => bytesOf(sizeOrShare('--fail-on-growth', text, 'A'), totalA);
 import { InterfaceMatcher, definitionsFromNames, parseInterfaceName } from '../src/analyses/diff-interfaces.js';
 import type { PathHop } from '../src/analyses/paths.js';
 import { IdSet } from '../src/analyses/leaks.js';

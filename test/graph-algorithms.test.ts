@@ -36,7 +36,7 @@ function idomsOf(nodeCount: number, edges: [number, number][], nonEssential: num
 }
 
 /**
- * Brute-force reference for spec §10: G′ = essential edges + root → x for every x ≠ root without an
+ * Brute-force reference for docs/format.md#dominators: G′ = essential edges + root → x for every x ≠ root without an
  * essential incoming edge; d dominates v iff removing d disconnects v; leftovers get the root.
  */
 function referenceIdoms(nodeCount: number, edges: [number, number][], essential: boolean[]): number[] {

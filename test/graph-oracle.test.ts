@@ -48,7 +48,7 @@ describe('Chromium snapshots (small set, test/fixtures)', () => {
     test(`chrome-small-${i}`, (t) => agreesOnFile(t, join(OWN_FIXTURES, `chrome-small-${i}.heapsnapshot.gz`)));
   }
 
-  // DevTools' Comparison applies the newer snapshot's interface definitions to the older one (§13.1).
+  // DevTools' Comparison applies the newer snapshot's interface definitions to the older one (docs/format.md#comparison).
   test('classifyNodes with the newer snapshot’s definitions matches aggregatesForDiff', async () => {
     const older = await loadFixture(join(OWN_FIXTURES, 'chrome-small-0.heapsnapshot.gz'));
     const newer = await loadFixture(join(OWN_FIXTURES, 'chrome-small-1.heapsnapshot.gz'));

@@ -1,5 +1,5 @@
-// The reference's worked examples (heapsnapshot-format.md §19) as whole-array assertions:
-// §19.1/§19.2 the 13-node s1, §19.4 its expose-internals variant, §19.5 the 19-node DOM/WeakMap
+// The worked examples (docs/format.md#worked-examples) as whole-array assertions:
+// the 13-node s1, its expose-internals variant, the 19-node DOM/WeakMap
 // fixture built here from its description. Each is also cross-checked with DevTools' engine.
 
 import assert from 'node:assert/strict';
@@ -39,7 +39,7 @@ async function assertOracleAgrees(text: string): Promise<void> {
   assert.equal(report, '', report);
 }
 
-describe('§19.1 s1, the 13-node example', () => {
+describe('s1, the 13-node example (docs/format.md#example-s1)', () => {
   const a = analyzeGraph(graphFromJson(S1_JSON));
 
   test('per-node arrays', () => {
@@ -91,7 +91,7 @@ describe('§19.1 s1, the 13-node example', () => {
   test('DevTools engine agrees', () => assertOracleAgrees(S1_JSON));
 });
 
-describe('§19.4 expose-internals variant of s1', () => {
+describe('expose-internals variant of s1 (docs/format.md#example-internals)', () => {
   const text = s1ExposeInternalsJson();
   const graph = graphFromJson(text);
   const a = analyzeGraph(graph);
@@ -124,7 +124,7 @@ describe('§19.4 expose-internals variant of s1', () => {
   test('DevTools engine agrees', () => assertOracleAgrees(text));
 });
 
-describe('§19.5 DOM, WeakMap, locations, extra bytes (19 nodes)', () => {
+describe('DOM, WeakMap, locations, extra bytes (19 nodes, docs/format.md#example-dom)', () => {
   const { text, ordinals: o } = fixture195();
   const graph = graphFromJson(text);
   const a = analyzeGraph(graph);

@@ -3,15 +3,16 @@
 // give exactly the one-thread result, really run in parallel on good files, and report every broken
 // file exactly as the one-thread parse does (same message, same byte offset).
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import type { HeapGraph } from '../src/parse/heap-graph.js';
 import { readSnapshot } from '../src/parse/read-snapshot.js';
 import { makeBadInputs } from './helpers/bad-inputs.js';
 import { FIXTURES, SAMPLES, readSnapshotBytes, tempDir } from './helpers/env.js';
 
 const dir = tempDir('heapdiff-parallel-');
+after(() => rmSync(dir, { recursive: true, force: true }));
 const PARALLEL = { parallelMinBytes: 0 };
 const ONE_THREAD = { parallelMinBytes: Number.MAX_SAFE_INTEGER };
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FIXTURES, ROOT, SAMPLES, ingestOnce, runCli, tempDir } from './helpers/env.js';
+import { FIXTURES, ROOT, SAMPLES, ingestOnce, runInProcess, tempDir } from './helpers/env.js';
 
 const dir = tempDir('heapdiff-query-docs-');
 const cache = join(dir, 'cache');
@@ -26,7 +26,7 @@ function db(name: string): string {
 const doc = readFileSync(join(ROOT, 'docs/queries.md'), 'utf8');
 const blocks = [...doc.matchAll(/```sql\n([\s\S]*?)```/g)].map((m) => m[1]);
 
-test('docs/queries.md holds at least ten worked queries', () => {
+test('docs/queries.md holds at least ten worked queries', async () => {
   assert.ok(blocks.length >= 10, `${blocks.length} sql blocks`);
   for (const topic of [/retained_size DESC/, /to_node = t\.ordinal/, /s1\.meta/, /duplicate/i, /type = 'closure'/, /detachedness = 2/, /class_name = 'Array'/, /trace_function_infos/]) {
     assert.ok(blocks.some((b) => topic.test(b)), `a query matching ${topic}`);
@@ -37,8 +37,8 @@ blocks.forEach((sql, i) => {
   const snaps = /^-- snapshots: (.+)$/m.exec(sql)?.[1].trim().split(/\s+/) ?? ['node-leak-after'];
   const expectRows = /^-- expect: rows$/m.test(sql);
   const title = sql.split('\n').find((l) => !l.startsWith('--')) ?? '';
-  test(`docs/queries.md query ${i + 1} runs (${snaps.join(', ')}): ${title.slice(0, 60)}`, () => {
-    const r = runCli(['sql', ...snaps.map(db), sql, '--format', 'json'], { cacheDir: cache });
+  test(`docs/queries.md query ${i + 1} runs (${snaps.join(', ')}): ${title.slice(0, 60)}`, async () => {
+    const r = await runInProcess(['sql', ...snaps.map(db), sql, '--format', 'json'], { cacheDir: cache });
     assert.equal(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout) as { version: number; columns: string[]; rows: unknown[][] };
     assert.equal(out.version, 1);

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { makeNodeSnapshot, runCli, tempDir } from './helpers/env.js';
+import { makeNodeSnapshot, runInProcess, tempDir } from './helpers/env.js';
 
 const dir = tempDir('heapdiff-query-hostile-');
 const cache = join(dir, 'cache');
@@ -25,8 +25,8 @@ v8.writeHeapSnapshot(process.env.OUT);
 `;
 const snap = makeNodeSnapshot(dir, 'hostile', SCRIPT);
 const dbPath = join(dir, 'hostile.db');
-const ing = runCli(['ingest', snap, '--db', dbPath, '--quiet'], { cacheDir: cache });
-const cli = (args: string[]) => runCli(args, { cacheDir: cache });
+const ing = await runInProcess(['ingest', snap, '--db', dbPath, '--quiet'], { cacheDir: cache });
+const cli = (args: string[]) => runInProcess(args, { cacheDir: cache });
 
 /** No raw control characters other than the line breaks of the output itself, no bidi overrides. */
 function assertSafe(text: string, what: string): void {
@@ -39,12 +39,12 @@ const EVIL_ESCAPED = '\\e[31mRED\\e[0m\\nsecond line\\ttab\\u202eEVIL';
 const EVIL_CLASS = `{${EVIL}}`;
 const EVIL_CLASS_ESCAPED = `{${EVIL_ESCAPED}}`;
 
-test('ingest of the hostile snapshot works', () => {
+test('ingest of the hostile snapshot works', async () => {
   assert.equal(ing.status, 0, ing.stderr);
 });
 
-test('partition text: escaped kinds, every row intact, long names shortened (--wide keeps them)', () => {
-  const r = cli(['partition', dbPath, '--all']);
+test('partition text: escaped kinds, every row intact, long names shortened (--wide keeps them)', async () => {
+  const r = await cli(['partition', dbPath, '--all']);
   assert.equal(r.status, 0, r.stderr);
   assertSafe(r.stdout, 'partition');
   const lines = r.stdout.trimEnd().split('\n');
@@ -52,20 +52,20 @@ test('partition text: escaped kinds, every row intact, long names shortened (--w
   assert.ok(lines.some((l) => l.endsWith(EVIL_CLASS_ESCAPED)), 'the evil class name, escaped');
   const longRow = lines.find((l) => l.includes('LLLL'))!;
   assert.ok(longRow.length <= 100 && longRow.includes('…'), `shortened: ${longRow.length}`);
-  const wide = cli(['partition', dbPath, '--all', '--wide']).stdout;
+  const wide = (await cli(['partition', dbPath, '--all', '--wide'])).stdout;
   assertSafe(wide, 'partition --wide');
   assert.ok(wide.includes('L'.repeat(1000)), '--wide keeps the name as V8 stored it (cut at 1024 characters by V8)');
-  const json = JSON.parse(cli(['partition', dbPath, '--all', '--format', 'json']).stdout);
+  const json = JSON.parse((await cli(['partition', dbPath, '--all', '--format', 'json'])).stdout);
   assert.ok(json.rows.some((r: { kind: string }) => r.kind === EVIL_CLASS), 'JSON carries the exact name');
-  const csv = cli(['partition', dbPath, '--all', '--format', 'csv']).stdout;
+  const csv = (await cli(['partition', dbPath, '--all', '--format', 'csv'])).stdout;
   assertSafe(csv, 'csv');
-  const md = cli(['partition', dbPath, '--all', '--format', 'md']).stdout;
+  const md = (await cli(['partition', dbPath, '--all', '--format', 'md'])).stdout;
   assertSafe(md, 'md');
   for (const l of md.trimEnd().split('\n').slice(2)) assert.match(l, /^\|.*\|$|^$|^_/, 'markdown rows stay rows');
 });
 
-test('retainers, inspect, dominators, strings, sql: escaped text, exact JSON', () => {
-  const id = JSON.parse(cli(['sql', dbPath, `SELECT id FROM nodes WHERE class_name = ${sqlString(EVIL_CLASS)} LIMIT 1`, '--format', 'json']).stdout).rows[0][0];
+test('retainers, inspect, dominators, strings, sql: escaped text, exact JSON', async () => {
+  const id = JSON.parse((await cli(['sql', dbPath, `SELECT id FROM nodes WHERE class_name = ${sqlString(EVIL_CLASS)} LIMIT 1`, '--format', 'json'])).stdout).rows[0][0];
   assert.ok(id > 0);
   for (const args of [
     ['retainers', dbPath, `@${id}`, '--paths', '3'],
@@ -75,17 +75,17 @@ test('retainers, inspect, dominators, strings, sql: escaped text, exact JSON', (
     ['strings', dbPath, '--duplicates', '--all'],
     ['sql', dbPath, 'SELECT name, class_name FROM nodes WHERE name LIKE \'%RED%\''],
   ]) {
-    const r = cli(args);
+    const r = await cli(args);
     assert.equal(r.status, 0, `${args[0]}: ${r.stderr}`);
     assertSafe(r.stdout, args.slice(0, 3).join(' '));
-    const j = cli([...args, '--format', 'json']);
+    const j = await cli([...args, '--format', 'json']);
     assert.equal(j.status, 0);
     assert.ok(j.stdout.includes('\\u001b[31mRED'), `${args[0]} JSON escapes ESC as \\u001b`);
     JSON.parse(j.stdout);
   }
-  const strings = cli(['strings', dbPath, '--duplicates', '--all']).stdout;
+  const strings = (await cli(['strings', dbPath, '--duplicates', '--all'])).stdout;
   assert.ok(strings.includes(`"${EVIL_ESCAPED} duplicated LLL`), 'duplicated hostile string listed, escaped');
-  const retainers = cli(['retainers', dbPath, `@${id}`]).stdout;
+  const retainers = (await cli(['retainers', dbPath, `@${id}`])).stdout;
   assert.ok(retainers.includes(`${EVIL_CLASS_ESCAPED} @${id}`), retainers);
 });
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'heap-snapshot-toolkit';
 import Database from 'better-sqlite3';
-import { FIXTURES, ROOT, SAMPLES, gunzipTo, ingestOnce, runCli, runCliJson, tempDir } from './helpers/env.js';
+import { FIXTURES, ROOT, SAMPLES, gunzipTo, ingestOnce, runInProcess, runInProcessJson, tempDir } from './helpers/env.js';
 
 const dir = tempDir('heapdiff-query-partition-');
 const cache = join(dir, 'cache');
@@ -18,18 +18,18 @@ const FIX = {
   alloc: join(SAMPLES, 'node-alloc.heapsnapshot.gz'),
 };
 const db = (name: keyof typeof FIX): string => ingestOnce(FIX[name]);
-const cli = (args: string[]) => runCli(args, { cacheDir: cache });
-const json = (args: string[]) => runCliJson(args, { cacheDir: cache });
+const cli = (args: string[]) => runInProcess(args, { cacheDir: cache });
+const json = (args: string[]) => runInProcessJson(args, { cacheDir: cache });
 
 const ROW = /^[ \d]{6} [ \d]{6} [ \d]{3} [ \d]{8} [ \d]{3} [ \d]{9} [ \d]{3} \S/;
 
-test('golden: heapy text format of `partition` on chrome-small-0 (default and --retained --top 15)', () => {
+test('golden: heapy text format of `partition` on chrome-small-0 (default and --retained --top 15)', async () => {
   for (const [name, args] of [
     ['partition-chrome-small-0.txt', []],
     ['partition-chrome-small-0-retained-top15.txt', ['--retained', '--top', '15']],
     ['partition-chrome-small-0-by-type.txt', ['--by', 'type', '--all']],
   ] as const) {
-    const r = cli(['partition', db('chrome0'), ...args]);
+    const r = await cli(['partition', db('chrome0'), ...args]);
     assert.equal(r.status, 0, r.stderr);
     const golden = join(ROOT, 'test/golden', name);
     if (process.env.UPDATE_GOLDEN === '1' || !existsSync(golden)) writeFileSync(golden, r.stdout);
@@ -37,8 +37,8 @@ test('golden: heapy text format of `partition` on chrome-small-0 (default and --
   }
 });
 
-test('heapy format: label, header, %6d… rows, paging line', () => {
-  const r = cli(['partition', db('leak')]);
+test('heapy format: label, header, %6d… rows, paging line', async () => {
+  const r = await cli(['partition', db('leak')]);
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.trimEnd().split('\n');
   assert.match(lines[0], /^Partition of a set of \d+ objects\. Total size = \d+ bytes\.$/);
@@ -49,7 +49,7 @@ test('heapy format: label, header, %6d… rows, paging line', () => {
     assert.equal(lines[i].slice(0, 6).trim(), String(i - 2), 'Index column');
   }
   assert.match(lines[12], /^<\d+ more rows\. Use --all to see them\.>$/);
-  const all = cli(['partition', db('leak'), '--all']).stdout.trimEnd().split('\n');
+  const all = (await cli(['partition', db('leak'), '--all'])).stdout.trimEnd().split('\n');
   assert.equal(all.length, 2 + Number(/<(\d+) more/.exec(lines[12])![1]) + 10, '--all prints every row and no paging line');
   assert.ok(!all.some((l) => l.startsWith('<')));
 });
@@ -59,7 +59,7 @@ test('--by class equals DevTools Summary rows (getAggregatesByClassKey) on the f
     const plain = gunzipTo(FIX[name], dir);
     const snap = (await parse(createReadStream(plain, 'utf-8'))) as any;
     const aggregates = snap.getAggregatesByClassKey(false, 'allObjects') as Record<string, { count: number; self: number; maxRet: number; name: string }>;
-    const result = json(['partition', db(name), '--all']);
+    const result = await json(['partition', db(name), '--all']);
     assert.equal(result.version, 1);
     assert.equal(result.by, 'class');
     const byKey = new Map<string, any>(result.rows.map((r: any) => [r.class_key, r]));
@@ -92,18 +92,19 @@ test('--by class equals DevTools Summary rows (getAggregatesByClassKey) on the f
   }
 });
 
-test('same-named classes with different keys are separate rows with their location', () => {
-  const result = json(['partition', db('leak'), '--all']);
+test('same-named classes with different keys are separate rows with their location', async () => {
+  const result = await json(['partition', db('leak'), '--all']);
   const names = new Map<string, string[]>();
   for (const r of result.rows) {
     const base = r.class_key.replace(/^\d*,\d*,\d*,|^,/, '');
     names.set(base, [...(names.get(base) ?? []), r.kind]);
   }
   const dup = [...names.values()].filter((k) => k.length > 1);
+  assert.ok(dup.length > 0, 'the sample has same-named classes from different scripts');
   for (const kinds of dup) assert.equal(new Set(kinds).size, kinds.length, `distinct kinds ${kinds.join(' | ')}`);
 });
 
-test('precomputed rows of every classifier equal a scan of the store (--where "1=1")', () => {
+test('precomputed rows of every classifier equal a scan of the store (--where "1=1")', async () => {
   for (const [name, by] of [
     ['leak', 'class'],
     ['leak', 'type'],
@@ -117,34 +118,34 @@ test('precomputed rows of every classifier equal a scan of the store (--where "1
     ['chrome1', 'script'],
     ['alloc', 'alloc'],
   ] as const) {
-    const pre = json(['partition', db(name), '--by', by, '--all']);
-    const scan = json(['partition', db(name), '--by', by, '--all', '--where', '1=1']);
+    const pre = await json(['partition', db(name), '--by', by, '--all']);
+    const scan = await json(['partition', db(name), '--by', by, '--all', '--where', '1=1']);
     const strip = (r: any) => r.rows.map((x: any) => [x.kind, x.count, x.size, x.retained]);
     assert.deepEqual(strip(scan), strip(pre), `${name} --by ${by}`);
     assert.equal(pre.objects, scan.objects);
   }
 });
 
-test('--by rcs / via / alloc / script produce readable kinds', () => {
-  const rcs = json(['partition', db('leak'), '--by', 'rcs', '--all']);
+test('--by rcs / via / alloc / script produce readable kinds', async () => {
+  const rcs = await json(['partition', db('leak'), '--by', 'rcs', '--all']);
   assert.ok(rcs.rows.some((r: any) => r.kind.includes(', ')), 'sets of classes joined with ", "');
-  const via = json(['partition', db('leak'), '--by', 'via', '--all']);
+  const via = await json(['partition', db('leak'), '--by', 'via', '--all']);
   assert.ok(via.rows.some((r: any) => r.kind === '[]'), 'element edges normalised to []');
   assert.ok(via.rows.some((r: any) => r.kind === '.table' || r.kind.includes('.table')));
-  const script = json(['partition', db('leak'), '--by', 'script', '--all']);
+  const script = await json(['partition', db('leak'), '--by', 'script', '--all']);
   assert.ok(script.rows.some((r: any) => r.kind.endsWith('leaky-server.mjs')), 'script names resolved');
-  const alloc = json(['partition', db('alloc'), '--by', 'alloc', '--all']);
+  const alloc = await json(['partition', db('alloc'), '--by', 'alloc', '--all']);
   assert.ok(alloc.rows.some((r: any) => /^\S.* \S+:\d+:\d+$/.test(r.kind) && r.kind !== '(no allocation trace)'), 'function script:line:col kinds');
 });
 
-test('--by alloc without allocation traces: one clear line, exit 2', () => {
-  const r = cli(['partition', db('leak'), '--by', 'alloc']);
+test('--by alloc without allocation traces: one clear line, exit 2', async () => {
+  const r = await cli(['partition', db('leak'), '--by', 'alloc']);
   assert.equal(r.status, 2);
   assert.equal(r.stderr.trimEnd().split('\n').length, 1);
   assert.match(r.stderr, /no allocation traces/);
 });
 
-test('--where narrows the set; counts equal the nodes view', () => {
+test('--where narrows the set; counts equal the nodes view', async () => {
   const sqlite = new Database(db('leak'), { readonly: true });
   const expect = sqlite.prepare('SELECT count(*) AS n, sum(self_size) AS s FROM nodes WHERE self_size > 0 AND id > 40000').get() as { n: number; s: number };
   const sessions = sqlite.prepare("SELECT count(*) AS n FROM nodes WHERE self_size > 0 AND class_name = 'Session'").get() as { n: number };
@@ -152,18 +153,18 @@ test('--where narrows the set; counts equal the nodes view', () => {
   const range = sqlite.prepare('SELECT count(*) AS n FROM nodes WHERE self_size > 0 AND id > 100000 AND id <= ?').get(maxId) as { n: number };
   const open = sqlite.prepare('SELECT count(*) AS n FROM nodes WHERE self_size > 0 AND id > 100000').get() as { n: number };
   sqlite.close();
-  const r = json(['partition', db('leak'), '--where', 'id > 40000', '--all']);
+  const r = await json(['partition', db('leak'), '--where', 'id > 40000', '--all']);
   assert.equal(r.objects, expect.n);
   assert.equal(r.size, expect.s);
-  const s = json(['partition', db('leak'), '--where', "class_name = 'Session'", '--by', 'via']);
+  const s = await json(['partition', db('leak'), '--where', "class_name = 'Session'", '--by', 'via']);
   assert.equal(s.objects, sessions.n);
-  const ir = json(['partition', db('leak'), '--id-range', `100000..${maxId}`]);
+  const ir = await json(['partition', db('leak'), '--id-range', `100000..${maxId}`]);
   assert.equal(ir.objects, range.n);
-  assert.equal(json(['partition', db('leak'), '--id-range', '100000..']).objects, open.n);
-  assert.equal(json(['partition', db('leak'), '--id-range', '@100000..']).objects, open.n);
+  assert.equal((await json(['partition', db('leak'), '--id-range', '100000..'])).objects, open.n);
+  assert.equal((await json(['partition', db('leak'), '--id-range', '@100000..'])).objects, open.n);
 });
 
-test('bad --where / --id-range / --by: one line, exit 2', () => {
+test('bad --where / --id-range / --by: one line, exit 2', async () => {
   for (const [args, re] of [
     [['--where', 'id > 1; DROP TABLE meta'], /';' is not allowed/],
     [['--where', 'no_such_column > 1'], /invalid SQL expression/],
@@ -173,29 +174,29 @@ test('bad --where / --id-range / --by: one line, exit 2', () => {
     [['--id-range', '10..5'], /below/],
     [['--top', '-1'], /--top/],
   ] as const) {
-    const r = cli(['partition', db('leak'), ...args]);
+    const r = await cli(['partition', db('leak'), ...args]);
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
     assert.match(r.stderr, re);
   }
-  const r = cli(['partition', db('leak'), '--by', 'nope']);
+  const r = await cli(['partition', db('leak'), '--by', 'nope']);
   assert.equal(r.status, 2);
 });
 
-test('--sort count / retained and the --retained column', () => {
-  const c = json(['partition', db('leak'), '--sort', 'count', '--all']);
+test('--sort count / retained and the --retained column', async () => {
+  const c = await json(['partition', db('leak'), '--sort', 'count', '--all']);
   for (let i = 1; i < c.rows.length; i++) assert.ok(c.rows[i - 1].count >= c.rows[i].count);
-  const rt = json(['partition', db('leak'), '--sort', 'retained', '--all']);
+  const rt = await json(['partition', db('leak'), '--sort', 'retained', '--all']);
   for (let i = 1; i < rt.rows.length; i++) assert.ok(rt.rows[i - 1].retained >= rt.rows[i].retained);
-  const text = cli(['partition', db('leak'), '--retained']).stdout.split('\n');
+  const text = (await cli(['partition', db('leak'), '--retained'])).stdout.split('\n');
   assert.equal(text[1], ' Index  Count   %     Size   % Cumulative  %  Retained Kind (class / type)');
 });
 
-test('CSV and Markdown carry every shown row', () => {
-  const csv = cli(['partition', db('leak'), '--format', 'csv', '--top', '5']).stdout.trimEnd().split('\n');
+test('CSV and Markdown carry every shown row', async () => {
+  const csv = (await cli(['partition', db('leak'), '--format', 'csv', '--top', '5'])).stdout.trimEnd().split('\n');
   assert.equal(csv[0], 'index,count,count_percent,size,size_percent,cumulative,cumulative_percent,kind');
   assert.equal(csv.length, 6);
-  const md = cli(['partition', db('leak'), '--format', 'md', '--top', '5']).stdout;
+  const md = (await cli(['partition', db('leak'), '--format', 'md', '--top', '5'])).stdout;
   assert.match(md, /\| Index \| Count \| % \| Size \|/);
   assert.match(md, /\|---:\|---:\|/);
 });

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { DevToolsAPI, parse } from 'heap-snapshot-toolkit';
 import { expectedHopCount, mergePathsByPattern, PathFinder, pathLine, shortestRetainerPath, sortRetainers, type PathHop } from '../src/analyses/paths.js';
 import { listedRetainers } from '../src/store/queries/nodes.js';
-import { FIXTURES, SAMPLES, gunzipTo, ingestOnce, runCli, tempDir } from './helpers/env.js';
+import { FIXTURES, SAMPLES, gunzipTo, ingestOnce, runInProcess, tempDir } from './helpers/env.js';
 
 const dir = tempDir('heapdiff-query-retainers-');
 const cache = join(dir, 'cache');
@@ -18,7 +18,7 @@ const FIX = {
   leak: join(SAMPLES, 'node-leak-after.heapsnapshot.gz'),
 };
 const db = (name: keyof typeof FIX): string => ingestOnce(FIX[name]);
-const cli = (args: string[]) => runCli(args, { cacheDir: cache });
+const cli = (args: string[]) => runInProcess(args, { cacheDir: cache });
 
 /** Checks one path against the edges view; returns true when some hop skips distances (a filtered edge). */
 function checkPath(sqlite: Database.Database, hops: PathHop[], label: string): boolean {
@@ -69,10 +69,11 @@ for (const name of ['chrome1', 'leak'] as const) {
     sqlite.close();
   });
 
-  test(`${name}: every hop of every path is a non-weak edge and hop counts equal distances`, () => {
+  test(`${name}: every hop of every path is a non-weak edge and hop counts equal distances`, async () => {
     const sqlite = new Database(db(name), { readonly: true });
     const finder = new PathFinder(sqlite);
     const nodes = sqlite.prepare('SELECT ordinal, distance FROM node_rows WHERE ordinal % 29 = 1 AND distance >= 0').all() as { ordinal: number; distance: number }[];
+    assert.ok(nodes.length > 100, `${nodes.length} sampled nodes`);
     let jumps = 0;
     for (const n of nodes) {
       const p = finder.path(n.ordinal);
@@ -90,7 +91,7 @@ for (const name of ['chrome1', 'leak'] as const) {
   });
 }
 
-test('mergePathsByPattern: element indexes merge, weights add, heaviest group first', () => {
+test('mergePathsByPattern: element indexes merge, weights add, heaviest group first', async () => {
   const hop = (o: number, cls: string, et: string | null, en: string | null): PathHop => ({
     ordinal: o,
     id: o * 2 + 1,
@@ -119,20 +120,22 @@ test('mergePathsByPattern: element indexes merge, weights add, heaviest group fi
   assert.equal(groups[1].hops, b, 'the heaviest path represents its group');
 });
 
-test('CLI: retainers @ID prints a path line and one hop per line; JSON hops match', () => {
+test('CLI: retainers @ID prints a path line and one hop per line; JSON hops match', async () => {
   const sqlite = new Database(db('leak'), { readonly: true });
   const s = sqlite.prepare("SELECT id, distance FROM nodes WHERE class_name = 'Session' ORDER BY id LIMIT 1").get() as { id: number; distance: number };
   sqlite.close();
-  const r = cli(['retainers', db('leak'), `@${s.id}`]);
+  const r = await cli(['retainers', db('leak'), `@${s.id}`]);
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.split('\n');
   assert.match(lines[0], new RegExp(`^Retainers of Session @${s.id}: distance ${s.distance}, `));
-  const pathLineText = lines.find((l) => l.includes(' → '))!;
+  assert.equal(lines[1], '    kept by  sessionCache → Map[entry]  (sessionCache: module leaky-server.mjs)');
+  const wide = (await cli(['retainers', db('leak'), `@${s.id}`, '--wide'])).stdout.split('\n');
+  const pathLineText = wide.find((l) => l.startsWith('  ') && l.includes(' → ') && !l.includes('kept by'))!;
   assert.ok(pathLineText.trimEnd().endsWith(`Session @${s.id}`), pathLineText);
   assert.match(pathLineText, /\.sessionCache → Map\.table → \(internal array\)\[\d+\] → Session @/);
   const hopLines = lines.filter((l) => /^ {0,2}\d+ /.test(l));
   assert.equal(hopLines.length, s.distance, 'one line per hop; hop count = distance');
-  const j = JSON.parse(cli(['retainers', db('leak'), `@${s.id}`, '--format', 'json', '--paths', '2']).stdout);
+  const j = JSON.parse((await cli(['retainers', db('leak'), `@${s.id}`, '--format', 'json', '--paths', '2'])).stdout);
   assert.equal(j.version, 1);
   assert.equal(j.target, 'object');
   assert.equal(j.paths.length, 2);
@@ -142,33 +145,36 @@ test('CLI: retainers @ID prints a path line and one hop per line; JSON hops matc
   assert.notEqual(j.paths[1].hops.at(-1).edge_name, j.paths[0].hops.at(-1).edge_name, 'the second path enters through another retainer');
 });
 
-test('CLI: retainers CLASSNAME merges the instances\' paths by pattern', () => {
+test('CLI: retainers CLASSNAME merges the instances\' paths by pattern', async () => {
   const sqlite = new Database(db('leak'), { readonly: true });
   const sessions = (sqlite.prepare("SELECT count(*) AS n FROM nodes WHERE class_name = 'Session' AND self_size > 0").get() as { n: number }).n;
   sqlite.close();
-  const j = JSON.parse(cli(['retainers', db('leak'), 'Session', '--format', 'json']).stdout);
+  const j = JSON.parse((await cli(['retainers', db('leak'), 'Session', '--format', 'json'])).stdout);
   assert.equal(j.target, 'class');
   assert.equal(j.instances, sessions);
   const total = j.paths.reduce((a: number, p: any) => a + p.count, 0);
   assert.ok(total <= sessions && total >= Math.min(sessions, j.paths[0].count));
   assert.match(j.paths[0].pattern, /Map\.table → \(internal array\)\[\] → Session$/);
   // The located kind `partition` prints for same-named classes is accepted too.
-  const kinds = JSON.parse(cli(['partition', db('leak'), '--all', '--format', 'json']).stdout).rows.map((r: any) => r.kind) as string[];
+  const kinds = JSON.parse((await cli(['partition', db('leak'), '--all', '--format', 'json'])).stdout).rows.map((r: any) => r.kind) as string[];
   const located = kinds.find((k) => /^\S+ \(.+:\d+:\d+\)$/.test(k));
   if (located) {
-    const r = JSON.parse(cli(['retainers', db('leak'), located, '--format', 'json']).stdout);
+    const r = JSON.parse((await cli(['retainers', db('leak'), located, '--format', 'json'])).stdout);
     assert.equal(r.classes.length, 1, located);
   }
-  const text = cli(['retainers', db('leak'), 'Session']).stdout;
-  assert.match(text, /^Retainers of Session: \d+ instances/);
-  assert.match(text, /Pattern 1: \d+ instances, \d+ bytes retained/);
+  const text = (await cli(['retainers', db('leak'), 'Session'])).stdout;
+  assert.match(text, new RegExp(`^Session: ${sessions} instances retaining [\\d.]+ kB; paths traced for all ${sessions} \\(--instances\\)`));
+  assert.match(text, /^ 1\. \d+, [\d.]+ kB retained\n {4}kept by {2}sessionCache → Map\[entry\]/m);
+  const sampled = (await cli(['retainers', db('leak'), 'Session', '--instances', '100'])).stdout;
+  assert.match(sampled, new RegExp(`paths traced for the 100 biggest of ${sessions} \\(--instances\\)`));
+  assert.match(sampled, /^ 1\. all 100 traced, /m);
 });
 
-test('CLI: --max-depth cuts paths; unknown ids and classes are one-line errors', () => {
+test('CLI: --max-depth cuts paths; unknown ids and classes are one-line errors', async () => {
   const sqlite = new Database(db('leak'), { readonly: true });
   const s = sqlite.prepare("SELECT id FROM nodes WHERE class_name = 'Session' LIMIT 1").get() as { id: number };
   sqlite.close();
-  const j = JSON.parse(cli(['retainers', db('leak'), `@${s.id}`, '--max-depth', '3', '--format', 'json']).stdout);
+  const j = JSON.parse((await cli(['retainers', db('leak'), `@${s.id}`, '--max-depth', '3', '--format', 'json'])).stdout);
   assert.equal(j.paths[0].hops.length, 3);
   assert.equal(j.paths[0].truncated, true);
   for (const [target, re] of [
@@ -176,7 +182,7 @@ test('CLI: --max-depth cuts paths; unknown ids and classes are one-line errors',
     ['NoSuchClassAnywhere', /no class named "NoSuchClassAnywhere"/],
     ['session', /did you mean "Session"/],
   ] as const) {
-    const r = cli(['retainers', db('leak'), target]);
+    const r = await cli(['retainers', db('leak'), target]);
     assert.equal(r.status, 2, r.stderr);
     assert.equal(r.stderr.trimEnd().split('\n').length, 1);
     assert.match(r.stderr, re);

@@ -46,7 +46,7 @@ const heapyColumns: Table['columns'] = [
   { key: 'kind', title: 'Kind (class / dict of class)', type: 'kind' },
 ];
 
-test("heapy: prior-art §2.1's example table reproduced byte for byte", () => {
+test("heapy: heapy's own example table reproduced byte for byte", () => {
   const data: [number, number, string][] = [
     [300, 36000, 'list'],
     [300, 26400, 'dict of __main__.Session'],

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { GraphAnalysis } from '../src/graph/analyze.js';
 import type { HeapGraph } from '../src/parse/heap-graph.js';
-import { FIXTURES, HAS_SHARED, SAMPLES, SHARED_FIXTURES, readSnapshotBytes, runCli, tempDir } from './helpers/env.js';
+import { FIXTURES, HAS_SHARED, SAMPLES, SHARED_FIXTURES, ingestOnce, readSnapshotBytes, runCli, tempDir } from './helpers/env.js';
 import { compareWithOracle, loadOracle } from './helpers/oracle.js';
 
 /** Reads the analysis columns back out of a store, in the shape compareWithOracle expects. */
@@ -104,10 +104,7 @@ const cases: { name: string; path: string; skip?: boolean }[] = [
 
 for (const c of cases) {
   test(`store equals DevTools on every node: ${c.name}`, { skip: c.skip && 'needs ../shared/fixtures', timeout: 300_000 }, async () => {
-    const dbPath = join(dir, `${c.name.replace(/\W+/g, '_')}.db`);
-    const r = runCli(['ingest', c.path, '--db', dbPath, '-q']);
-    assert.equal(r.status, 0, r.stderr);
-    const { graph, a } = analysisFromStore(dbPath);
+    const { graph, a } = analysisFromStore(ingestOnce(c.path));
     const report = compareWithOracle(graph, a, await loadOracle(readSnapshotBytes(c.path).toString('utf8')));
     assert.equal(report, '', report);
   });

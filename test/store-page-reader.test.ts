@@ -7,7 +7,7 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readTableColumns } from '../src/store/page-reader.js';
-import { readNodeColumns, readNodeColumnsViaSql, type NodeColumn } from '../src/store/queries/diff.js';
+import { readNodeColumns, readNodeColumnsViaSql, type NodeColumn } from '../src/store/queries/node-columns.js';
 import { FIXTURES, SAMPLES, ingestOnce, tempDir } from './helpers/env.js';
 
 const ALL: NodeColumn[] = ['id', 'class_id', 'self_size', 'retained_size', 'dominator', 'distance', 'type', 'detachedness'];

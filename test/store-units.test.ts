@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { select } from '../src/store/summaries.js';
 import { ordinalsById } from '../src/store/id-order.js';
-import { detachednessOfKind, edgeLabel, nodeKind, nodeTypeOfKind, packingFor, unpackSql } from '../src/store/packing.js';
+import { detachednessOfKind, packEdgeLabel, packNodeKind, nodeTypeOfKind, packingFor, unpackSql } from '../src/store/packing.js';
 
 /** Deterministic pseudo-random numbers (a test that fails must fail again). */
 function rng(seed: number): () => number {
@@ -50,9 +50,9 @@ test('packing: node kind and edge label round-trip through the SQL unpacking, fo
       const etype = Math.floor(r() * edgeTypes);
       const name = i % 5 === 0 ? 2 ** 32 - 1 : Math.floor(r() * 2 ** 32);
       const ess = i % 2;
-      const row = q.get(nodeKind(p, type, det, trace), edgeLabel(p, etype, name, ess));
+      const row = q.get(packNodeKind(p, type, det, trace), packEdgeLabel(p, etype, name, ess));
       assert.deepEqual(row, { t: type, d: det, tr: trace, et: etype, n: name, ess });
-      assert.deepEqual([nodeTypeOfKind(p, nodeKind(p, type, det, trace)), detachednessOfKind(p, nodeKind(p, type, det, trace))], [type, det]);
+      assert.deepEqual([nodeTypeOfKind(p, packNodeKind(p, type, det, trace)), detachednessOfKind(p, packNodeKind(p, type, det, trace))], [type, det]);
     }
   }
   db.close();

@@ -1,18 +1,19 @@
 // `heapdiff suspects SNAP` end to end (MAT's Leak Suspects): a cache that never evicts is the first
 // suspect with its path and accumulation point; heaps without a leak report none; thresholds are flags.
+// The reports run in-process (runInProcess); the usage errors through a real process.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { after, test } from 'node:test';
 import type { SuspectsResult } from '../src/analyses/suspects.js';
-import { FIXTURES, SAMPLES, ingestOnce as db, makeNodeSnapshot, runCli, runCliJsonAndText, tempDir } from './helpers/env.js';
+import { FIXTURES, SAMPLES, ingestOnce as db, makeNodeSnapshot, runCli, runInProcessJsonAndText, tempDir } from './helpers/env.js';
 
 const dir = tempDir('heapdiff-suspects-cli-');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const suspects = (args: string[]) => runCliJsonAndText<SuspectsResult>(['suspects', ...args]);
+const suspects = (args: string[]) => runInProcessJsonAndText<SuspectsResult>(['suspects', ...args]);
 
-test('a response cache that never evicts is the first suspect: its path, accumulation point and entries', () => {
+test('a response cache that never evicts is the first suspect: its path, accumulation point and entries', async () => {
   const script = `
     class CacheEntry { constructor(i) { this.key = 'req-' + i; this.body = 'x'.repeat(200) + i; this.headers = { host: 'h' + i, accept: 'a' + i }; } }
     const responseCache = new Map();
@@ -20,7 +21,7 @@ test('a response cache that never evicts is the first suspect: its path, accumul
     for (let i = 0; i < 20000; i++) handle(i);
     globalThis.app = { handle };
     require('v8').writeHeapSnapshot(process.env.OUT);`;
-  const { json, text } = suspects([db(makeNodeSnapshot(dir, 'cache', script))]);
+  const { json, text } = await suspects([db(makeNodeSnapshot(dir, 'cache', script))]);
   assert.equal(json.version, 1);
   assert.equal(json.threshold_percent, 10);
   const s = json.suspects[0];
@@ -32,30 +33,31 @@ test('a response cache that never evicts is the first suspect: its path, accumul
   assert.equal(a.children_by_class[0].class_name, 'CacheEntry');
   assert.equal(a.children_by_class[0].count, 20000);
   assert.ok(s.line!.length > 0 && s.path!.length > 0);
-  assert.match(text, /^ 1\. system \/ Context @\d+ retains [\d,]+ bytes \(\d+% of the heap\)$/m);
-  assert.match(text, /^ {4}The memory accumulates 2 steps down in \(internal array\) @\d+ .*owned by Map @\d+ .*: [\d,]+ dominated children\.$/m);
-  assert.match(text, /^ {4}path: .*\.responseCache → Map\.table → \(internal array\) @\d+$/m);
-  assert.match(text, /^ {6}20,000 × CacheEntry {2}[\d,]+ bytes \(\d+%\)$/m);
+  const flat = runCli(['suspects', db(makeNodeSnapshot(dir, 'cache', script)), '--wide']).stdout;
+  assert.match(flat, /^ 1\. system \/ Context \(module \[eval\]\): [\d.]+ MB retained \(\d+% of the heap\)$/m);
+  assert.match(flat, /^ {4}The memory accumulates 2 steps down in \(internal array\) @\d+ .*owned by Map @\d+ .*\(responseCache → Map\.table → \(internal array\) {2}\(responseCache: module \[eval\]\)\): [\d,]+ dominated children\.$/m);
+  assert.match(flat, /^ {4}there {4}20,000 × CacheEntry [\d.]+ MB,/m);
+  assert.match(flat, /^ {4}keeps {4}.*20,000 × CacheEntry/m);
 });
 
-test('heaps without a leak: no suspect above the threshold', () => {
+test('heaps without a leak: no suspect above the threshold', async () => {
   const quiet = makeNodeSnapshot(dir, 'quiet', `globalThis.data = Array.from({ length: 3000 }, (_, i) => ({ id: i, name: 'n' + i })); require('v8').writeHeapSnapshot(process.env.OUT)`);
   for (const file of [quiet, join(SAMPLES, 'node-leak-before.heapsnapshot.gz')]) {
-    const { json, text } = suspects([db(file)]);
+    const { json, text } = await suspects([db(file)]);
     assert.deepEqual(json.suspects, [], basename(file));
     assert.ok(json.top_objects.length > 0);
-    assert.match(text, /^No leak suspects: no top-level object or class retains more than 10% of the heap\.$/m);
+    assert.match(text, /^[\w-]+\.db: [\d.]+ MB heap; no leak suspect \(nothing retains 10% or more of it\)\.$/m);
     assert.match(text, /^Biggest top-level objects:$/m);
   }
 });
 
-test('--threshold: the samples module context accumulates the 305 Sessions; Chromium: the detachedCache array', () => {
-  const node = suspects([db(join(SAMPLES, 'node-leak-final.heapsnapshot.gz')), '--threshold', '5']).json;
+test('--threshold: the samples module context accumulates the 305 Sessions; Chromium: the detachedCache array', async () => {
+  const node = (await suspects([db(join(SAMPLES, 'node-leak-final.heapsnapshot.gz')), '--threshold', '5'])).json;
   const ctx = node.suspects.find((x) => x.accumulation?.children_by_class.some((c) => c.class_name === 'Session'));
   assert.ok(ctx, 'a suspect accumulating the Sessions');
   assert.equal(ctx.accumulation!.children_by_class[0].class_name, 'Session');
   assert.equal(ctx.accumulation!.children_by_class[0].count, 305);
-  const chrome = suspects([db(join(FIXTURES, 'chrome-small-2.heapsnapshot.gz')), '--threshold', '5', '--children', '2']).json;
+  const chrome = (await suspects([db(join(FIXTURES, 'chrome-small-2.heapsnapshot.gz')), '--threshold', '5', '--children', '2'])).json;
   const cache = chrome.suspects.find((x) => /\.detachedCache → Array @\d+$/.test(x.line ?? ''));
   assert.ok(cache, 'the detachedCache array is a suspect at 5 %');
   assert.deepEqual(

@@ -1,8 +1,8 @@
 // DevTools' Comparison classifies the plain objects of BOTH snapshots with the NEWER snapshot's
-// interface definitions (spec §13.1; `HeapSnapshotDiffDataGrid.populateChildren` passes
+// interface definitions (docs/format.md#comparison; `HeapSnapshotDiffDataGrid.populateChildren` passes
 // `this.snapshot.interfaceDefinitions()` to the base's `aggregatesForDiff`). The base store was
 // classified at ingest with its own definitions, so its plain objects are re-derived here from their
-// property edge names (read by store/queries/diff.ts) — DevTools' `applyInterfaceDefinitions` rule:
+// property edge names (read by store/queries/node-columns.ts) — DevTools' `applyInterfaceDefinitions` rule:
 // among the definitions whose properties are all present (all property edges, `__proto__` included),
 // the one with the most properties wins, ties to the earlier definition; none → `Object`.
 //

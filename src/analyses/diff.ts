@@ -1,4 +1,4 @@
-// `heapdiff A B`: Chrome DevTools' Comparison view (spec §13, ../shared/reference/heapsnapshot-format.md)
+// `heapdiff A B`: Chrome DevTools' Comparison view (docs/format.md#comparison)
 // plus leak suspects among the objects allocated between the two snapshots.
 //
 // Comparison (DevTools `calculateSnapshotDiff` / `calculateDiffForClass`), exactly:
@@ -17,10 +17,10 @@
 // its own snapshot's store (a new object in B's, a deleted one in A's) and spelled as `partition --by`
 // spells it. type, size, distance and detachedness are node columns, read in bulk with the others;
 // rcs, via, script and alloc are looked up for the new and deleted objects only (indexed, batched:
-// objectKinds), and a kind's objects in A and B are the rows of `partition A/B --by` (precomputed).
+// kindsAt in store/classifiers.ts), and a kind's objects in A and B are the rows of `partition A/B --by` (precomputed).
 //
 // Leak suspects: the new objects are B's objects (Summary set) with an odd id above A's largest odd id
-// (V8 assigns ids in increasing order and never reuses them; odd = V8 heap object, §13.2). A class's
+// (V8 assigns ids in increasing order and never reuses them; odd = V8 heap object, docs/format.md#object-ids). A class's
 // bytes are the retained sizes of its top-most new instances — those no other new object dominates —
 // so nothing is counted twice, neither within a class (DevTools' class rule) nor across classes (a new
 // Session's new Float64Array belongs to the Session). V8's own metadata (JIT code, maps, `hidden`
@@ -34,29 +34,32 @@
 // B's interface definitions on both).
 
 import { InputError } from '../errors.js';
+import { TextInterner } from '../util/interner.js';
 import type { OpenedStore } from '../store/open.js';
-import { CLASSIFIERS, classKinds, requireAllocationTraces, valueKinder, type ClassRow, type Classifier } from '../store/queries/partition.js';
+import { CLASSIFIER_DEFINITIONS, CLASSIFIERS, classKinds, isClassifier, kindsAt, storeLabeler, type Classifier, type ValueClassifier } from '../store/classifiers.js';
+import { requireAllocationTraces } from '../store/queries/partition.js';
 import {
   classTable,
   interfaceNames,
-  OBJECT_CLASSIFIERS,
-  objectKinds,
   plainObjectProperties,
   readNodeColumns,
   readNodeColumnsInWorker,
   typeAndNameAt,
   typeAndNameById,
+  type ClassRow,
   type ClassTableRow,
-  type ObjectClassifier,
-} from '../store/queries/diff.js';
+} from '../store/queries/node-columns.js';
 import { definitionsFromNames, InterfaceMatcher, sameDefinitions } from './diff-interfaces.js';
-import { isClassifier, partition } from './partition.js';
+import { partition } from './partition.js';
 import { PathFinder } from './paths.js';
-import { byRetainedThenId, topMostAmong, tracePathGroups, VM_INTERNAL_CLASSES, type PathGroupResult } from './suspects-tree.js';
+import { IgnoreRules, isEngineBookkeeping } from './noise.js';
+import { byRetainedThenId, childrenLists, classNamer, keptByClass, nameSuspect, topMostAmong, tracePathGroups, VM_INTERNAL_CLASSES, type Kept, type PathGroupResult } from './suspects-tree.js';
 
-/** `--by`: every classifier of `heapdiff partition`. */
-/** The classifiers looked up per new/deleted object rather than read as node columns. */
-const isObjectClassifier = (by: Classifier): by is ObjectClassifier => (OBJECT_CLASSIFIERS as readonly string[]).includes(by);
+/** The classifiers looked up per new/deleted object (sets, and values that are not a node column) rather than read as node columns. */
+const isObjectClassifier = (by: Classifier): boolean => {
+  const def = CLASSIFIER_DEFINITIONS[by];
+  return def.shape === 'set' || def.column === null;
+};
 
 export interface DiffOptions {
   by?: Classifier;
@@ -72,6 +75,10 @@ export interface DiffOptions {
   minRetained?: number;
   /** Skip the different-process check (trust the ids). */
   assumeSameProcess?: boolean;
+  /** Leave out suspects whose class, name or path matches one of these (`*` wildcards; see noise.ts). */
+  ignore?: readonly string[];
+  /** Classes listed in each suspect's `keeps` (default 5). */
+  keeps?: number;
 }
 
 export interface DiffSide {
@@ -121,8 +128,18 @@ export interface DiffTotals {
 }
 
 export interface DiffSuspect {
+  /** DevTools' class name. */
   kind: string;
   class_key: string;
+  /** The suspect in the program's words: `onRefresh (index.html:6:70)`, `Session (server.js:5:1)`, `Detached <li>`. */
+  label: string;
+  /** Closures: which functions, how many of each (of `functions_of` looked at). */
+  functions: { label: string; count: number }[];
+  functions_of: number;
+  /** What the top-most new instances keep alive (dominate), by class; exact over all of them. */
+  keeps: Kept | null;
+  /** V8's own bookkeeping, shown only because nothing else grew enough. */
+  engine: boolean;
   /** New objects of the class (odd id above A's largest, self size > 0). */
   count: number;
   /** Their self sizes. */
@@ -167,6 +184,8 @@ export interface DiffResult {
   /** Suspects asked for at most (0: not computed). */
   suspect_limit: number;
   suspects: DiffSuspect[];
+  /** Suspects left out: engine bookkeeping, and classes or paths matching `ignore`. */
+  ignored: { engine: number; user: number };
 }
 
 const SAMPLE = 600;
@@ -229,21 +248,6 @@ export function sameProcess(c: IdCheck): { same: boolean; note: string | null } 
     };
   }
   return { same: true, note: null };
-}
-
-/** Interns class keys of both snapshots into one index space. */
-class KeySpace {
-  readonly keys: string[] = [];
-  private readonly index = new Map<string, number>();
-  of(key: string): number {
-    let i = this.index.get(key);
-    if (i === undefined) {
-      i = this.keys.length;
-      this.index.set(key, i);
-      this.keys.push(key);
-    }
-    return i;
-  }
 }
 
 /**
@@ -340,14 +344,14 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
   const extra = by === 'type' ? (['type'] as const) : by === 'distance' ? (['distance'] as const) : by === 'detachedness' ? (['detachedness'] as const) : ([] as const);
   // B's columns are read on a second thread while this one reads A's.
   const wantSuspects = (options.suspects ?? 5) > 0;
-  const pendingB = readNodeColumnsInWorker(b.dbPath, ['id', 'class_id', 'self_size', ...extra]);
+  const pendingB = readNodeColumnsInWorker(b.dbPath, wantSuspects ? ['id', 'class_id', 'self_size', 'dominator', ...extra] : ['id', 'class_id', 'self_size', ...extra]);
   let colsA: ReturnType<typeof readNodeColumns<'id' | 'class_id' | 'self_size' | (typeof extra)[number]>>;
   try {
     colsA = readNodeColumns(a.db, ['id', 'class_id', 'self_size', ...extra]);
   } finally {
     await pendingB.catch(() => undefined);
   }
-  const colsB = (await pendingB) as typeof colsA;
+  const colsB = (await pendingB) as typeof colsA & { dominator?: Float64Array };
 
   const idCheck = options.assumeSameProcess ? null : checkIds(a, b, colsA.id);
   const verdict = idCheck ? sameProcess(idCheck) : { same: true, note: null };
@@ -355,9 +359,9 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
   const minRetained = options.minRetained ?? 0.01 * sideB.total_size;
 
   // Class keys in one space; A's plain objects re-derived with B's interface definitions.
-  const space = new KeySpace();
-  const keyOfClassA = classesA.map((c) => space.of(c.class_key));
-  const keyOfClassB = classesB.map((c) => space.of(c.class_key));
+  const space = new TextInterner(); // class keys of both snapshots in one index space
+  const keyOfClassA = classesA.map((c) => space.id(c.class_key));
+  const keyOfClassB = classesB.map((c) => space.id(c.class_key));
   const keyA = new Int32Array(colsA.count);
   const keyB = new Int32Array(colsB.count);
   for (let k = 0; k < colsA.count; k++) keyA[k] = colsA.self_size[k] > 0 ? keyOfClassA[colsA.class_id[k]] : -1;
@@ -370,7 +374,7 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
     const prefixOfClass = classesA.map((c) => c.class_key.slice(0, c.class_key.length - c.class_name.length));
     const reclassify = (k: number, props: string[]) => {
       const name = matcher.match(props);
-      keyA[k] = space.of(prefixOfClass[colsA.class_id[k]] + name);
+      keyA[k] = space.id(prefixOfClass[colsA.class_id[k]] + name);
     };
     // Objects without property edges stay `Object` under any definitions (none is empty), as in A.
     for (let i = 0; i < ordinals.length; ) {
@@ -383,10 +387,10 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
 
   if (!verdict.same) {
     // Class level only: objects per class key in each snapshot (B's interface definitions on both).
-    const countA = new Float64Array(space.keys.length);
-    const countB = new Float64Array(space.keys.length);
-    const sizeA = new Float64Array(space.keys.length);
-    const sizeB = new Float64Array(space.keys.length);
+    const countA = new Float64Array(space.texts.length);
+    const countB = new Float64Array(space.texts.length);
+    const sizeA = new Float64Array(space.texts.length);
+    const sizeB = new Float64Array(space.texts.length);
     for (let k = 0; k < colsA.count; k++) {
       if (keyA[k] < 0) continue;
       countA[keyA[k]]++;
@@ -397,9 +401,9 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
       countB[keyB[k]]++;
       sizeB[keyB[k]] += colsB.self_size[k];
     }
-    const kinds = kindsOfKeys(b, space.keys);
+    const kinds = kindsOfKeys(b, space.texts);
     const rows: DiffRow[] = [];
-    space.keys.forEach((key, i) => {
+    space.texts.forEach((key, i) => {
       if (countA[i] === countB[i] && sizeA[i] === sizeB[i]) return;
       rows.push({ kind: kinds[i], class_key: key, key: null, new: null, deleted: null, delta: countB[i] - countA[i], alloc_size: null, freed_size: null, size_delta: sizeB[i] - sizeA[i], count_a: countA[i], count_b: countB[i], size_a: sizeA[i], size_b: sizeB[i] });
     });
@@ -416,6 +420,7 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
       suspect_threshold: minRetained,
       suspect_limit: 0,
       suspects: [],
+      ignored: { engine: 0, user: 0 },
     };
   }
 
@@ -423,23 +428,13 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
 
   // Group verdicts into rows.
   const accs = new Map<string, Acc>();
-  const keyKinds = by === 'class' ? kindsOfKeys(b, space.keys) : [];
+  const keyKinds = by === 'class' ? kindsOfKeys(b, space.texts) : [];
   if (isObjectClassifier(by)) objectAccs(a, b, by, colsA.self_size, colsB.self_size, deleted, added, accs);
   else {
-    const kinderA = by === 'class' ? null : valueKinder(a.db, by);
-    const kinderB = by === 'class' ? null : valueKinder(b.db, by);
-    const valueCol = (cols: typeof colsA, k: number): number => {
-      switch (by) {
-        case 'type':
-          return (cols as unknown as { type: Float64Array }).type[k];
-        case 'distance':
-          return (cols as unknown as { distance: Float64Array }).distance[k];
-        case 'detachedness':
-          return (cols as unknown as { detachedness: Float64Array }).detachedness[k];
-        default:
-          return cols.self_size[k];
-      }
-    };
+    const kinderA = by === 'class' ? null : storeLabeler(a.db, by as ValueClassifier);
+    const kinderB = by === 'class' ? null : storeLabeler(b.db, by as ValueClassifier);
+    const column = (CLASSIFIER_DEFINITIONS[by] as { column: string }).column;
+    const valueCol = (cols: typeof colsA, k: number): number => (cols as unknown as Record<string, Float64Array>)[column][k];
     const accOf = (isA: boolean, k: number): Acc => {
       let kind: string;
       let classKey: string | null = null;
@@ -447,7 +442,7 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
       if (by === 'class') {
         const u = isA ? keyA[k] : keyB[k];
         kind = keyKinds[u];
-        classKey = space.keys[u];
+        classKey = space.texts[u];
       } else {
         const r = (isA ? kinderA! : kinderB!)(valueCol(isA ? colsA : colsB, k));
         kind = r.kind;
@@ -507,8 +502,9 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
   totals.delta = totals.new! - totals.deleted!;
   totals.size_delta = totals.alloc_size! - totals.freed_size!;
 
+  const ignored = { engine: 0, user: 0 };
   const suspects = wantSuspects
-    ? newObjectSuspects(b, sideA.max_js_object_id, keyB, colsB, space.keys, by === 'class' ? keyKinds : kindsOfKeys(b, space.keys), sideB.total_size, minRetained, options)
+    ? newObjectSuspects(b, sideA.max_js_object_id, keyB, colsB, space.texts, by === 'class' ? keyKinds : kindsOfKeys(b, space.texts), sideB.total_size, minRetained, options, ignored)
     : [];
 
   return {
@@ -527,6 +523,7 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
     suspect_threshold: minRetained,
     suspect_limit: options.suspects ?? 5,
     suspects,
+    ignored,
   };
 }
 
@@ -538,7 +535,7 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
 function objectAccs(
   a: OpenedStore,
   b: OpenedStore,
-  by: ObjectClassifier,
+  by: Classifier,
   selfA: Float64Array,
   selfB: Float64Array,
   deleted: Uint8Array,
@@ -560,14 +557,14 @@ function objectAccs(
   };
   // B first, so a row's key is B's value when the kind has new objects.
   const newOnes = members(added);
-  const inB = objectKinds(b.db, by, newOnes);
+  const inB = kindsAt(b.db, by, newOnes);
   newOnes.forEach((k, i) => {
     const acc = accOf(inB.kinds[inB.group[i]], inB.keys[inB.group[i]]);
     acc.added++;
     acc.addedSize += selfB[k];
   });
   const gone = members(deleted);
-  const inA = objectKinds(a.db, by, gone);
+  const inA = kindsAt(a.db, by, gone);
   gone.forEach((k, i) => {
     const acc = accOf(inA.kinds[inA.group[i]], inA.keys[inA.group[i]]);
     acc.deleted++;
@@ -596,12 +593,13 @@ function newObjectSuspects(
   b: OpenedStore,
   maxIdA: number,
   keyB: Int32Array,
-  colsB: { id: Float64Array; self_size: Float64Array },
+  colsB: { id: Float64Array; self_size: Float64Array; class_id?: Float64Array; dominator?: Float64Array },
   keys: readonly string[],
   kinds: readonly string[],
   totalB: number,
   minRetained: number,
   options: DiffOptions,
+  ignored: { engine: number; user: number },
 ): DiffSuspect[] {
   const n = keyB.length;
   const idB = colsB.id;
@@ -631,39 +629,68 @@ function newObjectSuspects(
   const ranked: number[] = [];
   for (let g = 0; g < keys.length; g++) if (count[g] > 0 && retained[g] >= minRetained && retained[g] > 0) ranked.push(g);
   ranked.sort((x, y) => retained[y] - retained[x] || (kinds[x] < kinds[y] ? -1 : kinds[x] > kinds[y] ? 1 : 0));
-  const chosen = ranked.slice(0, options.suspects ?? 5);
-  if (chosen.length === 0) return [];
-  const wanted = new Map(chosen.map((g) => [g, [] as number[]]));
+  const limit = options.suspects ?? 5;
+  if (ranked.length === 0 || limit === 0) return [];
+  const wanted = new Map(ranked.map((g) => [g, [] as number[]]));
   for (let k = 0; k < n; k++) if (counted[k]) wanted.get(keyB[k])?.push(k);
   const finder = new PathFinder(b.db);
-  return chosen.map((g) => {
+  const rules = new IgnoreRules(options.ignore ?? []);
+  const lists = colsB.dominator ? childrenLists(colsB.dominator) : null;
+  const nameOfClass = classNamer(b.db);
+  const build = (g: number, engine: boolean): DiffSuspect => {
     const instances = byRetainedThenId(nodes, wanted.get(g)!);
     const traced = tracePathGroups(finder, instances, (k) => nodes.retained[k], options.pathSample ?? 1000, options.maxDepth ?? 100, options.paths ?? 3);
+    const className = classNameOfKey(keys[g]);
+    const name = nameSuspect(b.db, className, instances);
     return {
       kind: kinds[g],
       class_key: keys[g],
+      label: name.label,
+      functions: name.functions,
+      functions_of: name.functions_of,
+      keeps: lists && colsB.class_id ? keptByClass(lists, colsB.class_id, selfB, instances, nameOfClass, options.keeps ?? 5) : null,
+      engine,
       count: count[g],
       size: size[g],
       retained: retained[g],
       retained_percent: totalB > 0 ? (100 * retained[g]) / totalB : 0,
       traced: traced.traced,
       counted: traced.total,
-      paths: traced.groups,
-      patterns: traced.patterns,
+      // Paths through V8's own tables (a few objects also held by a builtin's cache) are no answer.
+      paths: traced.groups.filter((p, i) => i === 0 || !isEngineBookkeeping('', '', p.text)),
+      patterns: traced.patterns - traced.groups.filter((p, i) => i > 0 && isEngineBookkeeping('', '', p.text)).length,
     };
-  });
-}
-
-/**
- * `--fail-on-growth SIZE`: bytes (`1048576`), with a unit (`10MB` = 10^7 bytes, `10MiB` = 10 × 2^20;
- * k/K, M, G, T and KiB…TiB; a trailing `B` optional), or a percentage of A's total size (`5%`).
- */
-export function parseGrowthLimit(text: string, totalA: number): number {
-  const t = String(text).trim();
-  const pct = /^(\d+(?:\.\d+)?)\s*%$/.exec(t);
-  if (pct) return (Number(pct[1]) / 100) * totalA;
-  const m = /^(\d+(?:\.\d+)?)\s*(?:([kKmMgGtT])(i)?)?[bB]?$/.exec(t);
-  if (!m) throw new InputError(`--fail-on-growth: expected bytes (1048576), a size (10MB, 512KiB) or a percentage of A (5%) (got ${JSON.stringify(text)})`);
-  const power = m[2] ? 'kmgt'.indexOf(m[2].toLowerCase()) + 1 : 0;
-  return Number(m[1]) * (m[3] ? 1024 : 1000) ** power;
+  };
+  // Engine bookkeeping and the user's ignores are judged by class first (cheap), then by path; a few
+  // more candidates than asked for are traced so that filtered ones leave no gap.
+  const out: DiffSuspect[] = [];
+  const engineCandidates: number[] = [];
+  let examined = 0;
+  for (const g of ranked) {
+    if (out.length >= limit || examined >= 3 * limit + 5) break;
+    const className = classNameOfKey(keys[g]);
+    if (isEngineBookkeeping(className, kinds[g])) {
+      engineCandidates.push(g);
+      ignored.engine++;
+      continue;
+    }
+    if (rules.matches(className, kinds[g])) {
+      ignored.user++;
+      continue;
+    }
+    examined++;
+    const s = build(g, false);
+    if (!rules.empty && rules.matches(className, s.label, s.paths.map((p) => p.text))) {
+      ignored.user++;
+      continue;
+    }
+    if (s.paths.length > 0 && s.paths.every((p) => isEngineBookkeeping('', '', p.text))) {
+      ignored.engine++;
+      continue;
+    }
+    out.push(s);
+  }
+  // Nothing but the engine's own bookkeeping grew: then it is the answer.
+  if (out.length === 0) for (const g of engineCandidates.slice(0, limit)) out.push(build(g, true));
+  return out;
 }

@@ -5,6 +5,8 @@
 import { dbOf, storeCodes, type StoreLike } from '../store/queries/common.js';
 import { allocationFrame, displayName, listedRetainers, nodeBriefs, nodeByOrdinal, nodeLocation, outgoingEdges } from '../store/queries/nodes.js';
 import { PathFinder, pathLine, sortRetainers, type NodeSummary } from './paths.js';
+import type { NamedPath } from './program-names.js';
+import { nameSuspect, namerOf } from './suspects-tree.js';
 import { resolveObject } from './retainers.js';
 
 export interface InspectOptions {
@@ -41,8 +43,12 @@ export interface InspectResult {
     allocation: { function: string; script: string; line: number; column: number } | null;
   };
   dominator: LinkedNode | null;
+  /** The object in the program's words: a closure's function and position, a scope's kind and owner, else its class. */
+  label: string;
   path: string;
   path_hops: number;
+  /** The path in the program's words, from its last variable (or another real path from a variable). */
+  named: NamedPath;
   edges: { total: number; shown: InspectEdge[] };
   retainers: { total: number; weak: number; shown: InspectEdge[] };
 }
@@ -71,6 +77,12 @@ export function inspect(store: StoreLike, id: number, options: InspectOptions = 
 
   const finder = new PathFinder(db);
   const path = finder.path(ordinal);
+  const namer = namerOf(db);
+  let named = namer.namePath(path.hops);
+  if (named.variable === null && ordinal !== 0) {
+    const alternative = namer.variablePath(ordinal);
+    if (alternative) named = namer.namePath(alternative);
+  }
   return {
     object: {
       ordinal,
@@ -91,6 +103,8 @@ export function inspect(store: StoreLike, id: number, options: InspectOptions = 
       allocation: allocationFrame(db, n.trace_node_id),
     },
     dominator: ordinal === 0 ? null : link(n.dominator),
+    label: nameSuspect(db, n.class_name, [ordinal]).label,
+    named,
     path: pathLine(path.hops),
     path_hops: path.hops.length,
     edges: { total: out.length, shown: outSorted.slice(0, limit).map((e) => ({ edge_type: e.type, edge_name: e.name, node: link(e.to_node) })) },

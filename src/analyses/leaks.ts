@@ -1,7 +1,7 @@
 // `heapdiff leaks BASELINE TARGET FINAL`: memlab's three-snapshot method
-// (../shared/reference/prior-art.md §4.2), made general.
+// (docs/format.md#memlab-leaks), made general.
 //
-// Leaked = objects allocated between BASELINE and TARGET — odd ids (V8 heap objects, §13.2) present in
+// Leaked = objects allocated between BASELINE and TARGET — odd ids (V8 heap objects, docs/format.md#object-ids) present in
 // TARGET and absent from BASELINE — that are still alive in FINAL, taken after the action that should
 // have freed them. In FINAL they must be in the Summary set (self size > 0) and reachable from a root
 // over non-weak edges (distance >= 0): what only weak edges hold is left out. No DOM-only filter, so
@@ -15,10 +15,11 @@
 // in FINAL.
 
 import type { OpenedStore } from '../store/open.js';
-import { classTable, readNodeColumns, readNodeColumnsInWorker } from '../store/queries/diff.js';
+import { classTable, readNodeColumns, readNodeColumnsInWorker } from '../store/queries/node-columns.js';
 import { checkIds, sameProcess, type DiffSide, type IdCheck } from './diff.js';
 import { PathFinder } from './paths.js';
-import { byRetainedThenId, topMostAmong, tracePathGroups, VM_INTERNAL_CLASSES, type PathGroupResult } from './suspects-tree.js';
+import { IgnoreRules, isEngineBookkeeping } from './noise.js';
+import { byRetainedThenId, childrenLists, classNamer, keptByClass, nameSuspect, topMostAmong, tracePathGroups, VM_INTERNAL_CLASSES, type Kept, type PathGroupResult } from './suspects-tree.js';
 
 export interface LeaksOptions {
   /** Groups reported at most (default 10). */
@@ -29,11 +30,25 @@ export interface LeaksOptions {
   maxDepth?: number;
   /** Skip the same-process check. */
   assumeSameProcess?: boolean;
+  /** Leave out groups whose class, name or path matches one of these (`*` wildcards; see noise.ts). */
+  ignore?: readonly string[];
+  /** Classes listed in each group's `keeps` (default 5). */
+  keeps?: number;
+  /** Groups retaining less than this share of all leaked bytes are counted, not shown (default 0.01). */
+  minShare?: number;
 }
 
 export interface LeakGroup {
   /** Class name of the group's objects. */
   kind: string;
+  /** The objects in the program's words: `onRefresh (index.html:6:70)`, `Session (server.js:5:1)`, `Detached <li>`. */
+  label: string;
+  /** Closures: which functions, how many of each. */
+  functions: { label: string; count: number }[];
+  /** What the group's traced objects keep alive, by class. */
+  keeps: Kept | null;
+  /** V8's own bookkeeping, shown only because nothing else leaked. */
+  engine: boolean;
   /** Top-level leaked objects with this path pattern, and the bytes they retain in FINAL. */
   count: number;
   retained: number;
@@ -77,6 +92,8 @@ export interface LeaksResult {
   };
   /** Groups by path pattern, most retained first (named `suspects` as in `diff`'s JSON). */
   suspects: LeakGroup[];
+  /** Groups left out: engine bookkeeping, those matching `ignore`, small ones (under `minShare` of the leaked bytes), and those past `groups`. */
+  ignored: { engine: number; user: number; small: number; more: number };
 }
 
 /** A set of V8 ids: a bitmap for the dense low range, a Set for the rest. */
@@ -107,13 +124,24 @@ function side(store: OpenedStore): DiffSide {
   };
 }
 
+/**
+ * A warning when the snapshots' largest object ids are not increasing: V8 hands out ids in allocation
+ * order, so a later snapshot of one process never has a smaller largest id (as `diff` warns for A B).
+ */
+export function orderNote(s: { baseline: DiffSide; target: DiffSide; final: DiffSide }): string | null {
+  const [b, t, f] = [s.baseline.max_js_object_id, s.target.max_js_object_id, s.final.max_js_object_id];
+  if (b <= t && t <= f) return null;
+  const which = t < b ? 'TARGET was taken before BASELINE' : 'FINAL was taken before TARGET';
+  return `the snapshots' largest object ids (BASELINE ${b}, TARGET ${t}, FINAL ${f}) are out of order: ${which}; are the arguments in the order BASELINE TARGET FINAL?`;
+}
+
 export async function findLeaks(baseline: OpenedStore, target: OpenedStore, final: OpenedStore, options: LeaksOptions = {}): Promise<LeaksResult> {
   const sides = { baseline: side(baseline), target: side(target), final: side(final) };
   const pendingBaseline = readNodeColumnsInWorker(baseline.dbPath, ['id']);
   const pendingTarget = readNodeColumnsInWorker(target.dbPath, ['id']);
-  let cols: ReturnType<typeof readNodeColumns<'id' | 'class_id' | 'self_size' | 'distance' | 'detachedness'>>;
+  let cols: ReturnType<typeof readNodeColumns<'id' | 'class_id' | 'self_size' | 'distance' | 'detachedness' | 'dominator'>>;
   try {
-    cols = readNodeColumns(final.db, ['id', 'class_id', 'self_size', 'distance', 'detachedness']);
+    cols = readNodeColumns(final.db, ['id', 'class_id', 'self_size', 'distance', 'detachedness', 'dominator']);
   } finally {
     await Promise.allSettled([pendingBaseline, pendingTarget]);
   }
@@ -137,7 +165,7 @@ export async function findLeaks(baseline: OpenedStore, target: OpenedStore, fina
     }
   }
   const emptyTotals = { allocated: 0, leaked: 0, leaked_size: 0, top_level: 0, retained: 0, retained_percent: 0, detached_dom: 0, vm_internal: 0, vm_internal_size: 0, traced: 0, patterns: 0 };
-  if (note) return { version: 1, ...sides, same_process: false, id_check: idCheck, note, totals: emptyTotals, suspects: [] };
+  if (note) return { version: 1, ...sides, same_process: false, id_check: idCheck, note, totals: emptyTotals, suspects: [], ignored: { engine: 0, user: 0, small: 0, more: 0 } };
 
   const limit = 4 * (baseIds.length + targetIds.length + cols.count) + 1024;
   const inBaseline = new IdSet(limit);
@@ -182,24 +210,52 @@ export async function findLeaks(baseline: OpenedStore, target: OpenedStore, fina
   for (const k of top) retained += retainedOf[k];
   byRetainedThenId(tree, top);
   const finder = new PathFinder(final.db);
-  const traced = tracePathGroups(finder, top, (k) => tree.retained[k], options.pathSample ?? 10000, options.maxDepth ?? 100, options.groups ?? 10);
+  // A few more groups than shown are traced, so that filtered ones leave no gap.
+  const wantGroups = options.groups ?? 10;
+  const traced = tracePathGroups(finder, top, (k) => tree.retained[k], options.pathSample ?? 10000, options.maxDepth ?? 100, 2 * wantGroups + 5);
   const totalFinal = sides.final.total_size;
-  const suspects: LeakGroup[] = traced.groups.map((g) => ({
-    kind: g.class_name,
-    count: g.count,
-    retained: g.retained,
-    pattern: g.pattern,
-    line: g.line,
-    detached: g.class_name.startsWith('Detached ') || (g.hops.length > 0 && g.hops[g.hops.length - 1].name.startsWith('Detached ')),
-    retained_percent: totalFinal > 0 ? (100 * g.retained) / totalFinal : 0,
-    paths: [g],
-  }));
+  const rules = new IgnoreRules(options.ignore ?? []);
+  const lists = childrenLists(cols.dominator);
+  const nameOfClass = classNamer(final.db);
+  const ignored = { engine: 0, user: 0, small: 0, more: 0 };
+  const all = traced.groups.map((g, i) => {
+    const name = nameSuspect(final.db, g.class_name, traced.members[i]);
+    return {
+      kind: g.class_name,
+      label: name.label,
+      functions: name.functions,
+      keeps: keptByClass(lists, cols.class_id, cols.self_size, traced.members[i], nameOfClass, options.keeps ?? 5),
+      engine: isEngineBookkeeping(g.class_name, name.label, g.text),
+      count: g.count,
+      retained: g.retained,
+      pattern: g.pattern,
+      line: g.line,
+      detached: g.class_name.startsWith('Detached ') || (g.hops.length > 0 && g.hops[g.hops.length - 1].name.startsWith('Detached ')),
+      retained_percent: totalFinal > 0 ? (100 * g.retained) / totalFinal : 0,
+      paths: [g],
+    };
+  });
+  const kept = all.filter((g) => {
+    const user = rules.matches(g.kind, g.label, [g.paths[0].text, g.pattern]);
+    if (user) ignored.user++;
+    else if (g.engine) ignored.engine++;
+    return !user && !g.engine;
+  });
+  // Nothing but the engine's own bookkeeping leaked: then it is the answer.
+  const candidates = kept.length > 0 ? kept : all.filter((g) => g.engine && !rules.matches(g.kind, g.label, [g.paths[0].text]));
+  // Crumbs (a string, a timer list) are not what a leak hunt looks for: groups under minShare of the
+  // leaked bytes are counted, not shown (the biggest always is).
+  const floor = (options.minShare ?? 0.01) * retained;
+  const passing = candidates.filter((g, i) => i === 0 || g.retained >= floor);
+  const suspects: LeakGroup[] = passing.slice(0, wantGroups);
+  ignored.small = candidates.length - passing.length;
+  ignored.more = passing.length - suspects.length;
   return {
     version: 1,
     ...sides,
     same_process: true,
     id_check: idCheck,
-    note: null,
+    note: orderNote(sides),
     totals: {
       allocated: allocatedCount,
       leaked,
@@ -214,5 +270,6 @@ export async function findLeaks(baseline: OpenedStore, target: OpenedStore, fina
       patterns: traced.patterns,
     },
     suspects,
+    ignored,
   };
 }

@@ -1,33 +1,22 @@
-// heapy's partition of the heap (prior-art.md §2.1–2.2): the Summary set of DevTools — objects whose
+// heapy's partition of the heap (docs/format.md#heapy-table): the Summary set of DevTools — objects whose
 // self size is > 0 after the shallow-size transfer — split into kinds by a classifier, with count,
 // size and retained bytes per kind. Without `where`/`idRange` the rows come from tables written at
 // ingest (`classes` for `class`, `summary_partition` for the others); with them, from a scan.
 //
-// Retained bytes of a kind follow DevTools' class rule (§12.2): the sum of the retained sizes of its
+// Retained bytes of a kind follow DevTools' class rule (docs/format.md#summary): the sum of the retained sizes of its
 // members that no other member of the same kind dominates. For `class` these equal DevTools' Summary.
 //
 // Order: size descending, ties by kind text (heapy); `sort: 'count' | 'retained'` sorts by that column
 // first (descending), then size, then kind. Cumulative is the running size in the shown order.
 
 import { InputError } from '../errors.js';
+import { groupRetainedAmong } from '../graph/group-retained.js';
 import { dbOf, metaNumber, type StoreLike } from '../store/queries/common.js';
-import {
-  classKinds,
-  CLASSIFIERS,
-  dominatorLookup,
-  hasSummaries,
-  requireAllocationTraces,
-  retainerKind,
-  scanMembers,
-  summaryClasses,
-  summaryPartitionRows,
-  valueKinder,
-  type Classifier,
-  type GroupRow,
-} from '../store/queries/partition.js';
+import { classKinds, CLASSIFIER_DEFINITIONS, CLASSIFIERS, isClassifier, kindsAt, type Classifier } from '../store/classifiers.js';
+import { dominatorLookup, hasSummaries, requireAllocationTraces, scanMembers, summaryClasses, summaryPartitionRows, type GroupRow } from '../store/queries/partition.js';
 import { validateWhere, type IdRange } from '../store/queries/where.js';
 
-export { CLASSIFIERS, type Classifier } from '../store/queries/partition.js';
+export { CLASSIFIERS, isClassifier, type Classifier } from '../store/classifiers.js';
 
 export type PartitionSort = 'size' | 'count' | 'retained';
 
@@ -72,21 +61,7 @@ export interface PartitionResult {
 }
 
 /** Column title of each classifier's kind column (heapy's titles where heapy has the classifier). */
-export const KIND_TITLES: Record<Classifier, string> = {
-  class: 'Kind (class / type)',
-  type: 'Type',
-  rcs: 'Referrers by Kind (class / type)',
-  via: 'Referred Via:',
-  size: 'Individual Size',
-  alloc: 'Producer (function script:line:col)',
-  script: 'Script (constructor / function location)',
-  detachedness: 'Detachedness',
-  distance: 'Distance',
-};
-
-export function isClassifier(s: string): s is Classifier {
-  return (CLASSIFIERS as readonly string[]).includes(s);
-}
+export const KIND_TITLES = Object.fromEntries(CLASSIFIERS.map((c) => [c, CLASSIFIER_DEFINITIONS[c].title])) as Record<Classifier, string>;
 
 export function partition(store: StoreLike, options: PartitionOptions = {}): PartitionResult {
   const db = dbOf(store);
@@ -121,62 +96,25 @@ export function partition(store: StoreLike, options: PartitionOptions = {}): Par
 function scanGroups(store: StoreLike, by: Classifier, where: string | undefined, idRange: IdRange | undefined): GroupRow[] {
   const db = dbOf(store);
   const members = scanMembers(db, by, where, idRange);
-  const kindOf = by === 'rcs' || by === 'via' ? null : valueKinder(db, by);
-  const groupIndex = new Map<string, number>();
-  const groups: GroupRow[] = [];
-  const groupOf = new Map<number, number>();
-  for (const m of members) {
-    const { kind, key } = kindOf ? kindOf(m.value) : { kind: retainerKind(db, by as 'rcs' | 'via', m.ordinal), key: null };
-    let g = groupIndex.get(kind);
-    if (g === undefined) {
-      g = groups.length;
-      groupIndex.set(kind, g);
-      groups.push({ kind, key, count: 0, size: 0, retained: 0 });
-    }
-    groups[g].count++;
-    groups[g].size += m.size;
-    groupOf.set(m.ordinal, g);
-  }
-  // Retained: members without a same-group member among their dominators. nearest[x] memoises the
-  // closest strict dominator of x that is a member (-1: none up to the root).
+  const def = CLASSIFIER_DEFINITIONS[by];
+  const ordinals = members.map((m) => m.ordinal);
+  const found = kindsAt(db, by, ordinals, def.shape === 'value' && def.column !== null ? members.map((m) => m.value) : undefined);
+  const groups: GroupRow[] = found.kinds.map((kind, g) => ({ kind, key: found.keys[g], count: 0, size: 0, retained: 0 }));
+  members.forEach((m, i) => {
+    const g = groups[found.group[i]];
+    g.count++;
+    g.size += m.size;
+  });
+  // Retained: DevTools' group rule over the members' dominator chains (read on demand, memoised).
   const dominator = dominatorLookup(db, new Map(members.map((m) => [m.ordinal, m.dominator])));
-  const nearest = new Map<number, number>();
-  const nearestMember = (x: number): number => {
-    const chain: number[] = [];
-    let cur = x;
-    let found = -1;
-    for (;;) {
-      const memo = nearest.get(cur);
-      if (memo !== undefined) {
-        found = memo;
-        break;
-      }
-      chain.push(cur);
-      if (cur === 0) break;
-      const d = dominator(cur);
-      if (d === cur) break;
-      if (groupOf.has(d)) {
-        found = d;
-        break;
-      }
-      cur = d;
-    }
-    for (const c of chain) nearest.set(c, found);
-    return found;
-  };
-  for (const m of members) {
-    const g = groupOf.get(m.ordinal)!;
-    let y = nearestMember(m.ordinal);
-    let dominated = false;
-    while (y >= 0) {
-      if (groupOf.get(y) === g) {
-        dominated = true;
-        break;
-      }
-      y = nearestMember(y);
-    }
-    if (!dominated) groups[g].retained += m.retained;
-  }
+  const retained = groupRetainedAmong(
+    ordinals,
+    found.group,
+    groups.length,
+    members.map((m) => m.retained),
+    dominator,
+  ).retained;
+  groups.forEach((g, i) => (g.retained = retained[i]));
   return groups;
 }
 

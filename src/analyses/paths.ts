@@ -1,5 +1,5 @@
-// Shortest retainer paths ("why is this alive"), by Chrome DevTools' rule (spec §15,
-// ../shared/reference/heapsnapshot-format.md), and MAT-style merging of many paths by pattern.
+// Shortest retainer paths ("why is this alive"), by Chrome DevTools' rule
+// (docs/format.md#retainers), and MAT-style merging of many paths by pattern.
 //
 // DevTools' Retainers view lists every incoming edge except weak ones, `invisible` ones (never written
 // by V8) and edges from the root, ordered by the retaining node's distance ascending, then the retaining

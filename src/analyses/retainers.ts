@@ -13,8 +13,11 @@
 import { InputError } from '../errors.js';
 import { dbOf, type StoreLike } from '../store/queries/common.js';
 import { classesNamed, classInstances, dominatorOf, listedRetainers, nodeByOrdinal, ordinalById, similarClassNames, type NodeRow } from '../store/queries/nodes.js';
-import { classKinds, summaryClasses } from '../store/queries/partition.js';
+import { classKinds } from '../store/classifiers.js';
+import { summaryClasses } from '../store/queries/partition.js';
 import { mergePathsByPattern, PathFinder, pathLine, sortRetainers, type NodeSummary, type PathHop } from './paths.js';
+import { namedPathText, type NamedPath } from './program-names.js';
+import { namerOf } from './suspects-tree.js';
 
 export interface RetainersOptions {
   /** Paths (object) or patterns (class) returned; default 1 for an object, 5 for a class. */
@@ -38,6 +41,10 @@ export interface RetainerPathResult {
   truncated: boolean;
   /** Hops from the root side to the object (a class: the group's biggest example). */
   hops: PathHop[];
+  /** The path in the program's words, from its last variable (see program-names.ts). */
+  named: NamedPath;
+  /** True when `named` is another real path than the shortest, chosen because it starts at a variable. */
+  via_variable: boolean;
 }
 
 export type ObjectSummary = NodeSummary;
@@ -52,6 +59,8 @@ export interface RetainersResult {
   classes: { class_key: string; class_name: string; count: number; retained_size: number }[];
   /** Instances of the classes (Summary count) and how many were followed. */
   instances: number;
+  /** Class: bytes all instances retain (DevTools' class retained size). */
+  retained: number;
   sampled: number;
   /** Distinct patterns found (before cutting to `paths`). */
   patterns: number;
@@ -90,8 +99,16 @@ export function objectRetainers(store: StoreLike, ordinal: number, query: string
   const first = finder.path(ordinal, { maxDepth: options.maxDepth });
   const object = summary(n, first.hops.length > 0 ? first.hops[first.hops.length - 1].name : n.name);
   const results: RetainerPathResult[] = [];
-  const add = (hops: PathHop[], truncated: boolean) =>
-    results.push({ count: 1, retained: n.retained_size, line: pathLine(hops), pattern: pathLine(hops, true), truncated, hops });
+  const namer = namerOf(db);
+  const add = (hops: PathHop[], truncated: boolean) => {
+    let named = namer.namePath(hops);
+    let viaVariable = false;
+    if (results.length === 0 && named.variable === null) {
+      const alternative = namer.variablePath(ordinal);
+      if (alternative) [named, viaVariable] = [namer.namePath(alternative), true];
+    }
+    results.push({ count: 1, retained: n.retained_size, line: pathLine(hops), pattern: pathLine(hops, true), truncated, hops, named, via_variable: viaVariable });
+  };
   add(first.hops, first.truncated);
   if (wanted > 1) {
     const firstEdge = first.hops.length >= 2 ? first.hops[first.hops.length - 1].edge_ordinal : null;
@@ -107,7 +124,7 @@ export function objectRetainers(store: StoreLike, ordinal: number, query: string
       add([...up.hops, { ...last, edge_type: r.type, edge_name: r.name, edge_ordinal: r.edge_ordinal }], up.truncated);
     }
   }
-  return { target: 'object', query, object, classes: [], instances: 1, sampled: 1, patterns: results.length, paths: results };
+  return { target: 'object', query, object, classes: [], instances: 1, retained: n.retained_size, sampled: 1, patterns: results.length, paths: results };
 }
 
 export function classRetainers(store: StoreLike, className: string, options: RetainersOptions = {}): RetainersResult {
@@ -155,6 +172,27 @@ export function classRetainers(store: StoreLike, className: string, options: Ret
     const key = pathLine(p.hops, true);
     truncatedByPattern.set(key, (truncatedByPattern.get(key) ?? false) || p.truncated);
   });
+  // Patterns that read the same in the program's words merge (a chain's length, the engine's hops above a variable).
+  const namer = namerOf(db);
+  const named = new Map<string, { count: number; retained: number; pattern: string; hops: PathHop[]; best: number; named: NamedPath; viaVariable: boolean }>();
+  for (const g of groups) {
+    let np = namer.namePath(g.hops, true);
+    let viaVariable = false;
+    if (np.variable === null && g.hops.length > 0) {
+      const alternative = namer.variablePath(g.hops[g.hops.length - 1].ordinal);
+      if (alternative) [np, viaVariable] = [namer.namePath(alternative, true), true];
+    }
+    const key = `${np.root}\0${namedPathText(np, true)}`;
+    const m = named.get(key);
+    const weight = g.hops.length > 0 ? g.hops[g.hops.length - 1].retained_size : 0;
+    if (!m) named.set(key, { count: g.count, retained: g.retained, pattern: g.pattern, hops: g.hops, best: weight, named: np, viaVariable });
+    else {
+      m.count += g.count;
+      m.retained += g.retained;
+      if (weight > m.best) Object.assign(m, { pattern: g.pattern, hops: g.hops, best: weight, named: np, viaVariable });
+    }
+  }
+  const mergedGroups = [...named.values()].sort((a, b) => b.retained - a.retained || b.count - a.count);
   const wanted = Math.max(1, options.paths ?? 5);
   return {
     target: 'class',
@@ -162,15 +200,18 @@ export function classRetainers(store: StoreLike, className: string, options: Ret
     object: null,
     classes: classes.map((c) => ({ class_key: c.class_key, class_name: c.class_name, count: c.count, retained_size: c.retained_size })),
     instances: classes.reduce((a, c) => a + c.count, 0),
+    retained: classes.reduce((a, c) => a + c.retained_size, 0),
     sampled: sampled.length,
-    patterns: groups.length,
-    paths: groups.slice(0, wanted).map((g) => ({
+    patterns: mergedGroups.length,
+    paths: mergedGroups.slice(0, wanted).map((g) => ({
       count: g.count,
       retained: g.retained,
       line: g.pattern,
       pattern: g.pattern,
       truncated: truncatedByPattern.get(g.pattern) ?? false,
       hops: g.hops,
+      named: g.named,
+      via_variable: g.viaVariable,
     })),
   };
 }

@@ -1,4 +1,4 @@
-// DevTools' Statistics view (spec §14) plus the store's counts: what `heapdiff stats` shows.
+// DevTools' Statistics view (docs/format.md#statistics) plus the store's counts: what `heapdiff stats` shows.
 
 import { dbOf, type StoreLike } from '../store/queries/common.js';
 import { statisticsRows, storeCounts, type StoreCounts } from '../store/queries/stats.js';

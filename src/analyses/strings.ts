@@ -1,4 +1,4 @@
-// Duplicated strings (`heapdiff strings --duplicates`), by DevTools' rule (spec §12.4, DevTools
+// Duplicated strings (`heapdiff strings --duplicates`), by DevTools' rule (docs/format.md#duplicated-strings, DevTools
 // `createNamedFilter('duplicatedStrings')`): string and concatenated-string nodes, flattened cons strings
 // skipped, grouped by content (a cons string's joined text, cut at 1024+ characters as DevTools cuts
 // it). A group of two or more nodes is duplicated; its Summary instances are those with self size > 0.

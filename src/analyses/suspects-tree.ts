@@ -1,12 +1,14 @@
 // Dominator-tree work shared by `diff` (leak suspects), `leaks` and `suspects`, over columns read in
-// bulk (store/queries/diff.ts): the tree as CSR children lists, "top-most" members (no other member
+// bulk (store/queries/node-columns.ts): the tree as CSR children lists, "top-most" members (no other member
 // dominates them; DevTools' class-retained rule is the per-class case), and the retainer-path groups
 // every report prints.
 
-import type { Db } from '../store/queries/common.js';
-import { listedRetainersOf, nodeColumnsAt, nodeFactsOf, type NodeColumn } from '../store/queries/diff.js';
+import { groupRetainedAmong, groupRetainedSizes } from '../graph/group-retained.js';
+import { stmt, type Db } from '../store/queries/common.js';
+import { listedRetainersOf, nodeColumnsAt, nodeFactsOf, type NodeColumn } from '../store/queries/node-columns.js';
 import { edgeLabel, nodeLabel } from '../store/queries/labels.js';
 import { PathFinder, pathLine, type PathHop } from './paths.js';
+import { namedPathText, positionText, ProgramNamer, type NamedPath } from './program-names.js';
 
 /**
  * Classes of V8's own metadata — JIT code, hidden classes (maps) and `hidden` system objects. They are
@@ -27,80 +29,32 @@ export interface DominatorTree {
 }
 
 export function buildTree(count: number, dominator: Float64Array, retained: Float64Array, self: Float64Array, id: Float64Array): DominatorTree {
-  const firstChild = new Uint32Array(count + 1);
-  for (let k = 1; k < count; k++) firstChild[dominator[k] + 1]++;
-  for (let k = 0; k < count; k++) firstChild[k + 1] += firstChild[k];
-  const children = new Uint32Array(firstChild[count]);
-  const fill = firstChild.slice(0, count);
-  for (let k = 1; k < count; k++) children[fill[dominator[k]]++] = k;
-  return { count, dominator, retained, self, id, firstChild, children };
+  return { count, dominator, retained, self, id, ...childrenLists(dominator.subarray(0, count)) };
 }
 
 /**
  * Members are the nodes with group[k] >= 0. A member is *counted* when no dominator-tree ancestor is a
  * counted member of the same group (DevTools' `calculateClassesRetainedSize` when groups are classes;
  * with one group for all, the "top-most" members: those no other member dominates). Returns each
- * group's Σ retained size over its counted members and the counted flag per ordinal.
+ * group's Σ retained size over its counted members and the counted flag per ordinal
+ * (graph/group-retained.ts over the tree's children lists).
  */
 export function countMembers(tree: DominatorTree, group: Int32Array, groupCount: number): { retained: Float64Array; counted: Uint8Array } {
-  const { count, firstChild, children, retained: nodeRetained } = tree;
-  const retained = new Float64Array(groupCount);
-  const counted = new Uint8Array(count);
-  const inside = new Uint8Array(groupCount);
-  const stack = new Int32Array(2 * count + 1);
-  let top = 0;
-  stack[top++] = 0;
-  while (top > 0) {
-    const entry = stack[--top];
-    if (entry < 0) {
-      inside[~entry] = 0;
-      continue;
-    }
-    const k = entry;
-    const g = group[k];
-    const begin = firstChild[k];
-    const end = firstChild[k + 1];
-    if (g >= 0 && !inside[g]) {
-      counted[k] = 1;
-      retained[g] += nodeRetained[k];
-      if (begin !== end) {
-        inside[g] = 1;
-        stack[top++] = ~g;
-      }
-    }
-    for (let i = begin; i < end; i++) stack[top++] = children[i];
-  }
+  const counted = new Uint8Array(tree.count);
+  const retained = groupRetainedSizes(group, groupCount, tree.retained, { firstDominated: tree.firstChild, dominated: tree.children }, { counted });
   return { retained, counted };
 }
 
 /**
- * The members (member[k] = 1) no other member dominates, from the dominator array alone: member v
- * counts when no node on its dominator chain above it is a member. "Some ancestor-or-self is a member"
- * is memoised per node, so each node on the walked chains is visited once — no children lists needed.
+ * The members (member[k] = 1) no other member dominates, from the dominator array alone (one group for
+ * all in graph/group-retained.ts: each node on the walked chains is visited once, no children lists).
  */
 export function topMostMembers(dominator: Float64Array, member: Uint8Array): Uint8Array {
-  const n = member.length;
-  // covered[u]: 0 unknown, 1 = u or one of its dominators is a member, 2 = neither.
-  const covered = new Uint8Array(n);
-  covered[0] = member[0] ? 1 : 2;
-  const chain: number[] = [];
-  const coveredOf = (u: number): number => {
-    while (covered[u] === 0) {
-      if (member[u]) {
-        covered[u] = 1;
-        break;
-      }
-      chain.push(u);
-      u = dominator[u];
-    }
-    const value = covered[u];
-    for (const w of chain) covered[w] = value;
-    chain.length = 0;
-    return value;
-  };
-  const top = new Uint8Array(n);
-  for (let v = 1; v < n; v++) if (member[v] && coveredOf(dominator[v]) === 2) top[v] = 1;
-  if (member[0]) top[0] = 1;
+  const members: number[] = [];
+  for (let k = 0; k < member.length; k++) if (member[k]) members.push(k);
+  const { counted } = groupRetainedAmong(members, new Int32Array(members.length), 1, new Float64Array(members.length), (k) => dominator[k]);
+  const top = new Uint8Array(member.length);
+  members.forEach((k, i) => (top[k] = counted[i]));
   return top;
 }
 
@@ -159,6 +113,17 @@ export interface PathGroupResult {
   line: string;
   /** That path, root side first. */
   hops: PathHop[];
+  /** Where the shown path starts in the program's words (`script scope of index.html`, `window`, `stack`). */
+  root: string;
+  /** The pattern in the program's words (`bus.handlers[] → onRefresh (index.html:6:70)`; repeats as `×N`). */
+  text: string;
+  /** The biggest object's path in the program's words, from its variable on (indexes kept). */
+  named: NamedPath;
+  /**
+   * True when `named` is not the shortest path but another real strong path, chosen because it starts
+   * at a program variable and the shortest one starts at a stack slot, a deoptimization literal or a handle.
+   */
+  via_variable: boolean;
 }
 
 export interface TracedPaths {
@@ -170,6 +135,8 @@ export interface TracedPaths {
   patterns: number;
   /** The biggest groups, at most `groups` of them. */
   groups: PathGroupResult[];
+  /** The traced objects of each shown group (ordinals, biggest first), aligned with `groups`. */
+  members: number[][];
 }
 
 /**
@@ -207,7 +174,9 @@ export function tracePathGroups(
     }
     return r;
   };
-  const byPattern = new Map<string, { count: number; retained: number; best: number; bestWeight: number }>();
+  const order = new Map<number, number>();
+  picked.forEach((k, i) => order.set(k, i));
+  const byPattern = new Map<string, { count: number; retained: number; best: number; bestWeight: number; members: number[] }>();
   for (const k of picked) {
     const f = facts.get(k);
     let pattern: string | null = null;
@@ -230,8 +199,9 @@ export function tracePathGroups(
     if (pattern === null) pattern = pathLine(finder.path(k, { maxDepth }).hops, true);
     const w = weight(k);
     const g = byPattern.get(pattern);
-    if (!g) byPattern.set(pattern, { count: 1, retained: w, best: k, bestWeight: w });
+    if (!g) byPattern.set(pattern, { count: 1, retained: w, best: k, bestWeight: w, members: [k] });
     else {
+      g.members.push(k);
       g.count++;
       g.retained += w;
       if (w > g.bestWeight) {
@@ -243,10 +213,180 @@ export function tracePathGroups(
   const sorted = [...byPattern.entries()].sort(
     ([pa, a], [pb, b]) => b.retained - a.retained || b.count - a.count || (pa < pb ? -1 : pa > pb ? 1 : 0),
   );
-  const shown = sorted.slice(0, Math.max(0, groups)).map(([pattern, g]) => {
+  // Patterns that read the same in the program's words merge (`._idlePrev ×12` and `×13`; the engine's
+  // different hops above one variable). The biggest NAMED_PATTERNS are named; the rest are counted only.
+  const namer = namerOf(db);
+  const named = new Map<string, { pattern: string; count: number; retained: number; best: number; bestWeight: number; hops: PathHop[]; np: NamedPath; members: number[][] }>();
+  for (const [pattern, g] of sorted.slice(0, NAMED_PATTERNS)) {
     const hops = finder.path(g.best, { maxDepth }).hops;
-    const className = hops.length > 0 ? hops[hops.length - 1].class_name : (facts.get(g.best)?.class_name ?? '');
-    return { class_name: className, count: g.count, retained: g.retained, pattern, line: pathLine(hops), hops };
+    const np = namer.namePath(hops, true);
+    const key = `${np.root}\0${namedPathText(np, true)}`;
+    const m = named.get(key);
+    if (!m) named.set(key, { pattern, count: g.count, retained: g.retained, best: g.best, bestWeight: g.bestWeight, hops, np, members: [g.members] });
+    else {
+      m.members.push(g.members);
+      m.count += g.count;
+      m.retained += g.retained;
+      if (g.bestWeight > m.bestWeight) Object.assign(m, { pattern, best: g.best, bestWeight: g.bestWeight, hops, np });
+    }
+  }
+  const merged = [...named.values()].sort((a, b) => b.retained - a.retained || b.count - a.count || (a.pattern < b.pattern ? -1 : a.pattern > b.pattern ? 1 : 0));
+  const shownGroups = merged.slice(0, Math.max(0, groups));
+  const shown = shownGroups.map((g) => {
+    const className = g.hops.length > 0 ? g.hops[g.hops.length - 1].class_name : (facts.get(g.best)?.class_name ?? '');
+    let np = g.np;
+    let viaVariable = false;
+    if (np.variable === null) {
+      const alternative = namer.variablePath(g.best);
+      if (alternative) {
+        np = namer.namePath(alternative, true);
+        viaVariable = true;
+      }
+    }
+    return { class_name: className, count: g.count, retained: g.retained, pattern: g.pattern, line: pathLine(g.hops), hops: g.hops, root: np.root, text: namedPathText(np, true), named: np, via_variable: viaVariable };
   });
-  return { traced: picked.length, total: ordinals.length, patterns: sorted.length, groups: shown };
+  // Members in the order they were traced (biggest first).
+  const members = shownGroups.map((g) => (g.members.length === 1 ? g.members[0] : g.members.flat().sort((x, y) => order.get(x)! - order.get(y)!)));
+  return { traced: picked.length, total: ordinals.length, patterns: merged.length + Math.max(0, sorted.length - NAMED_PATTERNS), groups: shown, members };
+}
+
+/** Patterns named per suspect at most (the biggest; a suspect rarely has more than a few). */
+const NAMED_PATTERNS = 500;
+
+const namers = new WeakMap<Db, ProgramNamer>();
+/** One namer per store connection, so every suspect of a report shares its memo. */
+export function namerOf(db: Db): ProgramNamer {
+  let n = namers.get(db);
+  if (!n) namers.set(db, (n = new ProgramNamer(db)));
+  return n;
+}
+
+/** A class of objects a suspect keeps alive (MAT's "accumulated objects by class"). */
+export interface KeptClass {
+  class_name: string;
+  count: number;
+  /** Σ self size, bytes. */
+  size: number;
+}
+
+/** What a suspect keeps: every object its instances dominate, by class (exact: all instances walked). */
+export interface Kept {
+  /** The biggest classes (by bytes), at most `limit`. */
+  classes: KeptClass[];
+  /** Objects and bytes in all, the instances themselves excluded. */
+  count: number;
+  size: number;
+  /** Of `count`, the objects of non-zero size (the ones a "more" note counts). */
+  sized: number;
+}
+
+/** Children lists of a dominator array: children of k are children[firstChild[k] … firstChild[k + 1]). */
+export function childrenLists(dominator: ArrayLike<number>): { firstChild: Uint32Array; children: Uint32Array } {
+  const count = dominator.length;
+  const firstChild = new Uint32Array(count + 1);
+  for (let k = 1; k < count; k++) firstChild[dominator[k] + 1]++;
+  for (let k = 0; k < count; k++) firstChild[k + 1] += firstChild[k];
+  const children = new Uint32Array(firstChild[count]);
+  const fill = firstChild.slice(0, count);
+  for (let k = 1; k < count; k++) children[fill[dominator[k]]++] = k;
+  return { firstChild, children };
+}
+
+/**
+ * Walks the dominator subtrees of `roots` (a suspect's top-most instances; no root inside another's
+ * subtree) and sums the dominated objects by class id. `className(classId)` names them.
+ */
+export function keptByClass(
+  lists: { firstChild: Uint32Array; children: Uint32Array },
+  classId: ArrayLike<number>,
+  self: ArrayLike<number>,
+  roots: readonly number[],
+  className: (classId: number) => string,
+  limit = 5,
+): Kept {
+  const countBy = new Map<number, number>();
+  const sizeBy = new Map<number, number>();
+  const stack: number[] = [];
+  let count = 0;
+  let size = 0;
+  let sized = 0;
+  for (const r of roots) {
+    for (let i = lists.firstChild[r]; i < lists.firstChild[r + 1]; i++) stack.push(lists.children[i]);
+    while (stack.length > 0) {
+      const k = stack.pop()!;
+      const c = classId[k];
+      countBy.set(c, (countBy.get(c) ?? 0) + 1);
+      sizeBy.set(c, (sizeBy.get(c) ?? 0) + self[k]);
+      count++;
+      size += self[k];
+      if (self[k] > 0) sized++;
+      for (let i = lists.firstChild[k]; i < lists.firstChild[k + 1]; i++) stack.push(lists.children[i]);
+    }
+  }
+  // Scope objects carry their id in DevTools' class name (`system / Context / scope @61509`): one row for all.
+  const merged = new Map<string, KeptClass>();
+  for (const c of countBy.keys()) {
+    const name = className(c).replace(/ @\d+$/, '');
+    const row = merged.get(name);
+    if (row) {
+      row.count += countBy.get(c)!;
+      row.size += sizeBy.get(c)!;
+    } else merged.set(name, { class_name: name, count: countBy.get(c)!, size: sizeBy.get(c)! });
+  }
+  const classes = [...merged.values()]
+    .sort((a, b) => b.size - a.size || b.count - a.count || (a.class_name < b.class_name ? -1 : a.class_name > b.class_name ? 1 : 0))
+    .slice(0, limit);
+  return { classes, count, size, sized };
+}
+
+/** How a group of instances is named in the program's words. */
+export interface SuspectName {
+  /** `onRefresh (index.html:6:70)`, `Session (server.js:5:1)`, `Detached <li>`. */
+  label: string;
+  /** Closures: the functions among the instances, most first (`3,000 × onRefresh (index.html:6:70)`). */
+  functions: { label: string; count: number }[];
+  /** Instances whose function was looked at (all, up to FUNCTIONS_LOOKED_AT). */
+  functions_of: number;
+}
+
+const FUNCTIONS_LOOKED_AT = 10000;
+
+/** Names a suspect from its instances (biggest first): closures by their functions, objects by class and constructor position. */
+export function nameSuspect(db: Db, className: string, instances: readonly number[]): SuspectName {
+  const namer = namerOf(db);
+  const first = instances[0];
+  if (first === undefined) return { label: className, functions: [], functions_of: 0 };
+  const facts = nodeFactsOf(db, instances.slice(0, FUNCTIONS_LOOKED_AT));
+  const isClosure = facts.get(first)?.type === 'closure';
+  if (isClosure) {
+    const byLabel = new Map<string, number>();
+    let looked = 0;
+    for (const k of instances.slice(0, FUNCTIONS_LOOKED_AT)) {
+      const f = facts.get(k);
+      if (!f || f.type !== 'closure') continue;
+      const label = namer.functionLabel(k, f.name);
+      byLabel.set(label, (byLabel.get(label) ?? 0) + 1);
+      looked++;
+    }
+    const functions = [...byLabel.entries()].map(([label, count]) => ({ label, count })).sort((a, b) => b.count - a.count || (a.label < b.label ? -1 : 1));
+    // One function is the suspect when it makes most of the group; the rest are named as "others".
+    const label = functions.length === 0 ? className : functions[0].label;
+    return { label, functions: functions.filter((f, i) => i === 0 || f.count >= 0.1 * functions[0].count), functions_of: looked };
+    return { label, functions, functions_of: looked };
+  }
+  // A scope object is named by the scope it is: `module server.js`, `closure scope of createServer (…)`.
+  if (/^system \/ Context\b/.test(className)) return { label: `${className} (${namer.scopeOf(first).text})`, functions: [], functions_of: 0 };
+  const at = namer.constructorPosition(first, className);
+  return { label: at ? `${className} (${positionText(at)})` : className, functions: [], functions_of: 0 };
+}
+
+/** Class names by class id, memoised (the `classes` table). */
+export function classNamer(db: Db): (classId: number) => string {
+  const names = new Map<number, string>();
+  const q = stmt(db, 'SELECT class_name FROM classes WHERE class_id = ?');
+  return (id) => {
+    let n = names.get(id);
+    if (n === undefined) names.set(id, (n = (q.get(id) as { class_name: string } | undefined)?.class_name ?? `class #${id}`));
+    return n;
+  };
 }

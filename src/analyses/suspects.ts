@@ -1,4 +1,4 @@
-// `heapdiff suspects SNAP`: Eclipse MAT's Leak Suspects report (../shared/reference/prior-art.md §3.3,
+// `heapdiff suspects SNAP`: Eclipse MAT's Leak Suspects report (docs/format.md#mat-suspects,
 // `FindLeaksQuery`) on one snapshot, e.g. one written by `node --heapsnapshot-near-heap-limit`.
 //
 //   threshold = threshold% × DevTools' total size (default 10 %).
@@ -21,11 +21,12 @@
 
 import type { OpenedStore } from '../store/open.js';
 import { BASE_SYSTEM_DISTANCE } from '../store/queries/common.js';
-import { classTable, nodeFactsOf, readNodeColumns, type NodeFacts } from '../store/queries/diff.js';
+import { classTable, nodeFactsOf, readNodeColumns, type NodeFacts } from '../store/queries/node-columns.js';
 import { displayName } from '../store/queries/nodes.js';
 import type { DiffSide } from './diff.js';
 import { PathFinder, pathLine, type NodeSummary, type PathHop } from './paths.js';
-import { buildTree, byRetainedThenId, tracePathGroups, type DominatorTree, type PathGroupResult } from './suspects-tree.js';
+import type { NamedPath } from './program-names.js';
+import { buildTree, byRetainedThenId, classNamer, keptByClass, nameSuspect, namerOf, tracePathGroups, type DominatorTree, type Kept, type PathGroupResult } from './suspects-tree.js';
 
 export interface SuspectsOptions {
   /** Percent of the total size a suspect must retain (default 10). */
@@ -62,6 +63,8 @@ export interface Accumulation {
   owner: SuspectObject;
   path: PathHop[];
   line: string;
+  /** The path to the accumulation point in the program's words (from its last variable). */
+  named: NamedPath;
   /** Its dominator-tree children: how many, the biggest ones, and grouped by class (biggest first). */
   child_count: number;
   children: SuspectObject[];
@@ -73,6 +76,14 @@ export interface LeakSuspect {
   suspect: 'object' | 'class';
   /** Class name of the object(s). */
   kind: string;
+  /** The object(s) in the program's words: `onRefresh (index.html:6:70)`, `Chunk (oom.js:3:1)`, `Array`. */
+  label: string;
+  /** Single suspect: its path in the program's words, from the variable that holds it (null: none found). */
+  named: NamedPath | null;
+  /** True when `named` is another real path than the shortest, chosen because it starts at a variable. */
+  via_variable: boolean;
+  /** What the object(s) keep alive, by class (exact). */
+  keeps: Kept | null;
   count: number;
   retained: number;
   retained_percent: number;
@@ -160,13 +171,29 @@ export function findSuspects(store: OpenedStore, options: SuspectsOptions = {}):
   byRetainedThenId(tree, top);
 
   const suspects: LeakSuspect[] = [];
+  const namer = namerOf(db);
+  const nameOfClass = classNamer(db);
+  const keeps = (roots: number[]) => keptByClass(tree, cols.class_id, cols.self_size, roots, nameOfClass, nChildren);
   const singles = top.filter((k) => tree.retained[k] > threshold);
   for (const k of singles) {
     const path = finder.path(k, { maxDepth: options.maxDepth ?? 100 }).hops;
     const object = describe(k);
+    let named: NamedPath | null = namer.namePath(path, false);
+    let viaVariable = false;
+    if (named.variable === null) {
+      const alternative = namer.variablePath(k);
+      if (alternative) {
+        named = namer.namePath(alternative, false);
+        viaVariable = true;
+      }
+    }
     suspects.push({
       suspect: 'object',
       kind: object.class_name,
+      label: nameSuspect(db, object.class_name, [k]).label,
+      named,
+      via_variable: viaVariable,
+      keeps: keeps([k]),
       count: 1,
       retained: tree.retained[k],
       retained_percent: share(tree.retained[k]),
@@ -194,9 +221,14 @@ export function findSuspects(store: OpenedStore, options: SuspectsOptions = {}):
     for (const k of members) sum += tree.retained[k];
     if (sum <= threshold || members.length < 2 || isCatchAllClass(classes[c]?.class_name ?? '(unknown)')) continue;
     const traced = tracePathGroups(finder, members, (k) => tree.retained[k], options.pathSample ?? 1000, options.maxDepth ?? 100, options.paths ?? 3);
+    const className = classes[c]?.class_name ?? String(c);
     suspects.push({
       suspect: 'class',
-      kind: classes[c]?.class_name ?? String(c),
+      kind: className,
+      label: nameSuspect(db, className, members).label,
+      named: null,
+      via_variable: false,
+      keeps: keeps(members),
       count: members.length,
       retained: sum,
       retained_percent: share(sum),
@@ -260,6 +292,7 @@ export function findSuspects(store: OpenedStore, options: SuspectsOptions = {}):
       owner: describe(owner),
       path,
       line: pathLine(path),
+      named: namerOf(db).namePath(path, false),
       child_count: kids.length,
       children: kids.slice(0, nChildren).map(describe),
       children_by_class: [...groups.values()].sort((x, y) => y.retained - x.retained || y.count - x.count).slice(0, nChildren),

@@ -15,10 +15,10 @@ export function builder(y: Argv) {
 }
 
 export async function handler(argv: { file: string; db?: string; force: boolean; quiet: boolean }) {
-  const { ingestSnapshot } = await import('../store/ingest.js');
+  const { ingest } = await import('../api/index.js');
   const bar = progressBar(!argv.quiet);
   try {
-    const r = await ingestSnapshot(argv.file, { dbPath: argv.db, force: argv.force, onProgress: bar.update });
+    const r = await ingest(argv.file, { db: argv.db, force: argv.force, onProgress: bar.update });
     bar.done();
     if (!argv.quiet && process.stderr.isTTY) process.stderr.write(ingestSummary(r));
     process.stdout.write(`${r.dbPath}\n`);

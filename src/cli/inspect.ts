@@ -1,8 +1,9 @@
 // `heapdiff inspect SNAP @ID [--limit N]`
 import type { Argv } from 'yargs';
-import { checkFormat, renderTableAs, writeOut } from '../render/output.js';
-import { progressBar } from '../render/progress.js';
+import { inspectJson, inspectTable, inspectText } from '../render/inspect.js';
+import { handlerOf, type Renderer } from './runner.js';
 import { formatOptions, objectId, snapshotPositional, wholeNumber, type OutputArgs } from './options.js';
+import type { InspectResult } from '../analyses/inspect.js';
 
 export const command = 'inspect <snapshot> <id>';
 export const describe = 'One object: type, name, class, sizes, distance, dominator, its edges (biggest retained first) and its retainers';
@@ -16,23 +17,21 @@ export function builder(y: Argv) {
     .example('$0 inspect app.heapsnapshot @48211', 'what @48211 is, holds and is held by');
 }
 
-export async function handler(argv: OutputArgs & { snapshot: string; id: string; limit: number }) {
-  const format = checkFormat(argv.format);
-  const id = objectId('inspect', argv.id);
-  wholeNumber('--limit', argv.limit, 0);
-  const { openStore } = await import('../store/open.js');
-  const { inspect } = await import('../analyses/inspect.js');
-  const { inspectJson, inspectTable, inspectText } = await import('../render/inspect.js');
-  const { renderJson } = await import('../render/table.js');
-  const bar = progressBar(!argv.quiet);
-  const store = await openStore(argv.snapshot, { onProgress: bar.update }).finally(bar.done);
-  try {
-    const result = inspect(store, id, { limit: argv.limit });
-    if (format === 'json') writeOut(renderJson(inspectJson(result)));
-    else if (format === 'text') writeOut(inspectText(result, { wide: argv.wide }));
-    else writeOut(renderTableAs(format, inspectTable(result), { wide: argv.wide }));
-    return result;
-  } finally {
-    store.db.close();
-  }
+export interface InspectCliOptions {
+  snapshot: string;
+  id: number;
+  limit: number;
 }
+
+export function options(argv: OutputArgs & { snapshot: string; id: string; limit: number }): InspectCliOptions {
+  wholeNumber('--limit', argv.limit, 0);
+  return { snapshot: argv.snapshot, id: objectId('inspect', argv.id), limit: argv.limit };
+}
+
+export const renderer: Renderer<InspectResult> = {
+  text: (r, v) => inspectText(r, { wide: v.wide, manners: v.manners }),
+  table: (r) => inspectTable(r),
+  json: (r) => inspectJson(r),
+};
+
+export const handler = handlerOf(options, (o) => ({ inputs: [o.snapshot], run: ([s]) => s.inspect(o.id, { limit: o.limit }), render: renderer }));

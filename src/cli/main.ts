@@ -1,8 +1,10 @@
 // The one place that maps errors to exit codes (0 ok, 1 internal error, 2 bad input or usage,
 // 3 --fail-on-growth tripped). Command modules only parse options, call an analysis and render.
 
+import { existsSync } from 'node:fs';
 import yargs, { type CommandModule } from 'yargs';
 import { EXIT_INPUT, EXIT_INTERNAL, ExitError, InputError } from '../errors.js';
+import { closest } from '../similar.js';
 import { VERSION } from '../version.js';
 import * as ingest from './ingest.js';
 import * as partition from './partition.js';
@@ -15,15 +17,20 @@ import * as sql from './sql.js';
 import * as diff from './diff.js';
 import * as leaks from './leaks.js';
 import * as suspects from './suspects.js';
+import * as cache from './cache.js';
 import * as snap from './snap.js';
 import * as record from './record.js';
+import * as report from './report.js';
+import { safeText } from '../render/escape.js';
+import { malformedStoreError } from '../store/malformed.js';
 
 // Every command module: `command`, `describe`, `builder`, `handler` (yargs' module shape).
-const COMMANDS = [ingest, partition, retainers, stats, inspect, dominators, strings, sql, diff, leaks, suspects, snap, record] as unknown as CommandModule[];
+const COMMANDS = [ingest, partition, retainers, stats, inspect, dominators, strings, sql, diff, leaks, suspects, report, cache, snap, record] as unknown as CommandModule[];
 
 export async function main(args: string[]): Promise<void> {
   const verbose = args.includes('--verbose');
   try {
+    checkCommandWord(args);
     await yargs(args)
       .scriptName('heapdiff')
       .usage('$0 <command> [options]\n\nOffline analyzer of V8 heap snapshots (Chrome/Edge DevTools, Node.js). Numbers match Chrome DevTools.')
@@ -47,9 +54,29 @@ export async function main(args: string[]): Promise<void> {
 
 class UsageError extends Error {}
 
+/** The commands' names (`partition <snapshot>` → `partition`), for "did you mean". */
+export const COMMAND_NAMES: readonly string[] = COMMANDS.flatMap((c) => [c.command].flat()).map((c) => String(c).split(' ')[0]).filter((n) => n !== '$0');
+
+/**
+ * `heapdiff partiton app.heapsnapshot` would run the default command (`heapdiff A B`) and fail on a
+ * missing file named "partiton": a first argument that is not a command, not an existing file and not
+ * path-like (no `/` or `.`), but close to a command's name, is a mistyped command instead.
+ */
+export function checkCommandWord(args: readonly string[]): void {
+  const word = args.find((a, i) => !a.startsWith('-') && args.slice(0, i).every((b) => GLOBAL_FLAGS.has(b)));
+  if (word === undefined || COMMAND_NAMES.includes(word) || /[./\\]/.test(word) || existsSync(word)) return;
+  const [best] = closest(word, COMMAND_NAMES, 1);
+  if (best !== undefined) throw new InputError(`unknown command ${JSON.stringify(word)}: did you mean ${JSON.stringify(best)}?`);
+}
+
+/** Global flags that take no value and may come before the command. */
+const GLOBAL_FLAGS = new Set(['-q', '--quiet', '--no-quiet', '--verbose', '--no-verbose']);
+
 function exitCodeFor(e: unknown, verbose: boolean): number {
+  const malformed = malformedStoreError(e);
+  if (malformed) e = malformed;
   if (e instanceof ExitError) {
-    if (e.message) process.stderr.write(`heapdiff: ${e.message}\n`);
+    if (e.message) process.stderr.write(`heapdiff: ${oneLine(e.message)}\n`);
     return e.exitCode;
   }
   if (e instanceof InputError || e instanceof UsageError) {
@@ -63,6 +90,7 @@ function exitCodeFor(e: unknown, verbose: boolean): number {
   return EXIT_INTERNAL;
 }
 
+/** One line of plain text: newlines become spaces, other controls, C1 controls and bidi overrides are escaped (escape.ts). */
 function oneLine(s: string): string {
-  return s.replace(/[\r\n]+/g, ' ').replace(/[\x00-\x1f\x7f]/g, '?');
+  return safeText(s.replace(/[\r\n]+/g, ' '));
 }

@@ -1,9 +1,10 @@
 // `heapdiff partition SNAP [--by CLASSIFIER] [--where SQL] [--id-range A..B] [--sort …] [--top N|--all] [--retained]`
 import type { Argv } from 'yargs';
 import { CLASSIFIERS } from '../store/queries/partition.js';
-import { checkFormat, renderTableAs, writeOut } from '../render/output.js';
-import { progressBar } from '../render/progress.js';
-import { allOption, formatOptions, snapshotPositional, topOption, wholeNumber, type OutputArgs } from './options.js';
+import { partitionJson, partitionTable, type PartitionView } from '../render/partition.js';
+import { allOption, DEFAULT_TOP, formatOptions, idRange, snapshotPositional, topOption, wholeNumber, type OutputArgs } from './options.js';
+import { handlerOf, type Renderer } from './runner.js';
+import type { PartitionOptions, PartitionResult } from '../analyses/partition.js';
 
 export const command = 'partition <snapshot>';
 export const describe = "The heap as heapy's partition table: count, size, cumulative and retained bytes per kind";
@@ -15,7 +16,7 @@ export function builder(y: Argv) {
     .option('where', { type: 'string', describe: 'SQL expression over the nodes view narrowing the set, e.g. "id > 40000"' })
     .option('id-range', { type: 'string', describe: 'objects with A < id <= B ("allocated between"); A.. or ..B' })
     .option('sort', { choices: ['size', 'count', 'retained'], default: 'size', describe: 'row order (descending; ties by kind)' })
-    .option('top', topOption(10, 'rows shown'))
+    .option('top', topOption(DEFAULT_TOP, 'rows shown'))
     .option('all', allOption())
     .option('retained', { type: 'boolean', default: false, describe: 'add a Retained column (DevTools class retained rule)' })
     .options(formatOptions)
@@ -36,22 +37,23 @@ interface Args extends OutputArgs {
   retained: boolean;
 }
 
-export async function handler(argv: Args) {
-  const { openStore } = await import('../store/open.js');
-  const { partition } = await import('../analyses/partition.js');
-  const { parseIdRange } = await import('../store/queries/where.js');
-  const { partitionJson, partitionTable } = await import('../render/partition.js');
-  const format = checkFormat(argv.format);
-  wholeNumber('--top', argv.top, 0);
-  const idRange = argv['id-range'] !== undefined ? parseIdRange(argv['id-range']) : undefined;
-  const bar = progressBar(!argv.quiet);
-  const store = await openStore(argv.snapshot, { onProgress: bar.update }).finally(bar.done);
-  try {
-    const result = partition(store, { by: argv.by as never, where: argv.where, idRange, sort: argv.sort as never });
-    const view = { top: argv.top, all: argv.all, retained: argv.retained };
-    writeOut(renderTableAs(format, partitionTable(result, view), { wide: argv.wide, json: partitionJson(result, view) }));
-    return result;
-  } finally {
-    store.db.close();
-  }
+export interface PartitionCliOptions {
+  snapshot: string;
+  query: PartitionOptions;
+  view: PartitionView;
 }
+
+export function options(argv: Args): PartitionCliOptions {
+  wholeNumber('--top', argv.top, 0);
+  return {
+    snapshot: argv.snapshot,
+    query: { by: argv.by as never, where: argv.where, idRange: argv['id-range'] !== undefined ? idRange(argv['id-range']) : undefined, sort: argv.sort as never },
+    view: { top: argv.top, all: argv.all, retained: argv.retained },
+  };
+}
+
+export function renderer(view: PartitionView): Renderer<PartitionResult> {
+  return { table: (r) => partitionTable(r, view), json: (r) => partitionJson(r, view) };
+}
+
+export const handler = handlerOf(options, (o) => ({ inputs: [o.snapshot], run: ([s]) => s.partition(o.query), render: renderer(o.view) }));

@@ -70,10 +70,8 @@ export async function handler(argv: Args) {
   if (!argv.report) return result;
 
   const files = result.files;
-  const { openStores } = await import('../store/open.js');
+  const api = await import('../api/index.js');
   const { progressBar } = await import('../render/progress.js');
-  const { diffStores } = await import('../analyses/diff.js');
-  const { findLeaks } = await import('../analyses/leaks.js');
   const { diffTable, diffText } = await import('../render/diff.js');
   const { leaksTable, leaksText } = await import('../render/leaks.js');
   const { renderJson } = await import('../render/table.js');
@@ -85,12 +83,13 @@ export async function handler(argv: Args) {
   const first = files[0];
   const last = files[files.length - 1];
   const middle = files.length >= 3 ? files[Math.floor((files.length - 1) / 2)] : null;
-  const stores = await openStores(middle ? [first, middle, last] : [first, last], progressBar(!argv.quiet));
+  const bar = progressBar(!argv.quiet);
+  const stores = await api.openAll(middle ? [first, middle, last] : [first, last], { onProgress: bar.update, onDone: bar.done });
   try {
     const a = stores[0];
     const b = stores[stores.length - 1];
-    const diff = await diffStores(a, b, { suspects: 5, paths: 3 });
-    const leaks = middle ? await findLeaks(stores[0], stores[1], stores[2], { groups: argv.top }) : null;
+    const diff = await api.diff(a, b, { suspects: 5, paths: 3 });
+    const leaks = middle ? await api.leaks(stores[0], stores[1], stores[2], { groups: argv.top }) : null;
     const name = (f: string) => f.slice(result.dir.length + 1);
     if (format === 'json') {
       writeOut(renderJson({ version: 1, record: result.index, diff, leaks }));
@@ -107,6 +106,6 @@ export async function handler(argv: Args) {
     }
     return result;
   } finally {
-    for (const s of stores) s.db.close();
+    for (const s of stores) s.close();
   }
 }

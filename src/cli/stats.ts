@@ -1,8 +1,9 @@
 // `heapdiff stats SNAP`
 import type { Argv } from 'yargs';
-import { checkFormat, renderTableAs, writeOut } from '../render/output.js';
-import { progressBar } from '../render/progress.js';
+import { statsJson, statsTable } from '../render/stats.js';
+import { handlerOf, type Renderer } from './runner.js';
 import { formatOptions, snapshotPositional, type OutputArgs } from './options.js';
+import type { StatsResult } from '../analyses/stats.js';
 
 export const command = 'stats <snapshot>';
 export const describe = "DevTools' Statistics breakdown (code, strings, arrays, typed arrays, system, native) plus node/edge counts";
@@ -15,18 +16,17 @@ export function builder(y: Argv) {
     .example('$0 stats app.heapsnapshot --format json', 'including DevTools\' getStatistics() shape');
 }
 
-export async function handler(argv: OutputArgs & { snapshot: string }) {
-  const format = checkFormat(argv.format);
-  const { openStore } = await import('../store/open.js');
-  const { stats } = await import('../analyses/stats.js');
-  const { statsJson, statsTable } = await import('../render/stats.js');
-  const bar = progressBar(!argv.quiet);
-  const store = await openStore(argv.snapshot, { onProgress: bar.update }).finally(bar.done);
-  try {
-    const result = stats(store);
-    writeOut(renderTableAs(format, statsTable(result, format === 'text'), { wide: argv.wide, json: statsJson(result) }));
-    return result;
-  } finally {
-    store.db.close();
-  }
+export interface StatsOptions {
+  snapshot: string;
 }
+
+export function options(argv: OutputArgs & { snapshot: string }): StatsOptions {
+  return { snapshot: argv.snapshot };
+}
+
+export const renderer: Renderer<StatsResult> = {
+  table: (r, v) => statsTable(r, v.format === 'text', v.manners),
+  json: (r) => statsJson(r),
+};
+
+export const handler = handlerOf(options, (o) => ({ inputs: [o.snapshot], run: ([s]) => s.stats(), render: renderer }));

@@ -1,5 +1,5 @@
 // The whole DevTools analysis of one snapshot, phase by phase in DevTools' current order
-// (spec §5; DevTools `HeapSnapshot.initialize`): edge sources and retainers, DOM state, flags and
+// (docs/format.md#order; DevTools `HeapSnapshot.initialize`): edge sources and retainers, DOM state, flags and
 // essential edges, shallow-size transfer, dominators and retained sizes, dominated nodes, distances,
 // class names with interfaces, class aggregates, statistics. Pure: reads the graph, never mutates it.
 
@@ -26,17 +26,17 @@ export type { Statistics } from './statistics.js';
 export const MAX_PROBLEMS = 100;
 
 export interface GraphAnalysis {
-  /** DevTools' self size after the shallow-size transfer (§7), u32 as in DevTools; raw V8 value stays in graph.nodes. */
+  /** DevTools' self size after the shallow-size transfer (docs/format.md#size-transfer), u32 as in DevTools; raw V8 value stays in graph.nodes. */
   selfSize: Uint32Array;
-  /** Per ordinal; -5 unreachable; >= 100000000 system-only (§8). */
+  /** Per ordinal; -5 unreachable; >= 100000000 system-only (docs/format.md#distances). */
   distance: Int32Array;
   /** idom ORDINAL per ordinal; root's is 0 (itself). */
   dominator: Uint32Array;
   /** Per ordinal. */
   retainedSize: Float64Array;
-  /** Per edge ordinal: 1 if the edge counts for dominators (§9.2). */
+  /** Per edge ordinal: 1 if the edge counts for dominators (docs/format.md#essential-edges). */
   essentialEdge: Uint8Array;
-  /** Per ordinal after DOM-state propagation (§6); 0 if the field is absent. */
+  /** Per ordinal after DOM-state propagation (docs/format.md#dom-state); 0 if the field is absent. */
   detachedness: Uint8Array;
   /** Per ordinal → index into classKeys / classNames. */
   classIndex: Uint32Array;
@@ -44,14 +44,14 @@ export interface GraphAnalysis {
   classKeys: string[];
   /** DevTools className per class index ("Detached <div>", "{x, y}", "(system)", …). */
   classNames: string[];
-  /** Summary rows (§12.2) per class index; count 0 = not a row. */
+  /** Summary rows (docs/format.md#summary) per class index; count 0 = not a row. */
   classes: ClassAggregate;
-  /** §14, current shape. */
+  /** docs/format.md#statistics, current shape. */
   statistics: Statistics;
   /** retained[root] + extraNativeBytes. */
   totalSize: number;
   hasUserRoots: boolean;
-  /** Names of the inferred plain-object interfaces (§11.2), in DevTools' order. */
+  /** Names of the inferred plain-object interfaces (docs/format.md#interfaces), in DevTools' order. */
   interfaces: string[];
   /** Capped (MAX_PROBLEMS) problem report, e.g. nodes unreachable from the root. */
   problems: string[];

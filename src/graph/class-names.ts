@@ -1,4 +1,4 @@
-// Class names and class keys (spec §11, §12.1; DevTools `calculateObjectNames`,
+// Class names and class keys (docs/format.md#class-names, #interfaces, #summary; DevTools `calculateObjectNames`,
 // `inferInterfaceDefinitions`, `applyInterfaceDefinitions`, `HeapSnapshotNode.classKeyInternal`,
 // `classKeyFromClassKeyInternal`, `JSHeapSnapshotNode.formatPropertyName`).
 //
@@ -18,12 +18,13 @@
 // key and keeps all instances in one row. No real fixture has such a collision (see graph-oracle test).
 //
 // Two entry points, because DevTools' Comparison applies the NEWER snapshot's definitions to both
-// snapshots (§13.1): `inferInterfaces(graph)` and `classifyNodes(graph, domState, definitions)`.
+// snapshots (docs/format.md#comparison): `inferInterfaces(graph)` and `classifyNodes(graph, domState, definitions)`.
 
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { DETACHED_PREFIX, DOM_DETACHED } from './dom-state.js';
 import { U32TupleInterner } from './u32-tuple-interner.js';
-import { bigInt32, sharedUint32 } from './shared-arrays.js';
+import { bigInt32, sharedUint32 } from '../util/typed-arrays.js';
+import { TextInterner } from '../util/interner.js';
 
 /** Interfaces must match at least this many objects (`MIN_OBJECT_COUNT_PER_INTERFACE`)… */
 const MIN_OBJECT_COUNT_PER_INTERFACE = 2;
@@ -249,31 +250,22 @@ export function classifyNodes(
   const nativeType = layout.nodeTypeNative;
 
   // Classes by key, numbered in order of first appearance by ordinal.
-  const classKeys: string[] = [];
+  const classKeys = new TextInterner();
   const classNames: string[] = [];
-  const classByKey = new Map<string, number>();
   const classOf = (key: string, name: string): number => {
-    let c = classByKey.get(key);
-    if (c === undefined) {
-      c = classKeys.length;
-      classByKey.set(key, c);
-      classKeys.push(key);
-      classNames.push(name);
-    }
+    const n = classKeys.size;
+    const c = classKeys.id(key);
+    if (c === n) classNames.push(name);
     return c;
   };
   // Distinct class-name strings get a name id; unlocated nodes map name id → class ",<name>".
-  const names: string[] = [];
-  const nameIdByName = new Map<string, number>();
+  const nameIds = new TextInterner();
+  const names = nameIds.texts;
   const unlocatedClass: number[] = [];
   const nameIdOf = (name: string): number => {
-    let id = nameIdByName.get(name);
-    if (id === undefined) {
-      id = names.length;
-      nameIdByName.set(name, id);
-      names.push(name);
-      unlocatedClass.push(-1);
-    }
+    const n = nameIds.size;
+    const id = nameIds.id(name);
+    if (id === n) unlocatedClass.push(-1);
     return id;
   };
   const unlocatedClassOf = (nameId: number): number => {
@@ -354,5 +346,5 @@ export function classifyNodes(
     if (locatedKeys.isNew()) locatedClass.push(classOf(`${tuple[0]},${tuple[1]},${tuple[2]},${names[nameId]}`, names[nameId]));
     classIndex[k] = locatedClass[id];
   }
-  return { classIndex, classKeys, classNames };
+  return { classIndex, classKeys: classKeys.texts, classNames };
 }

@@ -5,7 +5,7 @@
 //
 // Number spaces: everything here is ordinals (nodes) and edge ordinals, never node indexes.
 
-import { bigUint32, sharedUint32 } from './shared-arrays.js';
+import { bigUint32, sharedUint32 } from '../util/typed-arrays.js';
 
 /** The part of HeapGraph the graph algorithms walk. `HeapGraph` satisfies it structurally. */
 export interface Adjacency {

@@ -1,4 +1,4 @@
-// Distances from the roots (spec §8; DevTools `HeapSnapshot.calculateDistances`, `bfs`,
+// Distances from the roots (docs/format.md#distances; DevTools `HeapSnapshot.calculateDistances`, `bfs`,
 // `JSHeapSnapshot.calculateDistances` for the edge filter).
 //
 // Pass 1 seeds every user root (flags.ts) with distance 1, once per root edge, and runs a FIFO BFS.
@@ -14,7 +14,7 @@
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { isUserRoot, ROOT_ORDINAL } from './flags.js';
 import type { WeakMapEdgeNames } from './weakmap-edge-names.js';
-import { bigUint32, sharedInt32 } from './shared-arrays.js';
+import { bigUint32, sharedInt32 } from '../util/typed-arrays.js';
 
 /** DevTools' distance of unreachable nodes. */
 export const NO_DISTANCE = -5;

@@ -1,4 +1,4 @@
-// DOM state propagation (spec §6; DevTools `HeapSnapshot.propagateDOMState`).
+// DOM state propagation (docs/format.md#dom-state; DevTools `HeapSnapshot.propagateDOMState`).
 //
 // Embedder (DOM) nodes that know their state seed it: attached nodes first pass "attached" to every
 // native node they reach, then detached nodes pass "detached" to native nodes nobody attached.
@@ -11,7 +11,7 @@
 // `effectiveNodeName` spells it out where a name is compared.
 
 import type { HeapGraph } from '../parse/heap-graph.js';
-import { bigUint32, bigUint8, sharedUint8 } from './shared-arrays.js';
+import { bigUint32, bigUint8, sharedUint8 } from '../util/typed-arrays.js';
 
 export const DOM_UNKNOWN = 0;
 export const DOM_ATTACHED = 1;

@@ -1,4 +1,4 @@
-// Immediate dominators (spec §10; DevTools `HeapSnapshot.calculateDominatorsAndRetainedSizes`,
+// Immediate dominators (docs/format.md#dominators; DevTools `HeapSnapshot.calculateDominatorsAndRetainedSizes`,
 // `hasOnlyWeakRetainers`).
 //
 // Graph G′ = the essential edges (essential-edges.ts) plus a virtual edge root → x for every node
@@ -18,7 +18,7 @@
 // are converted back to ordinals at the end.
 
 import type { Adjacency, Retainers } from './csr.js';
-import { bigUint32, sharedUint32 } from './shared-arrays.js';
+import { bigUint32, sharedUint32 } from '../util/typed-arrays.js';
 
 const UNVISITED = 0xffffffff;
 

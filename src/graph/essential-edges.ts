@@ -1,4 +1,4 @@
-// Which edges count for dominators (spec §9.2; DevTools `computeIsEssentialEdge`,
+// Which edges count for dominators (docs/format.md#essential-edges; DevTools `computeIsEssentialEdge`,
 // `initEssentialEdges`). An edge u → v is essential unless, checked in this order:
 //   1. it is an internal WeakMap ephemeron edge whose source is the table (u.id == tableId):
 //      a value is held by key and table together, DevTools keeps only the key's edge;
@@ -10,7 +10,7 @@
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { ROOT_ORDINAL } from './flags.js';
 import type { WeakMapEdgeNames } from './weakmap-edge-names.js';
-import { sharedUint8 } from './shared-arrays.js';
+import { sharedUint8 } from '../util/typed-arrays.js';
 
 /** 1 per essential edge ordinal, 0 otherwise. */
 export function computeEssentialEdges(

@@ -1,4 +1,4 @@
-// Root-derived node sets (spec §8, §9.1; DevTools `JSHeapSnapshot.isUserRoot`, `#hasUserRoots`,
+// Root-derived node sets (docs/format.md#distances, #essential-edges; DevTools `JSHeapSnapshot.isUserRoot`, `#hasUserRoots`,
 // `markPageOwnedNodes`).
 //
 // - A *user root* is a child of the root that is not synthetic, or is the synthetic
@@ -11,7 +11,7 @@
 // Only DevTools' `pageObject` flag matters for numbers; `canBeQueried` and `detachedDOMTreeNode` are UI-only.
 
 import type { HeapGraph } from '../parse/heap-graph.js';
-import { bigUint32, bigUint8 } from './shared-arrays.js';
+import { bigUint32, bigUint8 } from '../util/typed-arrays.js';
 
 export const ROOT_ORDINAL = 0;
 const DOCUMENT_DOM_TREES = '(Document DOM trees)';

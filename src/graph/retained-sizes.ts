@@ -1,11 +1,11 @@
-// Retained sizes (spec §10; the tail of DevTools `calculateDominatorsAndRetainedSizes`):
+// Retained sizes (docs/format.md#dominators; the tail of DevTools `calculateDominatorsAndRetainedSizes`):
 // retained[k] = self[k] + Σ retained of the nodes k immediately dominates. Summed children before
 // parents by walking the dominator order (dominators.ts) backwards. Float64 because sums pass 2^32;
 // sums of u32 values stay exact below 2^53.
 //
 // So retained[root] = Σ self over all nodes, unreachable ones included.
 
-import { sharedFloat64 } from './shared-arrays.js';
+import { sharedFloat64 } from '../util/typed-arrays.js';
 
 /**
  * @param selfSize per ordinal (adjusted, shallow-sizes.ts)

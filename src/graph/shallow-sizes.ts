@@ -1,4 +1,4 @@
-// Shallow-size transfer (spec §7; DevTools `JSHeapSnapshot.calculateShallowSizes`).
+// Shallow-size transfer (docs/format.md#size-transfer; DevTools `JSHeapSnapshot.calculateShallowSizes`).
 //
 // Internal storage nodes are folded into the JS object that alone owns them, so `(object elements)`,
 // `(object properties)` and most `system / …` internals show up as part of their owner's self size.
@@ -14,7 +14,7 @@
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { isRenamedDetached } from './dom-state.js';
 import { ROOT_ORDINAL } from './flags.js';
-import { bigUint32, sharedUint32 } from './shared-arrays.js';
+import { bigUint32, sharedUint32 } from '../util/typed-arrays.js';
 
 const UNVISITED = 0xffffffff;
 const MULTIPLE_OWNERS = 0xfffffffe;

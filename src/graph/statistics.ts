@@ -1,4 +1,4 @@
-// Statistics pie (spec §14; DevTools `JSHeapSnapshot.calculateStatistics`, `calculateArraySize`),
+// Statistics pie (docs/format.md#statistics; DevTools `JSHeapSnapshot.calculateStatistics`, `calculateArraySize`),
 // over adjusted self sizes and names after DOM renaming:
 //   hidden                                  → v8heap.system
 //   native                                  → native.total (+ native.typedArrays if `system / JSArrayBufferData`)

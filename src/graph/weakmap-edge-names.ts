@@ -1,4 +1,4 @@
-// Recognises V8's WeakMap ephemeron edge names (spec §3), cached per string index, as DevTools'
+// Recognises V8's WeakMap ephemeron edge names (docs/format.md#weakmap-edges), cached per string index, as DevTools'
 // `HeapSnapshot.tryParseWeakMapEdgeName` does. Used by the essential-edge rule (the table → value
 // edge is not essential) and by the distance filter (a value's distance is max(key, table) + 1).
 //

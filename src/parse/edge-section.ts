@@ -6,7 +6,7 @@
 
 import { closeSync, openSync, readSync } from 'node:fs';
 import { InputError } from '../errors.js';
-import { scanIntegers, ScanStatus, type IntScanState } from './scanner-core.js';
+import { newIntScanState, scanIntegers, ScanStatus, type IntScanState } from './scanner-core.js';
 
 /** Edges scanned per chunk before they are split into the per-field arrays. */
 const EDGE_CHUNK = 65536;
@@ -100,15 +100,16 @@ const READ_BYTES = 1 << 20;
 
 /**
  * Scans `path` from `start`, the first byte inside the `edges` array, up to its closing ']', into the
- * splitter. Returns the number of values and the offset of the ']', or null when what follows is not a
- * clean list of at most the announced number of unsigned integers closed by ']': the caller then parses
- * the whole file again in one thread, which reports the problem with its byte offset.
+ * splitter, with the very grammar and limits of the one-thread scan (scanIntegers). Returns the number of
+ * values and the offset of the ']', or null when what follows is not a clean JSON list of at most the
+ * announced number of unsigned 32-bit integers closed by ']': the caller then parses the whole file
+ * again in one thread, which reports the problem with its byte offset.
  */
 export function scanEdgeRange(path: string, start: number, splitter: EdgeSplitter): { values: number; end: number } | null {
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.allocUnsafe(READ_BYTES);
-    const st: IntScanState = { pos: 0, cur: 0, inNumber: false, status: ScanStatus.NeedMore };
+    const st = newIntScanState();
     for (let at = start; ; ) {
       const n = readSync(fd, buf, 0, READ_BYTES, at);
       if (n === 0) return null; // no ']'

@@ -75,31 +75,74 @@ export interface SnapshotLayout {
   readonly locationFields: readonly string[];
 }
 
-function enumList(types: unknown[] | undefined, what: string): string[] {
-  const first = types?.[0];
-  if (!Array.isArray(first) || !first.every((t) => typeof t === 'string')) {
-    throw new InputError(`snapshot.meta.${what}[0] is not a list of type names`);
+/** A value for a one-line error: JSON, at most 60 characters, anything but printable ASCII escaped. */
+export function describeJson(v: unknown): string {
+  let t: string;
+  try {
+    t = JSON.stringify(v) ?? String(v);
+  } catch {
+    t = String(v);
   }
-  return first as string[];
+  t = t.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return t.length > 60 ? `${t.slice(0, 57)}...` : t;
+}
+
+const MAX_FIELDS = 64;
+
+/**
+ * A list of field names: strings, unique (case-insensitively: some become SQLite column names), at most
+ * 64. Optional lists may be absent or empty (the store then uses V8's default fields).
+ */
+function fieldList(meta: SnapshotMeta, name: string, required: boolean): string[] {
+  const v = meta[name];
+  if (v === undefined && !required) return [];
+  if (!Array.isArray(v) || (required && v.length === 0) || v.length > MAX_FIELDS || !v.every((f) => typeof f === 'string' && f.length > 0 && f.length <= 128)) {
+    throw new InputError(`snapshot.meta.${name} is not a list of ${required ? 1 : 0} to ${MAX_FIELDS} field names (found ${describeJson(v)})`);
+  }
+  const lower = v.map((f: string) => f.toLowerCase());
+  const dup = lower.find((f, i) => lower.indexOf(f) !== i);
+  if (dup !== undefined) throw new InputError(`snapshot.meta.${name} names the field ${describeJson(dup)} twice`);
+  return v as string[];
+}
+
+/**
+ * `node_types`/`edge_types`: one entry per field, the `type` field's being the enum (a list of names);
+ * the others are descriptions ("string", "number", …) or lists. DevTools reads the enum at the index of
+ * the `type` field.
+ */
+function enumList(meta: SnapshotMeta, what: 'node_types' | 'edge_types', typeOffset: number): string[] {
+  const types = meta[what];
+  if (!Array.isArray(types)) throw new InputError(`snapshot.meta.${what} is not a list (found ${describeJson(types)})`);
+  const isNames = (x: unknown) => Array.isArray(x) && x.every((t) => typeof t === 'string');
+  types.forEach((t, i) => {
+    if (typeof t !== 'string' && !isNames(t)) throw new InputError(`snapshot.meta.${what}[${i}] is neither a type description nor a list of type names (found ${describeJson(t)})`);
+  });
+  const names = types[typeOffset] as unknown;
+  if (!isNames(names) || (names as string[]).length === 0) throw new InputError(`snapshot.meta.${what}[${typeOffset}] (the "type" field's) is not a list of type names`);
+  if ((names as string[]).length > 255) throw new InputError(`snapshot.meta.${what}[${typeOffset}] lists more than 255 types`);
+  return names as string[];
 }
 
 export function layoutFromMeta(meta: SnapshotMeta): SnapshotLayout {
-  if (!meta || !Array.isArray(meta.node_fields) || !Array.isArray(meta.edge_fields)) {
-    throw new InputError('snapshot.meta lacks node_fields or edge_fields');
-  }
-  const nf = meta.node_fields;
-  const ef = meta.edge_fields;
+  if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) throw new InputError(`snapshot.meta is not an object (found ${describeJson(meta)})`);
+  const nf = fieldList(meta, 'node_fields', true);
+  const ef = fieldList(meta, 'edge_fields', true);
   const need = (fields: string[], name: string, what: string): number => {
     const i = fields.indexOf(name);
     if (i < 0) throw new InputError(`snapshot.meta.${what} has no "${name}" field`);
     return i;
   };
-  const nodeTypes = enumList(meta.node_types, 'node_types');
-  const edgeTypes = enumList(meta.edge_types, 'edge_types');
-  if (nodeTypes.length > 255 || edgeTypes.length > 255) throw new InputError('snapshot.meta has more than 255 node or edge types');
+  const nodeTypes = enumList(meta, 'node_types', need(nf, 'type', 'node_fields'));
+  const edgeTypes = enumList(meta, 'edge_types', need(ef, 'type', 'edge_fields'));
+  const traceFunctionInfoFields = fieldList(meta, 'trace_function_info_fields', false);
+  const traceNodeFields = fieldList(meta, 'trace_node_fields', false);
+  const sampleFields = fieldList(meta, 'sample_fields', false);
+  const locationFields = fieldList(meta, 'location_fields', false);
+  // The store adds a column of these names next to the file's fields.
+  if (locationFields.some((f) => f.toLowerCase() === 'node_ordinal')) throw new InputError('snapshot.meta.location_fields may not name a field "node_ordinal"');
+  if (traceFunctionInfoFields.some((f) => f.toLowerCase() === 'function_info_index')) throw new InputError('snapshot.meta.trace_function_info_fields may not name a field "function_info_index"');
   const nt = (n: string) => nodeTypes.indexOf(n);
   const et = (n: string) => edgeTypes.indexOf(n);
-  const list = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : []);
   return {
     nodeFieldCount: nf.length,
     nodeTypeOffset: need(nf, 'type', 'node_fields'),
@@ -134,9 +177,9 @@ export function layoutFromMeta(meta: SnapshotMeta): SnapshotLayout {
     edgeTypeHidden: et('hidden'),
     edgeTypeShortcut: et('shortcut'),
     edgeTypeWeak: et('weak'),
-    traceFunctionInfoFields: list(meta.trace_function_info_fields),
-    traceNodeFields: list(meta.trace_node_fields),
-    sampleFields: list(meta.sample_fields),
-    locationFields: list(meta.location_fields),
+    traceFunctionInfoFields,
+    traceNodeFields,
+    sampleFields,
+    locationFields,
   };
 }

@@ -5,7 +5,7 @@ import { closeSync, createReadStream, openSync, readSync, statSync, type Stats }
 import { Worker } from 'node:worker_threads';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../errors.js';
-import { sharedUint32 } from '../graph/shared-arrays.js';
+import { sharedUint32 } from '../util/typed-arrays.js';
 import type { HeapGraph, TraceData } from './heap-graph.js';
 import { SnapshotScanner, type ScanResult } from './scanner.js';
 
@@ -337,6 +337,8 @@ function buildTrace(r: ScanResult, fail: (w: string) => never): TraceData | null
   if (r.traceTree.length === 0 && r.traceFunctionInfos.length === 0 && r.samples.length === 0) return null;
   const fiFields = r.layout.traceFunctionInfoFields.length || 6;
   if (r.traceFunctionInfos.length % fiFields !== 0) fail(`"trace_function_infos" holds ${r.traceFunctionInfos.length} values, not a multiple of ${fiFields}`);
+  const sampleFields = r.layout.sampleFields.length || 2; // the store's default columns when meta lists none
+  if (r.samples.length % sampleFields !== 0) fail(`"samples" holds ${r.samples.length} values, not a multiple of its ${sampleFields} fields`);
   const nodeFields = r.layout.traceNodeFields;
   if (nodeFields.length > 0 && nodeFields.join(',') !== 'id,function_info_index,count,size,children') {
     fail(`unsupported trace_node_fields ${JSON.stringify(nodeFields)}`);

@@ -1,20 +1,31 @@
-// Renders the dominator tree as an indented list: retained bytes, % of the heap, then the node.
+// Renders the dominator tree as an indented list: retained size, % of the heap, then the node.
 
 import type { DominatorNode, DominatorsResult } from '../analyses/dominators.js';
 import { safeText } from './escape.js';
 import { describeNode } from './retainers.js';
 import { formatFixed, percentOf, type Row, type Table } from './table.js';
+import { countOf, fitLine, PLAIN, size, wrapText, type Manners } from './terminal.js';
 
-export function dominatorsText(r: DominatorsResult, options: { wide?: boolean } = {}): string {
-  const lines = [`Dominator tree: ${r.top} biggest children per node, ${r.depth} level${r.depth === 1 ? '' : 's'}; retained bytes and % of the heap (${r.total_size} bytes).`];
-  const width = Math.max(9, String(r.root.retained_size).length);
-  const max = options.wide ? 0 : 90;
+/** The tree, one node a line: retained size, % of the heap, the node indented by level; lines fit the width. */
+export function dominatorsText(r: DominatorsResult, options: { wide?: boolean; manners?: Manners } = {}): string {
+  const m = options.manners ?? PLAIN;
+  const width = options.wide ? Infinity : m.width;
+  const lines = wrapText(`Dominator tree: ${countOf(r.top, 'biggest child', 'biggest children')} per node, ${countOf(r.depth, 'level')}; retained size, % of the heap (${size(r.total_size, m)}).`, width, '  ');
+  const sizes: number[] = [];
+  const collect = (n: DominatorNode) => {
+    sizes.push(n.retained_size);
+    n.children.forEach(collect);
+  };
+  collect(r.root);
+  const sizeWidth = Math.max(9, ...sizes.map((b) => size(b, m).length));
   const walk = (n: DominatorNode, level: number) => {
     const label = n.ordinal === 0 ? '(root)' : describeNode(n);
-    lines.push(`${String(n.retained_size).padStart(width)} ${formatFixed(percentOf(n.retained_size, r.total_size)).padStart(3)}% ${'  '.repeat(level)}${safeText(label, max)} @${n.id}`);
+    const head = `${size(n.retained_size, m).padStart(sizeWidth)} ${formatFixed(percentOf(n.retained_size, r.total_size)).padStart(3)}% ${'  '.repeat(level)}`;
+    const id = ` @${n.id}`;
+    lines.push(head + fitLine(safeText(label), Math.max(8, width - head.length - id.length)) + id);
     for (const c of n.children) walk(c, level + 1);
     if (n.more_children !== null && n.more_children > 0 && level < r.depth) {
-      lines.push(`${' '.repeat(width + 6)}${'  '.repeat(level + 1)}<${n.more_children} more children>`);
+      lines.push(`${' '.repeat(sizeWidth + 6)}${'  '.repeat(level + 1)}<${countOf(n.more_children, 'more child', 'more children')}>`);
     }
   };
   walk(r.root, 0);

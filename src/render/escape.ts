@@ -1,6 +1,7 @@
 // Heap strings are untrusted program data: a name can hold ANSI escape sequences, control characters,
 // newlines or megabytes of text. Every text renderer passes names through `safeText` so a table can
-// neither be broken nor used to drive the terminal. JSON output needs no escaping beyond JSON.stringify.
+// neither be broken nor used to drive the terminal. JSON output escapes what JSON.stringify leaves raw
+// (renderJson in table.ts); error messages pass through safeText too (src/cli/main.ts).
 
 // C0/C1 controls, DEL, and the Unicode line/paragraph separators and bidi overrides that reorder text.
 // eslint-disable-next-line no-control-regex

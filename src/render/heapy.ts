@@ -1,4 +1,4 @@
-// Text tables in heapy's style (guppy3 `Part.py`, ../shared/reference/prior-art.md §2.1):
+// Text tables in heapy's style (guppy3 `Part.py`, docs/format.md#heapy-table):
 //
 //   Partition of a set of 550325 objects. Total size = 28311052 bytes.
 //    Index  Count   %     Size   % Cumulative  % Kind (class / type)
@@ -11,15 +11,18 @@
 // heapy's literal header does, so header and rows end at the same column. A number that does not fit
 // widens its column for every row (heapy would break the alignment). The last column is left-aligned
 // and unpadded; heap strings in it are escaped and shortened in the middle (`head…tail`, so a location's
-// line:col survives) to fit a 100-character line unless `wide`.
+// line:col survives) to fit the line width (the terminal's, `COLUMNS`, or 100 off a terminal; see
+// terminal.ts) unless `wide`. A `human` table (not heapy's own) prints counts with separators and
+// bytes as sizes.
 
-import { safeText, safeTextMiddle } from './escape.js';
-import { formatCell, isNumericColumn, type Column, type RenderOptions, type Table } from './table.js';
+import { safeText } from './escape.js';
+import { formatCell, isNumericColumn, type Cell, type Column, type RenderOptions, type Table } from './table.js';
+import { count, fitEnd, fitLine, paint, PLAIN, signedCount, signedSize, size, wrapText, type Manners } from './terminal.js';
 
-/** heapy wraps the kind text at this line length; heapdiff shortens instead. */
+/** heapy wraps the kind text at this line length; heapdiff shortens instead (to the terminal's width when known). */
 export const LINE_LENGTH = 100;
 /** The kind column never gets fewer characters than this, however wide the numbers are. */
-const MIN_KIND_WIDTH = 24;
+const MIN_KIND_WIDTH = 12;
 
 export const DEFAULT_MORE_HINT = 'Use --all to see them.';
 
@@ -30,7 +33,9 @@ export function renderHeapyTable(table: Table, options: RenderOptions = {}): str
   const last = lastIsText ? cols[cols.length - 1] : null;
 
   // Cells of the fixed columns, then widths (minimum width, title length for non-heapy tables, content).
-  const cells = table.rows.map((row) => fixed.map((c) => formatCell(c, row[c.key], options)));
+  const human = table.human ? (options.manners ?? PLAIN) : null;
+  const cellText = (c: Column, v: Cell) => (human ? humanCell(c, v, human) : null) ?? formatCell(c, v, options);
+  const cells = table.rows.map((row) => fixed.map((c) => cellText(c, row[c.key])));
   const widths = fixed.map((c, i) => {
     let w = c.width ?? c.title.length;
     for (const r of cells) w = Math.max(w, r[i].length);
@@ -38,8 +43,12 @@ export function renderHeapyTable(table: Table, options: RenderOptions = {}): str
   });
 
   const lines: string[] = [];
-  for (const t of table.title ?? []) lines.push(safeText(t));
+  // Titles and footers are prose: wrapped at the terminal's width when the caller gave one.
+  const prose = (t: string) => (options.manners ? wrapText(safeText(t), options.wide ? Infinity : options.manners.width, '  ') : [safeText(t)]);
+  for (const t of table.title ?? []) lines.push(...prose(t));
 
+  const prefixWidth = widths.reduce((a, w) => a + w + 1, 0);
+  const lineWidth = options.manners?.width ?? LINE_LENGTH;
   // Header: each title right-aligned to its column's end, pushed right past the previous title.
   let header = '';
   let end = 0;
@@ -53,10 +62,11 @@ export function renderHeapyTable(table: Table, options: RenderOptions = {}): str
   });
   if (fixed.length > 0) header += ' '.repeat(Math.max(1, end + 1 - header.length));
   if (last) header += last.title;
-  lines.push(header.trimEnd());
+  // The last title (heapy's "Kind (class / type)") is cut like the kinds below it.
+  lines.push(paint(fitEnd(header.trimEnd(), options.wide ? Infinity : Math.max(lineWidth, prefixWidth + MIN_KIND_WIDTH)), 'bold', options.manners ?? PLAIN));
 
-  const prefixWidth = widths.reduce((a, w) => a + w + 1, 0);
-  const kindMax = options.wide ? 0 : (last?.maxWidth ?? Math.max(MIN_KIND_WIDTH, LINE_LENGTH - prefixWidth));
+  const fit = Math.max(MIN_KIND_WIDTH, lineWidth - prefixWidth);
+  const kindMax = options.wide || lineWidth === Infinity ? Infinity : Math.min(last?.maxWidth ?? fit, fit);
   table.rows.forEach((row, r) => {
     let line = '';
     fixed.forEach((c, i) => {
@@ -65,14 +75,31 @@ export function renderHeapyTable(table: Table, options: RenderOptions = {}): str
     });
     if (last) {
       const v = row[last.key];
-      line += typeof v === 'string' ? (last.ellipsis === 'end' ? safeText(v, kindMax) : safeTextMiddle(v, kindMax)) : formatCell(last, v, options);
+      line += typeof v === 'string' ? (last.ellipsis === 'end' ? fitEnd(safeText(v), kindMax) : fitLine(safeText(v), kindMax)) : cellText(last, v);
     }
     lines.push(last ? line : line.trimEnd());
   });
 
-  if (table.moreRows && table.moreRows > 0) lines.push(`<${table.moreRows} more rows. ${table.moreHint ?? DEFAULT_MORE_HINT}>`);
-  for (const f of table.footer ?? []) lines.push(safeText(f));
+  if (table.moreRows && table.moreRows > 0) lines.push(`<${human ? count(table.moreRows) : table.moreRows} more row${table.moreRows === 1 ? '' : 's'}. ${table.moreHint ?? DEFAULT_MORE_HINT}>`);
+  for (const f of table.footer ?? []) lines.push(...prose(f));
   return lines.join('\n') + '\n';
+}
+
+/** A number cell of a `human` table: counts with separators, bytes as sizes; null: format as usual. */
+function humanCell(c: Column, v: Cell, m: Manners): string | null {
+  if (typeof v !== 'number') return null;
+  switch (c.type) {
+    case 'count':
+      return count(v);
+    case 'bytes':
+      return size(v, m);
+    case 'delta':
+      return signedCount(v);
+    case 'bytes-delta':
+      return signedSize(v, m);
+    default:
+      return null;
+  }
 }
 
 /** heapy's partition label: `Partition of a set of %d object%s. Total size = %d bytes.` */

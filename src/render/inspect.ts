@@ -3,10 +3,12 @@
 import type { InspectEdge, InspectResult } from '../analyses/inspect.js';
 import { BASE_SYSTEM_DISTANCE } from '../graph/distances.js';
 import { detachednessKind, edgeLabel } from '../store/queries/labels.js';
-import { safeText, safeTextMiddle } from './escape.js';
+import { safeText } from './escape.js';
 import { renderHeapyTable } from './heapy.js';
+import { keptByHops, scopeNote } from './leak-report.js';
 import { describeNode } from './retainers.js';
 import type { Column, Row, Table } from './table.js';
+import { count, countOf, displayWidth, paint, PLAIN, size, wrapHops, wrapText, type Manners } from './terminal.js';
 
 const EDGE_COLUMNS: Column[] = [
   { key: 'edge', title: 'Edge', type: 'text', maxWidth: 30 },
@@ -30,40 +32,58 @@ function edgeRows(edges: readonly InspectEdge[]): Row[] {
   }));
 }
 
-export function inspectText(r: InspectResult, options: { wide?: boolean } = {}): string {
+/** The object's facts, one per line (wrapped to the width), then its edges and retainers as tables. */
+export function inspectText(r: InspectResult, options: { wide?: boolean; manners?: Manners } = {}): string {
   const o = r.object;
-  const max = options.wide ? 0 : 200;
-  const t = (s: string) => safeText(s, max);
+  const m = options.manners ?? PLAIN;
+  const width = options.wide ? Infinity : m.width;
   const lines: string[] = [];
-  lines.push(t(`Object @${o.id}: ${describeNode(o)} (${o.type})`));
-  const fact = (k: string, v: string) => lines.push(`  ${k.padEnd(11)}${t(v)}`);
+  lines.push(...wrapText(safeText(`Object @${o.id}: ${describeNode(o)} (${o.type})`), width, '  ').map((l) => paint(l, 'bold', m)));
+  const label = (k: string) => `  ${k.padEnd(11)}`;
+  const fact = (k: string, v: string) => wrapText(safeText(v), width - 13).forEach((l, i) => lines.push((i === 0 ? label(k) : ' '.repeat(13)) + l));
+  const bytes = (n: number) => (m.rawBytes || n < 1000 ? size(n, m) : `${size(n, m)} (${size(n, { rawBytes: true })})`);
+  if (r.label !== o.class_name) fact('is', r.label);
   fact('class', `${o.class_name}   (key ${o.class_key})`);
   if (o.name !== o.class_name) fact('name', o.name);
-  fact('self size', `${o.self_size} bytes${o.raw_self_size !== o.self_size ? ` (V8 wrote ${o.raw_self_size}; DevTools' size transfer moved the rest)` : ''}`);
-  fact('retained', `${o.retained_size} bytes`);
+  fact('self size', `${bytes(o.self_size)}${o.raw_self_size !== o.self_size ? ` (V8 wrote ${size(o.raw_self_size, { rawBytes: true })}; DevTools' size transfer moved the rest)` : ''}`);
+  fact('retained', bytes(o.retained_size));
   fact('distance', o.distance < 0 ? `${o.distance} (unreachable)` : o.distance >= BASE_SYSTEM_DISTANCE ? `${o.distance} (reachable only from GC roots)` : String(o.distance));
   if (o.detachedness !== 0) fact('DOM state', detachednessKind(o.detachedness));
-  if (r.dominator) fact('dominator', `${describeNode(r.dominator)} @${r.dominator.id} (retained ${r.dominator.retained_size} bytes)`);
+  if (r.dominator) fact('dominator', `${describeNode(r.dominator)} @${r.dominator.id} (retained ${size(r.dominator.retained_size, m)})`);
   if (o.location) fact('location', `${o.location.script ?? `script #${o.location.script_id}`}:${o.location.line + 1}:${o.location.column + 1}`);
   if (o.allocation) fact('allocated', `${o.allocation.function || '(anonymous)'} ${o.allocation.script}:${o.allocation.line}:${o.allocation.column}`);
-  lines.push(`  ${'path'.padEnd(11)}${safeTextMiddle(r.path, options.wide ? 0 : 400)} (${r.path_hops} hop${r.path_hops === 1 ? '' : 's'})`);
+  if (o.ordinal !== 0) {
+    const kept = wrapHops(label('kept by'), keptByHops(r.named).map((h) => safeText(h)), width, 13);
+    const note = scopeNote(r.named);
+    if (note) {
+      const extra = `  (${safeText(note)})`;
+      if (displayWidth(kept[kept.length - 1] + extra) <= width) kept[kept.length - 1] += extra;
+      else kept.push(...wrapText(' '.repeat(13) + extra.trimStart(), width, ' '.repeat(13)));
+    }
+    lines.push(...kept);
+  }
+  // The path wraps between hops (a heap name holding " → " may split there; the text stays the same).
+  const hops = safeText(r.path).split(' → ');
+  hops[hops.length - 1] += ` (${countOf(r.path_hops, 'hop')})`;
+  lines.push(...wrapHops(label('path'), hops, width, 13));
 
-  const section = (title: string, edges: readonly InspectEdge[], total: number, what: string) => {
+  const section = (title: string, edges: readonly InspectEdge[], total: number, what: [string, string]) => {
     lines.push('', title);
     if (edges.length === 0) {
       lines.push('  (none)');
       return;
     }
-    const table: Table = { columns: EDGE_COLUMNS, rows: edgeRows(edges), moreRows: total - edges.length, moreHint: 'Use --limit N to see them.' };
-    const text = renderHeapyTable(table, options).trimEnd();
-    lines.push(text.replace(/^<(\d+) more rows\./m, `<$1 more ${what}.`));
+    const table: Table = { columns: EDGE_COLUMNS, rows: edgeRows(edges), moreRows: total - edges.length, moreHint: 'Use --limit N to see them.', human: true };
+    const text = renderHeapyTable(table, { ...options, manners: m }).trimEnd();
+    const more = total - edges.length;
+    lines.push(text.replace(/^<[\d,]+ more rows?\./m, `<${countOf(more, `more ${what[0]}`, `more ${what[1]}`)}.`));
   };
-  section(`Edges (${r.edges.total}, biggest retained first):`, r.edges.shown, r.edges.total, 'edges');
+  section(`Edges (${count(r.edges.total)}, biggest retained first):`, r.edges.shown, r.edges.total, ['edge', 'edges']);
   section(
-    `Retainers (${r.retainers.total} listed in DevTools' order${r.retainers.weak > 0 ? `; ${r.retainers.weak} weak not listed` : ''}):`,
+    `Retainers (${count(r.retainers.total)} listed in DevTools' order${r.retainers.weak > 0 ? `; ${count(r.retainers.weak)} weak not listed` : ''}):`,
     r.retainers.shown,
     r.retainers.total,
-    'retainers',
+    ['retainer', 'retainers'],
   );
   return lines.join('\n') + '\n';
 }

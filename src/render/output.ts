@@ -4,7 +4,7 @@
 
 import { InputError } from '../errors.js';
 import { renderHeapyTable } from './heapy.js';
-import { renderCsv, renderJson, renderMarkdown, tableToJson, type Table } from './table.js';
+import { renderCsv, renderJson, renderMarkdown, tableToJson, type RenderOptions, type Table } from './table.js';
 
 export const FORMATS = ['text', 'json', 'csv', 'md'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -15,7 +15,7 @@ export function checkFormat(f: string): Format {
 }
 
 /** Renders a table in the chosen format; `json` uses `json` when given, else the generic table shape. */
-export function renderTableAs(format: Format, table: Table, options: { wide?: boolean; json?: object } = {}): string {
+export function renderTableAs(format: Format, table: Table, options: RenderOptions & { json?: object } = {}): string {
   switch (format) {
     case 'json':
       return renderJson(options.json ?? tableToJson(table));

@@ -38,25 +38,39 @@ export function shownHops(hops: readonly PathHop[]): readonly PathHop[] {
   return hops;
 }
 
-/** A path as text: its pattern (`pattern`) or its line ending in `@id`, from the last global object. */
-export function shownPath(hops: readonly PathHop[], pattern: boolean): string {
-  return pathLine(shownHops(hops), pattern);
+/**
+ * Longest heap name (class, object or edge name) shown in report prose without `--wide`: a 1 MB string
+ * would otherwise make megabytes of text. JSON and CSV keep names whole.
+ */
+export const REPORT_NAME_MAX = 200;
+
+/** A name shortened to REPORT_NAME_MAX characters (unless `wide`). */
+export function shortName<T extends string | null>(s: T, wide = false): T {
+  if (wide || s === null || s.length <= REPORT_NAME_MAX) return s;
+  return `${s.slice(0, REPORT_NAME_MAX - 1)}…` as T;
+}
+
+/** A path as text: its pattern (`pattern`) or its line ending in `@id`, from the last global object; long names shortened unless `wide`. */
+export function shownPath(hops: readonly PathHop[], pattern: boolean, wide = false): string {
+  const shown = shownHops(hops);
+  return pathLine(wide ? shown : shown.map((h) => ({ ...h, class_name: shortName(h.class_name), name: shortName(h.name), edge_name: shortName(h.edge_name) })), pattern);
 }
 
 /** Lines of one path group: `300 × pattern  (254,400 bytes)`. */
-export function pathGroupLine(g: PathGroupResult): string {
-  return `${fmt(g.count)} × ${g.hops.length > 0 ? shownPath(g.hops, true) : g.pattern}  (${fmt(g.retained)} bytes)`;
+export function pathGroupLine(g: PathGroupResult, wide = false): string {
+  return `${fmt(g.count)} × ${g.hops.length > 0 ? shownPath(g.hops, true, wide) : shortName(g.pattern, wide)}  (${fmt(g.retained)} bytes)`;
 }
 
 /**
  * The path part of a suspect: grouped patterns, the biggest instance's path, and what was not traced.
- * Paths are never shortened: the whole chain is the answer (`--wide` only matters for names in tables).
+ * Paths are never shortened: the whole chain is the answer; only names longer than REPORT_NAME_MAX are
+ * (unless `wide`).
  */
-export function suspectPathLines(paths: readonly PathGroupResult[], patterns: number, traced: number, total: number): string[] {
+export function suspectPathLines(paths: readonly PathGroupResult[], patterns: number, traced: number, total: number, wide = false): string[] {
   const indent = '    ';
   const out: string[] = [];
-  for (const g of paths) out.push(indent + safeText(pathGroupLine(g)));
-  if (paths.length > 0) out.push(indent + safeText(`biggest: ${paths[0].hops.length > 0 ? shownPath(paths[0].hops, false) : paths[0].line}`));
+  for (const g of paths) out.push(indent + safeText(pathGroupLine(g, wide)));
+  if (paths.length > 0) out.push(indent + safeText(`biggest: ${paths[0].hops.length > 0 ? shownPath(paths[0].hops, false, wide) : shortName(paths[0].line, wide)}`));
   const notes: string[] = [];
   if (patterns > paths.length) notes.push(`${patterns - paths.length} more pattern${patterns - paths.length === 1 ? '' : 's'} (--paths)`);
   if (traced < total) notes.push(`paths of the ${fmt(traced)} biggest of ${fmt(total)} objects (--instances)`);

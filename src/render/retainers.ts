@@ -7,6 +7,8 @@ import type { PathHop } from '../analyses/paths.js';
 import { edgeLabel, nodeLabel } from '../store/queries/labels.js';
 import { safeText, safeTextMiddle } from './escape.js';
 import { renderHeapyTable } from './heapy.js';
+import { DETAIL, keptByLines, wrapText } from './leak-report.js';
+import { count, countOf, fitEnd, PLAIN, size, wrapHops, type Manners } from './terminal.js';
 import type { Column, Row, Table } from './table.js';
 
 /** `Function "onTick"`, `(string) "sess-1"`, `system / Context`, `Session`: label plus the name when it adds something. */
@@ -37,40 +39,39 @@ function hopRows(hops: readonly PathHop[]): Row[] {
   }));
 }
 
-export function retainersText(r: RetainersResult, options: { wide?: boolean } = {}): string {
+export function retainersText(r: RetainersResult, options: { wide?: boolean; manners?: Manners; rawPaths?: boolean } = {}): string {
+  const m = options.manners ?? { ...PLAIN, width: options.wide ? Infinity : PLAIN.width };
   const max = options.wide ? 0 : 2000;
   const out: string[] = [];
   if (r.target === 'object' && r.object) {
     const o = r.object;
-    out.push(
-      safeText(`Retainers of ${describeNode(o)} @${o.id}: distance ${o.distance}, self ${o.self_size} bytes, retained ${o.retained_size} bytes`, max),
-    );
+    out.push(...wrapText(`Retainers of ${describeNode(o)} @${o.id}: distance ${o.distance}, self ${size(o.self_size, m)}, retained ${size(o.retained_size, m)}`, m.width));
     if (o.ordinal === 0) out.push('This is the root: nothing retains it.');
     else if (r.paths.length === 0 || (r.paths[0].hops.length <= 1 && r.paths[0].hops[0]?.edge_type === null)) {
       out.push(o.distance < 0 ? 'Unreachable: no path from a root (DevTools distance -5).' : 'No path to a root: no listed retainer is closer to a root.');
     }
+    if (r.paths[0] && !options.rawPaths && o.ordinal !== 0) out.push(...keptByLines([{ ...r.paths[0], class_name: o.class_name, root: r.paths[0].named.root, text: '' }], 1, 1, 1, { manners: m }));
     r.paths.forEach((p, i) => {
-      out.push('', `Path ${i + 1}${p.truncated ? ' (cut at --max-depth)' : ''}: ${p.hops.length} hop${p.hops.length === 1 ? '' : 's'}`);
-      out.push(`  ${safeTextMiddle(p.line, max)}`);
-      out.push(renderHeapyTable({ columns: HOP_COLUMNS, rows: hopRows(p.hops) }, options).trimEnd());
+      out.push('', `Path ${i + 1}${p.truncated ? ' (cut at --max-depth)' : ''}: ${countOf(p.hops.length, 'hop')}`);
+      out.push(...wrapHops('  ', safeText(p.line, max).split(' → '), m.width, '    '));
+      out.push(...renderHeapyTable({ columns: HOP_COLUMNS, rows: hopRows(p.hops) }, { wide: options.wide }).trimEnd().split('\n').map((l) => fitEnd(l, m.width)));
     });
-    return out.join('\n') + '\n';
+    return `${out.join('\n')}\n`;
   }
   const classes = r.classes.length > 1 ? ` (${r.classes.length} classes of that name)` : '';
-  out.push(
-    safeText(
-      `Retainers of ${r.query}${classes}: ${r.instances} instance${r.instances === 1 ? '' : 's'}, ${r.sampled} biggest followed, ${r.patterns} path pattern${r.patterns === 1 ? '' : 's'}`,
-      max,
-    ),
-  );
+  const sample = r.sampled < r.instances ? `paths traced for the ${count(r.sampled)} biggest of ${count(r.instances)}` : `paths traced for all ${count(r.instances)}`;
+  out.push(...wrapText(`${r.query}${classes}: ${countOf(r.instances, 'instance')} retaining ${size(r.retained, m)}; ${sample} (--instances), in ${countOf(r.patterns, 'path pattern')}:`, m.width));
   r.paths.forEach((p, i) => {
-    out.push('', `Pattern ${i + 1}: ${p.count} instance${p.count === 1 ? '' : 's'}, ${p.retained} bytes retained${p.truncated ? ' (cut at --max-depth)' : ''}`);
-    out.push(`  ${safeTextMiddle(p.line, max)}`);
+    out.push('');
+    const share = r.sampled < r.instances ? (p.count === r.sampled ? `all ${count(p.count)} traced` : `${count(p.count)} of the ${count(r.sampled)} traced`) : count(p.count);
+    out.push(...wrapText(`${String(i + 1).padStart(2)}. ${share}, ${size(p.retained, m)} retained${p.truncated ? ' (cut at --max-depth)' : ''}`, m.width, DETAIL));
+    if (options.rawPaths) out.push(...wrapHops(DETAIL, safeText(p.line, max).split(' → '), m.width, `${DETAIL}  `));
+    else out.push(...keptByLines([{ ...p, class_name: r.query, root: p.named.root, text: '' }], p.count, p.count, 1, { manners: m }));
     const last = p.hops[p.hops.length - 1];
-    if (last) out.push(safeText(`  example: ${describeNode(last)} @${last.id}, ${p.hops.length} hops, retained ${last.retained_size} bytes`, max));
+    if (last) out.push(...wrapText(`${DETAIL}e.g. ${describeNode(last)} @${last.id} (${countOf(p.hops.length, 'hop')} from a root, ${size(last.retained_size, m)} retained)`, m.width, DETAIL));
   });
-  if (r.patterns > r.paths.length) out.push('', `<${r.patterns - r.paths.length} more patterns. Use --paths N to see them.>`);
-  return out.join('\n') + '\n';
+  if (r.patterns > r.paths.length) out.push('', `<${countOf(r.patterns - r.paths.length, 'more pattern')}. Use --paths N to see them.>`);
+  return `${out.join('\n')}\n`;
 }
 
 /** `{version, target, query, object, classes, instances, sampled, patterns, paths: [{count, retained, line, pattern, truncated, hops: [...]}]}` */
@@ -82,6 +83,7 @@ export function retainersJson(r: RetainersResult): object {
     object: r.object,
     classes: r.classes,
     instances: r.instances,
+    retained: r.retained,
     sampled: r.sampled,
     patterns: r.patterns,
     paths: r.paths.map((p) => ({
@@ -90,6 +92,8 @@ export function retainersJson(r: RetainersResult): object {
       line: p.line,
       pattern: p.pattern,
       truncated: p.truncated,
+      named: p.named,
+      via_variable: p.via_variable,
       hops: p.hops.map((h) => ({
         id: h.id,
         ordinal: h.ordinal,

@@ -2,6 +2,7 @@
 
 import type { StatsResult } from '../analyses/stats.js';
 import { percentOf, type Row, type Table } from './table.js';
+import { count, PLAIN, size, type Manners } from './terminal.js';
 
 const LABELS: [string, string, number][] = [
   ['total', 'Total', 0],
@@ -17,7 +18,8 @@ const LABELS: [string, string, number][] = [
   ['extra_native', 'of which extra native bytes', 3],
 ];
 
-export function statsTable(s: StatsResult, forText = true): Table {
+/** The categories as a table; text (`forText`) adds indentation, human sizes (`m`) and the counts as prose. */
+export function statsTable(s: StatsResult, forText = true, m: Pick<Manners, 'rawBytes'> = PLAIN): Table {
   const total = s.categories.total ?? 0;
   const rows: Row[] = LABELS.map(([key, label, depth]) => ({
     category: forText ? `${'  '.repeat(depth)}${label}` : key,
@@ -25,7 +27,8 @@ export function statsTable(s: StatsResult, forText = true): Table {
     percent: percentOf(s.categories[key] ?? 0, total),
   }));
   return {
-    title: ["Statistics (DevTools' Memory panel), bytes:"],
+    title: ["Statistics (DevTools' Memory panel):"],
+    human: true,
     columns: [
       { key: 'bytes', title: 'Size', type: 'bytes', width: 10 },
       { key: 'percent', title: '%', type: 'percent', width: 3 },
@@ -34,9 +37,10 @@ export function statsTable(s: StatsResult, forText = true): Table {
     rows,
     footer: [
       '',
-      `Nodes ${s.node_count}, edges ${s.edge_count}, strings ${s.string_count}, locations ${s.location_count}.`,
-      `Summary set (self size > 0): ${s.summary_objects} objects in ${s.class_count} classes, ${s.summary_size} bytes.`,
-      `Total size ${s.total_size} bytes (DevTools' title size, incl. ${s.extra_native_bytes} extra native bytes). Max JS object id ${s.max_js_object_id}.`,
+      `Nodes ${count(s.node_count)}, edges ${count(s.edge_count)}, strings ${count(s.string_count)}, locations ${count(s.location_count)}.`,
+      `Summary set (self size > 0): ${count(s.summary_objects)} objects in ${count(s.class_count)} classes, ${size(s.summary_size, m)}.`,
+      `Total size ${size(s.total_size, m)} (DevTools' title size, incl. ${size(s.extra_native_bytes, m)} of extra native memory).`,
+      `Max JS object id @${s.max_js_object_id}.`,
       `User roots: ${s.has_user_roots ? 'yes' : 'no (distances from the GC roots)'}; allocation traces: ${s.has_allocation_traces ? 'yes' : 'no'}.`,
     ],
   };

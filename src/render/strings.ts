@@ -2,10 +2,13 @@
 
 import type { StringsResult } from '../analyses/strings.js';
 import type { Row, Table } from './table.js';
+import { count, countOf, PLAIN, size, type Manners } from './terminal.js';
 
-export function stringsTable(r: StringsResult, forText = true): Table {
+/** The groups as a table; text (`forText`) adds a summary line with human sizes (`m`), `@` ids and quotes. */
+export function stringsTable(r: StringsResult, forText = true, m: Pick<Manners, 'rawBytes'> = PLAIN): Table {
   return {
-    title: forText ? [`Duplicated strings: ${r.groups} groups, ${r.count} copies, ${r.size} bytes, ${r.wasted} bytes wasted (beyond one copy each).`] : [],
+    title: forText ? [`Duplicated strings: ${countOf(r.groups, 'group')}, ${count(r.count)} copies, ${size(r.size, m)}, ${size(r.wasted, m)} wasted (beyond one copy each).`] : [],
+    human: true,
     columns: [
       { key: 'count', title: 'Count', type: 'count', width: 6 },
       { key: 'size', title: 'Bytes', type: 'bytes', width: 8 },

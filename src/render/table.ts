@@ -15,6 +15,7 @@
 //   kind     like text; heapy's last "Kind" column (never padded, may be long)
 
 import { csvField, mdCell, safeText } from './escape.js';
+import type { Manners } from './terminal.js';
 
 export type ColumnType = 'index' | 'count' | 'bytes' | 'percent' | 'delta' | 'bytes-delta' | 'number' | 'text' | 'kind';
 
@@ -49,11 +50,19 @@ export interface Table {
   moreHint?: string;
   /** Lines printed after the table in text output (notes, totals). */
   footer?: string[];
+  /**
+   * Text output only: counts with thousands separators and bytes as human sizes (`10.2 MB`, or exact
+   * with `--bytes`), deltas likewise signed. heapy-format tables (partition, diff) leave it unset and
+   * print raw integers as heapy does; CSV, JSON and Markdown always carry the raw numbers.
+   */
+  human?: boolean;
 }
 
 export interface RenderOptions {
   /** Keep long names whole (text output). */
   wide?: boolean;
+  /** Text output: the line width the last column fits, and how `human` tables print sizes (src/render/terminal.ts). */
+  manners?: Manners;
 }
 
 export const DEFAULT_TEXT_MAX = 60;
@@ -132,7 +141,13 @@ export function renderCsv(table: Table): string {
   return lines.join('\n') + '\n';
 }
 
-/** A GitHub-flavoured Markdown table; numbers right-aligned, text escaped (never shortened). */
+/**
+ * Longest text cell in Markdown without `--wide`: longer than text output's (Markdown is read in a
+ * browser, where long names wrap), short enough that a 1 MB heap string does not become the report.
+ */
+export const MARKDOWN_TEXT_MAX = 200;
+
+/** A GitHub-flavoured Markdown table; numbers right-aligned, text escaped, names over MARKDOWN_TEXT_MAX shortened unless `wide`. */
 export function renderMarkdown(table: Table, options: RenderOptions = {}): string {
   const out: string[] = [];
   for (const t of table.title ?? []) out.push(`${mdCell(t)}\n`);
@@ -145,7 +160,7 @@ export function renderMarkdown(table: Table, options: RenderOptions = {}): strin
         .map((c) => {
           const v = row[c.key];
           if (typeof v === 'number' || v === null || v === undefined) return formatCell(c, v, options);
-          return mdCell(options.wide ? v : safeText(v, c.maxWidth ?? 0));
+          return mdCell(options.wide ? v : safeText(v, c.maxWidth === 0 ? 0 : Math.max(c.maxWidth ?? 0, MARKDOWN_TEXT_MAX)));
         })
         .join(' | ')} |`,
     );
@@ -165,7 +180,14 @@ export function tableToJson(table: Table): object {
   };
 }
 
-/** JSON text for any result object (valid JSON for every heap string: JSON.stringify escapes controls). */
+// JSON.stringify escapes C0 controls but leaves C1 controls (U+0080–U+009F), the line/paragraph
+// separators and the bidirectional overrides (U+202A–U+202E, U+2066–U+2069) raw: valid JSON, but a
+// terminal or viewer showing it can be driven or have its text reordered by a heap string. They can
+// only occur inside string literals, so escaping them in the output text is exact.
+// eslint-disable-next-line no-control-regex
+const JSON_UNSAFE = /[\u0080-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** JSON text for any result object: valid JSON for every heap string, with no raw control or bidi character. */
 export function renderJson(value: unknown): string {
-  return JSON.stringify(value, null, 2) + '\n';
+  return JSON.stringify(value, null, 2).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n';
 }

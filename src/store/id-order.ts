@@ -1,6 +1,6 @@
 // The order of the node_by_id index (own module: tests import it without starting a writer thread).
 
-import { bigUint32 } from '../graph/shared-arrays.js';
+import { bigUint32 } from '../util/typed-arrays.js';
 
 /** Ordinals sorted by (id, ordinal): a stable two-pass radix sort on the 32-bit ids. */
 export function ordinalsById(nodes: Uint32Array, nodeFieldCount: number, idOffset: number, nodeCount: number): Uint32Array {

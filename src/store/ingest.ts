@@ -1,18 +1,26 @@
 // Snapshot file → one finished SQLite file, atomically: everything is written to a temporary file
 // beside the target and renamed into place only when complete, so an interrupted ingest (Ctrl-C,
-// kill -9, full disk) never leaves a file that a later run takes for a finished one.
+// kill -9, full disk) never leaves a file that a later run takes for a finished one. Before the rename
+// the file gets its page checksums (page-checksums.ts) and is fsynced, and the directory is fsynced
+// after it, so a power loss cannot leave a file that passes for complete either.
 
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { basename, dirname, resolve } from 'node:path';
-import { analyzeGraph, type GraphAnalysis } from '../graph/analyze.js';
+import { analyzeGraph } from '../graph/analyze.js';
 import { InputError } from '../errors.js';
 import { readSnapshot, statSnapshotFile } from '../parse/read-snapshot.js';
 import { VERSION } from '../version.js';
 import { fingerprintFile } from './cache.js';
+import { ensureDirectory } from './directories.js';
+import { releaseTemp, trackTemp } from './interrupt.js';
+import { appendPageChecksums } from './page-checksums.js';
+import { removeDeadTempsOf } from './stale-files.js';
+import { recordVerified } from './verified-stamp.js';
 import { openForBulkWrite } from './bulk.js';
-import { releaseMemory } from './memory.js';
+import { dropLinkArrays, releaseMemory } from './memory.js';
 import { adoptSideTables, startTableWriter, writeBigTablesSchema, type TableWriter } from './table-writers.js';
 import { finishStore, snapshotMeta, writeMeta, writePlannerStats, writeStore } from './writer.js';
 
@@ -38,43 +46,77 @@ export interface IngestResult {
   textBytes: number;
 }
 
-const live = new Set<string>();
-let hooked = false;
-/** Remove temporary files if the process is interrupted (kill -9 cannot be caught; the rename protects that case). */
-function hookSignals(): void {
-  if (hooked) return;
-  hooked = true;
-  const cleanup = () => {
-    for (const f of live) rmSync(f, { force: true });
-  };
-  process.on('exit', cleanup);
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(sig, () => {
-      cleanup();
-      process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGTERM' ? 15 : 1));
-    });
-  }
-}
-
 /**
- * Lets the analysis' edge-direction and dominator-tree arrays go (~360 MB on a 700 MB snapshot) once the
- * summaries have read them; nothing after that does (the writer thread let go of its references when
- * it finished the edge tables).
+ * Ingests a snapshot into `options.dbPath` (default: the snapshot's path + `.db`). The work runs in a
+ * worker thread so that this thread stays free to handle SIGINT/SIGTERM at once (interrupt.ts): it
+ * removes the temporary files, which this thread names and registers before the worker starts.
  */
-function dropLinkArrays(a: GraphAnalysis): void {
-  a.edgeFrom = new Uint32Array(0);
-  a.retainers = { firstRetainer: new Uint32Array(0), retainerEdge: new Uint32Array(0) };
-  a.dominatedNodes = { firstDominated: new Uint32Array(0), dominated: new Uint32Array(0) };
-  a.essentialEdge = new Uint8Array(0);
-}
-
 export async function ingestSnapshot(snapshotPath: string, options: IngestOptions = {}): Promise<IngestResult> {
   const source = resolve(snapshotPath);
   const dbPath = resolve(options.dbPath ?? `${snapshotPath}.db`);
   if (existsSync(dbPath) && !options.force) {
     throw new InputError(`${dbPath}: already exists (use --force to overwrite)`);
   }
-  const progress = options.onProgress ?? (() => {});
+  statSnapshotFile(source);
+  ensureDirectory(dirname(dbPath), 'database');
+  removeDeadTempsOf(dbPath);
+  const tmp = `${dbPath}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const side = `${tmp}-side`;
+  trackTemp(tmp, side);
+  try {
+    const result = await runIngestWorker({ source, dbPath, tmp, side }, options.onProgress ?? (() => {}));
+    recordVerified(dbPath); // its checksums were computed from the file just written
+    return result;
+  } finally {
+    rmSync(tmp, { force: true });
+    rmSync(side, { force: true });
+    releaseTemp(tmp, side);
+  }
+}
+
+/** The files of one ingest: all absolute, the temporary ones chosen (and registered) by the caller. */
+export interface IngestFiles {
+  source: string;
+  dbPath: string;
+  tmp: string;
+  side: string;
+}
+
+interface WorkerMessage {
+  progress?: [string, number, number];
+  result?: IngestResult;
+  error?: { name: string; message: string; code?: string; stack?: string };
+}
+
+function runIngestWorker(files: IngestFiles, progress: NonNullable<IngestOptions['onProgress']>): Promise<IngestResult> {
+  return new Promise<IngestResult>((resolvePromise, reject) => {
+    const worker = new Worker(new URL('./ingest-worker.js', import.meta.url), { workerData: files });
+    let settled = false;
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.progress) progress(...m.progress);
+      else if (m.result) {
+        settled = true;
+        resolvePromise(m.result);
+      } else if (m.error) {
+        settled = true;
+        if (m.error.name === 'InputError') reject(new InputError(m.error.message));
+        else reject(Object.assign(new Error(m.error.message), { code: m.error.code, stack: m.error.stack }));
+      }
+    });
+    worker.once('error', (e) => {
+      settled = true;
+      reject(e);
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(new Error(`ingest thread exited with status ${code} before it finished`));
+    });
+  });
+}
+
+/** The ingest itself, in the calling thread (the worker's, see ingest-worker.ts). */
+export async function ingestInThisThread(files: IngestFiles, onProgress: NonNullable<IngestOptions['onProgress']>): Promise<IngestResult> {
+  const { source, dbPath, tmp, side } = files;
+  const progress = onProgress;
   const t0 = performance.now();
   const phases: Record<string, number> = {};
   let mark = t0;
@@ -86,12 +128,6 @@ export async function ingestSnapshot(snapshotPath: string, options: IngestOption
 
   const st = statSnapshotFile(source);
   const stats = { textBytes: 0 };
-  mkdirSync(dirname(dbPath), { recursive: true });
-  const tmp = `${dbPath}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const side = `${tmp}-side`;
-  hookSignals();
-  live.add(tmp);
-  live.add(side);
   let writer: TableWriter | null = null;
   let counts = { nodeCount: 0, edgeCount: 0 };
   try {
@@ -156,7 +192,9 @@ export async function ingestSnapshot(snapshotPath: string, options: IngestOption
     } finally {
       db.close();
     }
+    appendPageChecksums(tmp); // reads the file back and fsyncs it
     renameSync(tmp, dbPath);
+    syncDirectory(dirname(dbPath));
     counts = { nodeCount, edgeCount };
   } catch (e) {
     await (writer as TableWriter | null)?.terminate();
@@ -167,9 +205,24 @@ export async function ingestSnapshot(snapshotPath: string, options: IngestOption
     throw e;
   } finally {
     rmSync(side, { force: true });
-    live.delete(tmp);
-    live.delete(side);
   }
   lap('finish');
   return { dbPath, seconds: (performance.now() - t0) / 1000, phases, ...counts, bytes: st.size, textBytes: stats.textBytes };
+}
+
+/** Makes a rename in `dir` durable (a power loss after it cannot bring back the old name). */
+function syncDirectory(dir: string): void {
+  let fd: number;
+  try {
+    fd = openSync(dir, 'r');
+  } catch {
+    return;
+  }
+  try {
+    fsyncSync(fd);
+  } catch {
+    // some file systems refuse fsync on a directory; the data itself is synced
+  } finally {
+    closeSync(fd);
+  }
 }

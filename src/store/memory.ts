@@ -1,9 +1,24 @@
 // Peak memory is one of ingest's budgets (a 700 MB snapshot must ingest in 1.6 GB). The big arrays are
 // typed arrays outside V8's heap: when a phase drops one, V8 feels no pressure on its own (small) heap
 // and may keep the memory until much later, so phases that free hundreds of MB ask for a collection.
+//
+// Ingest's memory protocol — which arrays are let go when (ingest.ts drives it):
+//   1. parse        the graph (nodes, edges, strings, sections): live until the scope in ingestSnapshot
+//                   that parses, analyses and writes ends; releaseMemory() before SQLite's final phase.
+//   2. analysis     its scratch arrays (dominator computation, DFS stacks): analyzeGraph reports them
+//                   through onScratchGarbage, and ingest releases once more when it returns.
+//   3. edge tables  the writer thread (table-writers.ts) holds the essential-edge flags and retainer
+//                   lists through shared memory and drops its references once the edge tables are
+//                   written (table-writer-worker.ts), so the main thread's release frees them.
+//   4. summaries    summary-writer.ts: the partition's per-classifier group arrays are released after
+//                   partitionSummary; the link arrays (edge sources, retainers, dominator-tree
+//                   children, essential flags; ~360 MB on a 700 MB snapshot) after dominatorTop, their
+//                   last reader: `onLinksDone` = dropLinkArrays, then a release.
+// StoreAnalysis (below) names the analysis arrays the store reads at all.
 
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import type { GraphAnalysis } from '../graph/analyze.js';
 
 let gc: (() => void) | null | undefined;
 
@@ -15,4 +30,34 @@ export function releaseMemory(): void {
     gc = (runInNewContext('gc') as (() => void) | undefined) ?? null;
   }
   gc?.();
+}
+
+/** The parts of the graph analysis the store writes (src/graph/analyze.ts produces them). */
+export type StoreAnalysis = Pick<
+  GraphAnalysis,
+  | 'selfSize'
+  | 'distance'
+  | 'dominator'
+  | 'retainedSize'
+  | 'detachedness'
+  | 'classIndex'
+  | 'classKeys'
+  | 'classNames'
+  | 'classes'
+  | 'statistics'
+  | 'totalSize'
+  | 'hasUserRoots'
+  | 'interfaces'
+  | 'problems'
+  | 'edgeFrom'
+  | 'retainers'
+  | 'dominatedNodes'
+>;
+
+/** Step 4 of the protocol: lets the analysis' link arrays go (nothing reads them after the dominator-tree summary). */
+export function dropLinkArrays(a: Pick<GraphAnalysis, 'edgeFrom' | 'retainers' | 'dominatedNodes' | 'essentialEdge'>): void {
+  a.edgeFrom = new Uint32Array(0);
+  a.retainers = { firstRetainer: new Uint32Array(0), retainerEdge: new Uint32Array(0) };
+  a.dominatedNodes = { firstDominated: new Uint32Array(0), dominated: new Uint32Array(0) };
+  a.essentialEdge = new Uint8Array(0);
 }

@@ -31,11 +31,11 @@ export function packingFor(types: Pick<SnapshotLayout, 'edgeTypes' | 'nodeTypes'
   return { edgeTypeBits: b, nodeTypeBits: t, edgeEssentialScale: 2 ** b, edgeNameScale: 2 ** (b + 1), nodeDetachedScale: 2 ** t, nodeTraceScale: 2 ** (t + 2) };
 }
 
-export function edgeLabel(p: Packing, type: number, nameOrIndex: number, essential: number): number {
+export function packEdgeLabel(p: Packing, type: number, nameOrIndex: number, essential: number): number {
   return nameOrIndex * p.edgeNameScale + essential * p.edgeEssentialScale + type;
 }
 
-export function nodeKind(p: Packing, type: number, detachedness: number, traceNodeId: number): number {
+export function packNodeKind(p: Packing, type: number, detachedness: number, traceNodeId: number): number {
   return traceNodeId * p.nodeTraceScale + detachedness * p.nodeDetachedScale + type;
 }
 

@@ -10,6 +10,7 @@
 // pages would be newer than the file's). The caller then reads through SQL.
 
 import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { InputError } from '../errors.js';
 
 const LEAF_TABLE = 0x0d;
 const INTERIOR_TABLE = 0x05;
@@ -28,6 +29,10 @@ export function readTableColumns(path: string, rootPage: number, columns: readon
   }
   try {
     return walk(fd, rootPage, columns, rowCount);
+  } catch (e) {
+    // A page this reader cannot decode (a record running past its page…): the file is malformed. Its
+    // page checksums passed (open.ts), so it was written that way; SQLite would not read it either.
+    throw new InputError(`${path}: malformed database (${(e as Error).message}); re-ingest the snapshot`);
   } finally {
     closeSync(fd);
   }
@@ -47,7 +52,10 @@ function walk(fd: number, rootPage: number, columns: readonly number[], rowCount
   const lastWanted = wanted.length - 1;
   const page = Buffer.alloc(pageSize);
   const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
-  const maxPages = Math.floor(fstatSync(fd).size / pageSize);
+  // The header's page count when SQLite keeps it valid: the page-checksum trailer (page-checksums.ts)
+  // follows the last page and holds no pages.
+  const headerPages = head.readUInt32BE(24) === head.readUInt32BE(92) ? head.readUInt32BE(28) : 0;
+  const maxPages = headerPages > 0 ? Math.min(headerPages, Math.floor(fstatSync(fd).size / pageSize)) : Math.floor(fstatSync(fd).size / pageSize);
   const stack: number[] = [rootPage];
   let visited = 0;
   let rows = 0;

@@ -1,33 +1,26 @@
 // Small tables precomputed at ingest, so the query commands answer in milliseconds on stores of
-// millions of nodes instead of scanning them (a GROUP BY over 8.5 M node rows takes ~2 s; see
-// ../shared/reference/performance-notes.md). Everything is computed from the in-memory typed arrays
-// of the parse and the graph analysis, never with SQL over the freshly written tables. Documented in
-// docs/schema.md ("Query summaries"); read by src/store/queries/summaries.ts.
+// millions of nodes instead of scanning them (a GROUP BY over 8.5 M node rows takes ~2 s). Pure
+// functions over the in-memory typed arrays of the parse and the graph analysis — no SQL, no SQLite:
+// test/summaries-oracle.test.ts checks them against DevTools' engine directly. summary-writer.ts
+// writes their rows (docs/schema.md, "Query summaries"); src/store/queries/ reads them.
 //
-//   scripts                     script id → script name (URL/path), from Chromium's `script_object_index`
-//                               locations or from closures (closure -shared-> SharedFunctionInfo
-//                               -script_or_debug_info-> Script, whose name is its URL)
-//   summary_partition           heapy partition rows of the Summary set (self size > 0 after the size
-//                               transfer) for the classifiers type, size, distance, detachedness,
-//                               script, alloc, rcs, via (`class` rows are the `classes` table)
-//   summary_class_top           each class's biggest-retained instances (at most CLASS_TOP per class)
-//   summary_dominator_nodes     the top of the dominator tree: nodes whose children are listed below
-//   summary_dominator_children  their biggest-retained children (at most DOMINATOR_CHILDREN each)
-//   summary_duplicate_strings   DevTools' duplicated-strings groups, most bytes wasted first
+//   scriptNamesOf     script id → script name (URL/path), from Chromium's `script_object_index`
+//                     locations or from closures (closure -shared-> SharedFunctionInfo
+//                     -script_or_debug_info-> Script, whose name is its URL)          → scripts
+//   partitionSummary  heapy partition rows of the Summary set (self size > 0 after the size transfer)
+//                     for every classifier but `class` (classifiers.ts)                → summary_partition
+//   classTop          each class's biggest-retained instances (at most CLASS_TOP)      → summary_class_top
+//   dominatorTop      the top of the dominator tree and its nodes' biggest-retained children
+//                                                    → summary_dominator_nodes, summary_dominator_children
+//   duplicateStrings  DevTools' duplicated-strings groups, most bytes wasted first    → summary_duplicate_strings
 //
-// Group retained sizes follow DevTools' class rule (§12.2): Σ retained size of the group's members that
-// no other member of the same group dominates (a DFS over the dominator tree).
+// Group retained sizes follow DevTools' class rule (src/graph/group-retained.ts).
 
-import type Database from 'better-sqlite3';
-import { groupRetainedSizes } from '../graph/class-aggregates.js';
-import { releaseMemory } from './memory.js';
-import type { DominatedNodes, Retainers } from '../graph/csr.js';
+import { groupRetainedSizes } from '../graph/group-retained.js';
 import type { HeapGraph } from '../parse/heap-graph.js';
-import { sortUnique } from './queries/common.js';
-import { traceFunctionInfoColumns } from './schema.js';
-import { allocKind, detachednessKind, distanceKind, NO_ALLOC_TRACE, NO_LOCATION, NO_RETAINERS, scriptKind, setKind, viaLabel } from './queries/labels.js';
-import type { StoreAnalysis } from './writer.js';
-import { bigFloat64, bigInt32, bigUint32 } from '../graph/shared-arrays.js';
+import { CLASSIFIER_DEFINITIONS, CLASSIFIERS, graphKindNames, KindGroups, SetGroups, ValueGroups, type IngestView } from './classifiers.js';
+import type { StoreAnalysis } from './memory.js';
+import { bigFloat64, bigInt32, bigUint32, sortUnique } from '../util/typed-arrays.js';
 
 export const SUMMARIES_VERSION = 1;
 /** Instances kept per class in summary_class_top (the sample `retainers CLASS` merges). */
@@ -40,79 +33,11 @@ export const DOMINATOR_MIN_SHARE = 1e-4;
 export const DOMINATOR_MAX_EXPANDED = 20000;
 /** …and never deeper than this. */
 export const DOMINATOR_MAX_DEPTH = 64;
+/** Parts of one concatenated string walked at most (its name is cut at 1,024 characters anyway). */
+const CONS_WALK_LIMIT = 100_000;
 
-export const SUMMARIES_DDL = `
-CREATE TABLE scripts (script_id INTEGER PRIMARY KEY, name TEXT NOT NULL);
-CREATE TABLE summary_partition (
-  classifier TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  key TEXT,
-  count INTEGER NOT NULL,
-  size INTEGER NOT NULL,
-  retained INTEGER NOT NULL,
-  PRIMARY KEY (classifier, kind)
-) WITHOUT ROWID;
-CREATE TABLE summary_class_top (
-  class_id INTEGER NOT NULL,
-  rank INTEGER NOT NULL,
-  ordinal INTEGER NOT NULL,
-  PRIMARY KEY (class_id, rank)
-) WITHOUT ROWID;
-CREATE TABLE summary_dominator_nodes (ordinal INTEGER PRIMARY KEY, depth INTEGER NOT NULL, child_count INTEGER NOT NULL);
-CREATE TABLE summary_dominator_children (
-  parent INTEGER NOT NULL,
-  rank INTEGER NOT NULL,
-  child INTEGER NOT NULL,
-  PRIMARY KEY (parent, rank)
-) WITHOUT ROWID;
-CREATE TABLE summary_duplicate_strings (
-  rank INTEGER PRIMARY KEY,
-  value TEXT NOT NULL,
-  nodes INTEGER NOT NULL,
-  count INTEGER NOT NULL,
-  size INTEGER NOT NULL,
-  max_size INTEGER NOT NULL,
-  wasted INTEGER NOT NULL,
-  example INTEGER NOT NULL
-);
-`;
-
-/** `onLinksDone`: see writeStore. */
-export function writeSummaries(db: Database.Database, graph: HeapGraph, a: StoreAnalysis, onLinksDone?: () => void): void {
-  db.exec(SUMMARIES_DDL);
-  const scripts = writeScripts(db, graph);
-  // (no locals for the link arrays: they must be unreachable from here once onLinksDone has run)
-  writePartitions(db, graph, a, a.retainers, a.dominatedNodes, scripts);
-  releaseMemory(); // per-classifier group arrays and DFS stacks
-  writeClassTop(db, graph, a);
-  writeDominatorTop(db, graph, a, a.dominatedNodes);
-  onLinksDone?.();
-  releaseMemory();
-  writeDuplicateStrings(db, graph, a);
-  const meta = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
-  meta.run('summaries_version', SUMMARIES_VERSION);
-  meta.run('summary_class_top', CLASS_TOP);
-  meta.run('summary_dominator_children', DOMINATOR_CHILDREN);
-}
 
 // ───────────────────────────── helpers ─────────────────────────────
-
-function insertMany(db: Database.Database, sql: string, rows: unknown[][]): void {
-  const stmt = db.prepare(sql);
-  for (const r of rows) stmt.run(r);
-}
-
-/** Ordinal → location record offset in graph.locations (4 values per record), last record wins; -1 = none. */
-function locationIndex(graph: HeapGraph): Int32Array {
-  const F = graph.layout.nodeFieldCount;
-  const loc = graph.locations;
-  const at = bigInt32(graph.nodeCount).fill(-1);
-  for (let i = 0; i + 4 <= loc.length; i += 4) {
-    const idx = loc[i];
-    if (idx % F === 0 && idx / F < graph.nodeCount) at[idx / F] = i;
-  }
-  return at;
-}
 
 /** Outgoing edge of `k` of the given type whose name is one of `names` (string compare), or -1. */
 function edgeTarget(graph: HeapGraph, k: number, type: number, names: readonly string[]): number {
@@ -127,7 +52,8 @@ function edgeTarget(graph: HeapGraph, k: number, type: number, names: readonly s
 
 // ───────────────────────────── scripts ─────────────────────────────
 
-function writeScripts(db: Database.Database, graph: HeapGraph): Map<number, string> {
+/** Script id → name of every script heapdiff can name. */
+export function scriptNamesOf(graph: HeapGraph): Map<number, string> {
   const { layout, nodes, strings } = graph;
   const F = layout.nodeFieldCount;
   const names = new Map<number, string>();
@@ -162,113 +88,35 @@ function writeScripts(db: Database.Database, graph: HeapGraph): Map<number, stri
     const n = nameOf(script);
     if (n) names.set(id, n);
   }
-  insertMany(db, 'INSERT INTO scripts (script_id, name) VALUES (?, ?)', [...names].sort((x, y) => x[0] - y[0]));
   return names;
 }
 
 // ───────────────────────────── partitions ─────────────────────────────
 
-/**
- * Interns the groups of one classifier by a numeric key (no string per node); the kind text and JSON
- * key of a group are made once, when the group first appears.
- */
-class Groups {
-  readonly kinds: string[] = [];
-  readonly keys: (string | null)[] = [];
-  /** Group + 1 of the keys -1 … 65534 (most keys: types, small sizes, distances), 0 = not seen. */
-  private readonly small = new Int32Array(65536);
-  private readonly byKey = new Map<number, number>();
-  private readonly byKind = new Map<string, number>();
-  constructor(private readonly describe: (key: number) => { kind: string; key: string | null }) {}
-  id(key: number): number {
-    const slot = key + 1;
-    if (slot >= 0 && slot < 65536 && slot === (slot | 0)) {
-      const g = this.small[slot] - 1;
-      if (g >= 0) return g;
-      return (this.small[slot] = this.lookup(key) + 1) - 1;
-    }
-    return this.lookup(key);
-  }
-  private lookup(key: number): number {
-    let g = this.byKey.get(key);
-    if (g === undefined) {
-      const d = this.describe(key);
-      // Two numeric keys may spell the same kind (e.g. two trace functions with one name and place).
-      g = this.byKind.get(d.kind);
-      if (g === undefined) {
-        g = this.kinds.length;
-        this.byKind.set(d.kind, g);
-        this.kinds.push(d.kind);
-        this.keys.push(d.key);
-      }
-      this.byKey.set(key, g);
-    }
-    return g;
-  }
+/** A row of summary_partition. */
+export interface PartitionSummaryRow {
+  classifier: string;
+  kind: string;
+  key: string | null;
+  count: number;
+  size: number;
+  retained: number;
 }
 
-/**
- * Interns sorted sets of small integers (class-name ids for `rcs`, edge-label ids for `via`) as group
- * ids, through a trie keyed by the set's members in ascending order: no string is built per node.
- */
-class SetGroups {
-  readonly kinds: string[] = [];
-  private readonly root = new Map<number, { group: number; next: Map<number, unknown> | null }>();
-  private empty = -1;
-  constructor(private readonly texts: readonly string[]) {}
-  /** Group + 1 of the one-member sets, by member (the common case: one retainer), 0 = not seen. */
-  private single = new Int32Array(1024);
-  /** `ids[0..n)` sorted ascending and distinct. */
-  id(ids: Int32Array, n: number): number {
-    if (n === 0) {
-      if (this.empty < 0) this.empty = this.add(NO_RETAINERS);
-      return this.empty;
-    }
-    if (n === 1) {
-      const m = ids[0];
-      if (m >= this.single.length) {
-        const grown = new Int32Array(Math.max(m + 1, this.single.length * 2));
-        grown.set(this.single);
-        this.single = grown;
-      }
-      if (this.single[m] === 0) this.single[m] = this.trie(ids, 1) + 1;
-      return this.single[m] - 1;
-    }
-    return this.trie(ids, n);
-  }
-  private trie(ids: Int32Array, n: number): number {
-    let level = this.root as Map<number, { group: number; next: Map<number, unknown> | null }>;
-    let node: { group: number; next: Map<number, unknown> | null } | undefined;
-    for (let i = 0; i < n; i++) {
-      node = level.get(ids[i]);
-      if (!node) level.set(ids[i], (node = { group: -1, next: null }));
-      if (i + 1 < n) level = (node.next ??= new Map()) as typeof level;
-    }
-    if (node!.group < 0) node!.group = this.add(setKind(Array.from(ids.subarray(0, n), (m) => this.texts[m])));
-    return node!.group;
-  }
-  private add(kind: string): number {
-    this.kinds.push(kind);
-    return this.kinds.length - 1;
-  }
-}
-
-function writePartitions(
-  db: Database.Database,
-  graph: HeapGraph,
-  a: StoreAnalysis,
-  retainers: Retainers,
-  dominated: DominatedNodes,
-  scripts: Map<number, string>,
-): void {
-  const { nodeCount, nodes, layout, edgeTypes, edgeNames, strings } = graph;
-  const F = layout.nodeFieldCount;
+/** The partition rows of every classifier computed at ingest (all but `class`: the classes table). */
+export function partitionSummary(graph: HeapGraph, a: StoreAnalysis, scripts: ReadonlyMap<number, string>): PartitionSummaryRow[] {
+  const retainers = a.retainers;
+  const dominated = a.dominatedNodes;
+  const { nodeCount, edgeTypes } = graph;
   const self = a.selfSize;
   const group = bigInt32(nodeCount);
-  const stmt = db.prepare('INSERT INTO summary_partition (classifier, kind, key, count, size, retained) VALUES (?, ?, ?, ?, ?, ?)');
+  const group2 = bigInt32(nodeCount);
+  const view: IngestView = { graph, analysis: a, scratch: group2 };
+  const names = graphKindNames(graph, scripts);
+  const rows: PartitionSummaryRow[] = [];
 
-  const emit = (classifier: string, kinds: readonly string[], keys: readonly (string | null)[] | null) => {
-    const n = kinds.length;
+  const emit = (classifier: string, groups: KindGroups) => {
+    const n = groups.size;
     const count = new Float64Array(n);
     const size = new Float64Array(n);
     for (let k = 0; k < nodeCount; k++) {
@@ -277,108 +125,32 @@ function writePartitions(
       count[g]++;
       size[g] += self[k];
     }
-    const retained = groupRetainedSizes(group, n, self, a.retainedSize, dominated);
-    for (let g = 0; g < n; g++) if (count[g] > 0) stmt.run(classifier, kinds[g], keys ? keys[g] : null, count[g], size[g], retained[g]);
+    const retained = groupRetainedSizes(group, n, a.retainedSize, dominated); // group[k] < 0 unless self size > 0
+    for (let g = 0; g < n; g++) if (count[g] > 0) rows.push({ classifier, kind: groups.kinds[g], key: groups.keys[g], count: count[g], size: size[g], retained: retained[g] });
   };
-  /** One classifier whose value is a number per node; `describe` spells a value's kind once. */
-  const each = (classifier: string, valueOf: (k: number) => number, describe: (v: number) => { kind: string; key: string | null }) => {
-    const groups = new Groups(describe);
+
+  for (const c of CLASSIFIERS) {
+    const def = CLASSIFIER_DEFINITIONS[c];
+    if (def.shape !== 'value') continue;
+    const valueOf = def.atIngest(view);
+    if (valueOf === null) continue;
+    const groups = new ValueGroups((v) => def.label(v, names));
     for (let k = 0; k < nodeCount; k++) group[k] = self[k] > 0 ? groups.id(valueOf(k)) : -1;
-    emit(classifier, groups.kinds, groups.keys);
-  };
-
-  const typeOff = layout.nodeTypeOffset;
-  each(
-    'type',
-    (k) => nodes[k * F + typeOff],
-    (t) => ({ kind: layout.nodeTypes[t] ?? String(t), key: String(t) }),
-  );
-  each(
-    'size',
-    (k) => self[k],
-    (v) => ({ kind: String(v), key: String(v) }),
-  );
-  each(
-    'distance',
-    (k) => a.distance[k],
-    (d) => ({ kind: distanceKind(d), key: String(d) }),
-  );
-  each(
-    'detachedness',
-    (k) => a.detachedness[k],
-    (v) => ({ kind: detachednessKind(v), key: String(v) }),
-  );
-
-  const locAt = locationIndex(graph);
-  each(
-    'script',
-    (k) => (locAt[k] < 0 ? -1 : graph.locations[locAt[k] + 1]),
-    (id) => (id < 0 ? { kind: NO_LOCATION, key: null } : { kind: scriptKind(scripts.get(id), id), key: String(id) }),
-  );
-
-  const trace = graph.trace;
-  if (trace && trace.treeIds.length > 0 && layout.nodeTraceNodeIdOffset >= 0) {
-    const tf = traceFunctionInfoColumns(layout);
-    const W = tf.length;
-    const fName = tf.indexOf('name');
-    const fScript = tf.indexOf('script_name');
-    const fLine = tf.indexOf('line');
-    const fCol = tf.indexOf('column');
-    const infoOfTrace = new Map<number, number>();
-    for (let i = 0; i < trace.treeIds.length; i++) infoOfTrace.set(trace.treeIds[i], trace.treeFunctionInfoIndex[i]);
-    const trOff = layout.nodeTraceNodeIdOffset;
-    each(
-      'alloc',
-      (k) => {
-        const t = nodes[k * F + trOff];
-        const fi = t === 0 ? undefined : infoOfTrace.get(t);
-        return fi === undefined ? -1 : fi;
-      },
-      (fi) => {
-        if (fi < 0) return { kind: NO_ALLOC_TRACE, key: null };
-        const base = fi * W;
-        const str = (off: number) => (off >= 0 && base + off < trace.functionInfos.length ? (strings[trace.functionInfos[base + off]] ?? '') : '');
-        const num = (off: number) => (off >= 0 && base + off < trace.functionInfos.length ? trace.functionInfos[base + off] : 0);
-        return { kind: allocKind(str(fName), str(fScript), num(fLine), num(fCol)), key: String(fi) };
-      },
-    );
+    emit(c, groups);
   }
 
-  // rcs and via: sets over the non-weak incoming edges.
+  // rcs and via: sets over the non-weak incoming edges, both filled in one pass (`group` for rcs,
+  // `group2` for via; the value classifiers are done with the scratch array).
   const { firstRetainer, retainerEdge } = retainers;
-  const weak = layout.edgeTypeWeak;
-  const edgeFrom = a.edgeFrom;
-  // Class names interned by text (two class keys may share a name).
-  const classNames = a.classNames;
-  const nameIdOfClass = new Int32Array(classNames.length);
-  const classNameTexts: string[] = [];
-  {
-    const m = new Map<string, number>();
-    classNames.forEach((n, c) => {
-      let id = m.get(n);
-      if (id === undefined) {
-        id = classNameTexts.length;
-        m.set(n, id);
-        classNameTexts.push(n);
-      }
-      nameIdOfClass[c] = id;
-    });
-  }
+  const weak = graph.layout.edgeTypeWeak;
+  const rcs = CLASSIFIER_DEFINITIONS.rcs.atIngest(view);
+  const via = CLASSIFIER_DEFINITIONS.via.atIngest(view);
   let maxIn = 0;
   for (let k = 0; k < nodeCount; k++) maxIn = Math.max(maxIn, firstRetainer[k + 1] - firstRetainer[k]);
   const scratch = new Int32Array(maxIn + 1);
   const scratch2 = new Int32Array(maxIn + 1);
-  const group2 = locAt; // the script classifier is done with it; every entry is written below
-  const classIndex = a.classIndex;
-  // Edge labels interned per name string index (element and hidden edges: one label, `[]`).
-  const labelTexts: string[] = [viaLabel(true, '')];
-  const labelIds = new Map<string, number>([[labelTexts[0], 0]]);
-  const labelOfSid = new Int32Array(strings.length).fill(-1);
-  const elementType = layout.edgeTypeElement;
-  const hiddenType = layout.edgeTypeHidden;
-  const rcs = new SetGroups(classNameTexts);
-  const via = new SetGroups(labelTexts);
-  // One pass over the incoming edges fills both: `group` for rcs, `group2` for via.
+  const rcsGroups = new SetGroups(rcs.texts);
+  const viaGroups = new SetGroups(via.texts);
   for (let k = 0; k < nodeCount; k++) {
     if (!(self[k] > 0)) {
       group[k] = -1;
@@ -388,39 +160,24 @@ function writePartitions(
     let n = 0;
     for (let r = firstRetainer[k]; r < firstRetainer[k + 1]; r++) {
       const e = retainerEdge[r];
-      const t = edgeTypes[e];
-      if (t === weak) continue;
-      scratch[n] = nameIdOfClass[classIndex[edgeFrom[e]]];
-      if (t === elementType || t === hiddenType) scratch2[n] = 0;
-      else {
-        const sid = edgeNames[e];
-        let id = sid < labelOfSid.length ? labelOfSid[sid] : -1;
-        if (id < 0) {
-          const text = viaLabel(false, strings[sid] ?? '');
-          id = labelIds.get(text) ?? -1;
-          if (id < 0) {
-            id = labelTexts.length;
-            labelIds.set(text, id);
-            labelTexts.push(text);
-          }
-          if (sid < labelOfSid.length) labelOfSid[sid] = id;
-        }
-        scratch2[n] = id;
-      }
+      if (edgeTypes[e] === weak) continue;
+      scratch[n] = rcs.memberOf(e);
+      scratch2[n] = via.memberOf(e);
       n++;
     }
-    group[k] = rcs.id(scratch, sortUnique(scratch, 0, n));
-    group2[k] = via.id(scratch2, sortUnique(scratch2, 0, n));
+    group[k] = rcsGroups.id(scratch, 0, sortUnique(scratch, 0, n));
+    group2[k] = viaGroups.id(scratch2, 0, sortUnique(scratch2, 0, n));
   }
-  emit('rcs', rcs.kinds, null);
+  emit('rcs', rcsGroups);
   group.set(group2);
-  emit('via', via.kinds, null);
+  emit('via', viaGroups);
+  return rows;
 }
 
 // ───────────────────────────── class instances ─────────────────────────────
 
-/** Sorts ordinals by retained size descending, then V8 id ascending (DevTools' instance order). */
-function byRetainedThenId(graph: HeapGraph, retained: ArrayLike<number>) {
+/** Comparator of ordinals: retained size descending, then V8 id ascending (DevTools' instance order). */
+function retainedThenIdOrder(graph: HeapGraph, retained: ArrayLike<number>) {
   const F = graph.layout.nodeFieldCount;
   const idOff = graph.layout.nodeIdOffset;
   const nodes = graph.nodes;
@@ -460,7 +217,7 @@ export function select(a: Float64Array, k: number): number {
 
 /** The `limit` biggest-retained ordinals of `members` in DevTools' instance order. */
 function topByRetained(graph: HeapGraph, members: Uint32Array, retained: Float64Array, limit: number): number[] {
-  const cmp = byRetainedThenId(graph, retained);
+  const cmp = retainedThenIdOrder(graph, retained);
   if (members.length <= limit) return Array.from(members).sort(cmp);
   const values = bigFloat64(members.length);
   for (let i = 0; i < members.length; i++) values[i] = retained[members[i]];
@@ -470,7 +227,11 @@ function topByRetained(graph: HeapGraph, members: Uint32Array, retained: Float64
   return picked.sort(cmp).slice(0, limit);
 }
 
-function writeClassTop(db: Database.Database, graph: HeapGraph, a: StoreAnalysis): void {
+/**
+ * Per class (class index) with Summary members: its biggest-retained members, DevTools' instance order,
+ * at most CLASS_TOP; handed to `emit` class by class (so the rows are written as they come, not held).
+ */
+export function classTop(graph: HeapGraph, a: StoreAnalysis, emit: (classId: number, ordinals: number[]) => void): void {
   const n = a.classKeys.length;
   const { nodeCount } = graph;
   // Counting sort of the Summary members by class.
@@ -480,21 +241,30 @@ function writeClassTop(db: Database.Database, graph: HeapGraph, a: StoreAnalysis
   const members = new Uint32Array(start[n]);
   const fill = start.slice(0, n);
   for (let k = 0; k < nodeCount; k++) if (a.selfSize[k] > 0) members[fill[a.classIndex[k]]++] = k;
-  const stmt = db.prepare('INSERT INTO summary_class_top (class_id, rank, ordinal) VALUES (?, ?, ?)');
   for (let c = 0; c < n; c++) {
     if (start[c] === start[c + 1]) continue;
-    const top = topByRetained(graph, members.subarray(start[c], start[c + 1]), a.retainedSize, CLASS_TOP);
-    top.forEach((k, rank) => stmt.run(c, rank, k));
+    emit(c, topByRetained(graph, members.subarray(start[c], start[c + 1]), a.retainedSize, CLASS_TOP));
   }
 }
 
 // ───────────────────────────── dominator tree ─────────────────────────────
 
-function writeDominatorTop(db: Database.Database, graph: HeapGraph, a: StoreAnalysis, dominated: DominatedNodes): void {
-  const { firstDominated, dominated: children } = dominated;
+/** A node of the dominator tree's top: its depth, number of children, and its biggest-retained children (at most DOMINATOR_CHILDREN). */
+export interface DominatorTopNode {
+  ordinal: number;
+  depth: number;
+  childCount: number;
+  children: number[];
+}
+
+/**
+ * The top of the dominator tree, breadth-first from the root: every node retaining at least
+ * DOMINATOR_MIN_SHARE of the heap among the listed children, at most DOMINATOR_MAX_EXPANDED nodes and
+ * DOMINATOR_MAX_DEPTH levels. Handed to `emit` node by node (so the rows are written as they come).
+ */
+export function dominatorTop(graph: HeapGraph, a: StoreAnalysis, emit: (node: DominatorTopNode) => void): void {
+  const { firstDominated, dominated: children } = a.dominatedNodes;
   const threshold = Math.max(1, a.retainedSize[0] * DOMINATOR_MIN_SHARE);
-  const nodeStmt = db.prepare('INSERT INTO summary_dominator_nodes (ordinal, depth, child_count) VALUES (?, ?, ?)');
-  const childStmt = db.prepare('INSERT INTO summary_dominator_children (parent, rank, child) VALUES (?, ?, ?)');
   let queue: number[] = [0];
   let depth = 0;
   let expanded = 0;
@@ -504,12 +274,9 @@ function writeDominatorTop(db: Database.Database, graph: HeapGraph, a: StoreAnal
       if (expanded >= DOMINATOR_MAX_EXPANDED) break;
       expanded++;
       const kids = children.subarray(firstDominated[k], firstDominated[k + 1]);
-      nodeStmt.run(k, depth, kids.length);
       const top = topByRetained(graph, kids, a.retainedSize, DOMINATOR_CHILDREN);
-      top.forEach((child, rank) => {
-        childStmt.run(k, rank, child);
-        if (a.retainedSize[child] >= threshold && firstDominated[child] !== firstDominated[child + 1]) next.push(child);
-      });
+      emit({ ordinal: k, depth, childCount: kids.length, children: top });
+      for (const child of top) if (a.retainedSize[child] >= threshold && firstDominated[child] !== firstDominated[child + 1]) next.push(child);
     }
     queue = next;
     depth++;
@@ -524,7 +291,19 @@ function writeDominatorTop(db: Database.Database, graph: HeapGraph, a: StoreAnal
  * text, cut at ≥ 1024 characters as DevTools cuts it); every node of a group of two or more is a
  * duplicate. Rows count only nodes with self size > 0, as the Summary does.
  */
-function writeDuplicateStrings(db: Database.Database, graph: HeapGraph, a: StoreAnalysis): void {
+/** A row of summary_duplicate_strings (without its rank: the position in the returned list). */
+export interface DuplicateStringRow {
+  value: string;
+  nodes: number;
+  count: number;
+  size: number;
+  maxSize: number;
+  wasted: number;
+  example: number;
+}
+
+/** The groups, most bytes wasted first, handed to `emit` one by one (rank = call order). */
+export function duplicateStrings(graph: HeapGraph, a: StoreAnalysis, emit: (row: DuplicateStringRow) => void): void {
   const { nodeCount, nodes, layout, strings, edgeTypes, edgeNames, firstEdge, edgeTo } = graph;
   const F = layout.nodeFieldCount;
   const tOff = layout.nodeTypeOffset;
@@ -554,7 +333,9 @@ function writeDuplicateStrings(db: Database.Database, graph: HeapGraph, a: Store
     if (nodes[k * F + tOff] !== consType) return strings[nodes[k * F + nOff]];
     const stack = [k];
     let name = '';
-    while (stack.length > 0 && name.length < 1024) {
+    // Bounded: V8 never writes a cycle of string parts, but a damaged file can (then the name is cut).
+    let steps = 0;
+    while (stack.length > 0 && name.length < 1024 && ++steps <= CONS_WALK_LIMIT) {
       const x = stack.pop()!;
       if (nodes[x * F + tOff] !== consType) {
         name += strings[nodes[x * F + nOff]];
@@ -568,7 +349,8 @@ function writeDuplicateStrings(db: Database.Database, graph: HeapGraph, a: Store
   /** Whether `nameOf(k)` is '' without building it: every flat string under k is empty. */
   const isEmpty = (k: number): boolean => {
     const stack = [k];
-    while (stack.length > 0) {
+    for (let steps = 0; stack.length > 0; steps++) {
+      if (steps > CONS_WALK_LIMIT) return false;
       const x = stack.pop()!;
       if (nodes[x * F + tOff] !== consType) {
         if (strings[nodes[x * F + nOff]] !== '') return false;
@@ -652,6 +434,5 @@ function writeDuplicateStrings(db: Database.Database, graph: HeapGraph, a: Store
   for (let g = 0; g < total; g++) if (nodesIn[g] >= 2 && count[g] > 0) rows.push(g);
   const wasted = (g: number) => size[g] - maxSize[g];
   rows.sort((x, y) => wasted(y) - wasted(x) || size[y] - size[x] || count[y] - count[x] || (valueOf(x) < valueOf(y) ? -1 : valueOf(x) > valueOf(y) ? 1 : 0));
-  const stmt = db.prepare('INSERT INTO summary_duplicate_strings (rank, value, nodes, count, size, max_size, wasted, example) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-  rows.forEach((g, rank) => stmt.run(rank, valueOf(g), nodesIn[g], count[g], size[g], maxSize[g], wasted(g), example[g]));
+  for (const g of rows) emit({ value: valueOf(g), nodes: nodesIn[g], count: count[g], size: size[g], maxSize: maxSize[g], wasted: wasted(g), example: example[g] });
 }

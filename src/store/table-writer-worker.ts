@@ -5,19 +5,28 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { IndexTreeWriter, PAGE_SIZE, PageRun, RecordEncoder, TableTreeWriter } from './sqlite-pages.js';
 import type { BigTableRoots, EdgeJob, NodeJob, WrittenTables } from './table-writers.js';
 import { ordinalsById } from './id-order.js';
-import { edgeLabel, nodeKind } from './packing.js';
+import { packEdgeLabel, packNodeKind } from './packing.js';
+import { columnPositions, tableSpec } from './schema.js';
+
+// Record positions of the columns, from the declared schema (schema.ts).
+const E = columnPositions<'from_node' | 'to_node' | 'label'>('edge_data');
+const R = columnPositions<'to_node' | 'edge_ordinal'>('retainer_index');
+const N = columnPositions<'id' | 'kind' | 'name_sid' | 'self_size' | 'raw_self_size' | 'retained_size' | 'distance' | 'dominator' | 'class_id' | 'edge_count' | 'first_edge'>('node_data');
+const I = columnPositions<'id'>('node_by_id');
+const width = (table: string) => tableSpec(table).columns.length;
 
 /** edge_data: (from_node, to_node, label) with rowid = edge ordinal. */
 function writeEdgeData(run: PageRun, job: EdgeJob): number {
   const { edgeTypes, edgeNames, edgeTo, firstEdge, essential, nodeCount, edgeCount, packing } = job;
-  const tree = new TableTreeWriter(run, new RecordEncoder(3));
+  const tree = new TableTreeWriter(run, new RecordEncoder(width('edge_data')));
   const v = tree.record.values;
+  const { from_node: cFrom, to_node: cTo, label: cLabel } = E;
   let from = 0;
   for (let e = 0; e < edgeCount; e++) {
     while (from < nodeCount && firstEdge[from + 1] <= e) from++;
-    v[0] = from;
-    v[1] = edgeTo[e];
-    v[2] = edgeLabel(packing, edgeTypes[e], edgeNames[e], essential[e]);
+    v[cFrom] = from;
+    v[cTo] = edgeTo[e];
+    v[cLabel] = packEdgeLabel(packing, edgeTypes[e], edgeNames[e], essential[e]);
     tree.append(e);
   }
   return tree.finish();
@@ -29,38 +38,40 @@ function writeEdgeData(run: PageRun, job: EdgeJob): number {
  */
 function writeRetainerIndex(run: PageRun, job: EdgeJob): number {
   const { firstRetainer, retainerEdge, nodeCount } = job;
-  const tree = new IndexTreeWriter(run, new RecordEncoder(2));
+  const tree = new IndexTreeWriter(run, new RecordEncoder(width('retainer_index')));
   const v = tree.record.values;
   for (let k = 0; k < nodeCount; k++) {
-    v[0] = k;
+    v[R.to_node] = k;
     for (let r = firstRetainer[k + 1]; r-- > firstRetainer[k]; ) {
-      v[1] = retainerEdge[r];
+      v[R.edge_ordinal] = retainerEdge[r];
       tree.append();
     }
   }
   return tree.finish();
 }
 
-/** node_data, in BIG_TABLES.node_data column order, rowid = node ordinal. */
+/** node_data, rowid = node ordinal. */
 function writeNodeData(run: PageRun, job: NodeJob): number {
   const { nodes, firstEdge, nodeCount, nodeFieldCount: F, selfSize, retainedSize, distance, dominator, classIndex, detachedness, packing } = job;
   const { typeOffset: tOff, nameOffset: nOff, idOffset: iOff, selfSizeOffset: sOff, edgeCountOffset: eOff, traceNodeIdOffset: trOff } = job;
-  const tree = new TableTreeWriter(run, new RecordEncoder(11));
+  const tree = new TableTreeWriter(run, new RecordEncoder(width('node_data')));
   const v = tree.record.values;
+  // (positions in locals: the loop runs once per node)
+  const { id: c_id, kind: c_kind, name_sid: c_name_sid, self_size: c_self_size, raw_self_size: c_raw_self_size, retained_size: c_retained_size, distance: c_distance, dominator: c_dominator, class_id: c_class_id, edge_count: c_edge_count, first_edge: c_first_edge } = N;
   for (let k = 0; k < nodeCount; k++) {
     const i = k * F;
     const raw = nodes[i + sOff];
-    v[0] = nodes[i + iOff];
-    v[1] = nodeKind(packing, nodes[i + tOff], detachedness[k], trOff >= 0 ? nodes[i + trOff] : 0);
-    v[2] = nodes[i + nOff];
-    v[3] = selfSize[k];
-    v[4] = raw === selfSize[k] ? NaN : raw; // NULL: unchanged by the size transfer
-    v[5] = retainedSize[k];
-    v[6] = distance[k];
-    v[7] = dominator[k];
-    v[8] = classIndex[k];
-    v[9] = nodes[i + eOff];
-    v[10] = firstEdge[k];
+    v[c_id] = nodes[i + iOff];
+    v[c_kind] = packNodeKind(packing, nodes[i + tOff], detachedness[k], trOff >= 0 ? nodes[i + trOff] : 0);
+    v[c_name_sid] = nodes[i + nOff];
+    v[c_self_size] = selfSize[k];
+    v[c_raw_self_size] = raw === selfSize[k] ? NaN : raw; // NULL: unchanged by the size transfer
+    v[c_retained_size] = retainedSize[k];
+    v[c_distance] = distance[k];
+    v[c_dominator] = dominator[k];
+    v[c_class_id] = classIndex[k];
+    v[c_edge_count] = nodes[i + eOff];
+    v[c_first_edge] = firstEdge[k];
     tree.append(k);
   }
   return tree.finish();
@@ -70,12 +81,13 @@ function writeNodeData(run: PageRun, job: NodeJob): number {
 function writeNodeById(run: PageRun, job: NodeJob): number {
   const { nodes, nodeFieldCount: F, idOffset, nodeCount } = job;
   const order = ordinalsById(nodes, F, idOffset, nodeCount);
-  const tree = new IndexTreeWriter(run, new RecordEncoder(2));
+  const rowidAt = width('node_by_id');
+  const tree = new IndexTreeWriter(run, new RecordEncoder(rowidAt + 1));
   const v = tree.record.values;
   for (let j = 0; j < nodeCount; j++) {
     const k = order[j];
-    v[0] = nodes[k * F + idOffset];
-    v[1] = k;
+    v[I.id] = nodes[k * F + idOffset];
+    v[rowidAt] = k; // an index record ends with the rowid
     tree.append();
   }
   return tree.finish();

@@ -16,48 +16,12 @@ import { closeSync, openSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { packingFor, type Packing } from './packing.js';
-import { quoteIdent } from './schema.js';
+import { PAGE_TABLES, quoteIdent } from './schema.js';
 import { writeHeaderPage, type SchemaEntry } from './sqlite-pages.js';
-import type { StoreAnalysis } from './writer.js';
+import type { StoreAnalysis } from './memory.js';
 
-/**
- * The big tables' DDL, exactly as it goes into sqlite_schema. The records written by
- * table-writer-worker.ts follow these column orders. Queries read them through the views `edge_rows` and
- * `node_rows` (schema.ts), which unpack the packed columns (packing.ts) and name the rowid.
- * - The rowid of `edge_data` / `node_data` is the edge / node ordinal (position in the file), so a
- *   node's outgoing edges are the rowid range [first_edge, first_edge + edge_count). No column aliases
- *   the rowid: an INTEGER PRIMARY KEY column would cost a NULL header byte in every row.
- * - `retainer_index` (WITHOUT ROWID, keyed by (to_node, edge_ordinal)) makes incoming edges a seek.
- * - `node_data.raw_self_size` is NULL where DevTools' size transfer left V8's value unchanged.
- */
-export const BIG_TABLES = {
-  edge_data: `CREATE TABLE edge_data (
-  from_node INTEGER NOT NULL,
-  to_node INTEGER NOT NULL,
-  label INTEGER NOT NULL
-)`,
-  retainer_index: `CREATE TABLE retainer_index (
-  to_node INTEGER NOT NULL,
-  edge_ordinal INTEGER NOT NULL,
-  PRIMARY KEY (to_node, edge_ordinal)
-) WITHOUT ROWID`,
-  node_data: `CREATE TABLE node_data (
-  id INTEGER NOT NULL,
-  kind INTEGER NOT NULL,
-  name_sid INTEGER NOT NULL,
-  self_size INTEGER NOT NULL,
-  raw_self_size INTEGER,
-  retained_size INTEGER NOT NULL,
-  distance INTEGER NOT NULL,
-  dominator INTEGER NOT NULL,
-  class_id INTEGER NOT NULL,
-  edge_count INTEGER NOT NULL,
-  first_edge INTEGER NOT NULL
-)`,
-  node_by_id: 'CREATE INDEX node_by_id ON node_data(id)',
-} as const;
-
-export type BigTable = keyof typeof BIG_TABLES;
+/** The tables and index written as pages (schema.ts declares them: PAGE_TABLES). */
+export type BigTable = 'edge_data' | 'retainer_index' | 'node_data' | 'node_by_id';
 export type BigTableRoots = Record<BigTable, number>;
 
 export interface EdgeJob {
@@ -189,12 +153,12 @@ export function startTableWriter(graph: HeapGraph, essential: Uint8Array, retain
 
 /** Writes page 1 of the database: the header and the schema entries of the big tables. */
 export function writeBigTablesSchema(path: string, written: WrittenTables): void {
-  const entries: SchemaEntry[] = (Object.keys(BIG_TABLES) as BigTable[]).map((name) => ({
-    type: name === 'node_by_id' ? 'index' : 'table',
-    name,
-    tableName: name === 'node_by_id' ? 'node_data' : name,
-    rootPage: written.roots[name],
-    sql: BIG_TABLES[name],
+  const entries: SchemaEntry[] = PAGE_TABLES.map((t) => ({
+    type: t.kind,
+    name: t.name,
+    tableName: t.table,
+    rootPage: written.roots[t.name as BigTable],
+    sql: t.sql,
   }));
   const fd = openSync(path, 'r+');
   try {

@@ -4,41 +4,17 @@
 // journaling off.
 
 import type Database from 'better-sqlite3';
-import type { GraphAnalysis } from '../graph/analyze.js';
 import type { HeapGraph } from '../parse/heap-graph.js';
 import type { SnapshotLayout } from '../parse/layout.js';
 import { BatchInserter } from './bulk.js';
-import { BIG_TABLES } from './table-writers.js';
-import { INDEXES_DDL, SCHEMA_VERSION, TABLES_DDL, locationColumns, quoteIdent, sampleColumns, sectionTableDdl, traceFunctionInfoColumns, viewsDdl } from './schema.js';
-import { writeSummaries } from './summaries.js';
-
-/** The parts of the graph analysis the store writes (src/graph/analyze.ts produces them). */
-export type StoreAnalysis = Pick<
-  GraphAnalysis,
-  | 'selfSize'
-  | 'distance'
-  | 'dominator'
-  | 'retainedSize'
-  | 'detachedness'
-  | 'classIndex'
-  | 'classKeys'
-  | 'classNames'
-  | 'classes'
-  | 'statistics'
-  | 'totalSize'
-  | 'hasUserRoots'
-  | 'interfaces'
-  | 'problems'
-  | 'edgeFrom'
-  | 'retainers'
-  | 'dominatedNodes'
->;
+import type { StoreAnalysis } from './memory.js';
+import { baseTablesDdl, indexesDdl, locationColumns, PAGE_TABLES, quoteIdent, sampleColumns, SCHEMA_VERSION, traceFunctionInfoColumns, viewsDdl } from './schema.js';
+import { writeSummaries } from './summary-writer.js';
 
 export type PhaseCallback = (phase: string, done: number, total: number) => void;
 
 export function createSchema(db: Database.Database, graph: HeapGraph): void {
-  db.exec(TABLES_DDL);
-  db.exec(sectionTableDdl(graph.layout));
+  db.exec(baseTablesDdl(graph.layout));
 }
 
 /**
@@ -61,7 +37,7 @@ export function writeStore(db: Database.Database, graph: HeapGraph, a: StoreAnal
   writeSections(db, graph);
   writeStatistics(db, graph, a);
   onPhase('indexes', 0, 1);
-  db.exec(INDEXES_DDL);
+  db.exec(indexesDdl());
   writeSummaries(db, graph, a, onLinksDone);
 }
 
@@ -190,7 +166,7 @@ export function writeMeta(db: Database.Database, entries: Record<string, string 
  */
 export function writePlannerStats(db: Database.Database, nodeCount: number, edgeCount: number): void {
   db.pragma('analysis_limit = 1000');
-  const big = new Set(Object.keys(BIG_TABLES));
+  const big = new Set(PAGE_TABLES.map((t) => t.name));
   const small = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[]).filter((t) => !big.has(t));
   for (const t of small) db.exec(`ANALYZE ${quoteIdent(t)}`);
   const stat = db.prepare('INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)');

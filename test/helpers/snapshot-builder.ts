@@ -5,7 +5,7 @@
 //   b.edge(root, 'shortcut', '2', win);
 // The text goes through graphFromJson (and, in oracle tests, through DevTools' own loader).
 
-/** Node and edge type lists of current V8 (spec §1.2). */
+/** Node and edge type lists of current V8 (docs/format.md#header). */
 export const NODE_TYPES = [
   'hidden', 'array', 'string', 'object', 'code', 'closure', 'regexp', 'number', 'native',
   'synthetic', 'concatenated string', 'sliced string', 'symbol', 'bigint', 'object shape',

@@ -1,10 +1,10 @@
-// The reference's worked-example fixtures (heapsnapshot-format.md §19) as snapshot JSON texts:
-// s1 (§19.1) verbatim, its expose-internals variant (§19.4), and the 19-node fixture of §19.5 built
+// The worked-example fixtures (docs/format.md#worked-examples) as snapshot JSON texts:
+// s1 (#example-s1) verbatim, its expose-internals variant (#example-internals), and the 19-node fixture of #example-dom built
 // from its description.
 
 import { NODE_FIELDS_7, SnapshotBuilder, dropNodeField, snapshotMeta } from './snapshot-builder.js';
 
-/** §19.1 verbatim (meta = §1.2). */
+/** s1 (docs/format.md#example-s1), meta as in docs/format.md#header. */
 export const S1_JSON = JSON.stringify({
   snapshot: { meta: snapshotMeta(NODE_FIELDS_7), node_count: 13, edge_count: 18, trace_function_count: 0 },
   nodes: [
@@ -27,7 +27,7 @@ export const S1_JSON = JSON.stringify({
   ],
 });
 
-/** §19.4: root shortcut "2" → Window replaced by (Strong roots) -internal "2 / win"-> Window; no detachedness. */
+/** docs/format.md#example-internals: root shortcut "2" → Window replaced by (Strong roots) -internal "2 / win"-> Window; no detachedness. */
 export function s1ExposeInternalsJson(): string {
   const obj = JSON.parse(S1_JSON);
   // Root's edges are [element (GC roots), shortcut Window]: drop the shortcut.
@@ -41,7 +41,7 @@ export function s1ExposeInternalsJson(): string {
   return dropNodeField(JSON.stringify(obj), 'detachedness');
 }
 
-/** §19.5: DOM state, WeakMap, locations, cons string and extra native bytes (19 nodes). */
+/** docs/format.md#example-dom: DOM state, WeakMap, locations, cons string and extra native bytes (19 nodes). */
 export function fixture195(): { text: string; ordinals: Record<string, number> } {
   const b = new SnapshotBuilder({ extraNativeBytes: 1000 });
   const root = b.node('synthetic', '', 0);

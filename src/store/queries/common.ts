@@ -3,14 +3,13 @@
 // store holds. Every SQL statement heapdiff runs after ingest lives in src/store/queries/.
 
 import type Database from 'better-sqlite3';
-import type { OpenedStore } from '../open.js';
 
 export type Db = Database.Database;
-/** What the analyses accept: an opened store or a bare read-only connection. */
-export type StoreLike = OpenedStore | Db;
+/** What the analyses accept: an opened store (open.ts `OpenedStore`, described by shape so that this module imports nothing of the store) or a bare read-only connection. */
+export type StoreLike = { readonly db: Db; readonly dbPath: string } | Db;
 
 export function dbOf(store: StoreLike): Db {
-  return 'db' in store && typeof (store as OpenedStore).dbPath === 'string' ? (store as OpenedStore).db : (store as Db);
+  return 'db' in store && typeof (store as { dbPath?: unknown }).dbPath === 'string' ? (store as { db: Db }).db : (store as Db);
 }
 
 const statements = new WeakMap<Db, Map<string, Database.Statement>>();
@@ -101,21 +100,3 @@ export function metaText(db: Db, key: string): string | undefined {
 
 /** DevTools' distance constants (HeapSnapshotModel): unreachable, and the base of system-only distances. */
 export { BASE_SYSTEM_DISTANCE, NO_DISTANCE } from '../../graph/distances.js';
-
-/** Sorts a[from..to) ascending and drops duplicates in place (insertion sort for the usual handful, native sort for hubs with thousands of members); returns the distinct count. */
-export function sortUnique(a: Int32Array, from: number, to: number): number {
-  if (to - from > 16) a.subarray(from, to).sort();
-  else
-    for (let i = from + 1; i < to; i++) {
-      const v = a[i];
-      let k = i - 1;
-      while (k >= from && a[k] > v) {
-        a[k + 1] = a[k];
-        k--;
-      }
-      a[k + 1] = v;
-    }
-  let m = from;
-  for (let i = from; i < to; i++) if (m === from || a[m - 1] !== a[i]) a[m++] = a[i];
-  return m - from;
-}

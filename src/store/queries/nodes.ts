@@ -4,6 +4,7 @@
 
 import { formatPropertyName } from '../../graph/class-names.js';
 import { stmt, storeCodes, type Db } from './common.js';
+import { closest } from '../../similar.js';
 
 /** One node with the columns of the public `nodes` view (name = the file's raw name). */
 export interface NodeRow {
@@ -56,7 +57,7 @@ function edgeName(db: Db, typeCode: number, nameOrIndex: number, sname: string |
   return typeCode === c.edgeElement || typeCode === c.edgeHidden ? String(nameOrIndex) : (sname ?? '');
 }
 
-interface RawEdge {
+export interface RawEdge {
   edge_ordinal: number;
   from_node: number;
   to_node: number;
@@ -65,7 +66,7 @@ interface RawEdge {
   sname: string | null;
 }
 
-function toEdgeRow(db: Db, r: RawEdge): EdgeRow {
+export function toEdgeRow(db: Db, r: RawEdge): EdgeRow {
   const c = storeCodes(db);
   return { edge_ordinal: r.edge_ordinal, from_node: r.from_node, to_node: r.to_node, type: c.edgeTypes[r.type_code] ?? String(r.type_code), type_code: r.type_code, name: edgeName(db, r.type_code, r.name_or_index, r.sname) };
 }
@@ -93,7 +94,7 @@ export interface RetainerRow extends EdgeRow {
 }
 
 /**
- * DevTools' listed retainers of a node (spec §15): every incoming edge except weak ones and edges from
+ * DevTools' listed retainers of a node (docs/format.md#retainers): every incoming edge except weak ones and edges from
  * the root (V8 never writes DevTools' `invisible` edges). Unsorted; see analyses/paths.ts for the order.
  */
 export function listedRetainers(db: Db, ordinal: number): RetainerRow[] {
@@ -164,7 +165,8 @@ export function consStringName(db: Db, ordinal: number): string {
   const typeOf = stmt(db, 'SELECT n.type, s.value AS name FROM node_rows n JOIN strings s ON s.id = n.name_sid WHERE n.ordinal = ?');
   const stack = [ordinal];
   let name = '';
-  while (stack.length > 0 && name.length < MAX_CONS_NAME) {
+  // Bounded: V8 never writes a cycle of string parts, but a damaged file can.
+  for (let steps = 0; stack.length > 0 && name.length < MAX_CONS_NAME && steps < 100_000; steps++) {
     const k = stack.pop()!;
     const n = typeOf.get(k) as { type: number; name: string } | undefined;
     if (!n) continue;
@@ -220,14 +222,14 @@ export function classesNamed(db: Db, name: string): { class_id: number; class_ke
   ).all(name, name) as never;
 }
 
-/** Up to `limit` class names resembling `name` (case-insensitive substring), for "did you mean". */
-export function similarClassNames(db: Db, name: string, limit = 5): string[] {
-  return (
-    stmt(db, "SELECT DISTINCT class_name FROM classes WHERE count > 0 AND lower(class_name) LIKE '%' || lower(?) || '%' ESCAPE '\\' ORDER BY retained_size DESC LIMIT ?").all(
-      name.replace(/[%_\\]/g, (c) => `\\${c}`),
-      limit,
-    ) as { class_name: string }[]
-  ).map((r) => r.class_name);
+/**
+ * Up to `limit` class names resembling `name`, for "did you mean": the same but for case, then names
+ * containing it (or contained in it), then names a few typing mistakes away (Damerau–Levenshtein, see
+ * src/similar.ts); ties biggest retained first.
+ */
+export function similarClassNames(db: Db, name: string, limit = 3): string[] {
+  const names = (stmt(db, 'SELECT class_name FROM classes WHERE count > 0 GROUP BY class_name ORDER BY max(retained_size) DESC').all() as { class_name: string }[]).map((r) => r.class_name);
+  return closest(name, names, limit);
 }
 
 /**

@@ -4,8 +4,15 @@
 // views that reference another database, but TEMP views may: a query can start with
 // `CREATE TEMP VIEW … AS SELECT … FROM s1.nodes JOIN s2.nodes …;` and use it in the next statement.
 // A TEMP view `snapshots` lists the attached stores.
+//
+// The read-only connection alone is not enough: `VACUUM INTO '/any/path.db'` writes a new file from a
+// read-only connection, and `ATTACH` opens any file. So a statement runs only if SQLite itself reports
+// it read-only (sqlite3_stmt_readonly, better-sqlite3's `statement.readonly`), or it creates a TEMP
+// table or view (they live in the connection's temporary database); ATTACH and DETACH are refused
+// (stores are attached only from heapdiff's own arguments).
 
 import { InputError } from '../../errors.js';
+import { malformedStoreError } from '../malformed.js';
 import type { OpenedStore } from '../open.js';
 
 export interface SqlResult {
@@ -74,6 +81,26 @@ export function attachStores(stores: readonly OpenedStore[]): void {
   db.exec(`CREATE TEMP VIEW snapshots AS ${rows}`);
 }
 
+/** The statement's first words in upper case, after leading comments and white space. */
+function leadingWords(text: string, n: number): string[] {
+  let t = text;
+  for (;;) {
+    const before = t;
+    t = t.replace(/^\s+/, '').replace(/^--[^\n]*(\n|$)/, '').replace(/^\/\*[\s\S]*?(\*\/|$)/, '');
+    if (t === before) break;
+  }
+  return (t.match(/^[A-Za-z_]+(\s+[A-Za-z_]+)*/)?.[0] ?? '').toUpperCase().split(/\s+/).slice(0, n);
+}
+
+/** Why a prepared statement may not run, or null when it may. */
+export function refusal(text: string, readonly: boolean): string | null {
+  const words = leadingWords(text, 3);
+  if (words[0] === 'ATTACH' || words[0] === 'DETACH') return `${words[0]} is refused: stores are attached from the command line (heapdiff sql SNAP [SNAP…] "QUERY" attaches them as s1, s2, …)`;
+  if (readonly) return null;
+  if (words[0] === 'CREATE' && (words[1] === 'TEMP' || words[1] === 'TEMPORARY') && (words[2] === 'TABLE' || words[2] === 'VIEW')) return null;
+  return 'only read-only statements may run (and CREATE TEMP TABLE/VIEW); SQLite reports this one as writing';
+}
+
 function cellValue(v: unknown): unknown {
   if (Buffer.isBuffer(v)) return `x'${v.toString('hex')}'`;
   if (typeof v === 'bigint') return Number(v);
@@ -93,6 +120,8 @@ export function runSql(stores: readonly OpenedStore[], sql: string): SqlResult {
     } catch (e) {
       throw new InputError(`sql: ${(e as Error).message}`);
     }
+    const refused = refusal(text, stmt.readonly);
+    if (refused) throw new InputError(`sql: ${refused}`);
     try {
       if (stmt.reader) {
         const columns = stmt.columns().map((c) => c.name);
@@ -103,6 +132,8 @@ export function runSql(stores: readonly OpenedStore[], sql: string): SqlResult {
       }
     } catch (e) {
       const err = e as Error & { code?: string };
+      const malformed = malformedStoreError(err);
+      if (malformed) throw malformed;
       if (err.code === 'SQLITE_READONLY' || err.code === 'SQLITE_READONLY_DIRECTORY') {
         throw new InputError('sql: the stores are read-only, writes are refused (only TEMP tables and views can be created)');
       }

@@ -56,20 +56,6 @@ export interface IdRange {
   max?: number;
 }
 
-/**
- * `A..B`, either side optional: the objects with A < id <= B, DevTools' "allocated between" filter
- * (A = the previous snapshot's max_js_object_id). `@` prefixes are accepted.
- */
-export function parseIdRange(text: string): IdRange {
-  const m = /^\s*@?(\d*)\s*\.\.\s*@?(\d*)\s*$/.exec(text);
-  if (!m || (m[1] === '' && m[2] === '')) throw new InputError(`--id-range: expected A..B, A.. or ..B with object ids (got ${JSON.stringify(text)})`);
-  const r: IdRange = {};
-  if (m[1] !== '') r.min = Number(m[1]);
-  if (m[2] !== '') r.max = Number(m[2]);
-  if (r.min !== undefined && r.max !== undefined && r.max < r.min) throw new InputError(`--id-range: ${r.max} is below ${r.min}`);
-  return r;
-}
-
 /** SQL condition for an id range over a `nodes` alias `n` (with its parameters). */
 export function idRangeSql(range: IdRange | undefined): { sql: string; params: number[] } {
   const parts: string[] = [];

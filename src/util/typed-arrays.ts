@@ -1,4 +1,5 @@
-// Allocation of the big typed arrays (one value per node or per edge).
+// Typed-array helpers shared by the parser, the graph analysis and the store: allocation of the big
+// arrays (one value per node or per edge), and an in-place sort-and-dedupe of a range.
 //
 // Shared: the store's writer thread reads the analysis' big arrays directly; allocating them in shared
 // memory avoids a copy of each (hundreds of MB on big heaps). Shared buffers behave like ordinary ones
@@ -44,4 +45,22 @@ export function bigInt32(length: number): Int32Array {
 }
 export function bigFloat64(length: number): Float64Array {
   return new Float64Array(new ArrayBuffer(bytesFor(length, 8)), 0, length);
+}
+
+/** Sorts a[from..to) ascending and drops duplicates in place (insertion sort for the usual handful, native sort for hubs with thousands of members); returns the distinct count. */
+export function sortUnique(a: Int32Array, from: number, to: number): number {
+  if (to - from > 16) a.subarray(from, to).sort();
+  else
+    for (let i = from + 1; i < to; i++) {
+      const v = a[i];
+      let k = i - 1;
+      while (k >= from && a[k] > v) {
+        a[k + 1] = a[k];
+        k--;
+      }
+      a[k + 1] = v;
+    }
+  let m = from;
+  for (let i = from; i < to; i++) if (m === from || a[m - 1] !== a[i]) a[m++] = a[i];
+  return m - from;
 }

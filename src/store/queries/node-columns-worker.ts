@@ -1,8 +1,8 @@
-// Worker-thread entry of `readNodeColumnsInWorker` (diff.ts): reads whole node columns of one store on a
+// Worker-thread entry of `readNodeColumnsInWorker` (node-columns.ts): reads whole node columns of one store on a
 // second core while the main thread reads the other store, and hands the arrays over without copying.
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
-import { readNodeColumns, type NodeColumn } from './diff.js';
+import { readNodeColumns, type NodeColumn } from './node-columns.js';
 
 const { dbPath, columns } = workerData as { dbPath: string; columns: NodeColumn[] };
 const db = new Database(dbPath, { readonly: true, fileMustExist: true });

@@ -1,7 +1,7 @@
-// SQL behind `heapdiff A B` (and the bulk reads `leaks` and `suspects` share): whole node columns as
-// typed arrays, a store's class table, the property names of its plain objects, the small point
-// lookups the different-process check needs, and the kinds of the new and deleted objects under the
-// classifiers read per object (`objectKinds`: rcs, via, script, alloc).
+// Bulk reads of node facts, shared by `diff`, `leaks`, `suspects` and `retainers`: whole node columns
+// as typed arrays (from the b-tree pages, or through SQL), columns at given ordinals, a store's class
+// table, the property names of its plain objects, node facts and listed retainers of many nodes, and
+// the small point lookups the different-process check needs.
 //
 // Reading millions of rows one JavaScript row at a time costs ~1 µs per row in better-sqlite3 (2.5 s
 // for 1.6 M rows × 3 columns). SQLite builds a JSON array of a rowid range in C instead, and
@@ -12,9 +12,8 @@
 import { Worker } from 'node:worker_threads';
 import { readTableColumns } from '../page-reader.js';
 import { detachednessOfKind, nodeTypeOfKind, packingFor } from '../packing.js';
-import { sortUnique, stmt, storeCodes, type Db } from './common.js';
-import { setKind, viaLabel } from './labels.js';
-import { allClasses, valueKinder, type ClassRow } from './partition.js';
+import { columnPositions } from '../schema.js';
+import { stmt, storeCodes, type Db } from './common.js';
 
 /** Columns of `node_rows` the analyses read in bulk. */
 export type NodeColumn = 'id' | 'class_id' | 'self_size' | 'retained_size' | 'dominator' | 'distance' | 'type' | 'detachedness';
@@ -77,10 +76,9 @@ export function readNodeColumnsViaSql<C extends NodeColumn>(db: Db, columns: rea
 function readColumnsFromPages(db: Db, table: string, columns: readonly string[], count: number): Float64Array[] | null {
   if (db.memory) return null;
   const root = stmt(db, "SELECT rootpage FROM sqlite_schema WHERE type = 'table' AND name = ?").pluck().get(table) as number | undefined;
-  const info = db.pragma(`table_info(${table})`) as { cid: number; name: string }[];
-  const position = new Map(info.map((c) => [c.name, c.cid]));
-  if (root === undefined || columns.some((c) => !position.has(c))) return null;
-  return readTableColumns(db.name, root, columns.map((c) => position.get(c)!), count);
+  const position = columnPositions<string>(table); // the record layout the page writer follows (schema.ts)
+  if (root === undefined || columns.some((c) => position[c] === undefined)) return null;
+  return readTableColumns(db.name, root, columns.map((c) => position[c]), count);
 }
 
 /**
@@ -89,7 +87,7 @@ function readColumnsFromPages(db: Db, table: string, columns: readonly string[],
  */
 export function readNodeColumnsInWorker<C extends NodeColumn>(dbPath: string, columns: readonly C[]): Promise<NodeColumns<C>> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./diff-columns-worker.js', import.meta.url), { workerData: { dbPath, columns: [...columns] } });
+    const worker = new Worker(new URL('./node-columns-worker.js', import.meta.url), { workerData: { dbPath, columns: [...columns] } });
     let done = false;
     worker.once('message', (m: NodeColumns<C>) => {
       done = true;
@@ -103,6 +101,21 @@ export function readNodeColumnsInWorker<C extends NodeColumn>(dbPath: string, co
       if (!done) reject(new Error(`column reader thread exited with code ${code}`));
     });
   });
+}
+
+/** A row of `classes`. */
+export interface ClassRow {
+  class_id: number;
+  class_key: string;
+  class_name: string;
+  count: number;
+  self_size: number;
+  retained_size: number;
+  distance: number;
+}
+
+export function allClasses(db: Db): ClassRow[] {
+  return stmt(db, 'SELECT class_id, class_key, class_name, count, self_size, retained_size, distance FROM classes').all() as ClassRow[];
 }
 
 /** A row of `classes` without the distance (the Summary-view columns `classTable` reads). */
@@ -261,165 +274,4 @@ export function nodeColumnsAt<C extends NodeColumn>(db: Db, ordinals: ArrayLike<
     columns.forEach((c, j) => out[c].set(JSON.parse(texts[j]) as number[], i));
   }
   return out as { [K in C]: Float64Array };
-}
-
-/** The classifiers whose value is looked up per object (incoming edges, locations, allocation traces). */
-export const OBJECT_CLASSIFIERS = ['rcs', 'via', 'script', 'alloc'] as const;
-export type ObjectClassifier = (typeof OBJECT_CLASSIFIERS)[number];
-
-/** Kinds of a list of objects: `group[i]` indexes `kinds` / `keys` for the i-th ordinal given. */
-export interface ObjectKinds {
-  group: Int32Array;
-  kinds: string[];
-  /** The classifier's raw value of the first member seen (as partition's `key`; null for rcs, via and catch-all kinds). */
-  keys: (string | null)[];
-}
-
-/** Ordinals per lookup query (one JSON array in, one JSON array per column out). */
-const OBJECT_BATCH = 50000;
-
-/**
- * Kind texts of the objects at the given ordinals for a classifier read per object, spelled exactly as
- * `partition --by` spells them (./labels.ts): what `heapdiff A B --by` needs for the new and deleted
- * objects only. Indexed lookups, OBJECT_BATCH ordinals per prepared statement: rcs / via seek the
- * incoming edges in `retainer_index` (then the edge and its source by rowid), script the last
- * `locations` record of the node (location_by_node), alloc the node's trace_node_id by rowid.
- */
-export function objectKinds(db: Db, classifier: ObjectClassifier, ordinals: ArrayLike<number>): ObjectKinds {
-  const n = ordinals.length;
-  const group = new Int32Array(n);
-  const kinds: string[] = [];
-  const keys: (string | null)[] = [];
-  const byKind = new Map<string, number>();
-  const intern = (kind: string, key: string | null): number => {
-    let g = byKind.get(kind);
-    if (g === undefined) {
-      g = kinds.length;
-      byKind.set(kind, g);
-      kinds.push(kind);
-      keys.push(key);
-    }
-    return g;
-  };
-  if (classifier === 'rcs' || classifier === 'via') {
-    retainerSetGroups(db, classifier, ordinals, group, (kind) => intern(kind, null));
-    return { group, kinds, keys };
-  }
-  const kinder = valueKinder(db, classifier);
-  // Correlated subqueries keep json_each's order, so the values come back aligned with the ordinals.
-  const q = stmt(
-    db,
-    classifier === 'script'
-      ? 'SELECT count(*), json_group_array(coalesce((SELECT l.script_id FROM locations l WHERE l.node_ordinal = j.value ORDER BY l.rowid DESC LIMIT 1), -1)) FROM json_each(?) j'
-      : 'SELECT count(*), json_group_array(coalesce((SELECT n.trace_node_id FROM node_rows n WHERE n.ordinal = j.value), 0)) FROM json_each(?) j',
-  ).raw();
-  const groupOfValue = new Map<number, number>();
-  for (let i = 0; i < n; i += OBJECT_BATCH) {
-    const part = batchOf(ordinals, i);
-    const [count, text] = q.get(JSON.stringify(part)) as [number, string];
-    const values = JSON.parse(text) as number[];
-    if (count !== part.length || values.length !== part.length) throw new Error(`${classifier}: ${part.length} ordinals looked up, ${values.length} values`);
-    for (let j = 0; j < values.length; j++) {
-      const v = values[j];
-      let g = groupOfValue.get(v);
-      if (g === undefined) {
-        const d = kinder(v);
-        groupOfValue.set(v, (g = intern(d.kind, d.key)));
-      }
-      group[i + j] = g;
-    }
-  }
-  return { group, kinds, keys };
-}
-
-function batchOf(ordinals: ArrayLike<number>, start: number): number[] {
-  return Array.from({ length: Math.min(OBJECT_BATCH, ordinals.length - start) }, (_, j) => ordinals[start + j]);
-}
-
-/**
- * rcs / via of each ordinal (see `retainerKind`, the same sets over the same non-weak incoming edges).
- * Members are interned as small integers by text (class names; edge labels, resolved once per string id),
- * so a set is keyed by its sorted ids and its kind text is spelled once per distinct set.
- */
-function retainerSetGroups(db: Db, classifier: 'rcs' | 'via', ordinals: ArrayLike<number>, group: Int32Array, intern: (kind: string) => number): void {
-  const c = storeCodes(db);
-  // Member id → text. rcs: one id per distinct class name; via: one per distinct label.
-  const texts: string[] = [];
-  const idOfText = new Map<string, number>();
-  const idOf = (text: string): number => {
-    let id = idOfText.get(text);
-    if (id === undefined) {
-      id = texts.length;
-      idOfText.set(text, id);
-      texts.push(text);
-    }
-    return id;
-  };
-  let memberOfClass: Int32Array | null = null;
-  if (classifier === 'rcs') {
-    const classes = allClasses(db);
-    memberOfClass = new Int32Array(classes.reduce((m, r) => Math.max(m, r.class_id + 1), 0)).fill(-1);
-    for (const r of classes) memberOfClass[r.class_id] = idOf(r.class_name);
-  }
-  const INDEX_LABEL = -1;
-  const memberOfSid = new Map<number, number>();
-  const q = stmt(
-    db,
-    classifier === 'rcs'
-      ? `SELECT json_group_array(r.to_node), json_group_array(n.class_id) FROM json_each(?) j JOIN retainer_index r ON r.to_node = j.value
-         JOIN edge_rows e ON e.edge_ordinal = r.edge_ordinal JOIN node_rows n ON n.ordinal = e.from_node WHERE e.type != ?`
-      : `SELECT json_group_array(r.to_node), json_group_array(CASE WHEN e.type IN (?, ?) THEN ${INDEX_LABEL} ELSE e.name_or_index END)
-         FROM json_each(?) j JOIN retainer_index r ON r.to_node = j.value JOIN edge_rows e ON e.edge_ordinal = r.edge_ordinal WHERE e.type != ?`,
-  ).raw();
-  const indexTypes = [c.edgeElement, c.edgeHidden].map((t) => (t < 0 ? -1000 : t));
-  const groupOfSet = new Map<string, number>();
-  for (let i = 0; i < ordinals.length; i += OBJECT_BATCH) {
-    const part = batchOf(ordinals, i);
-    const json = JSON.stringify(part);
-    const [toText, valueText] = (classifier === 'rcs' ? q.get(json, c.edgeWeak) : q.get(indexTypes[0], indexTypes[1], json, c.edgeWeak)) as [string, string];
-    const to = JSON.parse(toText) as number[];
-    const values = JSON.parse(valueText) as number[];
-    if (classifier === 'via') {
-      const missing = [...new Set(values.filter((v) => v !== INDEX_LABEL && !memberOfSid.has(v)))];
-      const names = stringsById(db, missing);
-      for (const sid of missing) memberOfSid.set(sid, idOf(viaLabel(false, names.get(sid) ?? '')));
-    }
-    // Members of each object of the batch, gathered by a counting sort on the target's position. The rows
-    // come in json_each's order as SQLite runs the join (checked: otherwise positions go through a Map).
-    const at = positionsOf(part, to);
-    const start = new Int32Array(part.length + 1);
-    for (let r = 0; r < at.length; r++) start[at[r] + 1]++;
-    for (let j = 0; j < part.length; j++) start[j + 1] += start[j];
-    const fill = start.slice(0, part.length);
-    const flat = new Int32Array(at.length);
-    for (let r = 0; r < at.length; r++) {
-      const v = values[r];
-      flat[fill[at[r]]++] = classifier === 'rcs' ? memberOfClass![v] : v === INDEX_LABEL ? idOf('[]') : memberOfSid.get(v)!;
-    }
-    for (let j = 0; j < part.length; j++) {
-      const n = sortUnique(flat, start[j], start[j + 1]);
-      let key = '';
-      for (let m = start[j]; m < start[j] + n; m++) key += m === start[j] ? String(flat[m]) : `,${flat[m]}`;
-      let g = groupOfSet.get(key);
-      if (g === undefined) groupOfSet.set(key, (g = intern(setKind(Array.from(flat.subarray(start[j], start[j] + n), (id) => texts[id])))));
-      group[i + j] = g;
-    }
-  }
-}
-
-/** Position in `part` of each row's target `to[r]`: a merge walk when the rows follow `part`'s order, else a Map. */
-function positionsOf(part: readonly number[], to: readonly number[]): Int32Array {
-  const at = new Int32Array(to.length);
-  let j = 0;
-  for (let r = 0; r < to.length; r++) {
-    while (j < part.length && part[j] !== to[r]) j++;
-    if (j === part.length) {
-      const position = new Map<number, number>();
-      part.forEach((o, p) => position.set(o, p));
-      for (let q = 0; q < to.length; q++) at[q] = position.get(to[q])!;
-      return at;
-    }
-    at[r] = j;
-  }
-  return at;
 }

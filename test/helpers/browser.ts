@@ -1,0 +1,43 @@
+// Real Chromium for the report tests (Debian's /usr/bin/chromium driven by playwright-core). Tests that
+// need it skip with BROWSER_SKIP when it is missing (`.ci/run` installs it).
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const BROWSER_SKIP: string | false = existsSync(CHROMIUM) ? false : `no browser: ${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)`;
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/** What a page did while it was open: console errors, uncaught errors, dialogs, requests other than the file. */
+export interface PageLog {
+  errors: string[];
+  dialogs: string[];
+  requests: string[];
+}
+
+/** Opens a report file and waits until its script has drawn everything (`<html data-ready="1">`). */
+export async function openReport(browser: Browser, file: string, viewport = { width: 1280, height: 900 }): Promise<{ page: Page; log: PageLog }> {
+  const page = await browser.newPage({ viewport });
+  const log: PageLog = { errors: [], dialogs: [], requests: [] };
+  const url = pathToFileURL(file).href;
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') log.errors.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => log.errors.push(`pageerror: ${e.message}`));
+  page.on('dialog', (d) => {
+    log.dialogs.push(`${d.type()}: ${d.message()}`);
+    void d.dismiss();
+  });
+  page.on('request', (r) => {
+    if (r.url() !== url) log.requests.push(r.url());
+  });
+  await page.goto(url);
+  await page.waitForSelector('html[data-ready="1"]', { timeout: 15000 });
+  return { page, log };
+}

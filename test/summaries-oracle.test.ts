@@ -1,0 +1,103 @@
+// The ingest summaries (src/store/summaries.ts) as pure functions over the parsed graph and its
+// analysis, against DevTools' engine (heap-snapshot-toolkit) — no SQLite involved: the duplicated-strings
+// totals equal DevTools' filter, each class's top instances are DevTools' instance order over the
+// engine's own retained sizes and ids, and the dominator tree's top lists the engine's dominator
+// children, biggest first.
+
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { analyzeGraph } from '../src/graph/analyze.js';
+import { CLASS_TOP, classTop, DOMINATOR_CHILDREN, dominatorTop, duplicateStrings, partitionSummary, scriptNamesOf, type DominatorTopNode, type DuplicateStringRow } from '../src/store/summaries.js';
+import { FIXTURES, SAMPLES } from './helpers/env.js';
+import { loadFixture } from './helpers/json-graph.js';
+import { loadOracle, type OracleSnapshot } from './helpers/oracle.js';
+
+type Engine = OracleSnapshot & { createNamedFilter(name: string): unknown; getAggregatesByClassKey(sorted: boolean, key: string, filter?: unknown): Record<string, { count: number; self: number }> };
+
+for (const file of [join(FIXTURES, 'chrome-small-1.heapsnapshot.gz'), join(SAMPLES, 'node-leak-after.heapsnapshot.gz')]) {
+  const name = file.split('/').pop()!;
+  test(`summaries of ${name} agree with DevTools' engine`, async () => {
+    const { text, graph } = await loadFixture(file);
+    const a = analyzeGraph(graph);
+    const engine = (await loadOracle(text)) as Engine;
+    const F = graph.layout.nodeFieldCount;
+    const node = (k: number) => engine.createNode(k * F);
+
+    // Duplicated strings: DevTools' named filter, Summary set (self size > 0).
+    const agg = engine.getAggregatesByClassKey(false, 'duplicatedStrings', engine.createNamedFilter('duplicatedStrings'));
+    const dups: DuplicateStringRow[] = [];
+    duplicateStrings(graph, a, (r) => dups.push(r));
+    assert.ok(dups.length > 0, 'the snapshot has duplicated strings');
+    assert.equal(
+      dups.reduce((s, r) => s + r.count, 0),
+      Object.values(agg).reduce((s, x) => s + x.count, 0),
+      'duplicated strings: objects',
+    );
+    assert.equal(
+      dups.reduce((s, r) => s + r.size, 0),
+      Object.values(agg).reduce((s, x) => s + x.self, 0),
+      'duplicated strings: bytes',
+    );
+    for (const r of dups) assert.equal(r.wasted, r.size - r.maxSize);
+
+    // Class top: every Summary member of the class, in DevTools' instance order by the engine's numbers.
+    const members = new Map<number, number[]>();
+    for (let k = 0; k < graph.nodeCount; k++) if (a.selfSize[k] > 0) (members.get(a.classIndex[k]) ?? members.set(a.classIndex[k], []).get(a.classIndex[k])!).push(k);
+    const top: { classId: number; ordinals: number[] }[] = [];
+    classTop(graph, a, (classId, ordinals) => top.push({ classId, ordinals }));
+    assert.equal(top.length, members.size, 'one entry per Summary class');
+    for (const { classId, ordinals } of top) {
+      const expected = members
+        .get(classId)!
+        .map((k) => ({ k, retained: node(k).retainedSize(), id: node(k).id() }))
+        .sort((x, y) => y.retained - x.retained || x.id - y.id)
+        .slice(0, CLASS_TOP)
+        .map((x) => x.retained);
+      assert.deepEqual(
+        ordinals.map((k) => node(k).retainedSize()),
+        expected,
+        `class ${a.classKeys[classId]}`,
+      );
+    }
+
+    // Dominator top: each listed node's children are the engine's dominator children, biggest first.
+    const childrenOf = new Map<number, number[]>();
+    for (let k = 1; k < graph.nodeCount; k++) {
+      const d = engine.dominatorsTree[k];
+      (childrenOf.get(d) ?? childrenOf.set(d, []).get(d)!).push(k);
+    }
+    const tree: DominatorTopNode[] = [];
+    dominatorTop(graph, a, (n) => tree.push(n));
+    assert.equal(tree[0].ordinal, 0, 'the root first');
+    for (const n of tree) {
+      const kids = childrenOf.get(n.ordinal) ?? [];
+      assert.equal(n.childCount, kids.length, `children of ${n.ordinal}`);
+      const expected = kids
+        .map((k) => ({ retained: node(k).retainedSize(), id: node(k).id() }))
+        .sort((x, y) => y.retained - x.retained || x.id - y.id)
+        .slice(0, DOMINATOR_CHILDREN);
+      assert.deepEqual(
+        n.children.map((k) => ({ retained: node(k).retainedSize(), id: node(k).id() })),
+        expected,
+        `top children of ${n.ordinal}`,
+      );
+    }
+
+    // Partition rows: every classifier's rows cover the Summary set exactly.
+    const summary = { count: 0, size: 0 };
+    for (let k = 0; k < graph.nodeCount; k++) {
+      const s = node(k).selfSize();
+      if (s > 0) {
+        summary.count++;
+        summary.size += s;
+      }
+    }
+    const rows = partitionSummary(graph, a, scriptNamesOf(graph));
+    for (const c of new Set(rows.map((r) => r.classifier))) {
+      const mine = rows.filter((r) => r.classifier === c);
+      assert.equal(mine.reduce((s, r) => s + r.count, 0), summary.count, `${c}: objects`);
+      assert.equal(mine.reduce((s, r) => s + r.size, 0), summary.size, `${c}: bytes`);
+    }
+  });
+}
