@@ -103,7 +103,8 @@ scratch = null;
   assert.equal(text.status, 0, text.stderr);
   assert.match(text.stdout, /^== diff 01-after-load\.heapsnapshot\.gz → 03-exit\.heapsnapshot\.gz\n/);
   assert.match(text.stdout, /\n== leaks 01-after-load\.heapsnapshot\.gz → 02-after-work\.heapsnapshot\.gz → 03-exit\.heapsnapshot\.gz\n/);
-  assert.match(text.stdout, /^ 1\. Planted: 3,000 objects retain/m);
+  assert.match(text.stdout, /^ 1\. 6,000 × Planted \(marks\.mjs:\d+:\d+\): .* retained/m);
+  assert.match(text.stdout.slice(text.stdout.indexOf('== leaks')), /^ 1\. 3,000 × Planted \(marks\.mjs:\d+:\d+\): .* retained/m);
 });
 
 test('--every with --max: the first snapshot and the latest kept, older ones dropped from disk and index', async () => {
