@@ -21,7 +21,7 @@ const HPY = pathToFileURL(join(ROOT, 'dist/src/capture/hpy.js')).href;
 /** `from 'heapdiff'` → the compiled module, unless package.json exports a main entry (then it is used as is). */
 function importable(source: string): string {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-  if (pkg.exports && pkg.exports['.']) return source;
+  if (pkg.exports?.['.']) return source;
   return source.replace(/from 'heapdiff';/g, `from ${JSON.stringify(HPY)};`);
 }
 

@@ -3,7 +3,7 @@
 // exist or is not Node (which must survive), a closed port, a non-loopback host, a full disk, a target
 // killed mid-snapshot, Ctrl-C: one line on stderr, exit 2, nothing under the final name.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, type spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';

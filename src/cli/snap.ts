@@ -47,7 +47,7 @@ export async function handler(argv: Args) {
   const out = argv.out ?? defaultSnapName(target.stem);
   const client = await CdpClient.connect(target.url, target.description, timeoutMs);
   const bar = progressBar(!argv.quiet);
-  let result;
+  let result: Awaited<ReturnType<typeof takeSnapshot>>;
   try {
     result = await takeSnapshot(client, out, { gc: argv.gc, onProgress: bar.update });
   } finally {
