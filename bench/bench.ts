@@ -82,7 +82,17 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { size: 150, diff: false, strings: false, browserPair: false, runs: 1, skipToolkit: false, skipCommands: false, force: false, json: join(OUT, 'last.json') };
+  const o: Options = {
+    size: 150,
+    diff: false,
+    strings: false,
+    browserPair: false,
+    runs: 1,
+    skipToolkit: false,
+    skipCommands: false,
+    force: false,
+    json: join(OUT, 'last.json'),
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const val = () => {
@@ -104,7 +114,12 @@ function parseArgs(argv: string[]): Options {
     else if (a === '-h' || a === '--help') {
       const lines = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
       const end = lines.findIndex((l) => !l.startsWith('//'));
-      console.log(lines.slice(0, end < 0 ? lines.length : end).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+      console.log(
+        lines
+          .slice(0, end < 0 ? lines.length : end)
+          .map((l) => l.replace(/^\/\/ ?/, ''))
+          .join('\n'),
+      );
       process.exit(0);
     } else throw new Error(`unknown option ${a} (see --help)`);
   }
@@ -136,7 +151,11 @@ function run(cmd: string, args: string[], opts: { capture: boolean }): Promise<{
 /** Runs one measure.js task in a fresh process and returns its JSON line (or an error result). */
 async function measure(task: string, args: string[], nodeFlags: string[] = []): Promise<TaskResult> {
   const r = await run(process.execPath, [...nodeFlags, MEASURE, task, ...args], { capture: true });
-  const line = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  const line = r.stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .pop();
   if (line) {
     try {
       return JSON.parse(line) as TaskResult;
@@ -144,7 +163,10 @@ async function measure(task: string, args: string[], nodeFlags: string[] = []): 
       // fall through
     }
   }
-  const why = r.stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const why = r.stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const msg = why.find((l) => /Error|error:|FATAL|heap out of memory/.test(l)) ?? why.pop() ?? `exit ${r.code}`;
   return { task, error: `process died (exit ${r.code}): ${msg}` };
 }
@@ -215,7 +237,7 @@ interface SnapshotInfo {
 function snapshotInfo(file: string, nominalSize?: number): SnapshotInfo {
   const bytes = statSync(file).size;
   let meta: { nodeCount?: number; edgeCount?: number; sampleIds?: Record<string, number> } = {};
-  if (existsSync(file + '.meta.json')) meta = JSON.parse(readFileSync(file + '.meta.json', 'utf8'));
+  if (existsSync(`${file}.meta.json`)) meta = JSON.parse(readFileSync(`${file}.meta.json`, 'utf8'));
   if (meta.nodeCount === undefined) {
     try {
       const fd = openSync(file, 'r');
@@ -224,7 +246,7 @@ function snapshotInfo(file: string, nominalSize?: number): SnapshotInfo {
       closeSync(fd);
       const text = buf.toString('latin1', 0, n);
       const at = text.indexOf('"nodes"');
-      const header = JSON.parse(text.slice(0, text.lastIndexOf(',', at)) + '}').snapshot;
+      const header = JSON.parse(`${text.slice(0, text.lastIndexOf(',', at))}}`).snapshot;
       meta.nodeCount = header.node_count;
       meta.edgeCount = header.edge_count;
     } catch {
@@ -291,7 +313,7 @@ async function main(): Promise<void> {
     const g = await run(process.execPath, [GENERATOR, ...genArgs], { capture: false });
     if (g.code !== 0) throw new Error(`make-big-snapshot.mjs failed (exit ${g.code})`);
     file = join(OUT, o.strings ? 'strings-600k.heapsnapshot' : `leaky-${o.size}.heapsnapshot`);
-    const candidate = file.replace(/\.heapsnapshot$/, '') + '-base.heapsnapshot';
+    const candidate = `${file.replace(/\.heapsnapshot$/, '')}-base.heapsnapshot`;
     if (!o.strings && existsSync(candidate)) baseFile = candidate;
   }
   if (!existsSync(file)) throw new Error(`${file}: no such file`);
@@ -301,8 +323,10 @@ async function main(): Promise<void> {
   mkdirSync(dbDir, { recursive: true });
   const db = join(dbDir, `${basename(file).replace(/\.heapsnapshot(\.gz)?$/, '')}.db`);
   const baseDb = base ? join(dbDir, `${basename(base.file).replace(/\.heapsnapshot(\.gz)?$/, '')}.db`) : undefined;
-  console.log(`# ${file}: ${(snap.bytes / 1e6).toFixed(1)} MB, ${fmtN(snap.nodeCount)} nodes, ${fmtN(snap.edgeCount)} edges` +
-    (base ? `; baseline ${basename(base.file)}` : ''));
+  console.log(
+    `# ${file}: ${(snap.bytes / 1e6).toFixed(1)} MB, ${fmtN(snap.nodeCount)} nodes, ${fmtN(snap.edgeCount)} edges` +
+      (base ? `; baseline ${basename(base.file)}` : ''),
+  );
 
   // Every tool reads the snapshot from the page cache: otherwise the first one measured (heapdiff) pays the
   // disk (~60 MB/s on a cold file here) and the others do not.
@@ -347,8 +371,8 @@ async function main(): Promise<void> {
   // 5. report
   const report = buildReport(o, snap, base, ingest, baseIngest, toolkit, toolkitDiff, commands);
   (report.json as Record<string, unknown>).loadAverage = { atStart: load0, atEnd: loadavg()[0] };
-  writeFileSync(o.json, JSON.stringify(report.json, null, 2) + '\n');
-  console.log('\n' + report.text);
+  writeFileSync(o.json, `${JSON.stringify(report.json, null, 2)}\n`);
+  console.log(`\n${report.text}`);
   console.log(`\nresults: ${o.json}`);
 }
 
@@ -363,8 +387,10 @@ async function browserPairMain(o: Options): Promise<void> {
   const pair = await makeBrowserPair(ROOT, OUT, o.force);
   const a = snapshotInfo(pair.base);
   const b = snapshotInfo(pair.target);
-  console.log(`# A ${basename(a.file)}: ${(a.bytes / 1e6).toFixed(1)} MB, ${fmtN(a.nodeCount)} nodes; B ${basename(b.file)}: ${(b.bytes / 1e6).toFixed(1)} MB, ${fmtN(b.nodeCount)} nodes` +
-    ` (generation ${fmtS(pair.meta.seconds)})`);
+  console.log(
+    `# A ${basename(a.file)}: ${(a.bytes / 1e6).toFixed(1)} MB, ${fmtN(a.nodeCount)} nodes; B ${basename(b.file)}: ${(b.bytes / 1e6).toFixed(1)} MB, ${fmtN(b.nodeCount)} nodes` +
+      ` (generation ${fmtS(pair.meta.seconds)})`,
+  );
   for (const f of [a.file, b.file]) warmPageCache(f);
   const dbDir = join(OUT, 'db');
   mkdirSync(dbDir, { recursive: true });
@@ -391,21 +417,39 @@ async function browserPairMain(o: Options): Promise<void> {
   rows.push(['ingest A, B', `${fmtS(ingA.seconds)}, ${fmtS(ingB.seconds)}`, '']);
   for (const [label, r] of results) {
     const lines = (r.last as Record<string, unknown> | undefined)?.stdoutLines;
-    rows.push([label, r.ok ? `${fmtS(r.seconds)} (median of ${r.runs}), ${fmtMB(r.maxRssMB)}${typeof lines === 'number' ? `, ${lines} lines` : ''}` : `n/a (${r.error})`, '']);
+    rows.push([
+      label,
+      r.ok ? `${fmtS(r.seconds)} (median of ${r.runs}), ${fmtMB(r.maxRssMB)}${typeof lines === 'number' ? `, ${lines} lines` : ''}` : `n/a (${r.error})`,
+      '',
+    ]);
   }
   const withS = results.get(tasks[0]!.label)!;
   const without = results.get(tasks[1]!.label)!;
   const ret = results.get(tasks[2]!.label)!;
   const ratio = withS.ok && without.ok ? withS.seconds! / without.seconds! : undefined;
-  rows.push(['suspects cost: with / without', ratio === undefined ? 'n/a' : `${ratio.toFixed(2)}×`, ratio === undefined ? '' : `≤ 2× ${ratio <= 2 ? 'OK' : 'MISS'}`]);
+  rows.push([
+    'suspects cost: with / without',
+    ratio === undefined ? 'n/a' : `${ratio.toFixed(2)}×`,
+    ratio === undefined ? '' : `≤ 2× ${ratio <= 2 ? 'OK' : 'MISS'}`,
+  ]);
   rows.push([`retainers ${GROWTH_CLASS}`, ret.ok ? fmtS(ret.seconds) : 'n/a', ret.ok ? `< 1 s ${ret.seconds! < 1 ? 'OK' : 'MISS'}` : '']);
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max(...rows.map((r) => r[1].length));
   console.log(`\n${rows.map(([x, y, z]) => `${x.padEnd(w0)}  ${y.padEnd(w1)}  ${z}`.trimEnd()).join('\n')}`);
   const loadNow = loadavg()[0]!;
   if (loadNow > 1.2) console.log(`(load average ${loadNow.toFixed(2)} at the end: the machine was shared; compare ratios, rerun when idle)`);
-  const json = { date: new Date().toISOString(), node: process.version, options: o, pair: pair.meta, a, b, ingest: { a: ingA, b: ingB },
-    commands: Object.fromEntries(results), ratio, loadAverage: loadavg()[0] };
+  const json = {
+    date: new Date().toISOString(),
+    node: process.version,
+    options: o,
+    pair: pair.meta,
+    a,
+    b,
+    ingest: { a: ingA, b: ingB },
+    commands: Object.fromEntries(results),
+    ratio,
+    loadAverage: loadavg()[0],
+  };
   const out = o.json === join(OUT, 'last.json') ? join(OUT, 'last-browser-pair.json') : o.json;
   writeFileSync(out, `${JSON.stringify(json, null, 2)}\n`);
   console.log(`\nresults: ${out}`);
@@ -427,8 +471,7 @@ function buildReport(
   const scale = snap.bytes / TARGETS.bytes700;
   const nominal = snap.nominalSize;
 
-  row('snapshot', `${basename(snap.file)}: ${mb.toFixed(1)} MB`,
-    snap.gzip ? 'gzip file: sizes, MB/s, ratios and scaled targets use compressed bytes' : '');
+  row('snapshot', `${basename(snap.file)}: ${mb.toFixed(1)} MB`, snap.gzip ? 'gzip file: sizes, MB/s, ratios and scaled targets use compressed bytes' : '');
   row('  nodes / edges', `${fmtN(snap.nodeCount)} / ${fmtN(snap.edgeCount)}`);
 
   // ingest
@@ -453,18 +496,29 @@ function buildReport(
     // given near 700 MB only, the linear figure is shown for orientation.
     const nearTargetSize = scale > 0.8 && scale < 1.25;
     const verdict = (ok: boolean) => (nearTargetSize ? (ok ? 'OK' : 'MISS') : '(judged near 700 MB only)');
-    row('heapdiff ingest', `${fmtS(s)}${o.runs > 1 ? ` (median of ${ingest.runs})` : ''}`,
-      `≤ ${TARGETS.ingest700Seconds} s @ 684 MB → ≈ ${targetS.toFixed(1)} s here (linear) ${verdict(s <= targetS)}${protoNote}`);
+    row(
+      'heapdiff ingest',
+      `${fmtS(s)}${o.runs > 1 ? ` (median of ${ingest.runs})` : ''}`,
+      `≤ ${TARGETS.ingest700Seconds} s @ 684 MB → ≈ ${targetS.toFixed(1)} s here (linear) ${verdict(s <= targetS)}${protoNote}`,
+    );
     row('  throughput', `${ingestMBps!.toFixed(0)} MB/s`);
     if (parseKey) {
       const pm = mb / phaseMap[parseKey]!;
-      row(`  ${parseKey} phase`, `${fmtS(phaseMap[parseKey])} = ${pm.toFixed(0)} MB/s`, `parse ≥ ${TARGETS.parseMBps} MB/s ${pm >= TARGETS.parseMBps ? 'OK' : 'MISS'}`);
+      row(
+        `  ${parseKey} phase`,
+        `${fmtS(phaseMap[parseKey])} = ${pm.toFixed(0)} MB/s`,
+        `parse ≥ ${TARGETS.parseMBps} MB/s ${pm >= TARGETS.parseMBps ? 'OK' : 'MISS'}`,
+      );
     }
     for (const [k, v] of Object.entries(phaseMap)) if (k !== parseKey) row(`  ${k} phase`, fmtS(v));
     const rssTarget = TARGETS.ingest700RssMB * scale;
     row('  peak RSS', fmtMB(ingest.maxRssMB), `≤ 1.6 GB @ 684 MB → ≈ ${fmtMB(rssTarget)} here (linear) ${verdict(ingest.maxRssMB! <= rssTarget)}`);
     if (typeof dbBytes === 'number') {
-      row('  DB size', `${(dbBytes / 1e6).toFixed(1)} MB = ${dbRatio!.toFixed(2)}× snapshot`, `≤ ${TARGETS.dbRatio}× ${dbRatio! <= TARGETS.dbRatio ? 'OK' : 'MISS'}`);
+      row(
+        '  DB size',
+        `${(dbBytes / 1e6).toFixed(1)} MB = ${dbRatio!.toFixed(2)}× snapshot`,
+        `≤ ${TARGETS.dbRatio}× ${dbRatio! <= TARGETS.dbRatio ? 'OK' : 'MISS'}`,
+      );
     }
   }
   if (baseIngest) row('heapdiff ingest (baseline)', baseIngest.ok ? `${fmtS(baseIngest.seconds)}, ${fmtMB(baseIngest.maxRssMB)}` : `n/a (${baseIngest.error})`);
@@ -481,12 +535,14 @@ function buildReport(
       if (ingest.ok) {
         ratio = ingest.seconds! / toolkit.seconds!;
         rssRatio = ingest.maxRssMB! / toolkit.maxRssMB!;
-        row('  heapdiff / toolkit', `time ${ratio.toFixed(2)}×, RSS ${rssRatio.toFixed(2)}×`,
-          'ingest is paid once; every toolkit question re-pays the load');
+        row('  heapdiff / toolkit', `time ${ratio.toFixed(2)}×, RSS ${rssRatio.toFixed(2)}×`, 'ingest is paid once; every toolkit question re-pays the load');
       }
     }
     if (toolkitDiff) {
-      row('DevTools engine diff (2 loads + diff)', toolkitDiff.ok ? `${fmtS(toolkitDiff.seconds)}, ${fmtMB(toolkitDiff.maxRssMB)}` : `n/a (${toolkitDiff.error})`);
+      row(
+        'DevTools engine diff (2 loads + diff)',
+        toolkitDiff.ok ? `${fmtS(toolkitDiff.seconds)}, ${fmtMB(toolkitDiff.maxRssMB)}` : `n/a (${toolkitDiff.error})`,
+      );
     }
   }
 
@@ -495,7 +551,7 @@ function buildReport(
     const s = c.summary;
     let v: string;
     if (c.skipped) v = `skipped (${c.skipped})`;
-    else if (!s || !s.ok) v = `n/a (${s?.error ?? 'failed'})`;
+    else if (!s?.ok) v = `n/a (${s?.error ?? 'failed'})`;
     else {
       const lines = (s.last as Record<string, unknown> | undefined)?.stdoutLines;
       v = `${fmtS(s.seconds)}, ${fmtMB(s.maxRssMB)}${typeof lines === 'number' ? `, ${lines} lines` : ''}`;
@@ -507,8 +563,11 @@ function buildReport(
   const loads = toolkitDiff?.ok ? (toolkitDiff.last as Record<string, unknown> | undefined) : undefined;
   if (cold?.ok && loads && typeof loads.parseASeconds === 'number' && typeof loads.parseBSeconds === 'number') {
     const bothLoads = loads.parseASeconds + loads.parseBSeconds;
-    row('  cold `heapdiff A B` / DevTools two loads', `${fmtS(cold.seconds)} / ${fmtS(bothLoads)} = ${(cold.seconds! / bothLoads).toFixed(2)}×`,
-      `≤ 1× ${cold.seconds! <= bothLoads ? 'OK' : 'MISS'}`);
+    row(
+      '  cold `heapdiff A B` / DevTools two loads',
+      `${fmtS(cold.seconds)} / ${fmtS(bothLoads)} = ${(cold.seconds! / bothLoads).toFixed(2)}×`,
+      `≤ 1× ${cold.seconds! <= bothLoads ? 'OK' : 'MISS'}`,
+    );
   }
 
   const w0 = Math.max(...rows.map((r) => r[0].length));

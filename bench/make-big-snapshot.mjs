@@ -19,7 +19,7 @@
 // Snapshots are written to <file>.tmp and renamed when complete, so an interrupted run is never reused.
 
 import { fork } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readSync, closeSync, renameSync, statSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readSync, closeSync, renameSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -66,7 +66,7 @@ export function defaultOut(opts) {
 }
 
 export function basePathFor(out) {
-  return out.replace(/\.heapsnapshot$/, '') + '-base.heapsnapshot';
+  return `${out.replace(/\.heapsnapshot$/, '')}-base.heapsnapshot`;
 }
 
 /** Reads node_count/edge_count/… from the first bytes of a snapshot file (the header is tiny). */
@@ -78,7 +78,7 @@ export function readHeader(file) {
     const text = buf.toString('latin1', 0, n);
     const at = text.indexOf('"nodes"');
     if (at < 0) throw new Error(`${file}: no "nodes" key in the first ${n} bytes`);
-    const head = text.slice(0, text.lastIndexOf(',', at)) + '}';
+    const head = `${text.slice(0, text.lastIndexOf(',', at))}}`;
     return JSON.parse(head).snapshot;
   } finally {
     closeSync(fd);
@@ -92,7 +92,9 @@ function runChild(opts) {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let result = null;
-    c.on('message', (m) => { result = m; });
+    c.on('message', (m) => {
+      result = m;
+    });
     c.on('error', reject);
     c.on('exit', (code, sig) => {
       if (code === 0 && result) resolvePromise(result);
@@ -106,7 +108,7 @@ async function main() {
   const out = opts.out ?? defaultOut(opts);
   const base = opts.pair && !opts.strings ? basePathFor(out) : null;
   const wanted = [out, ...(base ? [base] : [])];
-  if (!opts.force && wanted.every((f) => existsSync(f) && existsSync(f + '.meta.json'))) {
+  if (!opts.force && wanted.every((f) => existsSync(f) && existsSync(`${f}.meta.json`))) {
     for (const f of wanted) console.log(`reusing ${f} (${(statSync(f).size / 1e6).toFixed(1)} MB; --force to regenerate)`);
     return;
   }
@@ -134,9 +136,11 @@ async function main() {
       node: process.version,
       createdAt: new Date().toISOString(),
     };
-    writeFileSync(snap.file + '.meta.json', JSON.stringify(meta, null, 2) + '\n');
-    console.log(`  ${snap.file}: ${(meta.bytes / 1e6).toFixed(1)} MB, ${meta.nodeCount.toLocaleString('en')} nodes, ` +
-      `${meta.edgeCount.toLocaleString('en')} edges (written in ${snap.writeSeconds.toFixed(1)} s)`);
+    writeFileSync(`${snap.file}.meta.json`, `${JSON.stringify(meta, null, 2)}\n`);
+    console.log(
+      `  ${snap.file}: ${(meta.bytes / 1e6).toFixed(1)} MB, ${meta.nodeCount.toLocaleString('en')} nodes, ` +
+        `${meta.edgeCount.toLocaleString('en')} edges (written in ${snap.writeSeconds.toFixed(1)} s)`,
+    );
   }
   console.log(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s; producer peak RSS ${res.maxRssMB.toFixed(0)} MB`);
 }
@@ -176,13 +180,13 @@ async function child(opts) {
     global.gc();
     global.gc();
     const t0 = process.hrtime.bigint();
-    rmSync(file + '.tmp', { force: true });
-    v8.writeHeapSnapshot(file + '.tmp');
+    rmSync(`${file}.tmp`, { force: true });
+    v8.writeHeapSnapshot(`${file}.tmp`);
     const writeSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
     // Ids are assigned while a snapshot is taken (getHeapObjectId only *finds* them), and V8 keeps tracking
     // object moves afterwards, so ask right after writing: these are the ids in the file.
     const sampleIds = await heapIds(probes);
-    renameSync(file + '.tmp', file);
+    renameSync(`${file}.tmp`, file);
     snapshots.push({ file, role, units, sampleIds, writeSeconds });
   }
 
@@ -192,7 +196,7 @@ async function child(opts) {
     const filler = 'abcdefghijklmnopqrstuvwxyz0123456789'.repeat(30);
     const strings = new Array(N);
     for (let i = 0; i < N; i++) {
-      const s = (`str-${i.toString(36).padStart(8, '0')}-` + filler).slice(0, 1000);
+      const s = `str-${i.toString(36).padStart(8, '0')}-${filler}`.slice(0, 1000);
       strings[i] = Buffer.from(s, 'latin1').toString('latin1'); // flat SeqOneByteString, not a slice or rope
     }
     globalThis.bigStrings = strings;
@@ -218,7 +222,9 @@ export function buildWorld() {
   const PATHS = ['/', '/home', '/cart', '/checkout', '/search', '/profile', '/settings', '/help'];
 
   class EventBus {
-    constructor() { this.listeners = new Map(); }
+    constructor() {
+      this.listeners = new Map();
+    }
     on(topic, fn) {
       let list = this.listeners.get(topic);
       if (!list) this.listeners.set(topic, (list = []));
@@ -228,7 +234,7 @@ export function buildWorld() {
 
   class Address {
     constructor(i) {
-      this.street = `${i % 9000 + 1} Main Street, apt ${i}`; // unique string
+      this.street = `${(i % 9000) + 1} Main Street, apt ${i}`; // unique string
       this.city = TAGS[i % TAGS.length];
       this.zip = 10000 + (i % 89999);
     }
@@ -237,15 +243,21 @@ export function buildWorld() {
   class User {
     constructor(i, bus) {
       this.id = i;
-      this.name = `user_${i}_${(i * 2654435761 >>> 0).toString(36)}`; // unique string
+      this.name = `user_${i}_${((i * 2654435761) >>> 0).toString(36)}`; // unique string
       this.email = `${this.name}@example.com`; // unique (cons string flattened by the snapshot)
       this.tags = [TAGS[i % 10], TAGS[(i >> 3) % 10]];
       this.address = new Address(i);
-      this.prefs = new Map([['theme', THEMES[i % 4]], ['lang', i % 2 ? 'en' : 'de'], ['tz', i % 24]]);
+      this.prefs = new Map([
+        ['theme', THEMES[i % 4]],
+        ['lang', i % 2 ? 'en' : 'de'],
+        ['tz', i % 24],
+      ]);
       this.scores = new Float64Array(4);
       this.sessions = [];
       const self = this;
-      this.onUpdate = function onUserUpdate(field) { return self.id + field.length; };
+      this.onUpdate = function onUserUpdate(field) {
+        return self.id + field.length;
+      };
       bus.on('user:update', this.onUpdate);
     }
   }
@@ -253,7 +265,7 @@ export function buildWorld() {
   class Session {
     constructor(user, j, bus) {
       this.user = user;
-      this.token = `tok_${user.id}_${j}_${((user.id * 31 + j) * 2246822519 >>> 0).toString(16)}`; // unique
+      this.token = `tok_${user.id}_${j}_${(((user.id * 31 + j) * 2246822519) >>> 0).toString(16)}`; // unique
       this.startedAt = 1_700_000_000_000 + user.id * 1000 + j;
       this.buffer = new Uint8Array(32);
       this.history = [

@@ -17,9 +17,7 @@
 // A failing task prints {"task", "error", ...} and exits with status 1; it never throws past main().
 
 import { spawn } from 'node:child_process';
-import {
-  closeSync, createReadStream, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeSync,
-} from 'node:fs';
+import { closeSync, createReadStream, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -122,7 +120,14 @@ async function toolkitDiff(a: string, b: string): Promise<TaskResult> {
     .slice(0, 5)
     .map((e) => ({ name: e.name, countDelta: e.countDelta, sizeDelta: e.sizeDelta }));
   return {
-    task: 'toolkit-diff', seconds, maxRssMB: selfRssMB(), a, b, parseASeconds, parseBSeconds, diffSeconds,
+    task: 'toolkit-diff',
+    seconds,
+    maxRssMB: selfRssMB(),
+    a,
+    b,
+    parseASeconds,
+    parseBSeconds,
+    diffSeconds,
     classesChanged: changed.length,
     addedCount: changed.reduce((s, e) => s + e.addedCount, 0),
     removedCount: changed.reduce((s, e) => s + e.removedCount, 0),
@@ -213,8 +218,12 @@ async function heapdiffCmd(db: string, args: string[]): Promise<TaskResult> {
   try {
     const t0 = now();
     const { code, signal, stdoutBytes, stdoutLines, stdoutHead, stderrHead } = await new Promise<{
-      code: number | null; signal: NodeJS.Signals | null; stdoutBytes: number; stdoutLines: number;
-      stdoutHead: string; stderrHead: string;
+      code: number | null;
+      signal: NodeJS.Signals | null;
+      stdoutBytes: number;
+      stdoutLines: number;
+      stdoutHead: string;
+      stderrHead: string;
     }>((res, rej) => {
       const child = spawn(process.execPath, ['--import', RSS_PROBE, BIN, ...argv], {
         cwd: ROOT,
@@ -262,7 +271,8 @@ function firstLine(e: unknown): string {
   return msg.split('\n')[0] ?? msg;
 }
 
-const USAGE = 'usage: node dist/bench/measure.js toolkit-load FILE | toolkit-diff A B | heapdiff-ingest FILE DB | heapdiff-parse FILE [N] | heapdiff-cmd DB ARGS...';
+const USAGE =
+  'usage: node dist/bench/measure.js toolkit-load FILE | toolkit-diff A B | heapdiff-ingest FILE DB | heapdiff-parse FILE [N] | heapdiff-cmd DB ARGS...';
 
 export async function runTask(task: string, args: string[]): Promise<TaskResult> {
   switch (task) {
@@ -288,7 +298,7 @@ export async function runTask(task: string, args: string[]): Promise<TaskResult>
 
 /** Synchronous write, then exit: some loaders keep handles open, and an async pipe write could be lost. */
 function finish(result: TaskResult): never {
-  writeSync(1, JSON.stringify(result) + '\n');
+  writeSync(1, `${JSON.stringify(result)}\n`);
   process.exit(result.error ? 1 : 0);
 }
 

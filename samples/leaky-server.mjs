@@ -45,8 +45,7 @@ if (mode === 'alloc') {
 function profilerScript() {
   // Runs either in the worker (sending through parentPort) or inline; `session` is a connected inspector.Session.
   return function makeHandler(session, fs) {
-    const post = (method, params) =>
-      new Promise((res, rej) => session.post(method, params ?? {}, (err, r) => (err ? rej(err) : res(r))));
+    const post = (method, params) => new Promise((res, rej) => session.post(method, params ?? {}, (err, r) => (err ? rej(err) : res(r))));
     return async function handleCmd(msg) {
       if (msg.cmd === 'start') {
         await post('HeapProfiler.enable');
@@ -82,10 +81,11 @@ function workerProfiler() {
   const worker = new Worker(code, { eval: true });
   worker.unref();
   return {
-    call: (msg) => new Promise((res, rej) => {
-      worker.once('message', (r) => (r.ok ? res() : rej(new Error(r.error))));
-      worker.postMessage(msg);
-    }),
+    call: (msg) =>
+      new Promise((res, rej) => {
+        worker.once('message', (r) => (r.ok ? res() : rej(new Error(r.error))));
+        worker.postMessage(msg);
+      }),
     close: () => worker.terminate(),
   };
 }
@@ -182,8 +182,12 @@ process.on('message', async (msg) => {
       const t0 = Date.now();
       await writeSnapshot(msg.file);
       process.send({
-        type: 'snapshot-done', file: msg.file, ms: Date.now() - t0,
-        sessions: sessionCache.size, listeners: bus.listenerCount('tick'), pending: pendingWork.length,
+        type: 'snapshot-done',
+        file: msg.file,
+        ms: Date.now() - t0,
+        sessions: sessionCache.size,
+        listeners: bus.listenerCount('tick'),
+        pending: pendingWork.length,
       });
     } else if (msg.cmd === 'logout-all') {
       for (const s of sessionCache.values()) s.close();

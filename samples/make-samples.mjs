@@ -84,7 +84,13 @@ function startChild(mode, extraArgs = []) {
     if (q >= 0) return Promise.resolve(queue.splice(q, 1)[0]).then(check);
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`timeout waiting for '${type}' from child`)), timeoutMs);
-      waiters.push({ type, resolve: (m) => { clearTimeout(t); resolve(m); } });
+      waiters.push({
+        type,
+        resolve: (m) => {
+          clearTimeout(t);
+          resolve(m);
+        },
+      });
       exited.then(({ code, sig }) => reject(new Error(`child exited (${code ?? sig}) while waiting for '${type}'`)));
     }).then(check);
   }
@@ -133,8 +139,10 @@ async function snapshot(ctl, tmp, outDir, name) {
   const dest = join(outDir, `${name}.heapsnapshot.gz`);
   const { raw: rawSize, gz } = await gzipTo(raw, dest);
   rmSync(raw);
-  console.log(`  ${name}: ${(rawSize / 1e6).toFixed(2)} MB raw → ${(gz / 1e6).toFixed(2)} MB gz` +
-    ` (written in ${done.ms} ms; sessions=${done.sessions}, tick listeners=${done.listeners}, scratch=${done.pending})`);
+  console.log(
+    `  ${name}: ${(rawSize / 1e6).toFixed(2)} MB raw → ${(gz / 1e6).toFixed(2)} MB gz` +
+      ` (written in ${done.ms} ms; sessions=${done.sessions}, tick listeners=${done.listeners}, scratch=${done.pending})`,
+  );
   return dest;
 }
 

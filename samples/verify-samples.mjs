@@ -41,7 +41,11 @@ function loadRaw(file) {
   const nodeTypes = meta.node_types[0];
   const edgeTypes = meta.edge_types[0];
   const f = (name) => meta.node_fields.indexOf(name);
-  const NT = f('type'), NN = f('name'), NI = f('id'), NE = f('edge_count'), NTR = f('trace_node_id');
+  const NT = f('type'),
+    NN = f('name'),
+    NI = f('id'),
+    NE = f('edge_count'),
+    NTR = f('trace_node_id');
   const n = s.nodes.length / F;
   const firstEdge = new Uint32Array(n + 1);
   for (let i = 0; i < n; i++) firstEdge[i + 1] = firstEdge[i] + s.nodes[i * F + NE] * E;
@@ -58,7 +62,7 @@ function loadRaw(file) {
 function describe(raw, k) {
   const t = raw.type(k);
   const nm = raw.name(k);
-  return t === 'object' || t === 'closure' ? `${nm}` : `${t}:${nm.length > 40 ? nm.slice(0, 40) + '…' : nm}`;
+  return t === 'object' || t === 'closure' ? `${nm}` : `${t}:${nm.length > 40 ? `${nm.slice(0, 40)}…` : nm}`;
 }
 
 /** Retainer summary for all nodes named `cls` of type object, and a BFS shortest path from the root. */
@@ -81,7 +85,8 @@ function retainers(raw, cls) {
   }
   // BFS from the synthetic root over non-weak edges, to the first target found.
   const queue = new Int32Array(n);
-  let head = 0, tail = 0;
+  let head = 0,
+    tail = 0;
   queue[tail++] = 0;
   parent[0] = 0;
   let found = -1;
@@ -93,7 +98,10 @@ function retainers(raw, cls) {
       if (parent[to] !== -1) continue;
       parent[to] = k;
       parentEdge[to] = e;
-      if (isTarget[to]) { found = to; break; }
+      if (isTarget[to]) {
+        found = to;
+        break;
+      }
       queue[tail++] = to;
     }
   }
@@ -120,8 +128,7 @@ export async function verify({ dir = HERE, requests = 300 } = {}) {
     const snap = await parseGz(file);
     const c = classCounts(snap, names);
     const edges = snap.containmentEdges.length / snap.edgeFieldsCount;
-    console.log(`  ${file.split('/').pop()}: ${snap.nodeCount} nodes, ${edges} edges, ` +
-      names.map((x) => `${x}=${c[x]}`).join(' '));
+    console.log(`  ${file.split('/').pop()}: ${snap.nodeCount} nodes, ${edges} edges, ${names.map((x) => `${x}=${c[x]}`).join(' ')}`);
     snaps.push(snap);
     counts.push(c);
   }
@@ -133,28 +140,34 @@ export async function verify({ dir = HERE, requests = 300 } = {}) {
 
   const d = await diff(snaps[0], snaps[1]);
   const sessionDiff = Object.values(d).find((x) => x.name === 'Session');
-  check(sessionDiff?.addedCount === requests && sessionDiff?.removedCount === 0,
-    `toolkit diff(before, after): Session added ${sessionDiff?.addedCount}, removed ${sessionDiff?.removedCount}`);
+  check(
+    sessionDiff?.addedCount === requests && sessionDiff?.removedCount === 0,
+    `toolkit diff(before, after): Session added ${sessionDiff?.addedCount}, removed ${sessionDiff?.removedCount}`,
+  );
   const d2 = await diff(snaps[1], snaps[2]);
   const scratchDiff = Object.values(d2).find((x) => x.name === 'RequestScratch');
-  check(scratchDiff?.removedCount === a.RequestScratch,
-    `toolkit diff(after, final): RequestScratch removed ${scratchDiff?.removedCount}`);
+  check(scratchDiff?.removedCount === a.RequestScratch, `toolkit diff(after, final): RequestScratch removed ${scratchDiff?.removedCount}`);
   snaps.length = 0;
 
   const alloc = join(dir, 'node-alloc.heapsnapshot.gz');
   const allocSnap = await parseGz(alloc);
   const ac = classCounts(allocSnap, names);
   const tops = allocSnap.allocationTracesTops?.() ?? [];
-  console.log(`  node-alloc.heapsnapshot.gz: ${allocSnap.nodeCount} nodes, Session=${ac.Session}, ` +
-    `${tops.length} allocation-trace tops`);
+  console.log(`  node-alloc.heapsnapshot.gz: ${allocSnap.nodeCount} nodes, Session=${ac.Session}, ` + `${tops.length} allocation-trace tops`);
   check(tops.length > 0, 'toolkit builds an allocation profile (allocationTracesTops non-empty)');
 
   console.log('raw checks (JSON.parse):');
   const ra = loadRaw(alloc);
   const tf = ra.meta.trace_function_info_fields.length;
-  const traced = (() => { let c = 0; for (let k = 0; k < ra.n; k++) if (ra.s.nodes[k * ra.F + ra.NTR]) c++; return c; })();
-  check(ra.s.snapshot.trace_function_count > 0 && ra.s.trace_function_infos.length === ra.s.snapshot.trace_function_count * tf,
-    `node-alloc: trace_function_count ${ra.s.snapshot.trace_function_count}, trace_function_infos ${ra.s.trace_function_infos.length} values`);
+  const traced = (() => {
+    let c = 0;
+    for (let k = 0; k < ra.n; k++) if (ra.s.nodes[k * ra.F + ra.NTR]) c++;
+    return c;
+  })();
+  check(
+    ra.s.snapshot.trace_function_count > 0 && ra.s.trace_function_infos.length === ra.s.snapshot.trace_function_count * tf,
+    `node-alloc: trace_function_count ${ra.s.snapshot.trace_function_count}, trace_function_infos ${ra.s.trace_function_infos.length} values`,
+  );
   check(ra.s.trace_tree.length > 0, `node-alloc: trace_tree has ${ra.s.trace_tree.length} top-level values`);
   check(ra.s.samples.length > 0, `node-alloc: samples has ${ra.s.samples.length / ra.meta.sample_fields.length} samples`);
   check(traced > 0, `node-alloc: ${traced} of ${ra.n} nodes have trace_node_id ≠ 0`);
@@ -167,14 +180,18 @@ export async function verify({ dir = HERE, requests = 300 } = {}) {
   };
   const rBefore = loadRaw(files[0]);
   const rFinal = loadRaw(files[2]);
-  const idsB = ids(rBefore, 'Session'), idsA = ids(rAfter, 'Session'), idsF = ids(rFinal, 'Session');
-  check([...idsB].every((x) => idsA.has(x)) && [...idsA].every((x) => idsF.has(x)),
-    `one process: the ${idsB.size} Session ids of before are in after, the ${idsA.size} of after are in final`);
+  const idsB = ids(rBefore, 'Session'),
+    idsA = ids(rAfter, 'Session'),
+    idsF = ids(rFinal, 'Session');
+  check(
+    [...idsB].every((x) => idsA.has(x)) && [...idsA].every((x) => idsF.has(x)),
+    `one process: the ${idsB.size} Session ids of before are in after, the ${idsA.size} of after are in final`,
+  );
   const r = retainers(rAfter, 'Session');
   console.log('  retainers of Session objects in node-leak-after (edge type, name, from):');
   for (const [k, v] of r.summary) console.log(`    ${String(v).padStart(5)} × ${k}`);
   console.log('  a shortest path root → Session (non-weak edges):');
-  console.log('    ' + r.path.join('\n      '));
+  console.log(`    ${r.path.join('\n      ')}`);
 
   console.log(ok ? 'all sample checks passed' : 'SOME SAMPLE CHECKS FAILED');
   return ok;

@@ -13,7 +13,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = mkdtempSync(join(tmpdir(), 'heapdiff-shots-'));
 const sample = (n) => join(root, 'samples', `node-leak-${n}.heapsnapshot.gz`);
 const html = join(dir, 'diff.html');
-execFileSync(process.execPath, [join(root, 'bin/heapdiff'), 'report', sample('before'), sample('after'), '-o', html, '-q'], { env: { ...process.env, HEAPDIFF_CACHE_DIR: join(dir, 'cache') }, stdio: 'inherit' });
+execFileSync(process.execPath, [join(root, 'bin/heapdiff'), 'report', sample('before'), sample('after'), '-o', html, '-q'], {
+  env: { ...process.env, HEAPDIFF_CACHE_DIR: join(dir, 'cache') },
+  stdio: 'inherit',
+});
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 820 }, colorScheme: 'light' });

@@ -17,7 +17,10 @@ function snapshotCopy(name: string, fixture = 'chrome-small-0.heapsnapshot.gz'):
   copyFileSync(join(FIXTURES, fixture), p);
   return p;
 }
-const entries = (cache: string) => readdirSync(cache).filter((n) => n.endsWith('.db')).sort();
+const entries = (cache: string) =>
+  readdirSync(cache)
+    .filter((n) => n.endsWith('.db'))
+    .sort();
 
 test('a changed snapshot supersedes its cache entry: the old one is removed', () => {
   const cache = join(dir, 'c-superseded');
@@ -73,7 +76,7 @@ test('cache add, list, prune (superseded and dead leftovers), clear', () => {
   const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
   writeFileSync(join(cache, `x.db.tmp-${dead}-0123abcd`), 'partial');
   writeFileSync(join(cache, `x.db.tmp-${dead}-0123abcd-side`), 'partial');
-  writeFileSync(join(cache, `mine.db.tmp-${process.pid}-0123abcd`), 'a live process\'s');
+  writeFileSync(join(cache, `mine.db.tmp-${process.pid}-0123abcd`), "a live process's");
   // the snapshot is removed: its entry is superseded
   rmSync(snap);
   const prune = runCli(['cache', 'prune', '--format', 'json'], { cacheDir: cache });
@@ -82,7 +85,7 @@ test('cache add, list, prune (superseded and dead leftovers), clear', () => {
   assert.equal(pr.removed.length, 1);
   assert.equal(pr.removed[0].why, 'superseded');
   assert.deepEqual(pr.leftovers_removed.sort(), [`x.db.tmp-${dead}-0123abcd`, `x.db.tmp-${dead}-0123abcd-side`]);
-  assert.ok(existsSync(join(cache, `mine.db.tmp-${process.pid}-0123abcd`)), 'a live process\'s file stays');
+  assert.ok(existsSync(join(cache, `mine.db.tmp-${process.pid}-0123abcd`)), "a live process's file stays");
   assert.deepEqual(entries(cache), []);
   const snap2 = snapshotCopy('cmd2.heapsnapshot');
   assert.equal(runCli(['cache', 'add', snap2, '--quiet'], { cacheDir: cache }).status, 0);
@@ -98,7 +101,10 @@ test('a cache or --db directory that cannot be created: exit 2, one line naming 
   const snap = join(FIXTURES, 'chrome-small-0.heapsnapshot.gz');
   const r1 = runCli(['stats', snap], { cacheDir: join(file, 'cache') });
   assert.equal(r1.status, 2, r1.stderr);
-  assert.equal(r1.stderr, `heapdiff: ${join(file, 'cache')}: cannot create the cache directory (a part of the path is a file, ENOTDIR); set HEAPDIFF_CACHE_DIR to a writable directory\n`);
+  assert.equal(
+    r1.stderr,
+    `heapdiff: ${join(file, 'cache')}: cannot create the cache directory (a part of the path is a file, ENOTDIR); set HEAPDIFF_CACHE_DIR to a writable directory\n`,
+  );
   const r2 = runCli(['ingest', snap, '--db', join(file, 'sub', 'x.db')], { cacheDir: join(dir, 'c-env') });
   assert.equal(r2.status, 2);
   assert.match(r2.stderr, /^heapdiff: .*a-file\/sub: cannot create the database directory \(a part of the path is a file, ENOTDIR\)\n$/);
@@ -122,7 +128,11 @@ test('EACCES: a cache directory a non-root user may not create', (t) => {
     env: { ...process.env, HEAPDIFF_CACHE_DIR: join(locked, 'cache') },
     encoding: 'utf8',
   });
-  if (r.status !== 2 && /EACCES|permission/i.test(r.stderr) === false && r.stderr.includes('Cannot find module')) return t.skip('the checkout is not readable by another user');
+  if (r.status !== 2 && /EACCES|permission/i.test(r.stderr) === false && r.stderr.includes('Cannot find module'))
+    return t.skip('the checkout is not readable by another user');
   assert.equal(r.status, 2, r.stderr);
-  assert.equal(r.stderr, `heapdiff: ${join(locked, 'cache')}: cannot create the cache directory (permission denied, EACCES); set HEAPDIFF_CACHE_DIR to a writable directory\n`);
+  assert.equal(
+    r.stderr,
+    `heapdiff: ${join(locked, 'cache')}: cannot create the cache directory (permission denied, EACCES); set HEAPDIFF_CACHE_DIR to a writable directory\n`,
+  );
 });

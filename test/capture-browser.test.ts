@@ -25,7 +25,9 @@ window.kept = Array.from({ length: 2500 }, (_, i) => new BrowserPlanted(i));
 document.title = 'leaky page ready';
 </script>`;
 
-test('Chromium page through http://127.0.0.1:PORT with --page: the 2,500 planted objects', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (.ci/run installs Debian's chromium)` }, async () => {
+test('Chromium page through http://127.0.0.1:PORT with --page: the 2,500 planted objects', {
+  skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (.ci/run installs Debian's chromium)`,
+}, async () => {
   server = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html' });
     res.end(PAGE);

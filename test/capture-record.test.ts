@@ -44,7 +44,10 @@ function program(name: string, source: string): string {
 
 const record = (args: string[], onStart?: (c: ChildProcess) => void) => runCliAsync(['record', ...args], { cacheDir, onStart, cwd: app });
 const readIndex = (d: string): RecordIndex => JSON.parse(readFileSync(join(d, 'index.json'), 'utf8'));
-const snapshotFiles = (d: string) => readdirSync(d).filter((f) => f.endsWith('.heapsnapshot.gz')).sort();
+const snapshotFiles = (d: string) =>
+  readdirSync(d)
+    .filter((f) => f.endsWith('.heapsnapshot.gz'))
+    .sort();
 
 const LEAK = `
 class Planted { constructor(i) { this.i = i; this.tag = 'planted-' + i; } }
@@ -140,7 +143,10 @@ const timer = setInterval(() => {
   assert.ok(index.dropped.every((d) => d.reason === 'interval'));
   assert.deepEqual(snapshotFiles(out), index.snapshots.map((s) => s.file).sort());
   const seqs = index.snapshots.map((s) => s.seq);
-  assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
+  assert.deepEqual(
+    seqs,
+    [...seqs].sort((a, b) => a - b),
+  );
 });
 
 test('--on-signal SIGUSR2: sent to the program (preload) and to heapdiff itself', async () => {
@@ -236,8 +242,16 @@ test('faults: gone before the first snapshot (bad Node option), not a Node progr
   writeFileSync(join(used, 'index.json'), '{}');
   const cases: [string[], RegExp, string | null][] = [
     // Node refuses the option and exits before its inspector starts: no snapshot can be taken.
-    [['-o', gone, '--', 'node', '--no-such-node-option', quick], /^heapdiff: record: the program exited \(status 9\) before its first snapshot \(its inspector never started: is it a Node program\?\)\n$/, gone],
-    [['-o', join(dir, 'rec-py'), '--', 'python3', 'x.py'], /^heapdiff: record: runs Node programs; give "-- node python3 x\.py" or a \.js file/, join(dir, 'rec-py')],
+    [
+      ['-o', gone, '--', 'node', '--no-such-node-option', quick],
+      /^heapdiff: record: the program exited \(status 9\) before its first snapshot \(its inspector never started: is it a Node program\?\)\n$/,
+      gone,
+    ],
+    [
+      ['-o', join(dir, 'rec-py'), '--', 'python3', 'x.py'],
+      /^heapdiff: record: runs Node programs; give "-- node python3 x\.py" or a \.js file/,
+      join(dir, 'rec-py'),
+    ],
     [['-o', used, '--', 'node', quick], /rec-used: not empty \(an earlier recording\); give a new directory, or --force/, null],
     [['-o', join(dir, 'rec-max'), '--max', '1', '--', 'node', quick], /^heapdiff: --max: expected a whole number >= 2 \(got 1\)\n$/, join(dir, 'rec-max')],
     [['-o', join(dir, 'rec-sig'), '--on-signal', 'SIGINT', '--', 'node', quick], /--on-signal: SIGINT is taken/, join(dir, 'rec-sig')],

@@ -44,7 +44,10 @@ test('by PID: SIGUSR1 opens the inspector; a gzip snapshot that ingests and show
   const r = await snap([String(p.pid), '-o', out]);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), out);
-  assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('by-pid.heapsnapshot')), ['by-pid.heapsnapshot.gz']);
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f.startsWith('by-pid.heapsnapshot')),
+    ['by-pid.heapsnapshot.gz'],
+  );
   const text = gunzipSync(readFileSync(out)).toString('utf8');
   assert.ok(text.startsWith('{"snapshot":'), text.slice(0, 40));
   const row = leakRow(out, 'PlantedByPid');
@@ -62,7 +65,10 @@ test('by inspector address (host:port and ws://), with --ingest', async () => {
   const out = join(dir, 'by-port.heapsnapshot.gz');
   const r = await snap([`127.0.0.1:${m[2]}`, '-o', out, '--ingest']);
   assert.equal(r.status, 0, r.stderr);
-  assert.ok(readdirSync(cacheDir).some((f) => f.startsWith('by-port-') && f.endsWith('.db')), 'ingested into the cache');
+  assert.ok(
+    readdirSync(cacheDir).some((f) => f.startsWith('by-port-') && f.endsWith('.db')),
+    'ingested into the cache',
+  );
   assert.equal(leakRow(out, 'PlantedByPort')?.count, 1234);
   const viaWs = join(dir, 'by-ws.heapsnapshot.gz');
   const w = await snap([m[1], '-o', viaWs]);

@@ -96,7 +96,9 @@ test('text fits COLUMNS (100 off a terminal); --wide keeps every name whole', ()
   assert.ok(widest(wide) > 300, '--wide: no limit');
 });
 
-test('colour: FORCE_COLOR, NO_COLOR and --color on a pipe and a terminal; never in CSV, JSON or Markdown', { skip: !hasScript && 'needs util-linux script' }, () => {
+test('colour: FORCE_COLOR, NO_COLOR and --color on a pipe and a terminal; never in CSV, JSON or Markdown', {
+  skip: !hasScript && 'needs util-linux script',
+}, () => {
   const args = ['partition', chrome(), '--top', '2', '-q'];
   assert.ok(!cli(args).stdout.includes(ESC), 'a pipe: no colour');
   assert.ok(cli(args, { FORCE_COLOR: '1' }).stdout.includes(`${ESC}1m`), 'FORCE_COLOR on a pipe');
@@ -126,7 +128,10 @@ test('leaks warns on one stderr line when the snapshots are out of order, and st
   assert.equal(inOrder.stderr, '');
   const swapped = cli(['leaks', b, f, t, '-q']);
   assert.equal(swapped.status, 0, swapped.stderr);
-  assert.match(swapped.stderr, /^heapdiff: warning: the snapshots' largest object ids \(BASELINE \d+, TARGET \d+, FINAL \d+\) are out of order: FINAL was taken before TARGET; are the arguments in the order BASELINE TARGET FINAL\?\n$/);
+  assert.match(
+    swapped.stderr,
+    /^heapdiff: warning: the snapshots' largest object ids \(BASELINE \d+, TARGET \d+, FINAL \d+\) are out of order: FINAL was taken before TARGET; are the arguments in the order BASELINE TARGET FINAL\?\n$/,
+  );
   assert.match(swapped.stdout, /→ node-leak-final\.db → node-leak-after\.db: [\d,]+ objects allocated/, 'the report still runs');
   const json = JSON.parse(cli(['leaks', t, b, f, '-q', '-f', 'json']).stdout);
   assert.equal(json.same_process, true);

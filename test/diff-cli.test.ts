@@ -18,7 +18,7 @@ const after = () => db(join(SAMPLES, 'node-leak-after.heapsnapshot.gz'));
 
 const json = (args: string[]) => runInProcessJson<DiffResult>(args);
 
-test('text report: the verdict, the suspects in the program\'s words, then the heapy table sorted by size change', async () => {
+test("text report: the verdict, the suspects in the program's words, then the heapy table sorted by size change", async () => {
   const r = await runInProcess([before(), after(), '--wide']);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stderr, '');
@@ -43,7 +43,11 @@ test('text report: the verdict, the suspects in the program\'s words, then the h
 
   const full = await json([before(), after(), '--all']);
   const sizes = full.rows.map((x) => Math.abs(x.size_delta));
-  assert.deepEqual(sizes, [...sizes].sort((x, y) => y - x), 'sorted by |size delta|');
+  assert.deepEqual(
+    sizes,
+    [...sizes].sort((x, y) => y - x),
+    'sorted by |size delta|',
+  );
   assert.equal(Number(/^<(\d+) more rows/.exec(lines[header + 11])![1]), full.rows.length - 10);
   // --raw-paths: every hop as DevTools lists it.
   const raw = await runInProcess([before(), after(), '--raw-paths', '--wide']);
@@ -67,7 +71,10 @@ test('--top N, --all, csv and md', async () => {
   assert.equal(csvLines.filter((l) => l.startsWith('suspect,')).length, 2, 'csv: the suspects');
   const md = await runInProcess([before(), after(), '--format', 'md']);
   assert.match(md.stdout, /^\*\*heapdiff\*\* node-leak-before\.db → node-leak-after\.db: the heap grew by/);
-  assert.match(md.stdout, /^\| 1 \| Session \(leaky-server\.mjs:\d+:\d+\) \| 300 \| 254 kB \(5\.3%\) \| `sessionCache → Map\[entry\] → Session {2}\(sessionCache: module leaky-server\.mjs\)` \|/m);
+  assert.match(
+    md.stdout,
+    /^\| 1 \| Session \(leaky-server\.mjs:\d+:\d+\) \| 300 \| 254 kB \(5\.3%\) \| `sessionCache → Map\[entry\] → Session {2}\(sessionCache: module leaky-server\.mjs\)` \|/m,
+  );
   assert.match(md.stdout, /^\| Index \| New \| Deleted \| Delta \| Alloc Size \| Freed Size \| Size Delta \| Kind \(class\) \|$/m);
 });
 
@@ -85,8 +92,14 @@ test('JSON: version 1, rows, totals and suspects with grouped paths', async () =
   assert.match(session.class_key!, /^\d+,\d+,\d+,Session$/, 'a located class key');
   assert.deepEqual([session.new, session.deleted, session.count_a, session.count_b], [300, 0, 5, 305]);
   const t = out.totals;
-  assert.equal(t.new, out.rows.reduce((a, x) => a + x.new!, 0));
-  assert.equal(t.freed_size, out.rows.reduce((a, x) => a + x.freed_size!, 0));
+  assert.equal(
+    t.new,
+    out.rows.reduce((a, x) => a + x.new!, 0),
+  );
+  assert.equal(
+    t.freed_size,
+    out.rows.reduce((a, x) => a + x.freed_size!, 0),
+  );
   assert.equal(t.total_delta, t.total_b - t.total_a);
   assert.equal(t.total_a, out.a.total_size);
   const s = out.suspects[0];
@@ -169,13 +182,24 @@ async function checkAgainstClassAndPartition(a: string, b: string, by: string): 
     assert.ok(row.new! <= row.count_b && row.deleted! <= row.count_a, `${by} ${row.kind}`);
   }
   const sizes = out.rows.map((x) => Math.abs(x.size_delta));
-  assert.deepEqual(sizes, [...sizes].sort((x, y) => y - x), 'sorted by |size delta| like the class rows');
+  assert.deepEqual(
+    sizes,
+    [...sizes].sort((x, y) => y - x),
+    'sorted by |size delta| like the class rows',
+  );
   return out;
 }
 
-test('--by rcs: the 300 new Sessions under the set of their retainers\' classes, spelled as partition spells it', async () => {
+test("--by rcs: the 300 new Sessions under the set of their retainers' classes, spelled as partition spells it", async () => {
   // Each Session is held by the Map's internal table and by the onTick closure's context (samples/README.md).
-  const sessions = await runInProcessJson<{ rows: { kind: string; count: number }[] }>(['partition', after(), '--by', 'rcs', '--where', "class_name = 'Session'"]);
+  const sessions = await runInProcessJson<{ rows: { kind: string; count: number }[] }>([
+    'partition',
+    after(),
+    '--by',
+    'rcs',
+    '--where',
+    "class_name = 'Session'",
+  ]);
   assert.equal(sessions.rows.length, 1);
   const kind = sessions.rows[0].kind;
   assert.equal(kind, '(array), system / Context');
@@ -191,7 +215,8 @@ test('--by rcs: the 300 new Sessions under the set of their retainers\' classes,
 
 test('every other classifier: the same objects as --by class, kinds and A/B counts as in partition', async () => {
   const byKind = new Map<string, DiffResult>();
-  for (const by of CLASSIFIERS) if (by !== 'class' && by !== 'rcs' && by !== 'alloc') byKind.set(by, await checkAgainstClassAndPartition(before(), after(), by));
+  for (const by of CLASSIFIERS)
+    if (by !== 'class' && by !== 'rcs' && by !== 'alloc') byKind.set(by, await checkAgainstClassAndPartition(before(), after(), by));
   // Sessions are referenced by a context variable `this` and an internal table index (normalised to []).
   assert.equal(byKind.get('via')!.rows.find((x) => x.kind === '.this, []')?.new, 300);
   const script = byKind.get('script')!;
@@ -239,7 +264,10 @@ test('the planted detached <div>s of the Chromium sequence are the first suspect
   assert.equal(s.paths[0].count, 200);
   assert.match(s.paths[0].pattern, /\.detachedCache → Array\[\] → Detached <div>$/);
   const text = (await runInProcess([db(join(FIXTURES, 'chrome-small-0.heapsnapshot.gz')), db(join(FIXTURES, 'chrome-small-2.heapsnapshot.gz'))])).stdout;
-  assert.match(text, /^ 1\. 200 × Detached <div>: 88\.0 kB retained \(3\.4% of B\)\n {4}kept by {2}window\.detachedCache\[\]\n {4}keeps {4}400 × Detached Text 32\.0 kB, 200 × Detached <p> 17\.6 kB, 200 × Detached <span> 17\.6 kB$/m);
+  assert.match(
+    text,
+    /^ 1\. 200 × Detached <div>: 88\.0 kB retained \(3\.4% of B\)\n {4}kept by {2}window\.detachedCache\[\]\n {4}keeps {4}400 × Detached Text 32\.0 kB, 200 × Detached <p> 17\.6 kB, 200 × Detached <span> 17\.6 kB$/m,
+  );
 });
 
 test('--fail-on-growth: exit 3 with a one-line reason past the limit (bytes, units, % of A), else 0', async () => {
@@ -264,7 +292,12 @@ test('--fail-on-growth: exit 3 with a one-line reason past the limit (bytes, uni
     if (status === 3) {
       const err = r.stderr.trimEnd().split('\n');
       assert.equal(err.length, 1, r.stderr);
-      assert.match(err[0], new RegExp(`^heapdiff: heap grew by ${growth.toLocaleString('en-US')} bytes \\([\\d,]+ → [\\d,]+\\), more than --fail-on-growth ${limit.replace('.', '\\.')} \\([\\d,]+ bytes\\)$`));
+      assert.match(
+        err[0],
+        new RegExp(
+          `^heapdiff: heap grew by ${growth.toLocaleString('en-US')} bytes \\([\\d,]+ → [\\d,]+\\), more than --fail-on-growth ${limit.replace('.', '\\.')} \\([\\d,]+ bytes\\)$`,
+        ),
+      );
     } else assert.equal(r.stderr, '');
   }
   const bad = runCli([before(), after(), '--fail-on-growth', 'lots']);
@@ -312,7 +345,10 @@ test('snapshots of two different processes: said plainly, class-level difference
   assert.ok(extra && extra.count_b - extra.count_a >= 2000, JSON.stringify(extra));
   const text = await runInProcess([db(a), db(b), '--wide']);
   assert.equal(text.status, 0);
-  assert.match(text.stdout, /^process-1\.db → process-2\.db: the heap grew by [\d.]+ [kM]B \([^)]*\)\. Different processes: objects cannot be matched, so there are no leak suspects\.$/m);
+  assert.match(
+    text.stdout,
+    /^process-1\.db → process-2\.db: the heap grew by [\d.]+ [kM]B \([^)]*\)\. Different processes: objects cannot be matched, so there are no leak suspects\.$/m,
+  );
   assert.match(text.stdout, /^What changed, by class, class level only: \+[\d,]+ objects \(\+[\d.]+ [kM]B\)\.$/m);
   assert.match(text.stdout, /^ Index Count A Count B {3}Delta {5}Size A {5}Size B Size Delta Kind \(class\)$/m);
   // --fail-on-growth still works on totals.
@@ -338,7 +374,7 @@ test('hostile heap strings are escaped in the table, the suspects and the paths;
     const v8 = require('v8');
     const Evil = { ${JSON.stringify(evil)}: class { constructor(i) { this.payload = 'p'.repeat(400) + i; } } }[${JSON.stringify(evil)}];
     globalThis[${JSON.stringify('\u001b]0;title\u0007held')}] = [];
-    v8.writeHeapSnapshot(process.env.OUT.replace(/\.heapsnapshot$/, '-a.heapsnapshot'));
+    v8.writeHeapSnapshot(process.env.OUT.replace(/.heapsnapshot$/, '-a.heapsnapshot'));
     for (let i = 0; i < 500; i++) globalThis[${JSON.stringify('\u001b]0;title\u0007held')}].push(new Evil(i));
     v8.writeHeapSnapshot(process.env.OUT);`;
   const b = makeNodeSnapshot(dir, 'hostile', script);
@@ -363,7 +399,10 @@ test('usage errors exit 2 with one line', async () => {
   // Swapped arguments are pointed out.
   const swapped = await runInProcess([after(), before(), '--top', '1', '--suspects', '0']);
   assert.equal(swapped.status, 0);
-  assert.match(swapped.stdout.replace(/\n(?!\n)/g, ' '), /Note: B's largest object id \(\d+\) is below A's \(\d+\): B was taken before A — are the arguments swapped\?/);
+  assert.match(
+    swapped.stdout.replace(/\n(?!\n)/g, ' '),
+    /Note: B's largest object id \(\d+\) is below A's \(\d+\): B was taken before A — are the arguments swapped\?/,
+  );
   // `heapdiff diff A B` is the same command.
   const r = await runInProcess(['diff', before(), after(), '--top', '1', '--suspects', '0']);
   assert.equal(r.status, 0, r.stderr);

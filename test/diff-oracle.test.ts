@@ -77,10 +77,26 @@ function disagreements(o: { devtools: Oracle; toolkit: Oracle }): string[] {
 
 function assertSameRows(rows: Row[], oracle: Oracle, what: string): void {
   const expected = Object.entries(oracle)
-    .map(([key, d]) => ({ class_key: key, new: d.addedCount, deleted: d.removedCount, delta: d.countDelta, alloc_size: d.addedSize, freed_size: d.removedSize, size_delta: d.sizeDelta }))
+    .map(([key, d]) => ({
+      class_key: key,
+      new: d.addedCount,
+      deleted: d.removedCount,
+      delta: d.countDelta,
+      alloc_size: d.addedSize,
+      freed_size: d.removedSize,
+      size_delta: d.sizeDelta,
+    }))
     .sort((x, y) => (x.class_key < y.class_key ? -1 : 1));
   const got = rows
-    .map((r) => ({ class_key: r.class_key, new: r.new, deleted: r.deleted, delta: r.delta, alloc_size: r.alloc_size, freed_size: r.freed_size, size_delta: r.size_delta }))
+    .map((r) => ({
+      class_key: r.class_key,
+      new: r.new,
+      deleted: r.deleted,
+      delta: r.delta,
+      alloc_size: r.alloc_size,
+      freed_size: r.freed_size,
+      size_delta: r.size_delta,
+    }))
     .sort((x, y) => (x.class_key < y.class_key ? -1 : 1));
   assert.ok(expected.length > 0, `${what}: the oracle found differences`);
   assert.deepEqual(got, expected, what);
@@ -160,7 +176,21 @@ test('s2 example: diff(s1, s2) is the one ,Foo row of docs/format.md#example-s2,
   const rows = await heapdiffRows(ingest(s1), ingest(s2));
   const o = await oracles(s1, s2);
   assert.deepEqual(rows, [
-    { kind: 'Foo', class_key: ',Foo', key: null, new: 1, deleted: 1, delta: 0, alloc_size: 48, freed_size: 40, size_delta: 8, count_a: 2, count_b: 2, size_a: 80, size_b: 88 },
+    {
+      kind: 'Foo',
+      class_key: ',Foo',
+      key: null,
+      new: 1,
+      deleted: 1,
+      delta: 0,
+      alloc_size: 48,
+      freed_size: 40,
+      size_delta: 8,
+      count_a: 2,
+      count_b: 2,
+      size_a: 80,
+      size_b: 88,
+    },
   ]);
   assert.deepEqual(Object.keys(o.devtools), [',Foo']);
   assertSameRows(rows, o.devtools, 's2 example DevTools');

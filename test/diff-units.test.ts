@@ -93,7 +93,7 @@ test('countMembers: top-most members per group over the dominator tree', () => {
 
 test('topMostMembers (dominator chains, memoised) agrees with the DFS over the tree', () => {
   let seed = 7;
-  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
   for (let round = 0; round < 50; round++) {
     const n = 2 + Math.floor(rand() * 300);
     const dominator = new Float64Array(n);
@@ -101,7 +101,13 @@ test('topMostMembers (dominator chains, memoised) agrees with the DFS over the t
     const member = new Uint8Array(n);
     const group = new Int32Array(n).fill(-1);
     for (let k = 1; k < n; k++) if (rand() < 0.3) (member[k] = 1), (group[k] = 0);
-    const tree = buildTree(n, dominator, new Float64Array(n).fill(1), new Float64Array(n).fill(1), Float64Array.from({ length: n }, (_, k) => k));
+    const tree = buildTree(
+      n,
+      dominator,
+      new Float64Array(n).fill(1),
+      new Float64Array(n).fill(1),
+      Float64Array.from({ length: n }, (_, k) => k),
+    );
     assert.deepEqual([...topMostMembers(dominator, member)], [...countMembers(tree, group, 1).counted], `round ${round}`);
   }
 });
@@ -114,7 +120,15 @@ test('IdSet keeps dense and far ids', () => {
 });
 
 test('suspects: containers the top-level walk descends through, and catch-all classes', () => {
-  for (const name of ['global', 'Window', 'Window / file://', 'Window [JSGlobalObject] / https://a.b', 'Object [JSGlobalProxy]', 'system / NativeContext', 'system / NativeContext / file://']) {
+  for (const name of [
+    'global',
+    'Window',
+    'Window / file://',
+    'Window [JSGlobalObject] / https://a.b',
+    'Object [JSGlobalProxy]',
+    'system / NativeContext',
+    'system / NativeContext / file://',
+  ]) {
     assert.ok(isContainer({ type: 'object', name }), name);
   }
   assert.ok(isContainer({ type: 'synthetic', name: '(GC roots)' }));
@@ -124,7 +138,19 @@ test('suspects: containers the top-level walk descends through, and catch-all cl
 });
 
 test('text paths start at the last global object on them', () => {
-  const hop = (class_name: string): PathHop => ({ ordinal: 0, id: 1, type: 'object', class_name, name: class_name, retained_size: 0, self_size: 0, distance: 0, edge_type: null, edge_name: null, edge_ordinal: null });
+  const hop = (class_name: string): PathHop => ({
+    ordinal: 0,
+    id: 1,
+    type: 'object',
+    class_name,
+    name: class_name,
+    retained_size: 0,
+    self_size: 0,
+    distance: 0,
+    edge_type: null,
+    edge_name: null,
+    edge_ordinal: null,
+  });
   const hops = ['(GC roots)', '(Global handles)', '(system)', 'Window [JSGlobalObject] / file://', 'Array', 'Detached <div>'].map(hop);
   assert.deepEqual(
     shownHops(hops).map((h) => h.class_name),

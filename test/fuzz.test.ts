@@ -27,7 +27,9 @@ test('a fixed-seed fuzz run keeps every invariant', { timeout: 900_000 }, async 
   assert.ok(r.cliCommands >= 20, `${r.cliCommands} CLI commands`);
 });
 
-const corpus = readdirSync(CORPUS).filter((f) => f.endsWith('.gz')).sort();
+const corpus = readdirSync(CORPUS)
+  .filter((f) => f.endsWith('.gz'))
+  .sort();
 const checker = new Checker(120);
 after(() => checker.close());
 

@@ -89,13 +89,26 @@ describe('computeDominators', () => {
 
   test('self edge, diamond, duplicate edges', () => {
     // 0 → 1 → 1 (self), 1 → 2, 1 → 3, 2 → 4, 3 → 4, 3 → 4
-    const { idom } = idomsOf(5, [[0, 1], [1, 1], [1, 2], [1, 3], [2, 4], [3, 4], [3, 4]]);
+    const { idom } = idomsOf(5, [
+      [0, 1],
+      [1, 1],
+      [1, 2],
+      [1, 3],
+      [2, 4],
+      [3, 4],
+      [3, 4],
+    ]);
     assert.deepEqual(Array.from(idom), [0, 0, 1, 1, 1]);
   });
 
   test('unreachable cycle: dominated by the root, reported as leftovers', () => {
     // 0 → 1; 2 ⇄ 3 held only by each other; 3 → 4.
-    const { idom, leftovers, unreachableFromRoot, order } = idomsOf(5, [[0, 1], [2, 3], [3, 2], [3, 4]]);
+    const { idom, leftovers, unreachableFromRoot, order } = idomsOf(5, [
+      [0, 1],
+      [2, 3],
+      [3, 2],
+      [3, 4],
+    ]);
     assert.deepEqual(Array.from(idom), [0, 0, 0, 0, 0]);
     assert.deepEqual(Array.from(leftovers), [2, 3, 4]);
     assert.equal(unreachableFromRoot, 3);
@@ -104,7 +117,15 @@ describe('computeDominators', () => {
 
   test('weak-only retained node: a virtual root edge, and it dominates what it alone holds', () => {
     // 0 → 1 -weak→ 2 → 3; 0 → 4 → 3 would make 3 shared: here 3 is held by 2 only.
-    const { idom, orphanRoots, leftovers } = idomsOf(4, [[0, 1], [1, 2], [2, 3]], [1]);
+    const { idom, orphanRoots, leftovers } = idomsOf(
+      4,
+      [
+        [0, 1],
+        [1, 2],
+        [2, 3],
+      ],
+      [1],
+    );
     assert.deepEqual(Array.from(idom), [0, 0, 0, 2]);
     assert.deepEqual(Array.from(orphanRoots), [2]);
     assert.equal(leftovers.length, 0);
@@ -112,7 +133,16 @@ describe('computeDominators', () => {
 
   test('a node reached both from the root and from a weak-only node is dominated by the root', () => {
     // 0 → 1 → 3; 0 -weak→ 2 → 3 (2 becomes an orphan root); 3's paths meet only at the root.
-    const { idom } = idomsOf(4, [[0, 1], [0, 2], [1, 3], [2, 3]], [1]);
+    const { idom } = idomsOf(
+      4,
+      [
+        [0, 1],
+        [0, 2],
+        [1, 3],
+        [2, 3],
+      ],
+      [1],
+    );
     assert.deepEqual(Array.from(idom), [0, 0, 0, 0]);
   });
 
@@ -169,7 +199,10 @@ describe('sizes beyond 32 bits', () => {
     const text = b.toJson();
     const graph = graphFromJson(text);
     const a = analyzeGraph(graph);
-    assert.deepEqual(Array.from(a.retainedSize), [6, 6, 5, 4, 3, 2, 1].map((x) => x * GiB));
+    assert.deepEqual(
+      Array.from(a.retainedSize),
+      [6, 6, 5, 4, 3, 2, 1].map((x) => x * GiB),
+    );
     assert.equal(a.totalSize, 6 * GiB);
     assert.equal(compareWithOracle(graph, a, await loadOracle(text)), '');
   });
@@ -202,7 +235,7 @@ describe('U32TupleInterner', () => {
     for (let i = 0; i < 50000; i++) {
       const length = rand(4) === 0 ? rand(300) : rand(5);
       for (let j = 0; j < length; j++) buf[j] = rand(3) === 0 ? 0xffffffff - rand(3) : rand(40);
-      const key = Array.from(buf.subarray(0, length)).join(',') + '/' + length;
+      const key = `${Array.from(buf.subarray(0, length)).join(',')}/${length}`;
       const id = interner.intern(buf, length);
       const expected = reference.get(key);
       if (expected === undefined) {

@@ -73,7 +73,11 @@ describe('Chromium snapshots (small set, test/fixtures)', () => {
       (ours[key] ??= { name: classNames[classIndex[k]], indexes: [] }).indexes.push(k * g.layout.nodeFieldCount);
     }
     const normalise = (r: Record<string, { name: string; indexes: number[] }>) =>
-      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, { name: v.name, indexes: [...v.indexes].sort((a, b) => a - b) }]).sort(([a], [b]) => (a < b ? -1 : 1)));
+      Object.fromEntries(
+        Object.entries(r)
+          .map(([k, v]) => [k, { name: v.name, indexes: [...v.indexes].sort((a, b) => a - b) }])
+          .sort(([a], [b]) => (a < b ? -1 : 1)),
+      );
     assert.deepEqual(normalise(ours), normalise(expected));
   });
 });

@@ -44,7 +44,19 @@ describe('s1, the 13-node example (docs/format.md#example-s1)', () => {
 
   test('per-node arrays', () => {
     assert.deepEqual(classNamesOf(a), [
-      '(synthetic)', '(synthetic)', '(synthetic)', 'Window', 'Foo', 'Foo', 'Array', '(string)', '(system)', '(array)', 'Bar', '{x, y}', '{x, y}',
+      '(synthetic)',
+      '(synthetic)',
+      '(synthetic)',
+      'Window',
+      'Foo',
+      'Foo',
+      'Array',
+      '(string)',
+      '(system)',
+      '(array)',
+      'Bar',
+      '{x, y}',
+      '{x, y}',
     ]);
     assert.deepEqual(Array.from(a.selfSize), [0, 0, 0, 100, 40, 40, 96, 20, 16, 0, 8, 24, 24]);
     assert.deepEqual(Array.from(a.retainedSize), [368, 16, 16, 344, 80, 40, 96, 20, 16, 0, 8, 24, 24]);
@@ -111,8 +123,14 @@ describe('expose-internals variant of s1 (docs/format.md#example-internals)', ()
 
   test('Summary table has an (array) row; statistics unchanged', () => {
     const rows = summary(a);
-    assert.deepEqual(rows.find((r) => r.key === ',(array)'), { key: ',(array)', count: 1, distance: 5, self: 64, retained: 64 });
-    assert.deepEqual(rows.find((r) => r.key === ',Array'), { key: ',Array', count: 1, distance: 4, self: 32, retained: 96 });
+    assert.deepEqual(
+      rows.find((r) => r.key === ',(array)'),
+      { key: ',(array)', count: 1, distance: 5, self: 64, retained: 64 },
+    );
+    assert.deepEqual(
+      rows.find((r) => r.key === ',Array'),
+      { key: ',Array', count: 1, distance: 4, self: 32, retained: 96 },
+    );
     assert.deepEqual(a.statistics, {
       total: 368,
       native: { total: 0, typedArrays: 0 },
@@ -132,8 +150,25 @@ describe('DOM, WeakMap, locations, extra bytes (19 nodes, docs/format.md#example
   test('DOM state and class names', () => {
     assert.equal(graph.nodeCount, 19);
     assert.deepEqual(classNamesOf(a), [
-      '(synthetic)', '(synthetic)', '(synthetic)', 'Detached <span>', 'Detached <p>', 'Window', 'HTMLDocument', '<div>',
-      'Function', '(compiled code)', 'Point', 'Point', 'WeakMap', '(array)', 'Key', 'Val', '(concatenated string)', '(string)', '(string)',
+      '(synthetic)',
+      '(synthetic)',
+      '(synthetic)',
+      'Detached <span>',
+      'Detached <p>',
+      'Window',
+      'HTMLDocument',
+      '<div>',
+      'Function',
+      '(compiled code)',
+      'Point',
+      'Point',
+      'WeakMap',
+      '(array)',
+      'Key',
+      'Val',
+      '(concatenated string)',
+      '(string)',
+      '(string)',
     ]);
     assert.deepEqual(Array.from(a.detachedness), [0, 0, 0, 2, 2, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     assert.equal(a.classKeys[a.classIndex[o.point1]], '7,10,4,Point');
@@ -178,8 +213,14 @@ describe('DOM, WeakMap, locations, extra bytes (19 nodes, docs/format.md#example
 
   test('the table → value ephemeron edge is not essential, the key → value one is', () => {
     const edgesOf = (k: number) => Array.from({ length: graph.firstEdge[k + 1] - graph.firstEdge[k] }, (_, i) => graph.firstEdge[k] + i);
-    assert.deepEqual(edgesOf(o.table).map((e) => a.essentialEdge[e]), [0, 0, 0]);
-    assert.deepEqual(edgesOf(o.key).map((e) => a.essentialEdge[e]), [1]);
+    assert.deepEqual(
+      edgesOf(o.table).map((e) => a.essentialEdge[e]),
+      [0, 0, 0],
+    );
+    assert.deepEqual(
+      edgesOf(o.key).map((e) => a.essentialEdge[e]),
+      [1],
+    );
   });
 
   test('DevTools engine agrees', () => assertOracleAgrees(text));

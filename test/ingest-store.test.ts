@@ -9,7 +9,12 @@ import { test } from 'node:test';
 import { BIN, FIXTURES, SAMPLES, ingestOnce, readSnapshotBytes, runCli, tempDir } from './helpers/env.js';
 
 interface Json {
-  snapshot: { node_count: number; edge_count: number; meta: { node_fields: string[]; node_types: string[][]; edge_types: string[][] }; extra_native_bytes?: number };
+  snapshot: {
+    node_count: number;
+    edge_count: number;
+    meta: { node_fields: string[]; node_types: string[][]; edge_types: string[][] };
+    extra_native_bytes?: number;
+  };
   nodes: number[];
   edges: number[];
   strings: string[];
@@ -67,7 +72,13 @@ for (const file of cases) {
     for (let k = 0; k < json.snapshot.node_count; k += 1000) {
       const row = nodeStmt.get(k) as { id: number; type: string; name: string; raw_self_size: number; edge_count: number };
       const i = k * F;
-      assert.deepEqual(row, { id: json.nodes[i + fi('id')], type: types[json.nodes[i + fi('type')]], name: json.strings[json.nodes[i + fi('name')]], raw_self_size: json.nodes[i + fi('self_size')], edge_count: json.nodes[i + fi('edge_count')] });
+      assert.deepEqual(row, {
+        id: json.nodes[i + fi('id')],
+        type: types[json.nodes[i + fi('type')]],
+        name: json.strings[json.nodes[i + fi('name')]],
+        raw_self_size: json.nodes[i + fi('self_size')],
+        edge_count: json.nodes[i + fi('edge_count')],
+      });
     }
     const edgeStmt = db.prepare('SELECT from_node, to_node, type, name FROM edges WHERE edge_ordinal = ?');
     let from = 0;
@@ -77,30 +88,52 @@ for (const file of cases) {
       if (e % 1000 !== 0) continue;
       const t = etypes[json.edges[e * 3]];
       const nameOrIndex = json.edges[e * 3 + 1];
-      const expected = { from_node: from, to_node: json.edges[e * 3 + 2] / F, type: t, name: t === 'element' || t === 'hidden' ? String(nameOrIndex) : json.strings[nameOrIndex] };
+      const expected = {
+        from_node: from,
+        to_node: json.edges[e * 3 + 2] / F,
+        type: t,
+        name: t === 'element' || t === 'hidden' ? String(nameOrIndex) : json.strings[nameOrIndex],
+      };
       assert.deepEqual(edgeStmt.get(e), expected, `edge ${e}`);
     }
     // Every node and edge through the views that unpack the packed columns (src/store/packing.ts).
     const hasTrace = fi('trace_node_id') >= 0;
     let k = 0;
-    for (const [type, raw, trace] of db.prepare('SELECT type, raw_self_size, trace_node_id FROM node_rows ORDER BY ordinal').raw().iterate() as Iterable<number[]>) {
+    for (const [type, raw, trace] of db.prepare('SELECT type, raw_self_size, trace_node_id FROM node_rows ORDER BY ordinal').raw().iterate() as Iterable<
+      number[]
+    >) {
       const i = k++ * F;
-      assert.deepEqual([type, raw, trace], [json.nodes[i + fi('type')], json.nodes[i + fi('self_size')], hasTrace ? json.nodes[i + fi('trace_node_id')] : 0], `node ${k - 1}`);
+      assert.deepEqual(
+        [type, raw, trace],
+        [json.nodes[i + fi('type')], json.nodes[i + fi('self_size')], hasTrace ? json.nodes[i + fi('trace_node_id')] : 0],
+        `node ${k - 1}`,
+      );
     }
     assert.equal(k, json.snapshot.node_count);
     let e = 0;
-    for (const [type, nameOrIndex, to] of db.prepare('SELECT type, name_or_index, to_node FROM edge_rows ORDER BY edge_ordinal').raw().iterate() as Iterable<number[]>) {
+    for (const [type, nameOrIndex, to] of db.prepare('SELECT type, name_or_index, to_node FROM edge_rows ORDER BY edge_ordinal').raw().iterate() as Iterable<
+      number[]
+    >) {
       assert.deepEqual([type, nameOrIndex, to * F], [json.edges[e * 3], json.edges[e * 3 + 1], json.edges[e * 3 + 2]], `edge ${e}`);
       e++;
     }
     assert.equal(e, json.snapshot.edge_count);
     // Retainers are an index lookup, not a scan.
     const plan = db.prepare('EXPLAIN QUERY PLAN SELECT * FROM edges WHERE to_node = 5').all() as { detail: string }[];
-    assert.ok(plan.some((p) => /SEARCH r USING PRIMARY KEY \(to_node=\?\)/.test(p.detail)), JSON.stringify(plan));
+    assert.ok(
+      plan.some((p) => /SEARCH r USING PRIMARY KEY \(to_node=\?\)/.test(p.detail)),
+      JSON.stringify(plan),
+    );
     const byId = db.prepare('EXPLAIN QUERY PLAN SELECT * FROM nodes WHERE id = 5').all() as { detail: string }[];
-    assert.ok(byId.some((p) => /node_by_id/.test(p.detail)), JSON.stringify(byId));
+    assert.ok(
+      byId.some((p) => /node_by_id/.test(p.detail)),
+      JSON.stringify(byId),
+    );
     // The locations table keeps the file's own fields.
-    assert.equal(count('SELECT count(*) AS n FROM locations'), json.locations.length / ((json.snapshot.meta as unknown as { location_fields: string[] }).location_fields.length));
+    assert.equal(
+      count('SELECT count(*) AS n FROM locations'),
+      json.locations.length / (json.snapshot.meta as unknown as { location_fields: string[] }).location_fields.length,
+    );
     db.close();
   });
 }
@@ -111,7 +144,11 @@ test('allocation traces are stored when present', () => {
   assert.ok(n('SELECT count(*) AS n FROM trace_function_infos') > 100);
   assert.ok(n('SELECT count(*) AS n FROM trace_tree') > 100);
   assert.equal(n('SELECT count(*) AS n FROM trace_tree WHERE parent_id = 0'), 1, 'one root');
-  assert.equal(n('SELECT count(*) AS n FROM trace_tree t WHERE parent_id <> 0 AND NOT EXISTS (SELECT 1 FROM trace_tree p WHERE p.id = t.parent_id)'), 0, 'every parent exists');
+  assert.equal(
+    n('SELECT count(*) AS n FROM trace_tree t WHERE parent_id <> 0 AND NOT EXISTS (SELECT 1 FROM trace_tree p WHERE p.id = t.parent_id)'),
+    0,
+    'every parent exists',
+  );
   assert.ok(n('SELECT count(*) AS n FROM samples') > 0);
   assert.ok(n('SELECT count(*) AS n FROM nodes WHERE trace_node_id > 0') > 1000);
   db.close();

@@ -50,13 +50,15 @@ function cli(args: string[], columns?: number): Run {
 
 /** Masks what changes from one generation of a scenario to the next. */
 function normalize(text: string, s: Scenario): string {
-  return text
-    .replaceAll(s.dir, '<scenario>')
-    .replaceAll(ROOT, '<root>')
-    .replace(/@\d+/g, '@<id>')
-    .replace(/\(id > \d+\)/g, '(id > <id>)')
-    // Which of several equally big instances is "the biggest" depends on ids (3,000 closures of one size).
-    .replace(/^(\s*biggest: .*)$/gm, (line) => line.replace(/\[\d+\]/g, '[<n>]'));
+  return (
+    text
+      .replaceAll(s.dir, '<scenario>')
+      .replaceAll(ROOT, '<root>')
+      .replace(/@\d+/g, '@<id>')
+      .replace(/\(id > \d+\)/g, '(id > <id>)')
+      // Which of several equally big instances is "the biggest" depends on ids (3,000 closures of one size).
+      .replace(/^(\s*biggest: .*)$/gm, (line) => line.replace(/\[\d+\]/g, '[<n>]'))
+  );
 }
 
 function firstScreen(text: string): string {
@@ -104,7 +106,10 @@ const CASES: Case[] = [
     names: ['onRefresh', 'index.html:11', /\bbus\b/, 'Detached <li>'],
     json: (j) => {
       assert.ok(Array.isArray(j.suspects) && j.suspects.length > 0, 'diff JSON carries the suspects');
-      assert.ok(j.suspects.some((x: any) => x.kind === 'Function' && x.count >= BROWSER_ITEMS), JSON.stringify(j.suspects.map((x: any) => [x.kind, x.count])));
+      assert.ok(
+        j.suspects.some((x: any) => x.kind === 'Function' && x.count >= BROWSER_ITEMS),
+        JSON.stringify(j.suspects.map((x: any) => [x.kind, x.count])),
+      );
     },
   },
   {
@@ -138,7 +143,10 @@ const CASES: Case[] = [
     names: [/\bsessions\b/, 'Session', 'server.js'],
     json: (j) => {
       assert.ok(Array.isArray(j.suspects) && j.suspects.length > 0, 'diff JSON carries the suspects');
-      assert.ok(j.suspects.some((x: any) => JSON.stringify(x).includes('Session')), 'a suspect involves Session');
+      assert.ok(
+        j.suspects.some((x: any) => JSON.stringify(x).includes('Session')),
+        'a suspect involves Session',
+      );
     },
   },
   {
@@ -233,7 +241,11 @@ for (const c of CASES) {
     for (const cols of WIDTHS) {
       const { text } = await output(cols);
       const long = text.split('\n').filter((l) => l.length > cols);
-      assert.deepEqual(long.map((l) => `${l.length}: ${l.slice(0, 60)}…`), [], `lines longer than ${cols}`);
+      assert.deepEqual(
+        long.map((l) => `${l.length}: ${l.slice(0, 60)}…`),
+        [],
+        `lines longer than ${cols}`,
+      );
     }
   });
 

@@ -7,7 +7,18 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { LeaksResult } from '../src/analyses/leaks.js';
-import { FIXTURES, HAS_SHARED, SAMPLES, SHARED_FIXTURES, ingestOnce as db, makeNodeSnapshot, runCli, runInProcess, runInProcessJsonAndText, tempDir } from './helpers/env.js';
+import {
+  FIXTURES,
+  HAS_SHARED,
+  SAMPLES,
+  SHARED_FIXTURES,
+  ingestOnce as db,
+  makeNodeSnapshot,
+  runCli,
+  runInProcess,
+  runInProcessJsonAndText,
+  tempDir,
+} from './helpers/env.js';
 
 const dir = tempDir('heapdiff-leaks-cli-');
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,7 +38,11 @@ test('Node server (samples): the 300 leaked Sessions are the first group, held t
   assert.equal(g.paths.length, 1);
   assert.equal(g.paths[0].hops[g.paths[0].hops.length - 1].class_name, 'Session');
   // The listeners' closures leak too (bus → EventEmitter → tick array), as a group of their own.
-  assert.ok(json.suspects.some((x) => x.kind === 'Function' && x.count === 300 && /\.bus → EventEmitter\._events → Object\.tick → Array\[\] → Function$/.test(x.pattern)));
+  assert.ok(
+    json.suspects.some(
+      (x) => x.kind === 'Function' && x.count === 300 && /\.bus → EventEmitter\._events → Object\.tick → Array\[\] → Function$/.test(x.pattern),
+    ),
+  );
   // Nothing is reported twice: the Sessions' typed arrays live inside the Session group.
   assert.ok(!json.suspects.some((x) => x.kind === 'Float64Array'));
   // The scratch objects freed by "logout-all" are not leaks.
@@ -36,7 +51,10 @@ test('Node server (samples): the 300 leaked Sessions are the first group, held t
   assert.ok(t0.allocated > t0.leaked && t0.leaked >= t0.top_level && t0.top_level >= 600, JSON.stringify(t0));
   const lines = text.split('\n');
   assert.match(lines[0], /^node-leak-before\.db → node-leak-after\.db → node-leak-final\.db: 3,624 objects allocated between$/);
-  assert.match(text, /^ 1\. 300 × Session \(leaky-server\.mjs:\d+:\d+\): [\d.]+ kB retained \([\d.]+% of final\)\n {4}kept by {2}sessionCache → Map\[entry\] {2}\(sessionCache: module leaky-server\.mjs\)\n {4}keeps {4}300 × system \/ JSArrayBufferData/m);
+  assert.match(
+    text,
+    /^ 1\. 300 × Session \(leaky-server\.mjs:\d+:\d+\): [\d.]+ kB retained \([\d.]+% of final\)\n {4}kept by {2}sessionCache → Map\[entry\] {2}\(sessionCache: module leaky-server\.mjs\)\n {4}keeps {4}300 × system \/ JSArrayBufferData/m,
+  );
   assert.match(text, /^ 2\. 300 × onTick \(leaky-server\.mjs:\d+:\d+\): [\d.]+ kB retained/m);
   assert.equal(g.label.replace(/ \(.*/, ''), 'Session');
 });
@@ -50,7 +68,10 @@ test('Chromium sequence: the detached <div>s are the first group, marked, throug
   assert.equal(g.count, 200, 'one group of the 200 trees, not their children');
   assert.match(g.pattern, /\.detachedCache → Array\[\] → Detached <div>$/);
   assert.equal(json.totals.detached_dom, 200);
-  assert.match(text, /^ 1\. 200 × Detached <div>: 88\.0 kB retained \([\d.]+% of final\)\n {4}kept by {2}window\.detachedCache\[\]\n {4}keeps {4}400 × Detached Text/m);
+  assert.match(
+    text,
+    /^ 1\. 200 × Detached <div>: 88\.0 kB retained \([\d.]+% of final\)\n {4}kept by {2}window\.detachedCache\[\]\n {4}keeps {4}400 × Detached Text/m,
+  );
   const csv = await runInProcess(['leaks', b, t, f, '--format', 'csv']);
   assert.equal(csv.stdout.split('\n')[0], 'index,count,retained,kind,name,detached,path,pattern');
 });
@@ -85,7 +106,9 @@ test('a cache that is cleared again leaks nothing worth a group', async () => {
 
 test('snapshots of different processes: no leak detection, said plainly', async () => {
   const script = `require('v8').writeHeapSnapshot(process.env.OUT)`;
-  const [a, b, c] = ['p1', 'p2', 'p3'].map((n, i) => makeNodeSnapshot(dir, n, `globalThis.x = Array.from({ length: ${i * 500} }, (_, i) => ({ i: String(i) })); ${script}`));
+  const [a, b, c] = ['p1', 'p2', 'p3'].map((n, i) =>
+    makeNodeSnapshot(dir, n, `globalThis.x = Array.from({ length: ${i * 500} }, (_, i) => ({ i: String(i) })); ${script}`),
+  );
   const { json, text } = await leaks([db(a), db(b), db(c)]);
   assert.equal(json.same_process, false);
   assert.match(json.note!, /different processes/);

@@ -31,7 +31,8 @@ test('npm pack → npm install -g: a working `heapdiff` on PATH and import("heap
   // A staging copy: what the repository holds for a pack (sources, docs, configs), node_modules linked.
   const stage = join(dir, 'stage');
   mkdirSync(stage);
-  for (const f of ['package.json', 'README.md', 'LICENSE', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'scripts', 'src', 'docs']) cpSync(join(ROOT, f), join(stage, f), { recursive: true });
+  for (const f of ['package.json', 'README.md', 'LICENSE', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'scripts', 'src', 'docs'])
+    cpSync(join(ROOT, f), join(stage, f), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(stage, 'node_modules'), 'dir');
 
   // `npm pack` runs prepack and then prepare, two identical builds: run prepack alone, then pack.
@@ -41,14 +42,28 @@ test('npm pack → npm install -g: a working `heapdiff` on PATH and import("heap
   assert.equal(pack.status, 0, pack.stderr);
   const [info] = JSON.parse(pack.stdout) as [{ filename: string; files: { path: string }[] }];
   const files = info.files.map((f) => f.path).sort();
-  for (const f of ['LICENSE', 'README.md', 'package.json', 'bin/heapdiff', 'dist/src/cli/main.js', 'dist/src/api/index.js', 'dist/src/api/index.d.ts', 'docs/format.md']) {
+  for (const f of [
+    'LICENSE',
+    'README.md',
+    'package.json',
+    'bin/heapdiff',
+    'dist/src/cli/main.js',
+    'dist/src/api/index.js',
+    'dist/src/api/index.d.ts',
+    'docs/format.md',
+  ]) {
     assert.ok(files.includes(f), `${f} is in the tarball`);
   }
-  const unwanted = files.filter((f) => !/^(bin|dist\/src|docs)\/|^(LICENSE|README\.md|package\.json)$/.test(f) || /\.heapsnapshot|\.test\.|(^|\/)test\//.test(f));
+  const unwanted = files.filter(
+    (f) => !/^(bin|dist\/src|docs)\/|^(LICENSE|README\.md|package\.json)$/.test(f) || /\.heapsnapshot|\.test\.|(^|\/)test\//.test(f),
+  );
   assert.deepEqual(unwanted, [], 'nothing but the compiled code, its types, bin, docs, README and LICENSE');
   assert.ok(!files.some((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')), 'no TypeScript sources');
   assert.equal(
-    files.filter((f) => f.endsWith('.js')).filter((f) => !files.includes(f.replace(/\.js$/, '.d.ts')) && f.startsWith('dist/')).join(' '),
+    files
+      .filter((f) => f.endsWith('.js'))
+      .filter((f) => !files.includes(f.replace(/\.js$/, '.d.ts')) && f.startsWith('dist/'))
+      .join(' '),
     '',
     'a .d.ts beside every module',
   );
@@ -69,7 +84,8 @@ test('npm pack → npm install -g: a working `heapdiff` on PATH and import("heap
   const sqliteDir = join(installed, 'node_modules', 'better-sqlite3');
   const version = (d: string) => (JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')) as { version: string }).version;
   const ours = join(ROOT, 'node_modules', 'better-sqlite3');
-  if (version(sqliteDir) === version(ours)) cpSync(join(ours, 'build', 'Release', 'better_sqlite3.node'), join(sqliteDir, 'build', 'Release', 'better_sqlite3.node'));
+  if (version(sqliteDir) === version(ours))
+    cpSync(join(ours, 'build', 'Release', 'better_sqlite3.node'), join(sqliteDir, 'build', 'Release', 'better_sqlite3.node'));
   else assert.equal(npm(['rebuild', 'better-sqlite3'], installed).status, 0, 'better-sqlite3 rebuilt');
 
   // The bin, found on PATH by name.

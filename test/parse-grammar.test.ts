@@ -73,14 +73,24 @@ test('the base snapshot parses, with values at the very top of their ranges', ()
 /** [name, text, expected error, whether JSON.parse accepts the text] */
 const REJECTED: [string, string, RegExp, boolean][] = [
   // numbers that do not fit their typed array
-  ['self_size 2^32', GOOD.replace('4294967295', '4294967296'), /a number larger than 4294967295 in "nodes" field "self_size" of record #1 .* at byte (\d+)$/, true],
+  [
+    'self_size 2^32',
+    GOOD.replace('4294967295', '4294967296'),
+    /a number larger than 4294967295 in "nodes" field "self_size" of record #1 .* at byte (\d+)$/,
+    true,
+  ],
   ['self_size 2^53+1', GOOD.replace('4294967295', '9007199254740993'), /larger than 4294967295 in "nodes" field "self_size"/, true],
   ['a 400-digit number', GOOD.replace('4294967295', '9'.repeat(400)), /larger than 4294967295 in "nodes"/, true],
   ['to_node 2^32 + 6', GOOD.replace('"edges":[1,2,6', '"edges":[1,2,4294967302'), /larger than 4294967295 in "edges" field "to_node" of record #0/, true],
   ['a location 2^32', GOOD.replace('"locations":[6,1,2,3]', '"locations":[6,1,4294967296,3]'), /larger than 4294967295 in "locations" value #2/, true],
   ['a function info 2^32', GOOD.replace('[0,1,2,3,4,5]', '[0,1,2,3,4,4294967296]'), /larger than 4294967295 in "trace_function_infos"/, true],
   ['a sample 2^53', GOOD.replace('"samples":[9007199254740991', '"samples":[9007199254740992'), /larger than 9007199254740991 in "samples" value #0/, true],
-  ['a trace size 2^53', GOOD.replace('3,9007199254740991,[]', '3,9007199254740992,[]'), /larger than 9007199254740991 in "trace_tree" \(size of trace node #1\)/, true],
+  [
+    'a trace size 2^53',
+    GOOD.replace('3,9007199254740991,[]', '3,9007199254740992,[]'),
+    /larger than 9007199254740991 in "trace_tree" \(size of trace node #1\)/,
+    true,
+  ],
   ['a trace count 2^32', GOOD.replace('[2,0,3,', '[2,0,4294967296,'), /larger than 4294967295 in "trace_tree" \(count of trace node #1\)/, true],
   // the grammar of integer arrays
   ['a leading zero', GOOD.replace('"edges":[1,2,6', '"edges":[1,02,6'), /a number with a leading zero in "edges"/, false],
@@ -107,13 +117,23 @@ const REJECTED: [string, string, RegExp, boolean][] = [
   ['a number in strings', GOOD.replace('"Obj"', '7'), /unexpected '7' in "strings" \(expected a string\)/, true],
   // the header and the sections kept verbatim
   ['NaN in the header', GOOD.replace('"node_count":2', '"node_count":NaN'), /invalid JSON in the "snapshot" header: expected a JSON value/, false],
-  ['a header nested 10,000 deep', GOOD.replace('"node_count":2', `"x":${'['.repeat(10_000)}${']'.repeat(10_000)},"node_count":2`), /the "snapshot" header: nesting deeper than 64 levels/, true],
+  [
+    'a header nested 10,000 deep',
+    GOOD.replace('"node_count":2', `"x":${'['.repeat(10_000)}${']'.repeat(10_000)},"node_count":2`),
+    /the "snapshot" header: nesting deeper than 64 levels/,
+    true,
+  ],
   ['a trailing comma in the header', GOOD.replace('"trace_function_count":1}', '"trace_function_count":1,}'), /a trailing ',' before '}'/, false],
   ['unbalanced brackets in a kept section', GOOD.replace('"b":{}}', '"b":{]}'), /invalid JSON in section "scopes": expected a key/, false],
   ['a bracket closing the wrong kind', GOOD.replace('"x\\u0041"]', '"x\\u0041"}'), /section "scopes": '}' closes an array/, false],
   ['a leading zero in a kept section', GOOD.replace('[1,-2.5e+3', '[01,-2.5e+3'), /section "scopes": a number with a leading zero/, false],
   ['a bare minus in a kept section', GOOD.replace('[1,-2.5e+3', '[1,-,2'), /section "scopes": a '-' without digits/, false],
-  ['a kept section nested 2,000 deep', GOOD.replace('"b":{}', `"b":${'['.repeat(2000)}${']'.repeat(2000)}`), /section "scopes": nesting deeper than 1000 levels \(at nesting depth 1000\)/, true],
+  [
+    'a kept section nested 2,000 deep',
+    GOOD.replace('"b":{}', `"b":${'['.repeat(2000)}${']'.repeat(2000)}`),
+    /section "scopes": nesting deeper than 1000 levels \(at nesting depth 1000\)/,
+    true,
+  ],
   ['a misspelt literal', GOOD.replace('true,false', 'ture,false'), /an invalid literal \(expected "true"\)/, false],
   ['a top-level trailing comma', GOOD.replace('"prop"]}', '"prop"],}'), /a trailing ',' before '}'/, false],
   ['a raw control character in a key', GOOD.replace('"scopes"', '"sco\u0001pes"'), /raw control character inside a top-level key/, false],
@@ -127,12 +147,42 @@ const REJECTED: [string, string, RegExp, boolean][] = [
   ['root_index with a C1 control', GOOD.replace('"node_count":2', '"root_index":"\u009b31m","node_count":2'), /unsupported root_index "\\u009b31m"/, true],
   // snapshot.meta's shape
   ['meta not an object', GOOD.replace(/"meta":\{.*?\},"node_count"/, '"meta":[],"node_count"'), /snapshot\.meta is not an object/, true],
-  ['node_fields not strings', GOOD.replace('"node_fields":["type"', '"node_fields":[1,"type"'), /snapshot\.meta\.node_fields is not a list of 1 to 64 field names/, true],
-  ['node_types not a list', GOOD.replace(/"node_types":\[.*?\],"edge_fields"/, '"node_types":{},"edge_fields"'), /snapshot\.meta\.node_types is not a list/, true],
-  ['the node type enum not names', GOOD.replace('"node_types":[["hidden"', '"node_types":[[1,"hidden"'), /node_types\[0\] is neither a type description nor a list of type names/, true],
-  ['a field named twice', GOOD.replace('"sample_fields":["timestamp_us",', '"sample_fields":["timestamp_us","Timestamp_US",'), /sample_fields names the field "timestamp_us" twice/, true],
-  ['a location field the store adds', GOOD.replace('"location_fields":["object_index"', '"location_fields":["node_ordinal","object_index"'), /location_fields may not name a field "node_ordinal"/, true],
-  ['samples not a multiple of their fields', GOOD.replace('"samples":[9007199254740991,3]', '"samples":[1,2,3]'), /"samples" holds 3 values, not a multiple of its 2 fields/, true],
+  [
+    'node_fields not strings',
+    GOOD.replace('"node_fields":["type"', '"node_fields":[1,"type"'),
+    /snapshot\.meta\.node_fields is not a list of 1 to 64 field names/,
+    true,
+  ],
+  [
+    'node_types not a list',
+    GOOD.replace(/"node_types":\[.*?\],"edge_fields"/, '"node_types":{},"edge_fields"'),
+    /snapshot\.meta\.node_types is not a list/,
+    true,
+  ],
+  [
+    'the node type enum not names',
+    GOOD.replace('"node_types":[["hidden"', '"node_types":[[1,"hidden"'),
+    /node_types\[0\] is neither a type description nor a list of type names/,
+    true,
+  ],
+  [
+    'a field named twice',
+    GOOD.replace('"sample_fields":["timestamp_us",', '"sample_fields":["timestamp_us","Timestamp_US",'),
+    /sample_fields names the field "timestamp_us" twice/,
+    true,
+  ],
+  [
+    'a location field the store adds',
+    GOOD.replace('"location_fields":["object_index"', '"location_fields":["node_ordinal","object_index"'),
+    /location_fields may not name a field "node_ordinal"/,
+    true,
+  ],
+  [
+    'samples not a multiple of their fields',
+    GOOD.replace('"samples":[9007199254740991,3]', '"samples":[1,2,3]'),
+    /"samples" holds 3 values, not a multiple of its 2 fields/,
+    true,
+  ],
 ];
 
 for (const [name, text, expect, jsonAccepts] of REJECTED) {
@@ -187,12 +237,12 @@ test('accepted: a byte-order mark, lone surrogate escapes, raw UTF-8, escaped ke
 
 test('long strings (checked by native code past 64 bytes) decode and are checked like short ones', () => {
   const cases = [
-    'a'.repeat(63) + '\\"' + 'b'.repeat(100),
-    'a'.repeat(62) + '\\\\' + '\\"' + 'b'.repeat(100),
-    'a'.repeat(64) + '\\\\\\\\' + 'c',
-    'a'.repeat(63) + '\\\\',
-    '\\u00e9'.repeat(40) + 'x'.repeat(70) + '\\ud800',
-    'x'.repeat(70) + '\u00e9\u{1f600}',
+    `${'a'.repeat(63)}\\"${'b'.repeat(100)}`,
+    `${'a'.repeat(62)}\\\\\\"${'b'.repeat(100)}`,
+    `${'a'.repeat(64)}\\\\\\\\c`,
+    `${'a'.repeat(63)}\\\\`,
+    `${'\\u00e9'.repeat(40) + 'x'.repeat(70)}\\ud800`,
+    `${'x'.repeat(70)}\u00e9\u{1f600}`,
   ];
   for (const body of cases) {
     const text = GOOD.replace('"Obj"', `"${body}"`);
@@ -201,7 +251,10 @@ test('long strings (checked by native code past 64 bytes) decode and are checked
   }
   const long = 'y'.repeat(200);
   const at = GOOD.indexOf('"Obj"') + 1 + 150;
-  assert.match(errorOf(GOOD.replace('"Obj"', `"${long.slice(0, 150)}\u0001${long}"`)), new RegExp(`a raw control character in "strings" \\(string #1; it must be escaped\\) at byte ${at}$`));
+  assert.match(
+    errorOf(GOOD.replace('"Obj"', `"${long.slice(0, 150)}\u0001${long}"`)),
+    new RegExp(`a raw control character in "strings" \\(string #1; it must be escaped\\) at byte ${at}$`),
+  );
   const withHash = Buffer.from(GOOD.replace('"Obj"', `"${long.slice(0, 150)}#${long}"`));
   withHash[at] = 0xff;
   assert.match(errorOf(withHash), /invalid UTF-8 in "strings" \(string #1\)/);

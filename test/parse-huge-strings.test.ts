@@ -8,7 +8,7 @@ import { SnapshotScanner } from '../src/parse/scanner.js';
 
 const V8_MAX_STRING_LENGTH = 2 ** 29 - 24;
 
-test('a strings section past V8\'s 536.9 M-character limit streams through', { timeout: 300_000 }, () => {
+test("a strings section past V8's 536.9 M-character limit streams through", { timeout: 300_000 }, () => {
   const stringCount = 560_000;
   const filler = 'x'.repeat(990);
   const header =

@@ -33,7 +33,11 @@ function sameGraph(a: HeapGraph, b: HeapGraph): void {
   assert.deepEqual(a.sections, b.sections);
 }
 
-for (const gz of [join(FIXTURES, 'chrome-small-1.heapsnapshot.gz'), join(SAMPLES, 'node-alloc.heapsnapshot.gz'), join(SAMPLES, 'node-leak-after.heapsnapshot.gz')]) {
+for (const gz of [
+  join(FIXTURES, 'chrome-small-1.heapsnapshot.gz'),
+  join(SAMPLES, 'node-alloc.heapsnapshot.gz'),
+  join(SAMPLES, 'node-leak-after.heapsnapshot.gz'),
+]) {
   test(`${gz.split('/').pop()}: the edges scanned in a worker equal the one-thread parse`, async () => {
     const file = plainCopy(gz);
     const stats = { textBytes: 0, edgesInParallel: false };
@@ -46,7 +50,11 @@ for (const gz of [join(FIXTURES, 'chrome-small-1.heapsnapshot.gz'), join(SAMPLES
 const cases = makeBadInputs(readSnapshotBytes(join(SAMPLES, 'node-leak-before.heapsnapshot.gz')), join(dir, 'bad'));
 for (const c of cases) {
   test(`broken file, parsed with the edge worker: ${c.name}`, async () => {
-    const message = (options: object) => readSnapshot(c.path, options).then(() => 'parsed', (e: Error) => e.message);
+    const message = (options: object) =>
+      readSnapshot(c.path, options).then(
+        () => 'parsed',
+        (e: Error) => e.message,
+      );
     // (a few corpus files parse and are rejected later, by the analysis: then both parse)
     assert.equal(await message(PARALLEL), await message(ONE_THREAD));
   });

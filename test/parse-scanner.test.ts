@@ -65,7 +65,9 @@ for (const file of files) {
       const flat: number[] = [];
       flattenTree(json.trace_tree, 0, flat);
       const got: number[] = [];
-      if (g.trace) for (let i = 0; i < g.trace.treeIds.length; i++) got.push(g.trace.treeIds[i], g.trace.treeFunctionInfoIndex[i], g.trace.treeCount[i], g.trace.treeSize[i], g.trace.treeParentId[i]);
+      if (g.trace)
+        for (let i = 0; i < g.trace.treeIds.length; i++)
+          got.push(g.trace.treeIds[i], g.trace.treeFunctionInfoIndex[i], g.trace.treeCount[i], g.trace.treeSize[i], g.trace.treeParentId[i]);
       assert.ok(sameArray(got, flat), 'trace_tree differs');
       assert.ok(sameArray(g.trace ? g.trace.samples : [], json.samples), 'samples differ');
     });

@@ -48,7 +48,10 @@ test("stats equals DevTools' getStatistics() and the store's counts", async () =
 test('strings --duplicates: totals equal DevTools\' "Duplicated strings" filter', async () => {
   for (const name of ['chrome1', 'leak'] as const) {
     const snap = await engine(name);
-    const agg = snap.getAggregatesByClassKey(false, 'duplicatedStrings', snap.createNamedFilter('duplicatedStrings')) as Record<string, { count: number; self: number }>;
+    const agg = snap.getAggregatesByClassKey(false, 'duplicatedStrings', snap.createNamedFilter('duplicatedStrings')) as Record<
+      string,
+      { count: number; self: number }
+    >;
     const expectCount = Object.values(agg).reduce((a, x) => a + x.count, 0);
     const expectSize = Object.values(agg).reduce((a, x) => a + x.self, 0);
     const all = await json(['strings', db(name), '--duplicates', '--min-count', '1', '--all']);
@@ -125,12 +128,23 @@ test('dominators: children are dominated by their parent, biggest first, counts 
   walk(j.root, 0);
   assert.ok(checked > 10);
   // Below the precomputed top: the walk gives the same children as a scan.
-  const small = sqlite.prepare('SELECT n.id, n.ordinal FROM nodes n WHERE n.retained_size < 200 AND EXISTS (SELECT 1 FROM nodes c WHERE c.dominator = n.ordinal AND c.ordinal != n.ordinal) LIMIT 3').all() as { id: number; ordinal: number }[];
+  const small = sqlite
+    .prepare(
+      'SELECT n.id, n.ordinal FROM nodes n WHERE n.retained_size < 200 AND EXISTS (SELECT 1 FROM nodes c WHERE c.dominator = n.ordinal AND c.ordinal != n.ordinal) LIMIT 3',
+    )
+    .all() as { id: number; ordinal: number }[];
   assert.equal(small.length, 3, 'small dominators to walk below the precomputed top');
   for (const s of small) {
     const sub = await json(['dominators', db('chrome1'), '--from', `@${s.id}`, '--depth', '1', '--top', '50', '--min-percent', '0']);
-    const expect = (sqlite.prepare('SELECT ordinal FROM nodes WHERE dominator = ? AND ordinal != ? ORDER BY retained_size DESC, id LIMIT 50').all(s.ordinal, s.ordinal) as { ordinal: number }[]).map((r) => r.ordinal);
-    assert.deepEqual(sub.root.children.map((c: any) => c.ordinal), expect);
+    const expect = (
+      sqlite.prepare('SELECT ordinal FROM nodes WHERE dominator = ? AND ordinal != ? ORDER BY retained_size DESC, id LIMIT 50').all(s.ordinal, s.ordinal) as {
+        ordinal: number;
+      }[]
+    ).map((r) => r.ordinal);
+    assert.deepEqual(
+      sub.root.children.map((c: any) => c.ordinal),
+      expect,
+    );
   }
   sqlite.close();
   const text = (await cli(['dominators', db('chrome1')])).stdout.split('\n');
@@ -167,10 +181,13 @@ test('sql: one snapshot, several ATTACHed as s1, s2, TEMP views, formats', async
   assert.equal(script.rows[0][0], 'Session');
   assert.ok(script.rows[0][2] > script.rows[0][1]);
   const snaps = await json(['sql', db('before'), db('leak'), 'SELECT schema_name, node_count FROM snapshots ORDER BY schema_name']);
-  assert.deepEqual(snaps.rows.map((r: any[]) => r[0]), ['s1', 's2']);
+  assert.deepEqual(
+    snaps.rows.map((r: any[]) => r[0]),
+    ['s1', 's2'],
+  );
   const csv = (await cli(['sql', db('leak'), 'SELECT 1 AS a, \'x,"y"\' AS b', '--format', 'csv'])).stdout;
   assert.equal(csv, 'a,b\n1,"x,""y"""\n');
-  const text = (await cli(['sql', db('leak'), 'SELECT 12 AS n, NULL AS z, \'text\' AS t'])).stdout;
+  const text = (await cli(['sql', db('leak'), "SELECT 12 AS n, NULL AS z, 'text' AS t"])).stdout;
   assert.equal(text, ' n z    t\n12 NULL text\n');
 });
 
@@ -178,7 +195,7 @@ test('sql: writes are refused with a clear error and the store is unchanged', as
   const path = db('leak');
   const hash = () => createHash('sha256').update(readFileSync(path)).digest('hex');
   const before = hash();
-  for (const q of ['DELETE FROM meta', 'DROP TABLE node_data', "UPDATE classes SET count = 0", 'CREATE TABLE x (a)', "INSERT INTO meta VALUES ('a', 1)"]) {
+  for (const q of ['DELETE FROM meta', 'DROP TABLE node_data', 'UPDATE classes SET count = 0', 'CREATE TABLE x (a)', "INSERT INTO meta VALUES ('a', 1)"]) {
     const r = await cli(['sql', path, q]);
     assert.equal(r.status, 2, q);
     assert.equal(r.stderr.trimEnd().split('\n').length, 1);

@@ -28,8 +28,20 @@ const blocks = [...doc.matchAll(/```sql\n([\s\S]*?)```/g)].map((m) => m[1]);
 
 test('docs/queries.md holds at least ten worked queries', async () => {
   assert.ok(blocks.length >= 10, `${blocks.length} sql blocks`);
-  for (const topic of [/retained_size DESC/, /to_node = t\.ordinal/, /s1\.meta/, /duplicate/i, /type = 'closure'/, /detachedness = 2/, /class_name = 'Array'/, /trace_function_infos/]) {
-    assert.ok(blocks.some((b) => topic.test(b)), `a query matching ${topic}`);
+  for (const topic of [
+    /retained_size DESC/,
+    /to_node = t\.ordinal/,
+    /s1\.meta/,
+    /duplicate/i,
+    /type = 'closure'/,
+    /detachedness = 2/,
+    /class_name = 'Array'/,
+    /trace_function_infos/,
+  ]) {
+    assert.ok(
+      blocks.some((b) => topic.test(b)),
+      `a query matching ${topic}`,
+    );
   }
 });
 

@@ -49,14 +49,20 @@ test('partition text: escaped kinds, every row intact, long names shortened (--w
   assertSafe(r.stdout, 'partition');
   const lines = r.stdout.trimEnd().split('\n');
   for (const l of lines.slice(2)) assert.match(l, /^[ \d]{6} [ \d]{6} [ \d]{3} [ \d]{8} [ \d]{3} [ \d]{9} [ \d]{3} \S/, l);
-  assert.ok(lines.some((l) => l.endsWith(EVIL_CLASS_ESCAPED)), 'the evil class name, escaped');
+  assert.ok(
+    lines.some((l) => l.endsWith(EVIL_CLASS_ESCAPED)),
+    'the evil class name, escaped',
+  );
   const longRow = lines.find((l) => l.includes('LLLL'))!;
   assert.ok(longRow.length <= 100 && longRow.includes('…'), `shortened: ${longRow.length}`);
   const wide = (await cli(['partition', dbPath, '--all', '--wide'])).stdout;
   assertSafe(wide, 'partition --wide');
   assert.ok(wide.includes('L'.repeat(1000)), '--wide keeps the name as V8 stored it (cut at 1024 characters by V8)');
   const json = JSON.parse((await cli(['partition', dbPath, '--all', '--format', 'json'])).stdout);
-  assert.ok(json.rows.some((r: { kind: string }) => r.kind === EVIL_CLASS), 'JSON carries the exact name');
+  assert.ok(
+    json.rows.some((r: { kind: string }) => r.kind === EVIL_CLASS),
+    'JSON carries the exact name',
+  );
   const csv = (await cli(['partition', dbPath, '--all', '--format', 'csv'])).stdout;
   assertSafe(csv, 'csv');
   const md = (await cli(['partition', dbPath, '--all', '--format', 'md'])).stdout;
@@ -65,7 +71,8 @@ test('partition text: escaped kinds, every row intact, long names shortened (--w
 });
 
 test('retainers, inspect, dominators, strings, sql: escaped text, exact JSON', async () => {
-  const id = JSON.parse((await cli(['sql', dbPath, `SELECT id FROM nodes WHERE class_name = ${sqlString(EVIL_CLASS)} LIMIT 1`, '--format', 'json'])).stdout).rows[0][0];
+  const id = JSON.parse((await cli(['sql', dbPath, `SELECT id FROM nodes WHERE class_name = ${sqlString(EVIL_CLASS)} LIMIT 1`, '--format', 'json'])).stdout)
+    .rows[0][0];
   assert.ok(id > 0);
   for (const args of [
     ['retainers', dbPath, `@${id}`, '--paths', '3'],
@@ -73,7 +80,7 @@ test('retainers, inspect, dominators, strings, sql: escaped text, exact JSON', a
     ['inspect', dbPath, `@${id}`],
     ['dominators', dbPath, '--min-percent', '0', '--top', '20'],
     ['strings', dbPath, '--duplicates', '--all'],
-    ['sql', dbPath, 'SELECT name, class_name FROM nodes WHERE name LIKE \'%RED%\''],
+    ['sql', dbPath, "SELECT name, class_name FROM nodes WHERE name LIKE '%RED%'"],
   ]) {
     const r = await cli(args);
     assert.equal(r.status, 0, `${args[0]}: ${r.stderr}`);

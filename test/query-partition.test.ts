@@ -128,14 +128,26 @@ test('precomputed rows of every classifier equal a scan of the store (--where "1
 
 test('--by rcs / via / alloc / script produce readable kinds', async () => {
   const rcs = await json(['partition', db('leak'), '--by', 'rcs', '--all']);
-  assert.ok(rcs.rows.some((r: any) => r.kind.includes(', ')), 'sets of classes joined with ", "');
+  assert.ok(
+    rcs.rows.some((r: any) => r.kind.includes(', ')),
+    'sets of classes joined with ", "',
+  );
   const via = await json(['partition', db('leak'), '--by', 'via', '--all']);
-  assert.ok(via.rows.some((r: any) => r.kind === '[]'), 'element edges normalised to []');
+  assert.ok(
+    via.rows.some((r: any) => r.kind === '[]'),
+    'element edges normalised to []',
+  );
   assert.ok(via.rows.some((r: any) => r.kind === '.table' || r.kind.includes('.table')));
   const script = await json(['partition', db('leak'), '--by', 'script', '--all']);
-  assert.ok(script.rows.some((r: any) => r.kind.endsWith('leaky-server.mjs')), 'script names resolved');
+  assert.ok(
+    script.rows.some((r: any) => r.kind.endsWith('leaky-server.mjs')),
+    'script names resolved',
+  );
   const alloc = await json(['partition', db('alloc'), '--by', 'alloc', '--all']);
-  assert.ok(alloc.rows.some((r: any) => /^\S.* \S+:\d+:\d+$/.test(r.kind) && r.kind !== '(no allocation trace)'), 'function script:line:col kinds');
+  assert.ok(
+    alloc.rows.some((r: any) => /^\S.* \S+:\d+:\d+$/.test(r.kind) && r.kind !== '(no allocation trace)'),
+    'function script:line:col kinds',
+  );
 });
 
 test('--by alloc without allocation traces: one clear line, exit 2', async () => {

@@ -72,7 +72,10 @@ for (const name of ['chrome1', 'leak'] as const) {
   test(`${name}: every hop of every path is a non-weak edge and hop counts equal distances`, async () => {
     const sqlite = new Database(db(name), { readonly: true });
     const finder = new PathFinder(sqlite);
-    const nodes = sqlite.prepare('SELECT ordinal, distance FROM node_rows WHERE ordinal % 29 = 1 AND distance >= 0').all() as { ordinal: number; distance: number }[];
+    const nodes = sqlite.prepare('SELECT ordinal, distance FROM node_rows WHERE ordinal % 29 = 1 AND distance >= 0').all() as {
+      ordinal: number;
+      distance: number;
+    }[];
     assert.ok(nodes.length > 100, `${nodes.length} sampled nodes`);
     let jumps = 0;
     for (const n of nodes) {
@@ -145,7 +148,7 @@ test('CLI: retainers @ID prints a path line and one hop per line; JSON hops matc
   assert.notEqual(j.paths[1].hops.at(-1).edge_name, j.paths[0].hops.at(-1).edge_name, 'the second path enters through another retainer');
 });
 
-test('CLI: retainers CLASSNAME merges the instances\' paths by pattern', async () => {
+test("CLI: retainers CLASSNAME merges the instances' paths by pattern", async () => {
   const sqlite = new Database(db('leak'), { readonly: true });
   const sessions = (sqlite.prepare("SELECT count(*) AS n FROM nodes WHERE class_name = 'Session' AND self_size > 0").get() as { n: number }).n;
   sqlite.close();

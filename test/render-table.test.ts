@@ -81,7 +81,7 @@ test("heapy: heapy's own example table reproduced byte for byte", () => {
 });
 
 test('heapy: paging line, widened columns, escaped and shortened kinds', () => {
-  const rows = [{ index: 0, count: 1, cp: 100, size: 1234567890, sp: 100, cum: 1234567890, cup: 100, kind: '\u001b[31mred\nline ' + 'x'.repeat(300) }];
+  const rows = [{ index: 0, count: 1, cp: 100, size: 1234567890, sp: 100, cum: 1234567890, cup: 100, kind: `\u001b[31mred\nline ${'x'.repeat(300)}` }];
   const text = renderHeapyTable({ columns: heapyColumns, rows, moreRows: 29 });
   const lines = text.trimEnd().split('\n');
   assert.equal(lines.length, 3);
@@ -143,7 +143,7 @@ test('CSV quoting and Markdown escaping of hostile cells', () => {
 test('safeText / safeTextMiddle escape controls and bidi overrides and shorten', () => {
   assert.equal(safeText('a\u001bb\u202ec\u2028d\x7f'), 'a\\eb\\u202ec\\u2028d\\x7f');
   assert.equal(safeText('abcdef', 4), 'abc…');
-  const m = safeTextMiddle('a'.repeat(50) + 'END', 20);
+  const m = safeTextMiddle(`${'a'.repeat(50)}END`, 20);
   assert.equal(m.length, 20);
   assert.ok(m.endsWith('END') && m.includes('…'));
 });

@@ -2,7 +2,23 @@
 // from NO_COLOR / FORCE_COLOR / --color, human sizes, separators, plurals, fitting and wrapping.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { count, countOf, displayWidth, fitEnd, fitLine, mannersFor, paint, plural, signedCount, signedSize, size, stripAnsi, wrapHops, wrapText, type Manners } from '../src/render/terminal.js';
+import {
+  count,
+  countOf,
+  displayWidth,
+  fitEnd,
+  fitLine,
+  mannersFor,
+  paint,
+  plural,
+  signedCount,
+  signedSize,
+  size,
+  stripAnsi,
+  wrapHops,
+  wrapText,
+  type Manners,
+} from '../src/render/terminal.js';
 
 const tty = { isTTY: true, columns: 132 };
 const pipe = { isTTY: false };
@@ -153,7 +169,11 @@ test('wrapHops: breaks only between hops, never past the width; a long hop is sh
   for (let w = 32; w <= 120; w++) {
     const ls = wrapHops('path: ', hops, w, '  ');
     for (const l of ls) assert.ok(displayWidth(l) <= w, `${JSON.stringify(l)} @${w}`);
-    const joined = ls.map((l, i) => (i === 0 ? l.slice('path: '.length) : l.slice(2))).join(' ').replace(/→ /g, '→ ').replace(/ +/g, ' ');
+    const joined = ls
+      .map((l, i) => (i === 0 ? l.slice('path: '.length) : l.slice(2)))
+      .join(' ')
+      .replace(/→ /g, '→ ')
+      .replace(/ +/g, ' ');
     assert.equal(joined, hops.join(' → '), `@${w}`);
   }
   // A hop wider than the line is shortened, never overflowing.

@@ -17,7 +17,12 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const db = () => ingestOnce(join(SAMPLES, 'node-leak-before.heapsnapshot.gz'));
 
 function run(args: string[], cwd: string, env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, HEAPDIFF_CACHE_DIR: join(dir, 'cache'), ...env }, maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, HEAPDIFF_CACHE_DIR: join(dir, 'cache'), ...env },
+    maxBuffer: 64 << 20,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -62,7 +67,9 @@ test('default name in the current directory, the path on stderr; -o - writes the
   assert.match(out.stdout, /<\/html>\n$/);
 });
 
-test('--open hands the file to xdg-open; without one, a one-line note and the page is still written', { skip: process.platform !== 'linux' && 'xdg-open is the Linux opener' }, async () => {
+test('--open hands the file to xdg-open; without one, a one-line note and the page is still written', {
+  skip: process.platform !== 'linux' && 'xdg-open is the Linux opener',
+}, async () => {
   const cwd = join(dir, 'open');
   const bin = join(cwd, 'bin');
   mkdirSync(bin, { recursive: true });
@@ -90,7 +97,9 @@ test('the page: one inline script allowed by its hash, no HTML parsing of data i
   assert.doesNotThrow(() => new Function(CLIENT_SCRIPT), 'the client script parses');
 });
 
-test('the vendored d3-hierarchy module matches node_modules (scripts/vendor-d3.mjs --check)', { skip: !existsSync(join(ROOT, 'node_modules/d3-hierarchy/dist/d3-hierarchy.min.js')) && 'd3-hierarchy not installed' }, () => {
+test('the vendored d3-hierarchy module matches node_modules (scripts/vendor-d3.mjs --check)', {
+  skip: !existsSync(join(ROOT, 'node_modules/d3-hierarchy/dist/d3-hierarchy.min.js')) && 'd3-hierarchy not installed',
+}, () => {
   const r = spawnSync(process.execPath, [join(ROOT, 'scripts/vendor-d3.mjs'), '--check'], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
 });

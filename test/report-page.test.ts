@@ -57,8 +57,14 @@ describe('diff report of the samples (before → after)', { skip: BROWSER_SKIP }
     assert.match(await first.locator('.s-summary').innerText(), /^300 new objects .* retain /);
     // What the Sessions keep, by class: their Float64Array metrics and its backing store.
     const keeps = await first.locator('.keep').allInnerTexts();
-    assert.ok(keeps.some((k) => /^300 × Float64Array\b/.test(k)), keeps.join(' | '));
-    assert.ok(keeps.some((k) => /^300 × system \/ JSArrayBufferData\b/.test(k)), keeps.join(' | '));
+    assert.ok(
+      keeps.some((k) => /^300 × Float64Array\b/.test(k)),
+      keeps.join(' | '),
+    );
+    assert.ok(
+      keeps.some((k) => /^300 × system \/ JSArrayBufferData\b/.test(k)),
+      keeps.join(' | '),
+    );
   });
 
   test('expanding a path hop by hop and clicking an object opens its details', async () => {
@@ -127,8 +133,13 @@ describe('diff report of the samples (before → after)', { skip: BROWSER_SKIP }
     assert.ok(byType.includes('closure') && byType.includes('string'), byType.join(', '));
     // Sorting by Count puts the biggest count first.
     await page.click('#tab-body table.data th[data-key="count"]');
-    const counts = await page.$$eval('#tab-body table.data tbody tr:not(.rest) td:nth-child(2)', (tds) => tds.map((t) => Number((t as HTMLElement).innerText.replace(/,/g, ''))));
-    assert.deepEqual(counts, [...counts].sort((a, b) => b - a));
+    const counts = await page.$$eval('#tab-body table.data tbody tr:not(.rest) td:nth-child(2)', (tds) =>
+      tds.map((t) => Number((t as HTMLElement).innerText.replace(/,/g, ''))),
+    );
+    assert.deepEqual(
+      counts,
+      [...counts].sort((a, b) => b - a),
+    );
     // The filter narrows the rows.
     await page.fill('#tab-body input.table-filter', 'string');
     const filtered = await page.$$eval('#tab-body table.data tbody tr td:first-child', (tds) => tds.map((t) => (t as HTMLElement).innerText));
@@ -169,7 +180,10 @@ describe('one-snapshot and three-snapshot reports', { skip: BROWSER_SKIP }, () =
     try {
       assert.match(await page.innerText('#headline'), /^\d leak suspects?: /);
       const items = await texts(page, '#suspects > li');
-      assert.ok(items.some((t) => /305 × Session/.test(t)), 'a suspect accumulates the Sessions');
+      assert.ok(
+        items.some((t) => /305 × Session/.test(t)),
+        'a suspect accumulates the Sessions',
+      );
       assert.equal(await page.getAttribute('#colour-by button.on', 'data-by'), 'class');
       assert.equal(await page.locator('#colour-by button').count(), 1, 'no "new" colouring for one snapshot');
       assert.equal(await page.locator('#tabs button[data-tab="diff"]').count(), 0);

@@ -62,7 +62,10 @@ test('hostile names in a real heap: shown literally, nothing executes, nothing l
     await page.locator('#search-results li').first().click();
     for (const tab of ['partition', 'strings', 'stats']) await page.click(`#tabs button[data-tab="${tab}"]`);
     await page.click('#tabs button[data-tab="strings"]');
-    await page.locator('#tm .cell').first().click({ position: { x: 5, y: 5 } });
+    await page
+      .locator('#tm .cell')
+      .first()
+      .click({ position: { x: 5, y: 5 } });
     const state = await page.evaluate(() => ({
       pwned: (window as unknown as { __pwned?: unknown }).__pwned,
       scripts: document.scripts.length,

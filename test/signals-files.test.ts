@@ -64,7 +64,11 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     run.kill(sig);
     const r = await run.exited;
     assert.ok(endedBy(r, sig), `ended by ${sig}: ${JSON.stringify(r)}`);
-    assert.deepEqual(files(out).filter((n) => n !== 'cache'), [], 'nothing left in the output directory');
+    assert.deepEqual(
+      files(out).filter((n) => n !== 'cache'),
+      [],
+      'nothing left in the output directory',
+    );
   });
 }
 
@@ -76,10 +80,13 @@ test('SIGTERM while a command ingests into the cache: no temporary file, no lock
   const r = await run.exited;
   assert.ok(endedBy(r, 'SIGTERM'), JSON.stringify(r));
   assert.deepEqual(temps(cacheDir), []);
-  assert.deepEqual(files(cacheDir).filter((n) => n.endsWith('.db')), []);
+  assert.deepEqual(
+    files(cacheDir).filter((n) => n.endsWith('.db')),
+    [],
+  );
 });
 
-test('SIGINT during a long sql query on a snapshot\'s first use ends it', async () => {
+test("SIGINT during a long sql query on a snapshot's first use ends it", async () => {
   const cacheDir = join(dir, 'cache-sql');
   const run = start(['sql', snap, ENDLESS], cacheDir);
   // the ingest is done and the lock released: the query is running (or about to)
@@ -109,10 +116,13 @@ test('kill -9 leaves files; a later run removes those of the dead process and ta
   run.kill('SIGKILL');
   await run.exited;
   const left = temps(cacheDir);
-  assert.ok(left.some((n) => n.endsWith('.lock')) && left.some((n) => n.includes(`.tmp-${run.pid}-`)), `kill -9 leaves the lock and the temporary file: ${left}`);
+  assert.ok(
+    left.some((n) => n.endsWith('.lock')) && left.some((n) => n.includes(`.tmp-${run.pid}-`)),
+    `kill -9 leaves the lock and the temporary file: ${left}`,
+  );
   const r = runCli(['stats', snap, '--format', 'json'], { cacheDir });
   assert.equal(r.status, 0, r.stderr);
-  assert.deepEqual(temps(cacheDir), [], 'the dead process\'s files are gone');
+  assert.deepEqual(temps(cacheDir), [], "the dead process's files are gone");
   assert.equal(files(cacheDir).filter((n) => n.endsWith('.db')).length, 1);
 
   // the same for an explicit --db target: a later ingest to it removes the dead one's temporary files

@@ -44,7 +44,7 @@ test('VACUUM INTO and ATTACH are refused; TEMP views still work', () => {
   assert.match(a.stderr, /^heapdiff: sql: ATTACH is refused/);
   const w = cli(['sql', db, 'PRAGMA journal_mode = WAL']);
   assert.equal(w.status, 2, w.stdout);
-  const t = cli(['sql', db, "CREATE TEMP VIEW big AS SELECT * FROM classes WHERE count >= 20; SELECT class_name FROM big", '--format', 'csv']);
+  const t = cli(['sql', db, 'CREATE TEMP VIEW big AS SELECT * FROM classes WHERE count >= 20; SELECT class_name FROM big', '--format', 'csv']);
   assert.equal(t.status, 0, t.stderr);
   assert.equal(t.stdout, 'class_name\nItem\n');
 });

@@ -7,13 +7,41 @@ import { closeSync, openSync, readSync, rmSync, statSync, statfsSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { IndexTreeWriter, LOCK_BYTE_PAGE, PAGE_SIZE, PageRun, RecordEncoder, TableTreeWriter, writeHeaderPage, type SchemaEntry } from '../src/store/sqlite-pages.js';
+import {
+  IndexTreeWriter,
+  LOCK_BYTE_PAGE,
+  PAGE_SIZE,
+  PageRun,
+  RecordEncoder,
+  TableTreeWriter,
+  writeHeaderPage,
+  type SchemaEntry,
+} from '../src/store/sqlite-pages.js';
 import { tempDir } from './helpers/env.js';
 
 /** Deterministic values of every serial-type width, sign and the 0/1 constants. */
 function valueAt(i: number, c: number, wide = false): number {
   if (wide) return 2 ** 41 + i * 13 + c; // 6-byte values: few rows per leaf
-  const widths = [0, 1, -1, 127, -128, 200, 40000, -40000, 8388607, 9000000, 2 ** 31 - 1, -(2 ** 31), 2 ** 32 + 5, 2 ** 40, -(2 ** 47), 2 ** 47, 2 ** 53 - 1, -(2 ** 53) + 1];
+  const widths = [
+    0,
+    1,
+    -1,
+    127,
+    -128,
+    200,
+    40000,
+    -40000,
+    8388607,
+    9000000,
+    2 ** 31 - 1,
+    -(2 ** 31),
+    2 ** 32 + 5,
+    2 ** 40,
+    -(2 ** 47),
+    2 ** 47,
+    2 ** 53 - 1,
+    -(2 ** 53) + 1,
+  ];
   return (i * 7 + c * 3) % 5 === 0 ? widths[(i + c) % widths.length] : (i * 2654435761 + c * 977) % 100003;
 }
 
@@ -46,8 +74,20 @@ function build(rows: number, indexEntries: number, cols: number): { path: string
   const indexRoot = w.finish();
   run.flush();
   const entries: SchemaEntry[] = [
-    { type: 'table', name: 't', tableName: 't', rootPage: tableRoot, sql: `CREATE TABLE t (k INTEGER PRIMARY KEY, a INTEGER, b INTEGER, c INTEGER${Array.from({ length: cols - 4 }, (_, k) => `, z${k} INTEGER`).join('')})` },
-    { type: 'table', name: 'w', tableName: 'w', rootPage: indexRoot, sql: 'CREATE TABLE w (x INTEGER NOT NULL, y INTEGER NOT NULL, PRIMARY KEY (x, y)) WITHOUT ROWID' },
+    {
+      type: 'table',
+      name: 't',
+      tableName: 't',
+      rootPage: tableRoot,
+      sql: `CREATE TABLE t (k INTEGER PRIMARY KEY, a INTEGER, b INTEGER, c INTEGER${Array.from({ length: cols - 4 }, (_, k) => `, z${k} INTEGER`).join('')})`,
+    },
+    {
+      type: 'table',
+      name: 'w',
+      tableName: 'w',
+      rootPage: indexRoot,
+      sql: 'CREATE TABLE w (x INTEGER NOT NULL, y INTEGER NOT NULL, PRIMARY KEY (x, y)) WITHOUT ROWID',
+    },
   ];
   writeHeaderPage(fd, 1 + run.pageCount, entries);
   closeSync(fd);
@@ -82,10 +122,17 @@ function check(rows: number, indexEntries: number, cols = 4, levels?: [number, n
     let i = 0;
     for (const r of db.prepare('SELECT k, a, b, c FROM t ORDER BY k').iterate() as Iterable<Record<string, bigint>>) {
       assert.equal(r.k, BigInt(i));
-      assert.deepEqual([r.a, r.b, r.c], [1, 2, 3].map((c) => BigInt(valueAt(i, c, cols > 4))), `row ${i}`);
+      assert.deepEqual(
+        [r.a, r.b, r.c],
+        [1, 2, 3].map((c) => BigInt(valueAt(i, c, cols > 4))),
+        `row ${i}`,
+      );
       if (cols > 4 && i % 997 === 0) {
         const all = Object.values(db.prepare('SELECT * FROM t WHERE k = ?').get(i) as Record<string, bigint>);
-        assert.deepEqual(all.slice(1), Array.from({ length: cols - 1 }, (_, c) => BigInt(valueAt(i, c + 1, true))));
+        assert.deepEqual(
+          all.slice(1),
+          Array.from({ length: cols - 1 }, (_, c) => BigInt(valueAt(i, c + 1, true))),
+        );
       }
       i++;
     }
@@ -111,7 +158,7 @@ function check(rows: number, indexEntries: number, cols = 4, levels?: [number, n
   // SQLite can add tables to the file afterwards
   const rw = new Database(path);
   try {
-    rw.exec('CREATE TABLE later (v TEXT); INSERT INTO later VALUES (\'x\')');
+    rw.exec("CREATE TABLE later (v TEXT); INSERT INTO later VALUES ('x')");
     rw.exec('CREATE INDEX t_a ON t(a)');
     assert.deepEqual(rw.pragma('integrity_check'), [{ integrity_check: 'ok' }]);
   } finally {

@@ -16,7 +16,9 @@ import { compareWithOracle, loadOracle } from './helpers/oracle.js';
 function analysisFromStore(dbPath: string): { graph: HeapGraph; a: GraphAnalysis } {
   const db = new Database(dbPath, { readonly: true });
   try {
-    const meta = Object.fromEntries((db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string | number }[]).map((r) => [r.key, r.value]));
+    const meta = Object.fromEntries(
+      (db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string | number }[]).map((r) => [r.key, r.value]),
+    );
     const n = Number(meta.node_count);
     const selfSize = new Float64Array(n);
     const retainedSize = new Float64Array(n);
@@ -25,7 +27,10 @@ function analysisFromStore(dbPath: string): { graph: HeapGraph; a: GraphAnalysis
     const classIndex = new Uint32Array(n);
     const detachedness = new Uint8Array(n);
     let k = 0;
-    for (const r of db.prepare('SELECT ordinal, self_size, retained_size, distance, dominator, class_id, detachedness FROM node_rows ORDER BY ordinal').raw().iterate() as Iterable<number[]>) {
+    for (const r of db
+      .prepare('SELECT ordinal, self_size, retained_size, distance, dominator, class_id, detachedness FROM node_rows ORDER BY ordinal')
+      .raw()
+      .iterate() as Iterable<number[]>) {
       assert.equal(r[0], k, 'ordinals are dense');
       selfSize[k] = r[1];
       retainedSize[k] = r[2];
@@ -45,7 +50,9 @@ function analysisFromStore(dbPath: string): { graph: HeapGraph; a: GraphAnalysis
       distance: number;
     }[];
     classes.forEach((c, i) => assert.equal(c.class_id, i));
-    const st = Object.fromEntries((db.prepare('SELECT category, bytes FROM statistics').all() as { category: string; bytes: number }[]).map((r) => [r.category, r.bytes]));
+    const st = Object.fromEntries(
+      (db.prepare('SELECT category, bytes FROM statistics').all() as { category: string; bytes: number }[]).map((r) => [r.category, r.bytes]),
+    );
     const a = {
       selfSize,
       retainedSize,

@@ -36,7 +36,10 @@ test('tables it does not know are left to SQL: text values, overflow pages, a wr
   db.exec("CREATE TABLE t (k INTEGER PRIMARY KEY, a INTEGER, b TEXT); INSERT INTO t VALUES (0, 5, 'x'), (1, 6, 'y')");
   const root = db.prepare("SELECT rootpage FROM sqlite_schema WHERE name = 't'").pluck().get() as number;
   db.close();
-  assert.deepEqual(readTableColumns(path, root, [1], 2)!.map((a) => Array.from(a)), [[5, 6]]);
+  assert.deepEqual(
+    readTableColumns(path, root, [1], 2)!.map((a) => Array.from(a)),
+    [[5, 6]],
+  );
   assert.equal(readTableColumns(path, root, [2], 2), null, 'a text column');
   assert.equal(readTableColumns(path, root, [1], 1), null, 'a rowid past the count');
   const big = new Database(path);

@@ -67,7 +67,8 @@ test('every table, view, index and column of a real store is documented, and eve
         const fromFile = SCHEMA.find((t) => t.name === o.name)?.fromFile !== undefined;
         if (!fromFile) assert.deepEqual(columns, d.columns, `${name}: columns of ${o.name} (store) vs docs/schema.md`);
       }
-      for (const documentedName of docs.keys()) assert.ok(inStore.has(documentedName), `${name}: docs/schema.md lists ${documentedName}, the store has no such object`);
+      for (const documentedName of docs.keys())
+        assert.ok(inStore.has(documentedName), `${name}: docs/schema.md lists ${documentedName}, the store has no such object`);
     } finally {
       db.close();
     }

@@ -8,7 +8,7 @@ import { detachednessOfKind, packEdgeLabel, packNodeKind, nodeTypeOfKind, packin
 /** Deterministic pseudo-random numbers (a test that fails must fail again). */
 function rng(seed: number): () => number {
   let x = seed >>> 0;
-  return () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 test('select: the k-th smallest, with duplicates and every k', () => {
@@ -39,10 +39,18 @@ test('packing: node kind and edge label round-trip through the SQL unpacking, fo
   const Database = (await import('better-sqlite3')).default;
   const db = new Database(':memory:');
   const r = rng(3);
-  for (const [nodeTypes, edgeTypes] of [[16, 7], [15, 7], [17, 9], [2, 2], [40, 33]]) {
+  for (const [nodeTypes, edgeTypes] of [
+    [16, 7],
+    [15, 7],
+    [17, 9],
+    [2, 2],
+    [40, 33],
+  ]) {
     const p = packingFor({ nodeTypes: new Array<string>(nodeTypes).fill('t'), edgeTypes: new Array<string>(edgeTypes).fill('t') });
     const u = unpackSql(p);
-    const q = db.prepare(`WITH v(kind, label) AS (SELECT ?, ?) SELECT ${u.nodeType('kind')} AS t, ${u.detachedness('kind')} AS d, ${u.traceNodeId('kind')} AS tr, ${u.edgeType('label')} AS et, ${u.nameOrIndex('label')} AS n, ${u.essential('label')} AS ess FROM v`);
+    const q = db.prepare(
+      `WITH v(kind, label) AS (SELECT ?, ?) SELECT ${u.nodeType('kind')} AS t, ${u.detachedness('kind')} AS d, ${u.traceNodeId('kind')} AS tr, ${u.edgeType('label')} AS et, ${u.nameOrIndex('label')} AS n, ${u.essential('label')} AS ess FROM v`,
+    );
     for (let i = 0; i < 300; i++) {
       const type = Math.floor(r() * nodeTypes);
       const det = Math.floor(r() * 3);

@@ -8,12 +8,25 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { analyzeGraph } from '../src/graph/analyze.js';
-import { CLASS_TOP, classTop, DOMINATOR_CHILDREN, dominatorTop, duplicateStrings, partitionSummary, scriptNamesOf, type DominatorTopNode, type DuplicateStringRow } from '../src/store/summaries.js';
+import {
+  CLASS_TOP,
+  classTop,
+  DOMINATOR_CHILDREN,
+  dominatorTop,
+  duplicateStrings,
+  partitionSummary,
+  scriptNamesOf,
+  type DominatorTopNode,
+  type DuplicateStringRow,
+} from '../src/store/summaries.js';
 import { FIXTURES, SAMPLES } from './helpers/env.js';
 import { loadFixture } from './helpers/json-graph.js';
 import { loadOracle, type OracleSnapshot } from './helpers/oracle.js';
 
-type Engine = OracleSnapshot & { createNamedFilter(name: string): unknown; getAggregatesByClassKey(sorted: boolean, key: string, filter?: unknown): Record<string, { count: number; self: number }> };
+type Engine = OracleSnapshot & {
+  createNamedFilter(name: string): unknown;
+  getAggregatesByClassKey(sorted: boolean, key: string, filter?: unknown): Record<string, { count: number; self: number }>;
+};
 
 for (const file of [join(FIXTURES, 'chrome-small-1.heapsnapshot.gz'), join(SAMPLES, 'node-leak-after.heapsnapshot.gz')]) {
   const name = file.split('/').pop()!;
@@ -43,7 +56,8 @@ for (const file of [join(FIXTURES, 'chrome-small-1.heapsnapshot.gz'), join(SAMPL
 
     // Class top: every Summary member of the class, in DevTools' instance order by the engine's numbers.
     const members = new Map<number, number[]>();
-    for (let k = 0; k < graph.nodeCount; k++) if (a.selfSize[k] > 0) (members.get(a.classIndex[k]) ?? members.set(a.classIndex[k], []).get(a.classIndex[k])!).push(k);
+    for (let k = 0; k < graph.nodeCount; k++)
+      if (a.selfSize[k] > 0) (members.get(a.classIndex[k]) ?? members.set(a.classIndex[k], []).get(a.classIndex[k])!).push(k);
     const top: { classId: number; ordinals: number[] }[] = [];
     classTop(graph, a, (classId, ordinals) => top.push({ classId, ordinals }));
     assert.equal(top.length, members.size, 'one entry per Summary class');
@@ -96,8 +110,16 @@ for (const file of [join(FIXTURES, 'chrome-small-1.heapsnapshot.gz'), join(SAMPL
     const rows = partitionSummary(graph, a, scriptNamesOf(graph));
     for (const c of new Set(rows.map((r) => r.classifier))) {
       const mine = rows.filter((r) => r.classifier === c);
-      assert.equal(mine.reduce((s, r) => s + r.count, 0), summary.count, `${c}: objects`);
-      assert.equal(mine.reduce((s, r) => s + r.size, 0), summary.size, `${c}: bytes`);
+      assert.equal(
+        mine.reduce((s, r) => s + r.count, 0),
+        summary.count,
+        `${c}: objects`,
+      );
+      assert.equal(
+        mine.reduce((s, r) => s + r.size, 0),
+        summary.size,
+        `${c}: bytes`,
+      );
     }
   });
 }

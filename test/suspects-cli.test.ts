@@ -21,7 +21,7 @@ test('a response cache that never evicts is the first suspect: its path, accumul
     for (let i = 0; i < 20000; i++) handle(i);
     globalThis.app = { handle };
     require('v8').writeHeapSnapshot(process.env.OUT);`;
-  const { json, text } = await suspects([db(makeNodeSnapshot(dir, 'cache', script))]);
+  const { json } = await suspects([db(makeNodeSnapshot(dir, 'cache', script))]);
   assert.equal(json.version, 1);
   assert.equal(json.threshold_percent, 10);
   const s = json.suspects[0];
@@ -35,13 +35,20 @@ test('a response cache that never evicts is the first suspect: its path, accumul
   assert.ok(s.line!.length > 0 && s.path!.length > 0);
   const flat = runCli(['suspects', db(makeNodeSnapshot(dir, 'cache', script)), '--wide']).stdout;
   assert.match(flat, /^ 1\. system \/ Context \(module \[eval\]\): [\d.]+ MB retained \(\d+% of the heap\)$/m);
-  assert.match(flat, /^ {4}The memory accumulates 2 steps down in \(internal array\) @\d+ .*owned by Map @\d+ .*\(responseCache → Map\.table → \(internal array\) {2}\(responseCache: module \[eval\]\)\): [\d,]+ dominated children\.$/m);
+  assert.match(
+    flat,
+    /^ {4}The memory accumulates 2 steps down in \(internal array\) @\d+ .*owned by Map @\d+ .*\(responseCache → Map\.table → \(internal array\) {2}\(responseCache: module \[eval\]\)\): [\d,]+ dominated children\.$/m,
+  );
   assert.match(flat, /^ {4}there {4}20,000 × CacheEntry [\d.]+ MB,/m);
   assert.match(flat, /^ {4}keeps {4}.*20,000 × CacheEntry/m);
 });
 
 test('heaps without a leak: no suspect above the threshold', async () => {
-  const quiet = makeNodeSnapshot(dir, 'quiet', `globalThis.data = Array.from({ length: 3000 }, (_, i) => ({ id: i, name: 'n' + i })); require('v8').writeHeapSnapshot(process.env.OUT)`);
+  const quiet = makeNodeSnapshot(
+    dir,
+    'quiet',
+    `globalThis.data = Array.from({ length: 3000 }, (_, i) => ({ id: i, name: 'n' + i })); require('v8').writeHeapSnapshot(process.env.OUT)`,
+  );
   for (const file of [quiet, join(SAMPLES, 'node-leak-before.heapsnapshot.gz')]) {
     const { json, text } = await suspects([db(file)]);
     assert.deepEqual(json.suspects, [], basename(file));
@@ -72,7 +79,12 @@ test('--threshold: the samples module context accumulates the 305 Sessions; Chro
 
 test('suspects: bad thresholds exit 2', () => {
   const file = join(SAMPLES, 'node-leak-before.heapsnapshot.gz');
-  for (const args of [['--threshold', '0'], ['--threshold', '150'], ['--big-drop', '1.5'], ['--children', '0']]) {
+  for (const args of [
+    ['--threshold', '0'],
+    ['--threshold', '150'],
+    ['--big-drop', '1.5'],
+    ['--children', '0'],
+  ]) {
     const r = runCli(['suspects', file, ...args]);
     assert.equal(r.status, 2, args.join(' '));
     assert.match(r.stderr, /^heapdiff: --/);

@@ -36,7 +36,16 @@
 import { InputError } from '../errors.js';
 import { TextInterner } from '../util/interner.js';
 import type { OpenedStore } from '../store/open.js';
-import { CLASSIFIER_DEFINITIONS, CLASSIFIERS, classKinds, isClassifier, kindsAt, storeLabeler, type Classifier, type ValueClassifier } from '../store/classifiers.js';
+import {
+  CLASSIFIER_DEFINITIONS,
+  CLASSIFIERS,
+  classKinds,
+  isClassifier,
+  kindsAt,
+  storeLabeler,
+  type Classifier,
+  type ValueClassifier,
+} from '../store/classifiers.js';
 import { requireAllocationTraces } from '../store/queries/partition.js';
 import {
   classTable,
@@ -53,7 +62,18 @@ import { definitionsFromNames, InterfaceMatcher, sameDefinitions } from './diff-
 import { partition } from './partition.js';
 import { PathFinder } from './paths.js';
 import { IgnoreRules, isEngineBookkeeping } from './noise.js';
-import { byRetainedThenId, childrenLists, classNamer, keptByClass, nameSuspect, topMostAmong, tracePathGroups, VM_INTERNAL_CLASSES, type Kept, type PathGroupResult } from './suspects-tree.js';
+import {
+  byRetainedThenId,
+  childrenLists,
+  classNamer,
+  keptByClass,
+  nameSuspect,
+  topMostAmong,
+  tracePathGroups,
+  VM_INTERNAL_CLASSES,
+  type Kept,
+  type PathGroupResult,
+} from './suspects-tree.js';
 
 /** The classifiers looked up per new/deleted object (sets, and values that are not a node column) rather than read as node columns. */
 const isObjectClassifier = (by: Classifier): boolean => {
@@ -239,7 +259,10 @@ export function checkIds(a: OpenedStore, b: OpenedStore, idA: Float64Array): IdC
 export function sameProcess(c: IdCheck): { same: boolean; note: string | null } {
   if (c.sampled === 0) return { same: true, note: null };
   if (c.shared < Math.max(1, MIN_SHARED * c.sampled)) {
-    return { same: false, note: `the snapshots share no object ids (${c.shared} of ${c.sampled} sampled ids of A exist in B): they come from different processes` };
+    return {
+      same: false,
+      note: `the snapshots share no object ids (${c.shared} of ${c.sampled} sampled ids of A exist in B): they come from different processes`,
+    };
   }
   if (c.mismatched > MAX_MISMATCH * c.shared) {
     return {
@@ -325,7 +348,15 @@ function sortRows(rows: DiffRow[]): DiffRow[] {
 
 /** Display kinds for class keys: the name, with the location when several keys share a name. */
 function kindsOfKeys(b: OpenedStore, keys: readonly string[]): string[] {
-  const rows: ClassRow[] = keys.map((k, i) => ({ class_id: i, class_key: k, class_name: classNameOfKey(k), count: 1, self_size: 0, retained_size: 0, distance: 0 }));
+  const rows: ClassRow[] = keys.map((k, i) => ({
+    class_id: i,
+    class_key: k,
+    class_name: classNameOfKey(k),
+    count: 1,
+    self_size: 0,
+    retained_size: 0,
+    distance: 0,
+  }));
   const kinds = classKinds(b.db, rows);
   return keys.map((_, i) => kinds.get(i) ?? rows[i].class_name);
 }
@@ -341,10 +372,14 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
   const classesB = classTable(b.db);
   const sideA = side(a, classesA);
   const sideB = side(b, classesB);
-  const extra = by === 'type' ? (['type'] as const) : by === 'distance' ? (['distance'] as const) : by === 'detachedness' ? (['detachedness'] as const) : ([] as const);
+  const extra =
+    by === 'type' ? (['type'] as const) : by === 'distance' ? (['distance'] as const) : by === 'detachedness' ? (['detachedness'] as const) : ([] as const);
   // B's columns are read on a second thread while this one reads A's.
   const wantSuspects = (options.suspects ?? 5) > 0;
-  const pendingB = readNodeColumnsInWorker(b.dbPath, wantSuspects ? ['id', 'class_id', 'self_size', 'dominator', ...extra] : ['id', 'class_id', 'self_size', ...extra]);
+  const pendingB = readNodeColumnsInWorker(
+    b.dbPath,
+    wantSuspects ? ['id', 'class_id', 'self_size', 'dominator', ...extra] : ['id', 'class_id', 'self_size', ...extra],
+  );
   let colsA: ReturnType<typeof readNodeColumns<'id' | 'class_id' | 'self_size' | (typeof extra)[number]>>;
   try {
     colsA = readNodeColumns(a.db, ['id', 'class_id', 'self_size', ...extra]);
@@ -405,7 +440,21 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
     const rows: DiffRow[] = [];
     space.texts.forEach((key, i) => {
       if (countA[i] === countB[i] && sizeA[i] === sizeB[i]) return;
-      rows.push({ kind: kinds[i], class_key: key, key: null, new: null, deleted: null, delta: countB[i] - countA[i], alloc_size: null, freed_size: null, size_delta: sizeB[i] - sizeA[i], count_a: countA[i], count_b: countB[i], size_a: sizeA[i], size_b: sizeB[i] });
+      rows.push({
+        kind: kinds[i],
+        class_key: key,
+        key: null,
+        new: null,
+        deleted: null,
+        delta: countB[i] - countA[i],
+        alloc_size: null,
+        freed_size: null,
+        size_delta: sizeB[i] - sizeA[i],
+        count_a: countA[i],
+        count_b: countB[i],
+        size_a: sizeA[i],
+        size_b: sizeB[i],
+      });
     });
     return {
       version: 1,
@@ -416,7 +465,15 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
       id_check: idCheck,
       note: verdict.note,
       rows: sortRows(rows),
-      totals: { new: null, deleted: null, delta: sideB.objects - sideA.objects, alloc_size: null, freed_size: null, size_delta: sideB.size - sideA.size, ...totalsBase },
+      totals: {
+        new: null,
+        deleted: null,
+        delta: sideB.objects - sideA.objects,
+        alloc_size: null,
+        freed_size: null,
+        size_delta: sideB.size - sideA.size,
+        ...totalsBase,
+      },
       suspect_threshold: minRetained,
       suspect_limit: 0,
       suspects: [],
@@ -504,7 +561,18 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
 
   const ignored = { engine: 0, user: 0 };
   const suspects = wantSuspects
-    ? newObjectSuspects(b, sideA.max_js_object_id, keyB, colsB, space.texts, by === 'class' ? keyKinds : kindsOfKeys(b, space.texts), sideB.total_size, minRetained, options, ignored)
+    ? newObjectSuspects(
+        b,
+        sideA.max_js_object_id,
+        keyB,
+        colsB,
+        space.texts,
+        by === 'class' ? keyKinds : kindsOfKeys(b, space.texts),
+        sideB.total_size,
+        minRetained,
+        options,
+        ignored,
+      )
     : [];
 
   return {
@@ -680,7 +748,14 @@ function newObjectSuspects(
     }
     examined++;
     const s = build(g, false);
-    if (!rules.empty && rules.matches(className, s.label, s.paths.map((p) => p.text))) {
+    if (
+      !rules.empty &&
+      rules.matches(
+        className,
+        s.label,
+        s.paths.map((p) => p.text),
+      )
+    ) {
       ignored.user++;
       continue;
     }

@@ -61,19 +61,30 @@ export function inspect(store: StoreLike, id: number, options: InspectOptions = 
   const c = storeCodes(db);
 
   const out = outgoingEdges(db, ordinal);
-  const outBriefs = nodeBriefs(db, out.map((e) => e.to_node));
-  const outSorted = [...out].sort((a, b) => (outBriefs.get(b.to_node)?.retained_size ?? 0) - (outBriefs.get(a.to_node)?.retained_size ?? 0) || a.edge_ordinal - b.edge_ordinal);
+  const outBriefs = nodeBriefs(
+    db,
+    out.map((e) => e.to_node),
+  );
+  const outSorted = [...out].sort(
+    (a, b) => (outBriefs.get(b.to_node)?.retained_size ?? 0) - (outBriefs.get(a.to_node)?.retained_size ?? 0) || a.edge_ordinal - b.edge_ordinal,
+  );
   const link = (o: number): LinkedNode => {
     const b = nodeBriefs(db, [o]).get(o)!;
-    return { ...b, ordinal: o, name: b.type === 'object' && b.name === 'Object' ? displayName(db, o) : b.type === 'concatenated string' ? displayName(db, o) : b.name };
+    return {
+      ...b,
+      ordinal: o,
+      name: b.type === 'object' && b.name === 'Object' ? displayName(db, o) : b.type === 'concatenated string' ? displayName(db, o) : b.name,
+    };
   };
 
   const listed = listedRetainers(db, ordinal);
   const sorted = sortRetainers(db, listed, limit);
-  const allIncoming = (db.prepare('SELECT count(*) AS n, sum(e.type = ?) AS weak FROM retainer_index r JOIN edge_rows e ON e.edge_ordinal = r.edge_ordinal WHERE r.to_node = ?').get(c.edgeWeak, ordinal) as {
+  const allIncoming = db
+    .prepare('SELECT count(*) AS n, sum(e.type = ?) AS weak FROM retainer_index r JOIN edge_rows e ON e.edge_ordinal = r.edge_ordinal WHERE r.to_node = ?')
+    .get(c.edgeWeak, ordinal) as {
     n: number;
     weak: number | null;
-  });
+  };
 
   const finder = new PathFinder(db);
   const path = finder.path(ordinal);

@@ -19,7 +19,18 @@ import { classTable, readNodeColumns, readNodeColumnsInWorker } from '../store/q
 import { checkIds, sameProcess, type DiffSide, type IdCheck } from './diff.js';
 import { PathFinder } from './paths.js';
 import { IgnoreRules, isEngineBookkeeping } from './noise.js';
-import { byRetainedThenId, childrenLists, classNamer, keptByClass, nameSuspect, topMostAmong, tracePathGroups, VM_INTERNAL_CLASSES, type Kept, type PathGroupResult } from './suspects-tree.js';
+import {
+  byRetainedThenId,
+  childrenLists,
+  classNamer,
+  keptByClass,
+  nameSuspect,
+  topMostAmong,
+  tracePathGroups,
+  VM_INTERNAL_CLASSES,
+  type Kept,
+  type PathGroupResult,
+} from './suspects-tree.js';
 
 export interface LeaksOptions {
   /** Groups reported at most (default 10). */
@@ -113,7 +124,10 @@ export class IdSet {
 }
 
 function side(store: OpenedStore): DiffSide {
-  const r = store.db.prepare('SELECT coalesce(sum(count), 0) AS objects, coalesce(sum(self_size), 0) AS size FROM classes').get() as { objects: number; size: number };
+  const r = store.db.prepare('SELECT coalesce(sum(count), 0) AS objects, coalesce(sum(self_size), 0) AS size FROM classes').get() as {
+    objects: number;
+    size: number;
+  };
   return {
     source: store.source,
     nodes: Number(store.meta.node_count ?? 0),
@@ -164,8 +178,30 @@ export async function findLeaks(baseline: OpenedStore, target: OpenedStore, fina
       }
     }
   }
-  const emptyTotals = { allocated: 0, leaked: 0, leaked_size: 0, top_level: 0, retained: 0, retained_percent: 0, detached_dom: 0, vm_internal: 0, vm_internal_size: 0, traced: 0, patterns: 0 };
-  if (note) return { version: 1, ...sides, same_process: false, id_check: idCheck, note, totals: emptyTotals, suspects: [], ignored: { engine: 0, user: 0, small: 0, more: 0 } };
+  const emptyTotals = {
+    allocated: 0,
+    leaked: 0,
+    leaked_size: 0,
+    top_level: 0,
+    retained: 0,
+    retained_percent: 0,
+    detached_dom: 0,
+    vm_internal: 0,
+    vm_internal_size: 0,
+    traced: 0,
+    patterns: 0,
+  };
+  if (note)
+    return {
+      version: 1,
+      ...sides,
+      same_process: false,
+      id_check: idCheck,
+      note,
+      totals: emptyTotals,
+      suspects: [],
+      ignored: { engine: 0, user: 0, small: 0, more: 0 },
+    };
 
   const limit = 4 * (baseIds.length + targetIds.length + cols.count) + 1024;
   const inBaseline = new IdSet(limit);

@@ -11,7 +11,8 @@ const ENGINE_CLASSES = new Set(['(compiled code)', '(object shape)', '(system)',
 const ENGINE_LABEL = /^system \/ |^\((?:internal array|object elements|object properties|compiled code|object shape|system)\)/;
 
 /** Edges that only the engine's bookkeeping follows (a path through one is the engine's, not the program's). */
-const ENGINE_EDGE = /(?:^|[.\]])(?:dependent_code|retained_maps|prototype_users|transitions|feedback_vector|feedback_cell|script_context_table|code_table|weak_fixed_array|fast_template_instantiations_cache|slow_template_instantiations_cache|function_data|interpreter_data|bytecode_array|source_position_table|deoptimization_data|raw_outer_scope_info_or_feedback_metadata)\b|\(compiled code\)|\(object shape\)|system \/ NativeContext/;
+const ENGINE_EDGE =
+  /(?:^|[.\]])(?:dependent_code|retained_maps|prototype_users|transitions|feedback_vector|feedback_cell|script_context_table|code_table|weak_fixed_array|fast_template_instantiations_cache|slow_template_instantiations_cache|function_data|interpreter_data|bytecode_array|source_position_table|deoptimization_data|raw_outer_scope_info_or_feedback_metadata)\b|\(compiled code\)|\(object shape\)|system \/ NativeContext/;
 
 /** True when a suspect of this class, whose path reads `pathText`, is the engine's bookkeeping. */
 export function isEngineBookkeeping(className: string, label: string, pathText = ''): boolean {

@@ -44,7 +44,10 @@ export function objectDetails(store: StoreLike, ordinal: number, options: Detail
   const sorted = n.edge_count <= maxSorted;
   let out = sorted ? outgoingEdges(db, ordinal) : firstOutgoingEdges(db, ordinal, limit);
   if (sorted) {
-    const briefs = nodeBriefs(db, out.map((e) => e.to_node));
+    const briefs = nodeBriefs(
+      db,
+      out.map((e) => e.to_node),
+    );
     out = [...out].sort((a, b) => (briefs.get(b.to_node)?.retained_size ?? 0) - (briefs.get(a.to_node)?.retained_size ?? 0) || a.edge_ordinal - b.edge_ordinal);
   }
   const counts = incomingCounts(db, ordinal);
@@ -59,6 +62,11 @@ export function objectDetails(store: StoreLike, ordinal: number, options: Detail
     allocation: allocationFrame(db, n.trace_node_id),
     dominator: ordinal === 0 ? null : link(n.dominator),
     edges: { total: n.edge_count, sorted, shown: out.slice(0, limit).map((e) => ({ edge_type: e.type, edge_name: e.name, node: link(e.to_node) })) },
-    retainers: { total: listedCount, weak: counts.weak, listed, shown: retainers.map((r) => ({ edge_type: r.type, edge_name: r.name, node: link(r.from_node) })) },
+    retainers: {
+      total: listedCount,
+      weak: counts.weak,
+      listed,
+      shown: retainers.map((r) => ({ edge_type: r.type, edge_name: r.name, node: link(r.from_node) })),
+    },
   };
 }

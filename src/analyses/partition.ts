@@ -13,7 +13,15 @@ import { InputError } from '../errors.js';
 import { groupRetainedAmong } from '../graph/group-retained.js';
 import { dbOf, metaNumber, type StoreLike } from '../store/queries/common.js';
 import { classKinds, CLASSIFIER_DEFINITIONS, CLASSIFIERS, isClassifier, kindsAt, type Classifier } from '../store/classifiers.js';
-import { dominatorLookup, hasSummaries, requireAllocationTraces, scanMembers, summaryClasses, summaryPartitionRows, type GroupRow } from '../store/queries/partition.js';
+import {
+  dominatorLookup,
+  hasSummaries,
+  requireAllocationTraces,
+  scanMembers,
+  summaryClasses,
+  summaryPartitionRows,
+  type GroupRow,
+} from '../store/queries/partition.js';
 import { validateWhere, type IdRange } from '../store/queries/where.js';
 
 export { CLASSIFIERS, isClassifier, type Classifier } from '../store/classifiers.js';

@@ -125,7 +125,16 @@ export class PathFinder {
     if (h) return h;
     const n = nodeByOrdinal(this.db, ordinal);
     if (!n) return undefined;
-    h = { ordinal, id: n.id, type: n.type, class_name: n.class_name, name: displayName(this.db, ordinal), retained_size: n.retained_size, self_size: n.self_size, distance: n.distance };
+    h = {
+      ordinal,
+      id: n.id,
+      type: n.type,
+      class_name: n.class_name,
+      name: displayName(this.db, ordinal),
+      retained_size: n.retained_size,
+      self_size: n.self_size,
+      distance: n.distance,
+    };
     this.hopCache.set(ordinal, h);
     return h;
   }

@@ -43,7 +43,10 @@ export function scriptShortName(url: string): string {
   if (url === '') return '(no script)';
   if (url.startsWith('node:')) return url;
   const noQuery = url.replace(/[?#].*$/, '');
-  const tail = noQuery.split(/[/\\]/).filter((s) => s !== '').pop();
+  const tail = noQuery
+    .split(/[/\\]/)
+    .filter((s) => s !== '')
+    .pop();
   return tail && tail.length > 0 ? tail : url;
 }
 
@@ -90,7 +93,15 @@ const GLOBAL_OBJECT = /^(?:Window|global)(?:$|[\s/])|\[JSGlobalObject\]/;
 const IDENT = /^[A-Za-z_$][\w$]*$/;
 const INDEX = /^\d+$/;
 /** Containers a reader sees through: the accessor says enough. */
-const PLAIN_NODES = new Set(['Object', 'Array', '(internal array)', '(object elements)', '(object properties)', 'system / PropertyArray', 'system / FixedArray']);
+const PLAIN_NODES = new Set([
+  'Object',
+  'Array',
+  '(internal array)',
+  '(object elements)',
+  '(object properties)',
+  'system / PropertyArray',
+  'system / FixedArray',
+]);
 const COLLECTIONS = new Set(['Map', 'Set', 'WeakMap', 'WeakSet']);
 /** How many hops above a closure the variable holding it may be to extend a path through the closure's scope. */
 const CLOSURE_REACH = 4;
@@ -119,7 +130,11 @@ function rootLabelOf(hops: readonly PathHop[]): string {
     if (/^\(Handle scope\)/.test(label)) return 'handle scope';
     if (/^\(Global handles\)/.test(label)) return 'global handles';
     if (/^\(Internalized strings\)/.test(label)) return 'string table';
-    if (/^\((Builtins|Bootstrapper|Strong roots|Smi roots|Extensions|Code flusher|Compilation cache|Debugger|Eternal handles|Relocatable|Thread manager|Startup object cache|Read-only roots|Partial snapshot cache|Weak collections|Unknown)\b/.test(label)) {
+    if (
+      /^\((Builtins|Bootstrapper|Strong roots|Smi roots|Extensions|Code flusher|Compilation cache|Debugger|Eternal handles|Relocatable|Thread manager|Startup object cache|Read-only roots|Partial snapshot cache|Weak collections|Unknown)\b/.test(
+        label,
+      )
+    ) {
       return label.replace(/^\(|\)$/g, '').toLowerCase();
     }
     if (GLOBAL_OBJECT.test(h.class_name)) return /^Window/.test(h.class_name) ? 'window' : 'global';
@@ -201,7 +216,7 @@ export class ProgramNamer {
     const ctor = outgoingEdges(this.db, proto).find((e) => e.type === 'property' && e.name === 'constructor');
     if (!ctor) return null;
     const fn = nodeByOrdinal(this.db, ctor.to_node);
-    if (!fn || fn.type !== 'closure' || fn.name !== className) return null;
+    if (fn?.type !== 'closure' || fn.name !== className) return null;
     return this.position(ctor.to_node);
   }
 
@@ -217,7 +232,7 @@ export class ProgramNamer {
     for (const e of outgoingEdges(this.db, info.to_node)) {
       if (e.type !== 'hidden') continue;
       const n = nodeByOrdinal(this.db, e.to_node);
-      if (!n || n.type !== 'string') break;
+      if (n?.type !== 'string') break;
       names.push(n.name);
     }
     if (names.length === 0) return null;
@@ -228,7 +243,9 @@ export class ProgramNamer {
   }
 
   /** The closures whose scope is `context` (their `context` edge points at it), with positions. */
-  private closuresIn(context: number): { ordinal: number; name: string; at: SourcePosition | null; raw: { script_id: number; line: number; col: number } | null }[] {
+  private closuresIn(
+    context: number,
+  ): { ordinal: number; name: string; at: SourcePosition | null; raw: { script_id: number; line: number; col: number } | null }[] {
     const rows = stmt(
       this.db,
       `SELECT e.from_node AS ordinal, s.value AS name, l.script_id, l.line, l."column" AS col
@@ -296,7 +313,10 @@ export class ProgramNamer {
     const first = inner.filter((c) => c.raw !== null).sort((x, y) => x.raw!.line - y.raw!.line || x.raw!.col - y.raw!.col)[0];
     if (first?.raw) {
       const candidates = this.closuresIn(previous.to_node).filter(
-        (c) => c.raw !== null && c.raw.script_id === first.raw!.script_id && (c.raw.line < first.raw!.line || (c.raw.line === first.raw!.line && c.raw.col < first.raw!.col)),
+        (c) =>
+          c.raw !== null &&
+          c.raw.script_id === first.raw!.script_id &&
+          (c.raw.line < first.raw!.line || (c.raw.line === first.raw!.line && c.raw.col < first.raw!.col)),
       );
       candidates.sort((x, y) => y.raw!.line - x.raw!.line || y.raw!.col - x.raw!.col);
       const owner = candidates[0];
@@ -338,7 +358,19 @@ export class ProgramNamer {
           let into: { type: string; name: string; edge: number } | null = null;
           while (cur !== undefined) {
             const n = cur === r.from_node ? from : nodeByOrdinal(this.db, cur)!;
-            hops.push({ ordinal: n.ordinal, id: n.id, type: n.type, class_name: n.class_name, name: n.name, retained_size: n.retained_size, self_size: n.self_size, distance: n.distance, edge_type: into?.type ?? null, edge_name: into?.name ?? null, edge_ordinal: into?.edge ?? null });
+            hops.push({
+              ordinal: n.ordinal,
+              id: n.id,
+              type: n.type,
+              class_name: n.class_name,
+              name: n.name,
+              retained_size: n.retained_size,
+              self_size: n.self_size,
+              distance: n.distance,
+              edge_type: into?.type ?? null,
+              edge_name: into?.name ?? null,
+              edge_ordinal: into?.edge ?? null,
+            });
             const next = via.get(cur);
             if (cur === ordinal || !next) break;
             into = next;
@@ -376,7 +408,13 @@ export class ProgramNamer {
     // variable that holds the closure, when that one is a few hops up: `bus.handlers[] →
     // onRefresh (…).[[Scopes]].li`. A far one (a timer list holding a server) would only add noise.
     // Module and script variables are anchors of their own.
-    if (from >= 3 && hops[from].edge_type === 'context' && hops[from - 1].edge_name === 'context' && hops[from - 2].type === 'closure' && !['module', 'script'].includes(this.scopeOf(hops[from - 1].ordinal).kind)) {
+    if (
+      from >= 3 &&
+      hops[from].edge_type === 'context' &&
+      hops[from - 1].edge_name === 'context' &&
+      hops[from - 2].type === 'closure' &&
+      !['module', 'script'].includes(this.scopeOf(hops[from - 1].ordinal).kind)
+    ) {
       for (let j = from - 2; j >= Math.max(1, from - 2 - CLOSURE_REACH); j--) {
         const prev = hops[j - 1];
         if (isVariableEdge(nodeLabel(prev.class_name, prev.name, prev.type), prev.class_name, hops[j].edge_type)) {

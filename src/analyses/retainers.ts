@@ -12,7 +12,16 @@
 
 import { InputError } from '../errors.js';
 import { dbOf, type StoreLike } from '../store/queries/common.js';
-import { classesNamed, classInstances, dominatorOf, listedRetainers, nodeByOrdinal, ordinalById, similarClassNames, type NodeRow } from '../store/queries/nodes.js';
+import {
+  classesNamed,
+  classInstances,
+  dominatorOf,
+  listedRetainers,
+  nodeByOrdinal,
+  ordinalById,
+  similarClassNames,
+  type NodeRow,
+} from '../store/queries/nodes.js';
 import { classKinds } from '../store/classifiers.js';
 import { summaryClasses } from '../store/queries/partition.js';
 import { mergePathsByPattern, PathFinder, pathLine, sortRetainers, type NodeSummary, type PathHop } from './paths.js';
@@ -76,7 +85,16 @@ export function parseTarget(text: string): { id: number } | { className: string 
 }
 
 function summary(n: NodeRow, name: string): ObjectSummary {
-  return { ordinal: n.ordinal, id: n.id, type: n.type, class_name: n.class_name, name, self_size: n.self_size, retained_size: n.retained_size, distance: n.distance };
+  return {
+    ordinal: n.ordinal,
+    id: n.id,
+    type: n.type,
+    class_name: n.class_name,
+    name,
+    self_size: n.self_size,
+    retained_size: n.retained_size,
+    distance: n.distance,
+  };
 }
 
 /** Resolves `@ID` to an ordinal or throws an InputError. */
@@ -107,7 +125,16 @@ export function objectRetainers(store: StoreLike, ordinal: number, query: string
       const alternative = namer.variablePath(ordinal);
       if (alternative) [named, viaVariable] = [namer.namePath(alternative), true];
     }
-    results.push({ count: 1, retained: n.retained_size, line: pathLine(hops), pattern: pathLine(hops, true), truncated, hops, named, via_variable: viaVariable });
+    results.push({
+      count: 1,
+      retained: n.retained_size,
+      line: pathLine(hops),
+      pattern: pathLine(hops, true),
+      truncated,
+      hops,
+      named,
+      via_variable: viaVariable,
+    });
   };
   add(first.hops, first.truncated);
   if (wanted > 1) {
@@ -138,7 +165,9 @@ export function classRetainers(store: StoreLike, className: string, options: Ret
   }
   if (classes.length === 0) {
     const similar = similarClassNames(db, className);
-    throw new InputError(`no class named ${JSON.stringify(className)} in this snapshot${similar.length > 0 ? ` (did you mean ${similar.map((s) => JSON.stringify(s)).join(', ')}?)` : ''}`);
+    throw new InputError(
+      `no class named ${JSON.stringify(className)} in this snapshot${similar.length > 0 ? ` (did you mean ${similar.map((s) => JSON.stringify(s)).join(', ')}?)` : ''}`,
+    );
   }
   const limit = Math.max(1, options.instances ?? 1000);
   const instances: { ordinal: number; retained: number; classId: number }[] = [];

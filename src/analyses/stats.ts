@@ -14,7 +14,19 @@ export interface StatsResult extends StoreCounts {
   };
 }
 
-export const CATEGORY_ORDER = ['total', 'v8heap', 'code', 'strings', 'js_arrays', 'system', 'other_js', 'native', 'typed_arrays', 'other_native', 'extra_native'] as const;
+export const CATEGORY_ORDER = [
+  'total',
+  'v8heap',
+  'code',
+  'strings',
+  'js_arrays',
+  'system',
+  'other_js',
+  'native',
+  'typed_arrays',
+  'other_native',
+  'extra_native',
+] as const;
 
 export function stats(store: StoreLike): StatsResult {
   const db = dbOf(store);

@@ -38,7 +38,8 @@ export interface StringsResult {
 
 export function duplicateStrings(store: StoreLike, options: StringsOptions = {}): StringsResult {
   const db = dbOf(store);
-  if (!hasDuplicateSummary(db)) throw new InputError('this database has no duplicate-string summary (ingested by an older heapdiff); re-ingest it with `heapdiff ingest --force`');
+  if (!hasDuplicateSummary(db))
+    throw new InputError('this database has no duplicate-string summary (ingested by an older heapdiff); re-ingest it with `heapdiff ingest --force`');
   const minCount = Math.max(1, options.minCount ?? 2);
   const top = options.top ?? 20;
   const totals = duplicateTotals(db, minCount);

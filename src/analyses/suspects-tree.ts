@@ -7,7 +7,7 @@ import { groupRetainedAmong, groupRetainedSizes } from '../graph/group-retained.
 import { stmt, type Db } from '../store/queries/common.js';
 import { listedRetainersOf, nodeColumnsAt, nodeFactsOf, type NodeColumn } from '../store/queries/node-columns.js';
 import { edgeLabel, nodeLabel } from '../store/queries/labels.js';
-import { PathFinder, pathLine, type PathHop } from './paths.js';
+import { type PathFinder, pathLine, type PathHop } from './paths.js';
 import { namedPathText, positionText, ProgramNamer, type NamedPath } from './program-names.js';
 
 /**
@@ -210,13 +210,14 @@ export function tracePathGroups(
       }
     }
   }
-  const sorted = [...byPattern.entries()].sort(
-    ([pa, a], [pb, b]) => b.retained - a.retained || b.count - a.count || (pa < pb ? -1 : pa > pb ? 1 : 0),
-  );
+  const sorted = [...byPattern.entries()].sort(([pa, a], [pb, b]) => b.retained - a.retained || b.count - a.count || (pa < pb ? -1 : pa > pb ? 1 : 0));
   // Patterns that read the same in the program's words merge (`._idlePrev ×12` and `×13`; the engine's
   // different hops above one variable). The biggest NAMED_PATTERNS are named; the rest are counted only.
   const namer = namerOf(db);
-  const named = new Map<string, { pattern: string; count: number; retained: number; best: number; bestWeight: number; hops: PathHop[]; np: NamedPath; members: number[][] }>();
+  const named = new Map<
+    string,
+    { pattern: string; count: number; retained: number; best: number; bestWeight: number; hops: PathHop[]; np: NamedPath; members: number[][] }
+  >();
   for (const [pattern, g] of sorted.slice(0, NAMED_PATTERNS)) {
     const hops = finder.path(g.best, { maxDepth }).hops;
     const np = namer.namePath(hops, true);
@@ -230,7 +231,9 @@ export function tracePathGroups(
       if (g.bestWeight > m.bestWeight) Object.assign(m, { pattern, best: g.best, bestWeight: g.bestWeight, hops, np });
     }
   }
-  const merged = [...named.values()].sort((a, b) => b.retained - a.retained || b.count - a.count || (a.pattern < b.pattern ? -1 : a.pattern > b.pattern ? 1 : 0));
+  const merged = [...named.values()].sort(
+    (a, b) => b.retained - a.retained || b.count - a.count || (a.pattern < b.pattern ? -1 : a.pattern > b.pattern ? 1 : 0),
+  );
   const shownGroups = merged.slice(0, Math.max(0, groups));
   const shown = shownGroups.map((g) => {
     const className = g.hops.length > 0 ? g.hops[g.hops.length - 1].class_name : (facts.get(g.best)?.class_name ?? '');
@@ -243,7 +246,18 @@ export function tracePathGroups(
         viaVariable = true;
       }
     }
-    return { class_name: className, count: g.count, retained: g.retained, pattern: g.pattern, line: pathLine(g.hops), hops: g.hops, root: np.root, text: namedPathText(np, true), named: np, via_variable: viaVariable };
+    return {
+      class_name: className,
+      count: g.count,
+      retained: g.retained,
+      pattern: g.pattern,
+      line: pathLine(g.hops),
+      hops: g.hops,
+      root: np.root,
+      text: namedPathText(np, true),
+      named: np,
+      via_variable: viaVariable,
+    };
   });
   // Members in the order they were traced (biggest first).
   const members = shownGroups.map((g) => (g.members.length === 1 ? g.members[0] : g.members.flat().sort((x, y) => order.get(x)! - order.get(y)!)));
@@ -363,7 +377,7 @@ export function nameSuspect(db: Db, className: string, instances: readonly numbe
     let looked = 0;
     for (const k of instances.slice(0, FUNCTIONS_LOOKED_AT)) {
       const f = facts.get(k);
-      if (!f || f.type !== 'closure') continue;
+      if (f?.type !== 'closure') continue;
       const label = namer.functionLabel(k, f.name);
       byLabel.set(label, (byLabel.get(label) ?? 0) + 1);
       looked++;
@@ -372,7 +386,6 @@ export function nameSuspect(db: Db, className: string, instances: readonly numbe
     // One function is the suspect when it makes most of the group; the rest are named as "others".
     const label = functions.length === 0 ? className : functions[0].label;
     return { label, functions: functions.filter((f, i) => i === 0 || f.count >= 0.1 * functions[0].count), functions_of: looked };
-    return { label, functions, functions_of: looked };
   }
   // A scope object is named by the scope it is: `module server.js`, `closure scope of createServer (…)`.
   if (/^system \/ Context\b/.test(className)) return { label: `${className} (${namer.scopeOf(first).text})`, functions: [], functions_of: 0 };

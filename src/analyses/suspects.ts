@@ -26,7 +26,18 @@ import { displayName } from '../store/queries/nodes.js';
 import type { DiffSide } from './diff.js';
 import { PathFinder, pathLine, type NodeSummary, type PathHop } from './paths.js';
 import type { NamedPath } from './program-names.js';
-import { buildTree, byRetainedThenId, classNamer, keptByClass, nameSuspect, namerOf, tracePathGroups, type DominatorTree, type Kept, type PathGroupResult } from './suspects-tree.js';
+import {
+  buildTree,
+  byRetainedThenId,
+  classNamer,
+  keptByClass,
+  nameSuspect,
+  namerOf,
+  tracePathGroups,
+  type DominatorTree,
+  type Kept,
+  type PathGroupResult,
+} from './suspects-tree.js';
 
 export interface SuspectsOptions {
   /** Percent of the total size a suspect must retain (default 10). */
@@ -149,7 +160,16 @@ export function findSuspects(store: OpenedStore, options: SuspectsOptions = {}):
   };
   const describe = (k: number): SuspectObject => {
     const f = facts([k])[0];
-    return { ordinal: k, id: f.id, type: f.type, class_name: f.class_name, name: displayName(db, k), self_size: f.self_size, retained_size: f.retained_size, retained_percent: share(f.retained_size) };
+    return {
+      ordinal: k,
+      id: f.id,
+      type: f.type,
+      class_name: f.class_name,
+      name: displayName(db, k),
+      self_size: f.self_size,
+      retained_size: f.retained_size,
+      retained_percent: share(f.retained_size),
+    };
   };
 
   // Top-level objects.

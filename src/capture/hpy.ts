@@ -150,7 +150,9 @@ export class Hpy {
       } finally {
         closeSync(fd);
       }
-      const where = [this.relId !== null ? 'id % 2 = 1' : null, options.where !== undefined ? `(${options.where})` : null].filter((w) => w !== null).join(' AND ');
+      const where = [this.relId !== null ? 'id % 2 = 1' : null, options.where !== undefined ? `(${options.where})` : null]
+        .filter((w) => w !== null)
+        .join(' AND ');
       const job: HpyJob = {
         file,
         dbPath: join(dir, 'heap.db'),

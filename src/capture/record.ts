@@ -102,7 +102,12 @@ const PRELOAD = fileURLToPath(new URL('./record-preload.js', import.meta.url));
 /** Node's own inspector messages on stderr (only its first `Debugger listening` line names our port). */
 const LISTENING = /^Debugger listening on (ws:\/\/\S+)$/;
 const WAITING = 'Waiting for the debugger to disconnect...';
-const INSPECTOR_LINES = [/^Debugger listening on ws:\/\//, /^For help, see: https:\/\/nodejs\.org\/en\/docs\/inspector$/, /^Debugger attached\.$/, /^Debugger ending on ws:\/\//];
+const INSPECTOR_LINES = [
+  /^Debugger listening on ws:\/\//,
+  /^For help, see: https:\/\/nodejs\.org\/en\/docs\/inspector$/,
+  /^Debugger attached\.$/,
+  /^Debugger ending on ws:\/\//,
+];
 const INSPECTOR_PREFIXES = ['Debugger ', 'For help, see: ', 'Waiting for the debugger'];
 
 /** `node …` (any path whose name is node) or a script file run with this Node; anything else is refused. */
@@ -116,7 +121,10 @@ export function nodeCommand(command: string[]): { exe: string; args: string[] } 
 
 /** `after load` → `after-load`: file-name-safe, short. */
 export function safeLabel(label: string): string {
-  const s = String(label).replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '').slice(0, 40);
+  const s = String(label)
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[-.]+|-+$/g, '')
+    .slice(0, 40);
   return s || 'mark';
 }
 
@@ -137,7 +145,9 @@ function prepareDir(dir: string, force: boolean): boolean {
   }
   const ours = entries.filter((f) => f === INDEX_NAME || SNAPSHOT_RE.test(f));
   if (entries.length > 0 && !force) {
-    throw new InputError(`${dir}: not empty${ours.length > 0 ? ' (an earlier recording)' : ''}; give a new directory, or --force to replace the recording in it`);
+    throw new InputError(
+      `${dir}: not empty${ours.length > 0 ? ' (an earlier recording)' : ''}; give a new directory, or --force to replace the recording in it`,
+    );
   }
   if (force) for (const f of ours) rmSync(join(dir, f), { force: true });
   return false;
@@ -147,7 +157,8 @@ export async function record(options: RecordOptions): Promise<RecordResult> {
   const dir = resolve(options.dir);
   const log = options.log ?? (() => {});
   const { exe, args } = nodeCommand(options.command);
-  if (options.max !== undefined && (!Number.isInteger(options.max) || options.max < 2)) throw new InputError(`--max: expected a whole number >= 2 (got ${options.max})`);
+  if (options.max !== undefined && (!Number.isInteger(options.max) || options.max < 2))
+    throw new InputError(`--max: expected a whole number >= 2 (got ${options.max})`);
   const createdDir = prepareDir(dir, options.force ?? false);
 
   const index: RecordIndex = {
@@ -272,7 +283,9 @@ export async function record(options: RecordOptions): Promise<RecordResult> {
       index.dropped.push(gone);
     }
     writeIndexSafe();
-    log(`heapdiff record: ${file} (${reason}, ${(r.bytes / 1e6).toFixed(1)} MB snapshot, ${(r.fileBytes / 1e6).toFixed(1)} MB written, ${r.seconds.toFixed(1)} s)`);
+    log(
+      `heapdiff record: ${file} (${reason}, ${(r.bytes / 1e6).toFixed(1)} MB snapshot, ${(r.fileBytes / 1e6).toFixed(1)} MB written, ${r.seconds.toFixed(1)} s)`,
+    );
     return entry;
   };
 
@@ -281,7 +294,9 @@ export async function record(options: RecordOptions): Promise<RecordResult> {
       writeIndex();
     } catch (e) {
       if (!fatal) {
-        fatal = new InputError(`cannot write ${indexPath}: ${(e as NodeJS.ErrnoException).code === 'ENOSPC' ? 'no space left on device' : (e as Error).message}`);
+        fatal = new InputError(
+          `cannot write ${indexPath}: ${(e as NodeJS.ErrnoException).code === 'ENOSPC' ? 'no space left on device' : (e as Error).message}`,
+        );
         stopProgram('SIGTERM');
       }
     }

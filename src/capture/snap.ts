@@ -65,7 +65,8 @@ export function tempNameFor(finalPath: string): string {
 }
 
 function describeWriteError(path: string, e: NodeJS.ErrnoException): InputError {
-  const why = e.code === 'ENOSPC' ? 'no space left on device' : e.code === 'EDQUOT' ? 'disk quota exceeded' : e.code === 'EACCES' ? 'permission denied' : e.message;
+  const why =
+    e.code === 'ENOSPC' ? 'no space left on device' : e.code === 'EDQUOT' ? 'disk quota exceeded' : e.code === 'EACCES' ? 'permission denied' : e.message;
   return new InputError(`cannot write ${path}: ${why}`);
 }
 

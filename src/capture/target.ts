@@ -77,7 +77,9 @@ export function isLoopbackHost(host: string): boolean {
 
 function checkHost(host: string, shown: string, options: ResolveOptions): void {
   if (!options.allowRemote && !isLoopbackHost(host)) {
-    throw new InputError(`${shown}: ${host} is not a loopback address; the inspector protocol runs code in the target and sends its heap unencrypted (use --allow-remote if you mean it)`);
+    throw new InputError(
+      `${shown}: ${host} is not a loopback address; the inspector protocol runs code in the target and sends its heap unencrypted (use --allow-remote if you mean it)`,
+    );
   }
 }
 
@@ -87,7 +89,7 @@ async function fetchList(base: string, shown: string, timeoutMs = 3000): Promise
     res = await httpGet(`${base}/json/list`, timeoutMs);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ECONNREFUSED' ? 'connection refused' : code === 'ETIMEDOUT' ? 'no answer' : code ?? (e as Error).message;
+    const why = code === 'ECONNREFUSED' ? 'connection refused' : code === 'ETIMEDOUT' ? 'no answer' : (code ?? (e as Error).message);
     throw new InputError(`${shown}: no DevTools endpoint answers there (${why})`);
   }
   if (res.status !== 200) throw new InputError(`${shown}: not a DevTools endpoint (/json/list answered HTTP ${res.status})`);
@@ -126,14 +128,18 @@ function pickEntry(entries: ListEntry[], shown: string, page: string | undefined
   if (page !== undefined) {
     candidates = usable.filter((e) => (e.url ?? '').includes(page) || (e.title ?? '').includes(page));
     if (candidates.length === 0) {
-      throw new InputError(`${shown}: no page matches --page ${JSON.stringify(page)} (pages: ${usable.map((e) => JSON.stringify(e.url)).join(', ') || 'none'})`);
+      throw new InputError(
+        `${shown}: no page matches --page ${JSON.stringify(page)} (pages: ${usable.map((e) => JSON.stringify(e.url)).join(', ') || 'none'})`,
+      );
     }
   } else if (candidates.some((e) => e.type === 'node')) {
     candidates = candidates.filter((e) => e.type === 'node');
   }
   if (candidates.length === 0) throw new InputError(`${shown}: the endpoint lists no Node target or page to snapshot`);
   if (candidates.length > 1) {
-    throw new InputError(`${shown}: ${candidates.length} targets; choose one with --page URL-SUBSTRING (${candidates.map((e) => JSON.stringify(e.url)).join(', ')})`);
+    throw new InputError(
+      `${shown}: ${candidates.length} targets; choose one with --page URL-SUBSTRING (${candidates.map((e) => JSON.stringify(e.url)).join(', ')})`,
+    );
   }
   const e = candidates[0];
   return { url: e.webSocketDebuggerUrl!, description: e.type === 'page' ? `${shown} page ${e.url}` : shown, stem: stemOf(stem) };
@@ -162,7 +168,9 @@ async function resolvePid(pid: number, options: ResolveOptions): Promise<Resolve
     const name = processName(pid);
     const caught = sigCaught(pid);
     if (caught !== null && ((caught >> SIGUSR1_BIT) & 1n) === 0n) {
-      throw new InputError(`${shown} (${name}) does not handle SIGUSR1: not a Node.js process, or one started with --disable-sigusr1 (SIGUSR1 would terminate it, so it was not sent)`);
+      throw new InputError(
+        `${shown} (${name}) does not handle SIGUSR1: not a Node.js process, or one started with --disable-sigusr1 (SIGUSR1 would terminate it, so it was not sent)`,
+      );
     }
   }
   // Already listening (an earlier snap, or --inspect): no signal needed.

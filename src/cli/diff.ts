@@ -6,7 +6,20 @@ import { EXIT_GROWTH, ExitError, OptionError } from '../errors.js';
 import { CLASSIFIERS } from '../store/queries/partition.js';
 import { diffCsvTable, diffMarkdown, diffTable, diffText, growthExceededMessage } from '../render/diff.js';
 import { ignoreOption, ignorePatterns, rawPathsOption } from './leak-options.js';
-import { allOption, bytesOf, DEFAULT_TOP, formatOptions, instancesOption, maxDepthOption, pathsOption, sizeOrShare, topOption, wholeNumber, type OutputArgs, type SizeOrShare } from './options.js';
+import {
+  allOption,
+  bytesOf,
+  DEFAULT_TOP,
+  formatOptions,
+  instancesOption,
+  maxDepthOption,
+  pathsOption,
+  sizeOrShare,
+  topOption,
+  wholeNumber,
+  type OutputArgs,
+  type SizeOrShare,
+} from './options.js';
 import { handlerOf, type Renderer } from './runner.js';
 
 // `[a] [b]` rather than `<a> <b>`: bare `heapdiff` (the default command without arguments) gets a
@@ -21,7 +34,8 @@ export function builder(y: Argv) {
     .option('by', {
       choices: CLASSIFIERS as unknown as string[],
       default: 'class',
-      describe: 'group the new and deleted objects by (as in partition): class, V8 type, referrer classes (rcs), edge names (via), individual size, allocation site, script, detachedness, distance',
+      describe:
+        'group the new and deleted objects by (as in partition): class, V8 type, referrer classes (rcs), edge names (via), individual size, allocation site, script, detachedness, distance',
     })
     .option('top', topOption(DEFAULT_TOP, 'rows shown (biggest size change first)'))
     .option('all', allOption())
@@ -33,7 +47,11 @@ export function builder(y: Argv) {
     .option('fail-on-growth', { type: 'string', describe: "exit 3 when B's total size grew by more than SIZE (bytes, 10MB, 5MiB, or 5% of A)" })
     .option('ignore', ignoreOption)
     .option('raw-paths', rawPathsOption)
-    .option('assume-same-process', { type: 'boolean', default: false, describe: 'trust the object ids without checking that both snapshots come from one process' })
+    .option('assume-same-process', {
+      type: 'boolean',
+      default: false,
+      describe: 'trust the object ids without checking that both snapshots come from one process',
+    })
     .options(formatOptions)
     .example('$0 before.heapsnapshot after.heapsnapshot', 'what grew, and what keeps the new objects alive')
     .example('$0 diff a.db b.db --by type --all', 'every node type, from ingested stores')
@@ -74,7 +92,9 @@ export interface DiffCliOptions {
 
 export function options(argv: Args): DiffCliOptions {
   if (argv.a === undefined || argv.b === undefined) {
-    throw new OptionError(argv.a === undefined ? 'give a command, or two snapshots to compare (heapdiff A B); see heapdiff --help' : 'give two snapshots to compare (heapdiff A B)');
+    throw new OptionError(
+      argv.a === undefined ? 'give a command, or two snapshots to compare (heapdiff A B); see heapdiff --help' : 'give two snapshots to compare (heapdiff A B)',
+    );
   }
   wholeNumber('--top', argv.top, 1);
   wholeNumber('--suspects', argv.suspects, 0);

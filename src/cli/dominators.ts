@@ -31,7 +31,8 @@ interface Args extends OutputArgs {
 
 export function options(argv: Args): DominatorOptions & { snapshot: string } {
   wholeNumber('--top', argv.top, 1);
-  if (!Number.isInteger(argv.depth) || argv.depth < 0 || argv.depth > 100) throw new OptionError(`--depth: expected a whole number from 0 to 100 (got ${argv.depth})`);
+  if (!Number.isInteger(argv.depth) || argv.depth < 0 || argv.depth > 100)
+    throw new OptionError(`--depth: expected a whole number from 0 to 100 (got ${argv.depth})`);
   if (!(argv['min-percent'] >= 0 && argv['min-percent'] <= 100)) throw new OptionError(`--min-percent: expected 0..100 (got ${argv['min-percent']})`);
   const fromId = argv.from !== undefined ? objectId('--from', argv.from) : undefined;
   return { snapshot: argv.snapshot, top: argv.top, depth: argv.depth, fromId, minShare: argv['min-percent'] / 100 };

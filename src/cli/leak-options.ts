@@ -21,7 +21,11 @@ export const ignoreOption = {
   describe: `leave out suspects of this class, or whose path matches this pattern (* wildcards); repeatable; adds to "ignore" in ${CONFIG_FILE}`,
 } as const;
 
-export const rawPathsOption = { type: 'boolean', default: false, describe: 'show every hop of the paths as DevTools lists them (GC roots, contexts, handles)' } as const;
+export const rawPathsOption = {
+  type: 'boolean',
+  default: false,
+  describe: 'show every hop of the paths as DevTools lists them (GC roots, contexts, handles)',
+} as const;
 
 /** The nearest heapdiff.config.json from `dir` upwards, or null. */
 export function findConfig(dir = process.cwd()): string | null {
@@ -46,7 +50,8 @@ export function configIgnores(file: string | null = findConfig()): string[] {
   }
   const ignore = (value as { ignore?: unknown } | null)?.ignore;
   if (ignore === undefined) return [];
-  if (!Array.isArray(ignore) || !ignore.every((p) => typeof p === 'string' && p !== '')) throw new OptionError(`${file}: "ignore" must be a list of class names or path patterns`);
+  if (!Array.isArray(ignore) || !ignore.every((p) => typeof p === 'string' && p !== ''))
+    throw new OptionError(`${file}: "ignore" must be a list of class names or path patterns`);
   return ignore as string[];
 }
 

@@ -12,20 +12,26 @@ export const command = 'leaks <baseline> <target> <final>';
 export const describe = "Three-snapshot leak detection (memlab's method): what TARGET added that FINAL still holds";
 
 export function builder(y: Argv) {
-  return y
-    .positional('baseline', { type: 'string', demandOption: true, describe: 'snapshot before the action (file or .db)' })
-    .positional('target', { type: 'string', demandOption: true, describe: 'snapshot after the action' })
-    .positional('final', { type: 'string', demandOption: true, describe: 'snapshot after undoing the action (everything TARGET added should be gone)' })
-    .option('top', topOption(DEFAULT_TOP, 'leak groups shown (most retained first)'))
-    // Unlike diff's and suspects' --instances (per suspect), this sample is shared by all groups, so its
-    // default stays 10,000 until group counts are exact beyond the traced sample (1000 splits a 1,000-object group).
-    .option('instances', { ...instancesOption('trace the paths of this many biggest leaked objects (all groups together)'), default: 10000 })
-    .option('max-depth', maxDepthOption)
-    .option('ignore', ignoreOption)
-    .option('raw-paths', rawPathsOption)
-    .option('assume-same-process', { type: 'boolean', default: false, describe: 'trust the object ids without checking that the snapshots come from one process' })
-    .options(formatOptions)
-    .example('$0 leaks before.heapsnapshot after.heapsnapshot final.heapsnapshot', 'objects the action leaked, grouped by retainer path');
+  return (
+    y
+      .positional('baseline', { type: 'string', demandOption: true, describe: 'snapshot before the action (file or .db)' })
+      .positional('target', { type: 'string', demandOption: true, describe: 'snapshot after the action' })
+      .positional('final', { type: 'string', demandOption: true, describe: 'snapshot after undoing the action (everything TARGET added should be gone)' })
+      .option('top', topOption(DEFAULT_TOP, 'leak groups shown (most retained first)'))
+      // Unlike diff's and suspects' --instances (per suspect), this sample is shared by all groups, so its
+      // default stays 10,000 until group counts are exact beyond the traced sample (1000 splits a 1,000-object group).
+      .option('instances', { ...instancesOption('trace the paths of this many biggest leaked objects (all groups together)'), default: 10000 })
+      .option('max-depth', maxDepthOption)
+      .option('ignore', ignoreOption)
+      .option('raw-paths', rawPathsOption)
+      .option('assume-same-process', {
+        type: 'boolean',
+        default: false,
+        describe: 'trust the object ids without checking that the snapshots come from one process',
+      })
+      .options(formatOptions)
+      .example('$0 leaks before.heapsnapshot after.heapsnapshot final.heapsnapshot', 'objects the action leaked, grouped by retainer path')
+  );
 }
 
 interface Args extends OutputArgs {

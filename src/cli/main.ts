@@ -25,7 +25,23 @@ import { safeText } from '../render/escape.js';
 import { malformedStoreError } from '../store/malformed.js';
 
 // Every command module: `command`, `describe`, `builder`, `handler` (yargs' module shape).
-const COMMANDS = [ingest, partition, retainers, stats, inspect, dominators, strings, sql, diff, leaks, suspects, report, cache, snap, record] as unknown as CommandModule[];
+const COMMANDS = [
+  ingest,
+  partition,
+  retainers,
+  stats,
+  inspect,
+  dominators,
+  strings,
+  sql,
+  diff,
+  leaks,
+  suspects,
+  report,
+  cache,
+  snap,
+  record,
+] as unknown as CommandModule[];
 
 export async function main(args: string[]): Promise<void> {
   const verbose = args.includes('--verbose');
@@ -55,7 +71,9 @@ export async function main(args: string[]): Promise<void> {
 class UsageError extends Error {}
 
 /** The commands' names (`partition <snapshot>` → `partition`), for "did you mean". */
-export const COMMAND_NAMES: readonly string[] = COMMANDS.flatMap((c) => [c.command].flat()).map((c) => String(c).split(' ')[0]).filter((n) => n !== '$0');
+export const COMMAND_NAMES: readonly string[] = COMMANDS.flatMap((c) => [c.command].flat())
+  .map((c) => String(c).split(' ')[0])
+  .filter((n) => n !== '$0');
 
 /**
  * `heapdiff partiton app.heapsnapshot` would run the default command (`heapdiff A B`) and fail on a

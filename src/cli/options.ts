@@ -12,9 +12,17 @@ import { COLOR_CHOICES } from '../render/terminal.js';
 /** `--format` / `--wide`: every command that prints a result. */
 export const formatOptions = {
   format: { alias: 'f', choices: FORMATS as unknown as string[], default: 'text', describe: 'output format (json: a stable shape with "version": 1)' },
-  wide: { type: 'boolean', default: false, describe: 'text output: no line-width limit (long names and paths whole); otherwise lines fit COLUMNS, the terminal, or 100' },
+  wide: {
+    type: 'boolean',
+    default: false,
+    describe: 'text output: no line-width limit (long names and paths whole); otherwise lines fit COLUMNS, the terminal, or 100',
+  },
   bytes: { type: 'boolean', default: false, describe: 'text output: exact byte counts (10,230,184 B) instead of human sizes (10.2 MB)' },
-  color: { choices: COLOR_CHOICES as unknown as string[], default: 'auto', describe: 'text output: ANSI colour (auto: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it)' },
+  color: {
+    choices: COLOR_CHOICES as unknown as string[],
+    default: 'auto',
+    describe: 'text output: ANSI colour (auto: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it)',
+  },
 } as const;
 
 /** The arguments of `formatOptions`, plus the global `--quiet` (src/cli/main.ts). */

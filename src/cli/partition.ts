@@ -12,7 +12,12 @@ export const describe = "The heap as heapy's partition table: count, size, cumul
 export function builder(y: Argv) {
   return y
     .positional('snapshot', snapshotPositional)
-    .option('by', { choices: CLASSIFIERS as unknown as string[], default: 'class', describe: 'classifier: DevTools class, V8 type, referrer classes (rcs), edge names (via), individual size, allocation site, script, detachedness, distance' })
+    .option('by', {
+      choices: CLASSIFIERS as unknown as string[],
+      default: 'class',
+      describe:
+        'classifier: DevTools class, V8 type, referrer classes (rcs), edge names (via), individual size, allocation site, script, detachedness, distance',
+    })
     .option('where', { type: 'string', describe: 'SQL expression over the nodes view narrowing the set, e.g. "id > 40000"' })
     .option('id-range', { type: 'string', describe: 'objects with A < id <= B ("allocated between"); A.. or ..B' })
     .option('sort', { choices: ['size', 'count', 'retained'], default: 'size', describe: 'row order (descending; ties by kind)' })
@@ -47,7 +52,12 @@ export function options(argv: Args): PartitionCliOptions {
   wholeNumber('--top', argv.top, 0);
   return {
     snapshot: argv.snapshot,
-    query: { by: argv.by as never, where: argv.where, idRange: argv['id-range'] !== undefined ? idRange(argv['id-range']) : undefined, sort: argv.sort as never },
+    query: {
+      by: argv.by as never,
+      where: argv.where,
+      idRange: argv['id-range'] !== undefined ? idRange(argv['id-range']) : undefined,
+      sort: argv.sort as never,
+    },
     view: { top: argv.top, all: argv.all, retained: argv.retained },
   };
 }

@@ -11,16 +11,44 @@ export const command = 'record [program..]';
 export const describe = 'Run a Node program and snapshot it (start-up, interval, signal, marks, exit); then diff first/last and find leaks';
 
 /** Signals Node or heapdiff already give a meaning to. */
-const RESERVED_SIGNALS = new Set(['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGKILL', 'SIGSTOP', 'SIGUSR1', 'SIGPIPE', 'SIGCHLD', 'SIGSEGV', 'SIGBUS', 'SIGFPE', 'SIGILL', 'SIGABRT', 'SIGTRAP', 'SIGCONT', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU']);
+const RESERVED_SIGNALS = new Set([
+  'SIGINT',
+  'SIGTERM',
+  'SIGHUP',
+  'SIGKILL',
+  'SIGSTOP',
+  'SIGUSR1',
+  'SIGPIPE',
+  'SIGCHLD',
+  'SIGSEGV',
+  'SIGBUS',
+  'SIGFPE',
+  'SIGILL',
+  'SIGABRT',
+  'SIGTRAP',
+  'SIGCONT',
+  'SIGTSTP',
+  'SIGTTIN',
+  'SIGTTOU',
+]);
 
 export function builder(y: Argv) {
   return y
     .positional('program', { type: 'string', array: true, describe: 'after --: node [node options] script [args] (or a .js file)' })
-    .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'directory for NN-label.heapsnapshot.gz and index.json (created; must be empty unless --force)' })
+    .option('out', {
+      alias: 'o',
+      type: 'string',
+      demandOption: true,
+      describe: 'directory for NN-label.heapsnapshot.gz and index.json (created; must be empty unless --force)',
+    })
     .option('every', { type: 'string', describe: 'also snapshot at this interval (30s, 5m)' })
     .option('on-signal', { type: 'string', describe: 'also snapshot when heapdiff or the program receives this signal (e.g. SIGUSR2)' })
     .option('max', { type: 'number', describe: 'keep at most N snapshots: the first and the latest N-1' })
-    .option('startup', { type: 'string', default: '1s', describe: 'take the start-up snapshot this long after the program starts (unless it marked one earlier)' })
+    .option('startup', {
+      type: 'string',
+      default: '1s',
+      describe: 'take the start-up snapshot this long after the program starts (unless it marked one earlier)',
+    })
     .option('gc', { type: 'boolean', default: false, describe: 'collect garbage before each snapshot' })
     .option('force', { type: 'boolean', default: false, describe: 'replace an earlier recording in the directory' })
     .option('report', { type: 'boolean', default: true, describe: 'print the diff (and leaks) when the program exits; --no-report to skip' })

@@ -13,8 +13,17 @@ export const describe = 'One self-contained HTML page to look at a heap (1 snaps
 
 export function builder(y: Argv) {
   return y
-    .positional('snapshots', { type: 'string', array: true, demandOption: true, describe: 'SNAP (leak suspects), A B (diff) or BASELINE TARGET FINAL (leaks); files or .db' })
-    .option('output', { alias: 'o', type: 'string', describe: 'the HTML file to write (default: <last snapshot>-report.html in the current directory; - for stdout)' })
+    .positional('snapshots', {
+      type: 'string',
+      array: true,
+      demandOption: true,
+      describe: 'SNAP (leak suspects), A B (diff) or BASELINE TARGET FINAL (leaks); files or .db',
+    })
+    .option('output', {
+      alias: 'o',
+      type: 'string',
+      describe: 'the HTML file to write (default: <last snapshot>-report.html in the current directory; - for stdout)',
+    })
     .option('open', { type: 'boolean', default: false, describe: 'open the page in the default browser (xdg-open, open or start)' })
     .option('children', { type: 'number', default: 10, describe: 'treemap: biggest children drawn per node (the rest fold into "others")' })
     .option('depth', { type: 'number', default: 8, describe: 'treemap: levels of the dominator tree at most' })
@@ -73,7 +82,10 @@ export async function handler(argv: Args): Promise<void> {
   let snapshots: Awaited<ReturnType<typeof api.openAll>> = [];
   let html: string;
   try {
-    snapshots = paths.length === 1 ? [await api.open(paths[0], { onProgress: bar.update }).finally(bar.done)] : await api.openAll(paths, { onProgress: bar.update, onDone: bar.done });
+    snapshots =
+      paths.length === 1
+        ? [await api.open(paths[0], { onProgress: bar.update }).finally(bar.done)]
+        : await api.openAll(paths, { onProgress: bar.update, onDone: bar.done });
     const stores = snapshots.map((s) => s.store);
     const maxDepth = argv['max-depth'];
     let input: Parameters<typeof gatherReport>[0];

@@ -52,4 +52,8 @@ export function renderer(rawPaths: boolean): Renderer<RetainersResult> {
   };
 }
 
-export const handler = handlerOf(options, ({ snapshot, target, rawPaths, ...o }) => ({ inputs: [snapshot], run: ([s]) => s.retainers(target, o), render: renderer(rawPaths) }));
+export const handler = handlerOf(options, ({ snapshot, target, rawPaths, ...o }) => ({
+  inputs: [snapshot],
+  run: ([s]) => s.retainers(target, o),
+  render: renderer(rawPaths),
+}));

@@ -48,7 +48,11 @@ export interface Plan<R> {
 }
 
 /** Checks the options every printing command has (`--format`, `--wide`, `--bytes`, `--color`); manners from stdout and the environment. */
-export function viewOf(args: Pick<OutputArgs, 'format' | 'wide' | 'bytes' | 'color'>, stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): View {
+export function viewOf(
+  args: Pick<OutputArgs, 'format' | 'wide' | 'bytes' | 'color'>,
+  stream: NodeJS.WriteStream = process.stdout,
+  env: NodeJS.ProcessEnv = process.env,
+): View {
   const format = checkFormat(args.format);
   const manners = mannersFor({ wide: args.wide, bytes: args.bytes, color: args.color }, stream, env);
   if (format !== 'text') manners.color = false;

@@ -7,7 +7,11 @@ export const describe = 'Take a heap snapshot of a running Node process (PID or 
 
 export function builder(y: Argv) {
   return y
-    .positional('target', { type: 'string', demandOption: true, describe: 'Node process id (gets SIGUSR1), inspector host:port or ws://…, or Chrome endpoint http://127.0.0.1:9222' })
+    .positional('target', {
+      type: 'string',
+      demandOption: true,
+      describe: 'Node process id (gets SIGUSR1), inspector host:port or ws://…, or Chrome endpoint http://127.0.0.1:9222',
+    })
     .option('out', { alias: 'o', type: 'string', describe: 'output file (default: <target>-<date>-<time>.heapsnapshot.gz; gzip when the name ends in .gz)' })
     .option('gc', { type: 'boolean', default: false, describe: 'collect garbage in the target first' })
     .option('ingest', { type: 'boolean', default: false, describe: 'ingest the snapshot right away (into the cache other commands use)' })

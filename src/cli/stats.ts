@@ -13,7 +13,7 @@ export function builder(y: Argv) {
     .positional('snapshot', snapshotPositional)
     .options(formatOptions)
     .example('$0 stats app.heapsnapshot', 'the Statistics pie as a table')
-    .example('$0 stats app.heapsnapshot --format json', 'including DevTools\' getStatistics() shape');
+    .example('$0 stats app.heapsnapshot --format json', "including DevTools' getStatistics() shape");
 }
 
 export interface StatsOptions {

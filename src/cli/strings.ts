@@ -15,12 +15,18 @@ export function builder(y: Argv) {
     .option('duplicates', { type: 'boolean', default: true, describe: "list duplicated strings (the only listing; DevTools' Duplicated strings filter)" })
     .option('top', topOption(DEFAULT_TOP, 'groups shown'))
     .option('all', allOption('show every group'))
-    .option('min-count', { type: 'number', default: 2, describe: 'only groups with at least this many copies of self size > 0 (1 = every group DevTools marks)' })
+    .option('min-count', {
+      type: 'number',
+      default: 2,
+      describe: 'only groups with at least this many copies of self size > 0 (1 = every group DevTools marks)',
+    })
     .options(formatOptions)
     .example('$0 strings app.heapsnapshot --duplicates', 'the 10 strings wasting most bytes');
 }
 
-export function options(argv: OutputArgs & { snapshot: string; duplicates: boolean; top: number; all: boolean; 'min-count': number }): StringsOptions & { snapshot: string } {
+export function options(
+  argv: OutputArgs & { snapshot: string; duplicates: boolean; top: number; all: boolean; 'min-count': number },
+): StringsOptions & { snapshot: string } {
   if (!argv.duplicates) throw new OptionError('strings: only --duplicates is available');
   wholeNumber('--top', argv.top, 0);
   wholeNumber('--min-count', argv['min-count'], 1);

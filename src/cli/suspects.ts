@@ -45,7 +45,16 @@ export function options(argv: Args): SuspectsOptions & { snapshot: string; rawPa
   wholeNumber('--paths', argv.paths, 1);
   wholeNumber('--instances', argv.instances, 1);
   wholeNumber('--max-depth', argv['max-depth'], 1);
-  return { snapshot: argv.snapshot, threshold: argv.threshold, bigDrop: argv['big-drop'], children: argv.children, paths: argv.paths, pathSample: argv.instances, maxDepth: argv['max-depth'], rawPaths: argv['raw-paths'] };
+  return {
+    snapshot: argv.snapshot,
+    threshold: argv.threshold,
+    bigDrop: argv['big-drop'],
+    children: argv.children,
+    paths: argv.paths,
+    pathSample: argv.instances,
+    maxDepth: argv['max-depth'],
+    rawPaths: argv['raw-paths'],
+  };
 }
 
 export function renderer(o: { rawPaths: boolean }): Renderer<SuspectsResult> {
@@ -56,4 +65,8 @@ export function renderer(o: { rawPaths: boolean }): Renderer<SuspectsResult> {
   };
 }
 
-export const handler = handlerOf(options, ({ snapshot, rawPaths, ...o }) => ({ inputs: [snapshot], run: ([s]) => s.suspects(o), render: renderer({ rawPaths }) }));
+export const handler = handlerOf(options, ({ snapshot, rawPaths, ...o }) => ({
+  inputs: [snapshot],
+  run: ([s]) => s.suspects(o),
+  render: renderer({ rawPaths }),
+}));

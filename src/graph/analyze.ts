@@ -21,7 +21,6 @@ import { WeakMapEdgeNames } from './weakmap-edge-names.js';
 export type { ClassAggregate } from './class-aggregates.js';
 export type { Statistics } from './statistics.js';
 
-
 /** Problem-report lines kept at most (DevTools' `HeapSnapshotProblemReport` keeps ~100). */
 export const MAX_PROBLEMS = 100;
 
@@ -148,13 +147,7 @@ export function analyzeGraph(graph: HeapGraph, onPhase?: (phase: string) => void
 }
 
 /** DevTools' dominator problem report, one line per message or node, capped at MAX_PROBLEMS lines. */
-function problemReport(
-  graph: HeapGraph,
-  domState: Uint8Array,
-  unreachableFromRoot: number,
-  orphanRoots: Uint32Array,
-  leftovers: Uint32Array,
-): string[] {
+function problemReport(graph: HeapGraph, domState: Uint8Array, unreachableFromRoot: number, orphanRoots: Uint32Array, leftovers: Uint32Array): string[] {
   const lines: string[] = [];
   const add = (line: string): void => {
     if (lines.length < MAX_PROBLEMS) lines.push(line);
@@ -168,12 +161,12 @@ function problemReport(
     add(`${unreachableFromRoot} nodes are unreachable from the root over essential edges.`);
     if (orphanRoots.length > 0) {
       add(`${orphanRoots.length} nodes have no essential retainer (only weak ones, or none); dominated by the root:`);
-      for (let i = 0; i < orphanRoots.length && lines.length < MAX_PROBLEMS; i++) add('  ' + describe(orphanRoots[i]));
+      for (let i = 0; i < orphanRoots.length && lines.length < MAX_PROBLEMS; i++) add(`  ${describe(orphanRoots[i])}`);
     }
   }
   if (leftovers.length > 0) {
     add(`${leftovers.length} nodes are still unreachable (retained only by each other; dominator set to the root):`);
-    for (let i = 0; i < leftovers.length && lines.length < MAX_PROBLEMS; i++) add('  ' + describe(leftovers[i]));
+    for (let i = 0; i < leftovers.length && lines.length < MAX_PROBLEMS; i++) add(`  ${describe(leftovers[i])}`);
   }
   return lines;
 }

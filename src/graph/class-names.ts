@@ -131,7 +131,7 @@ export function inferInterfaces(graph: HeapGraph, shapes: PlainObjectShapes = co
       name += formatted;
       properties.push(edgeName);
     }
-    return properties.length === 0 ? null : { name: name + '}', properties };
+    return properties.length === 0 ? null : { name: `${name}}`, properties };
   });
   // Count per candidate name in node order, so ties keep DevTools' first-seen order.
   const candidates = new Map<string, InterfaceDefinition>();
@@ -223,11 +223,11 @@ export function matchInterface(trie: PropertyTrie, sortedProperties: readonly st
 function objectClassName(name: string): string {
   if (name.startsWith('<')) {
     const space = name.indexOf(' ');
-    return space === -1 ? name : name.substring(0, space) + '>';
+    return space === -1 ? name : `${name.substring(0, space)}>`;
   }
   if (name.startsWith('Detached <')) {
     const space = name.indexOf(' ', 10);
-    return space === -1 ? name : name.substring(0, space) + '>';
+    return space === -1 ? name : `${name.substring(0, space)}>`;
   }
   return name;
 }
@@ -270,7 +270,7 @@ export function classifyNodes(
   };
   const unlocatedClassOf = (nameId: number): number => {
     let c = unlocatedClass[nameId];
-    if (c < 0) c = unlocatedClass[nameId] = classOf(',' + names[nameId], names[nameId]);
+    if (c < 0) c = unlocatedClass[nameId] = classOf(`,${names[nameId]}`, names[nameId]);
     return c;
   };
 
@@ -281,7 +281,7 @@ export function classifyNodes(
     if (code === layout.nodeTypeCode) return nameIdOf('(compiled code)');
     if (code === layout.nodeTypeClosure) return nameIdOf('Function');
     if (code === layout.nodeTypeRegExp) return nameIdOf('RegExp');
-    return nameIdOf('(' + t + ')');
+    return nameIdOf(`(${t})`);
   });
   // Object/native name ids cached per name string index, plain and "Detached "-renamed; per shape for plain objects.
   const nameIdByString = new Int32Array(strings.length).fill(-1);

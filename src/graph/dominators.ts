@@ -42,13 +42,7 @@ export interface DominatorResult {
  * @param essential 1 per edge ordinal that counts (null = all edges count)
  * @param edgeFrom  source ordinal per edge ordinal (csr.ts `buildEdgeFrom`)
  */
-export function computeDominators(
-  adj: Adjacency,
-  retainers: Retainers,
-  edgeFrom: Uint32Array,
-  essential: Uint8Array | null,
-  rootOrdinal = 0,
-): DominatorResult {
+export function computeDominators(adj: Adjacency, retainers: Retainers, edgeFrom: Uint32Array, essential: Uint8Array | null, rootOrdinal = 0): DominatorResult {
   const { nodeCount, firstEdge, edgeTo } = adj;
   const { firstRetainer, retainerEdge } = retainers;
   const all = essential === null;

@@ -13,12 +13,7 @@ import type { WeakMapEdgeNames } from './weakmap-edge-names.js';
 import { sharedUint8 } from '../util/typed-arrays.js';
 
 /** 1 per essential edge ordinal, 0 otherwise. */
-export function computeEssentialEdges(
-  graph: HeapGraph,
-  edgeFrom: Uint32Array,
-  pageObject: Uint8Array,
-  weakMapNames: WeakMapEdgeNames,
-): Uint8Array {
+export function computeEssentialEdges(graph: HeapGraph, edgeFrom: Uint32Array, pageObject: Uint8Array, weakMapNames: WeakMapEdgeNames): Uint8Array {
   const { edgeCount, nodes, edgeTypes, edgeNames, edgeTo, layout } = graph;
   const F = layout.nodeFieldCount;
   const idOffset = layout.nodeIdOffset;

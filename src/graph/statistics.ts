@@ -19,13 +19,7 @@ export interface Statistics {
   v8heap: { total: number; code: number; jsArrays: number; strings: number; system: number };
 }
 
-export function computeStatistics(
-  graph: HeapGraph,
-  domState: Uint8Array,
-  selfSize: ArrayLike<number>,
-  retainers: Retainers,
-  totalSize: number,
-): Statistics {
+export function computeStatistics(graph: HeapGraph, domState: Uint8Array, selfSize: ArrayLike<number>, retainers: Retainers, totalSize: number): Statistics {
   const { nodeCount, nodes, edgeTypes, edgeNames, firstEdge, edgeTo, layout, strings } = graph;
   const F = layout.nodeFieldCount;
   const typeOffset = layout.nodeTypeOffset;

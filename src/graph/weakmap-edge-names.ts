@@ -7,8 +7,7 @@
 // and is written on two internal edges: key → value and table → value. Names cut by V8's
 // 1024-byte buffer no longer match and count as ordinary internal edges.
 
-const EPHEMERON_EDGE_NAME =
-  /^\d+(?<duplicatedPart> \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(?<tableId>\d+)\))$/;
+const EPHEMERON_EDGE_NAME = /^\d+(?<duplicatedPart> \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(?<tableId>\d+)\))$/;
 
 const UNKNOWN = 0;
 const NOT_WEAKMAP = 1;
@@ -49,7 +48,7 @@ export class WeakMapEdgeNames {
   private parse(nameIndex: number): number {
     const name = this.strings[nameIndex];
     const m = typeof name === 'string' ? EPHEMERON_EDGE_NAME.exec(name) : null;
-    if (!m || !m.groups) {
+    if (!m?.groups) {
       this.state[nameIndex] = NOT_WEAKMAP;
       return NOT_WEAKMAP;
     }

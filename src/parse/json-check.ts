@@ -39,7 +39,7 @@ export const enum CheckStatus {
   Bad,
 }
 
-const LITERALS: Record<number, string> = { 0x74: 'true', 0x66: 'false', 0x6e: 'null' };
+const LITERALS: Record<number, string> = { 116: 'true', 102: 'false', 110: 'null' };
 
 export class JsonValueCheck {
   private s = S.Value;
@@ -225,7 +225,8 @@ export class JsonValueCheck {
       return null;
     }
     if (c === 0x2c) return this.bad(p, "',' without a value before it");
-    if (c === 0x5d || c === 0x7d) return this.bad(p, this.s === S.Value && this.stack.length > 0 ? "a trailing ',' or a missing value" : 'a closing bracket without its opening one');
+    if (c === 0x5d || c === 0x7d)
+      return this.bad(p, this.s === S.Value && this.stack.length > 0 ? "a trailing ',' or a missing value" : 'a closing bracket without its opening one');
     return this.bad(p, 'expected a JSON value (NaN, Infinity and unquoted words are not JSON)');
   }
 

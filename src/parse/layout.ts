@@ -115,10 +115,12 @@ function enumList(meta: SnapshotMeta, what: 'node_types' | 'edge_types', typeOff
   if (!Array.isArray(types)) throw new InputError(`snapshot.meta.${what} is not a list (found ${describeJson(types)})`);
   const isNames = (x: unknown) => Array.isArray(x) && x.every((t) => typeof t === 'string');
   types.forEach((t, i) => {
-    if (typeof t !== 'string' && !isNames(t)) throw new InputError(`snapshot.meta.${what}[${i}] is neither a type description nor a list of type names (found ${describeJson(t)})`);
+    if (typeof t !== 'string' && !isNames(t))
+      throw new InputError(`snapshot.meta.${what}[${i}] is neither a type description nor a list of type names (found ${describeJson(t)})`);
   });
   const names = types[typeOffset] as unknown;
-  if (!isNames(names) || (names as string[]).length === 0) throw new InputError(`snapshot.meta.${what}[${typeOffset}] (the "type" field's) is not a list of type names`);
+  if (!isNames(names) || (names as string[]).length === 0)
+    throw new InputError(`snapshot.meta.${what}[${typeOffset}] (the "type" field's) is not a list of type names`);
   if ((names as string[]).length > 255) throw new InputError(`snapshot.meta.${what}[${typeOffset}] lists more than 255 types`);
   return names as string[];
 }
@@ -140,7 +142,8 @@ export function layoutFromMeta(meta: SnapshotMeta): SnapshotLayout {
   const locationFields = fieldList(meta, 'location_fields', false);
   // The store adds a column of these names next to the file's fields.
   if (locationFields.some((f) => f.toLowerCase() === 'node_ordinal')) throw new InputError('snapshot.meta.location_fields may not name a field "node_ordinal"');
-  if (traceFunctionInfoFields.some((f) => f.toLowerCase() === 'function_info_index')) throw new InputError('snapshot.meta.trace_function_info_fields may not name a field "function_info_index"');
+  if (traceFunctionInfoFields.some((f) => f.toLowerCase() === 'function_info_index'))
+    throw new InputError('snapshot.meta.trace_function_info_fields may not name a field "function_info_index"');
   const nt = (n: string) => nodeTypes.indexOf(n);
   const et = (n: string) => edgeTypes.indexOf(n);
   return {

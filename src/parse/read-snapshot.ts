@@ -119,7 +119,13 @@ function throttledProgress(onProgress: ReadOptions['onProgress'], totalBytes: nu
  * Reads bytes [from, to) of an open plain file into `sink`, `chunkBytes` at a time through one reused
  * buffer (`sink` must not keep it), reporting each chunk to `report`.
  */
-function plainFileFeeder(path: string, fd: number, chunkBytes: number, sink: (chunk: Buffer) => void, report: (bytesRead: number) => void): (from: number, to: number) => void {
+function plainFileFeeder(
+  path: string,
+  fd: number,
+  chunkBytes: number,
+  sink: (chunk: Buffer) => void,
+  report: (bytesRead: number) => void,
+): (from: number, to: number) => void {
   const buf = Buffer.allocUnsafe(chunkBytes);
   return (from, to) => {
     for (let at = from; at < to; ) {

@@ -21,7 +21,17 @@ import { InputError } from '../errors.js';
 import { EdgeSplitter, type EdgeArrays, type EdgeShape } from './edge-section.js';
 import { CheckStatus, JsonValueCheck } from './json-check.js';
 import { describeJson, layoutFromMeta, type SnapshotHeader, type SnapshotLayout } from './layout.js';
-import { ArrayState, describeByte, explainBadByte, newIntScanState, scanIntegerList, scanIntegers, ScanStatus, U32_MAX, type IntScanState } from './scanner-core.js';
+import {
+  ArrayState,
+  describeByte,
+  explainBadByte,
+  newIntScanState,
+  scanIntegerList,
+  scanIntegers,
+  ScanStatus,
+  U32_MAX,
+  type IntScanState,
+} from './scanner-core.js';
 import { sharedUint32, sharedUint8 } from '../util/typed-arrays.js';
 
 const enum Mode {
@@ -138,7 +148,15 @@ export class SnapshotScanner {
   }
   /** True right after the '[' of the `edges` array, nothing of it scanned yet. */
   get atEdgesArrayStart(): boolean {
-    return this.mode === Mode.Uint32Array && this.key === 'edges' && this.started && this.destPos === 0 && this.arrayState === ArrayState.First && this.carry === null && this.splitter?.valuesDone === 0;
+    return (
+      this.mode === Mode.Uint32Array &&
+      this.key === 'edges' &&
+      this.started &&
+      this.destPos === 0 &&
+      this.arrayState === ArrayState.First &&
+      this.carry === null &&
+      this.splitter?.valuesDone === 0
+    );
   }
   /** What the edge worker needs: the header facts and the shared arrays to fill. */
   edgeTarget(): { shape: EdgeShape; arrays: EdgeArrays } {
@@ -195,7 +213,7 @@ export class SnapshotScanner {
   }
 
   /** The top-level object's punctuation and keys: a few bytes per section, so byte-at-a-time is fine. */
-  private scanStructure(buf: Buffer, p: number, end: number): number {
+  private scanStructure(buf: Buffer, p: number, _end: number): number {
     const c = buf[p];
     if (this.mode === Mode.TopKey) {
       if (this.keyEscaped) this.keyEscaped = false;
@@ -284,7 +302,14 @@ export class SnapshotScanner {
       this.beginGenericValue(Mode.CaptureValue, MAX_HEADER_DEPTH);
       return;
     }
-    const known = key === 'nodes' || key === 'edges' || key === 'strings' || key === 'locations' || key === 'trace_function_infos' || key === 'samples' || key === 'trace_tree';
+    const known =
+      key === 'nodes' ||
+      key === 'edges' ||
+      key === 'strings' ||
+      key === 'locations' ||
+      key === 'trace_function_infos' ||
+      key === 'samples' ||
+      key === 'trace_tree';
     if (known && this.header === null) this.fail(`section "${key}" comes before the "snapshot" header`, at);
     switch (key) {
       case 'nodes':
@@ -338,7 +363,10 @@ export class SnapshotScanner {
     const r = this.check.feed(buf, p, end);
     if (r.status === CheckStatus.Bad) {
       const depth = this.check.depth;
-      this.fail(`invalid JSON in ${this.key === 'snapshot' ? 'the "snapshot" header' : `section ${describeJson(this.key)}`}: ${this.check.problem}${depth > 100 ? ` (at nesting depth ${depth})` : ''}`, this.base + r.at);
+      this.fail(
+        `invalid JSON in ${this.key === 'snapshot' ? 'the "snapshot" header' : `section ${describeJson(this.key)}`}: ${this.check.problem}${depth > 100 ? ` (at nesting depth ${depth})` : ''}`,
+        this.base + r.at,
+      );
     }
     p = r.at;
     if (this.mode === Mode.CaptureValue) {
@@ -385,7 +413,8 @@ export class SnapshotScanner {
     if (!Number.isSafeInteger(edgeCount) || edgeCount < 0) this.fail(`invalid edge_count ${describeJson(edgeCount)} (a non-negative integer is required)`, at);
     for (const k of ['trace_function_count', 'extra_native_bytes'] as const) {
       const v = header[k];
-      if (v !== undefined && !(Number.isSafeInteger(v) && v >= 0)) this.fail(`invalid ${k} ${describeJson(v)} (a non-negative integer below 2^53 is required)`, at);
+      if (v !== undefined && !(Number.isSafeInteger(v) && v >= 0))
+        this.fail(`invalid ${k} ${describeJson(v)} (a non-negative integer below 2^53 is required)`, at);
     }
     if (header.root_index !== undefined && header.root_index !== 0) {
       this.fail(`unsupported root_index ${describeJson(header.root_index)} (only 0 is supported)`, at);

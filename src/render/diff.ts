@@ -87,7 +87,14 @@ export function diffText(r: DiffResult, shown: number, view: { wide?: boolean; m
     ),
   );
   if (r.rows.length === 0) out.push(r.same_process ? 'No class has new or deleted objects.' : 'No class changed.');
-  else out.push(renderHeapyTable(diffTable(r, shown), { wide: view.wide }).trimEnd().split('\n').map((l) => fitEnd(l, m.width)).join('\n'));
+  else
+    out.push(
+      renderHeapyTable(diffTable(r, shown), { wide: view.wide })
+        .trimEnd()
+        .split('\n')
+        .map((l) => fitEnd(l, m.width))
+        .join('\n'),
+    );
   return `${out.join('\n')}\n`;
 }
 
@@ -127,7 +134,10 @@ function diffSuspectLines(r: DiffResult, v: DetailView): string[] {
   const m = v.manners;
   const share = r.b.total_size > 0 ? (100 * r.suspect_threshold) / r.b.total_size : 0;
   const criterion = `objects allocated after A that B still holds, retaining at least ${size(r.suspect_threshold, m)} (${percent(share)}% of B)`;
-  const ignored = r.ignored.engine + r.ignored.user > 0 ? ` Left out: ${[r.ignored.engine ? `${count(r.ignored.engine)} V8 bookkeeping` : '', r.ignored.user ? `${count(r.ignored.user)} by your ignore rules` : ''].filter(Boolean).join(', ')}.` : '';
+  const ignored =
+    r.ignored.engine + r.ignored.user > 0
+      ? ` Left out: ${[r.ignored.engine ? `${count(r.ignored.engine)} V8 bookkeeping` : '', r.ignored.user ? `${count(r.ignored.user)} by your ignore rules` : ''].filter(Boolean).join(', ')}.`
+      : '';
   if (r.suspects.length === 0) return wrapText(`Leak suspects: none (no class of ${criterion}).${ignored}`, m.width);
   const out = wrapText(`Leak suspects: ${criterion}, most retained first.${ignored}`, m.width);
   r.suspects.forEach((s, i) => {
@@ -147,7 +157,9 @@ export function diffMarkdown(r: DiffResult, shown: number, view: { wide?: boolea
     out.push('| # | Suspect | New objects | Retained | Kept by | Keeps |', '|---:|:---|---:|---:|:---|:---|');
     r.suspects.forEach((s, i) => {
       const path = s.paths[0] ? mdPath(s.paths[0].named) : '';
-      out.push(`| ${i + 1} | ${mdCell(s.label)}${s.engine ? ' (V8 bookkeeping)' : ''} | ${count(s.count)} | ${size(s.retained, m)} (${percent(s.retained_percent)}%) | ${path} | ${s.keeps ? mdCell(keptText(s.keeps, m)) : ''} |`);
+      out.push(
+        `| ${i + 1} | ${mdCell(s.label)}${s.engine ? ' (V8 bookkeeping)' : ''} | ${count(s.count)} | ${size(s.retained, m)} (${percent(s.retained_percent)}%) | ${path} | ${s.keeps ? mdCell(keptText(s.keeps, m)) : ''} |`,
+      );
     });
     out.push('');
   }
@@ -170,7 +182,19 @@ export function diffCsvTable(r: DiffResult): Table {
     path: s.paths[0] ? namedLine(s.paths[0].named) : null,
     keeps: s.keeps ? keptText(s.keeps, { rawBytes: true }) : null,
   }));
-  r.rows.forEach((row: DiffRow, index) => rows.push({ kind: 'class', index, name: row.kind, new: row.new, deleted: row.deleted, delta: row.delta, alloc_size: row.alloc_size, freed_size: row.freed_size, size_delta: row.size_delta }));
+  r.rows.forEach((row: DiffRow, index) =>
+    rows.push({
+      kind: 'class',
+      index,
+      name: row.kind,
+      new: row.new,
+      deleted: row.deleted,
+      delta: row.delta,
+      alloc_size: row.alloc_size,
+      freed_size: row.freed_size,
+      size_delta: row.size_delta,
+    }),
+  );
   return {
     columns: [
       { key: 'kind', title: 'Kind', type: 'text' },

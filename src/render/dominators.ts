@@ -10,7 +10,11 @@ import { countOf, fitLine, PLAIN, size, wrapText, type Manners } from './termina
 export function dominatorsText(r: DominatorsResult, options: { wide?: boolean; manners?: Manners } = {}): string {
   const m = options.manners ?? PLAIN;
   const width = options.wide ? Infinity : m.width;
-  const lines = wrapText(`Dominator tree: ${countOf(r.top, 'biggest child', 'biggest children')} per node, ${countOf(r.depth, 'level')}; retained size, % of the heap (${size(r.total_size, m)}).`, width, '  ');
+  const lines = wrapText(
+    `Dominator tree: ${countOf(r.top, 'biggest child', 'biggest children')} per node, ${countOf(r.depth, 'level')}; retained size, % of the heap (${size(r.total_size, m)}).`,
+    width,
+    '  ',
+  );
   const sizes: number[] = [];
   const collect = (n: DominatorNode) => {
     sizes.push(n.retained_size);
@@ -29,7 +33,7 @@ export function dominatorsText(r: DominatorsResult, options: { wide?: boolean; m
     }
   };
   walk(r.root, 0);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** `{version, total_size, top, depth, root: {id, class_name, name, retained_size, …, children: […]}}` */
@@ -41,7 +45,17 @@ export function dominatorsJson(r: DominatorsResult): object {
 export function dominatorsTable(r: DominatorsResult): Table {
   const rows: Row[] = [];
   const walk = (n: DominatorNode, level: number, parent: number | null) => {
-    rows.push({ depth: level, id: n.id, parent_id: parent, class_name: n.class_name, name: n.name, self_size: n.self_size, retained_size: n.retained_size, percent: percentOf(n.retained_size, r.total_size), child_count: n.child_count });
+    rows.push({
+      depth: level,
+      id: n.id,
+      parent_id: parent,
+      class_name: n.class_name,
+      name: n.name,
+      self_size: n.self_size,
+      retained_size: n.retained_size,
+      percent: percentOf(n.retained_size, r.total_size),
+      child_count: n.child_count,
+    });
     for (const c of n.children) walk(c, level + 1, n.id);
   };
   walk(r.root, 0, null);

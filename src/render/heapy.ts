@@ -71,7 +71,7 @@ export function renderHeapyTable(table: Table, options: RenderOptions = {}): str
     let line = '';
     fixed.forEach((c, i) => {
       const s = cells[r][i];
-      line += (isNumericColumn(c) ? s.padStart(widths[i]) : s.padEnd(widths[i])) + ' ';
+      line += `${isNumericColumn(c) ? s.padStart(widths[i]) : s.padEnd(widths[i])} `;
     });
     if (last) {
       const v = row[last.key];
@@ -80,9 +80,10 @@ export function renderHeapyTable(table: Table, options: RenderOptions = {}): str
     lines.push(last ? line : line.trimEnd());
   });
 
-  if (table.moreRows && table.moreRows > 0) lines.push(`<${human ? count(table.moreRows) : table.moreRows} more row${table.moreRows === 1 ? '' : 's'}. ${table.moreHint ?? DEFAULT_MORE_HINT}>`);
+  if (table.moreRows && table.moreRows > 0)
+    lines.push(`<${human ? count(table.moreRows) : table.moreRows} more row${table.moreRows === 1 ? '' : 's'}. ${table.moreHint ?? DEFAULT_MORE_HINT}>`);
   for (const f of table.footer ?? []) lines.push(...prose(f));
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** A number cell of a `human` table: counts with separators, bytes as sizes; null: format as usual. */
@@ -106,4 +107,3 @@ function humanCell(c: Column, v: Cell, m: Manners): string | null {
 export function partitionLabel(objects: number, bytes: number): string {
   return `Partition of a set of ${objects} object${objects === 1 ? '' : 's'}. Total size = ${bytes} bytes.`;
 }
-

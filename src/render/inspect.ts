@@ -45,15 +45,26 @@ export function inspectText(r: InspectResult, options: { wide?: boolean; manners
   if (r.label !== o.class_name) fact('is', r.label);
   fact('class', `${o.class_name}   (key ${o.class_key})`);
   if (o.name !== o.class_name) fact('name', o.name);
-  fact('self size', `${bytes(o.self_size)}${o.raw_self_size !== o.self_size ? ` (V8 wrote ${size(o.raw_self_size, { rawBytes: true })}; DevTools' size transfer moved the rest)` : ''}`);
+  fact(
+    'self size',
+    `${bytes(o.self_size)}${o.raw_self_size !== o.self_size ? ` (V8 wrote ${size(o.raw_self_size, { rawBytes: true })}; DevTools' size transfer moved the rest)` : ''}`,
+  );
   fact('retained', bytes(o.retained_size));
-  fact('distance', o.distance < 0 ? `${o.distance} (unreachable)` : o.distance >= BASE_SYSTEM_DISTANCE ? `${o.distance} (reachable only from GC roots)` : String(o.distance));
+  fact(
+    'distance',
+    o.distance < 0 ? `${o.distance} (unreachable)` : o.distance >= BASE_SYSTEM_DISTANCE ? `${o.distance} (reachable only from GC roots)` : String(o.distance),
+  );
   if (o.detachedness !== 0) fact('DOM state', detachednessKind(o.detachedness));
   if (r.dominator) fact('dominator', `${describeNode(r.dominator)} @${r.dominator.id} (retained ${size(r.dominator.retained_size, m)})`);
   if (o.location) fact('location', `${o.location.script ?? `script #${o.location.script_id}`}:${o.location.line + 1}:${o.location.column + 1}`);
   if (o.allocation) fact('allocated', `${o.allocation.function || '(anonymous)'} ${o.allocation.script}:${o.allocation.line}:${o.allocation.column}`);
   if (o.ordinal !== 0) {
-    const kept = wrapHops(label('kept by'), keptByHops(r.named).map((h) => safeText(h)), width, 13);
+    const kept = wrapHops(
+      label('kept by'),
+      keptByHops(r.named).map((h) => safeText(h)),
+      width,
+      13,
+    );
     const note = scopeNote(r.named);
     if (note) {
       const extra = `  (${safeText(note)})`;
@@ -85,7 +96,7 @@ export function inspectText(r: InspectResult, options: { wide?: boolean; manners
     r.retainers.total,
     ['retainer', 'retainers'],
   );
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** `{version, object, dominator, path, path_hops, edges: {total, shown}, retainers: {total, weak, shown}}` */
@@ -97,7 +108,17 @@ export function inspectJson(r: InspectResult): object {
 export function inspectTable(r: InspectResult): Table {
   const rows: Row[] = [];
   const add = (direction: string, e: InspectEdge) =>
-    rows.push({ direction, edge_type: e.edge_type, edge_name: e.edge_name, id: e.node.id, class_name: e.node.class_name, name: e.node.name, distance: e.node.distance, self_size: e.node.self_size, retained_size: e.node.retained_size });
+    rows.push({
+      direction,
+      edge_type: e.edge_type,
+      edge_name: e.edge_name,
+      id: e.node.id,
+      class_name: e.node.class_name,
+      name: e.node.name,
+      distance: e.node.distance,
+      self_size: e.node.self_size,
+      retained_size: e.node.retained_size,
+    });
   r.edges.shown.forEach((e) => add('out', e));
   r.retainers.shown.forEach((e) => add('in', e));
   return {

@@ -80,7 +80,11 @@ export function keptByLines(groups: readonly PathGroupResult[], traced: number, 
     const counted = groups.length > 1 || g.count < traced ? `${count(g.count)} × ` : '';
     const tail = groups.length > 1 || g.count < traced ? `  ${size(g.retained, m)}` : '';
     if (v.rawPaths) {
-      out.push(...wrapHops(lead + counted, safeText(shownPath(g.hops, true)).split(' → '), m.width, CONTINUATION).map((l, j, a) => (j === a.length - 1 ? l + tail : l)));
+      out.push(
+        ...wrapHops(lead + counted, safeText(shownPath(g.hops, true)).split(' → '), m.width, CONTINUATION).map((l, j, a) =>
+          j === a.length - 1 ? l + tail : l,
+        ),
+      );
       return;
     }
     const hops = keptByHops(g.named).map((h) => safeText(h));

@@ -24,7 +24,16 @@ export function leaksTable(r: LeaksResult): Table {
       { key: 'path', title: 'Kept by', type: 'text' },
       { key: 'pattern', title: 'Retainer path pattern', type: 'kind' },
     ],
-    rows: r.suspects.map((g, index) => ({ index, count: g.count, retained: g.retained, kind: g.kind, name: g.label, detached: g.detached ? 'yes' : 'no', path: g.paths[0] ? namedLine(g.paths[0].named) : null, pattern: g.pattern })),
+    rows: r.suspects.map((g, index) => ({
+      index,
+      count: g.count,
+      retained: g.retained,
+      kind: g.kind,
+      name: g.label,
+      detached: g.detached ? 'yes' : 'no',
+      path: g.paths[0] ? namedLine(g.paths[0].named) : null,
+      pattern: g.pattern,
+    })),
   };
 }
 
@@ -56,7 +65,13 @@ export function leaksText(r: LeaksResult, view: { manners?: Manners; rawPaths?: 
   r.suspects.forEach((g, i) => {
     out.push('');
     const what = suspectWhat({ count: g.count, label: g.label, functions: g.functions, functions_of: g.functions.length > 0 ? g.count : 0 });
-    out.push(...wrapText(`${String(i + 1).padStart(2)}. ${what}${g.engine ? ' [V8 bookkeeping]' : ''}: ${size(g.retained, m)} retained (${percent(g.retained_percent)}% of final)`, m.width, DETAIL).map((l, j) => (j === 0 ? paint(l, 'bold', m) : l)));
+    out.push(
+      ...wrapText(
+        `${String(i + 1).padStart(2)}. ${what}${g.engine ? ' [V8 bookkeeping]' : ''}: ${size(g.retained, m)} retained (${percent(g.retained_percent)}% of final)`,
+        m.width,
+        DETAIL,
+      ).map((l, j) => (j === 0 ? paint(l, 'bold', m) : l)),
+    );
     out.push(...keptByLines(g.paths, g.count, g.count, 1, v));
     out.push(...keepsLines(g.keeps, v));
   });
@@ -75,7 +90,9 @@ export function leaksMarkdown(r: LeaksResult, view: { manners: Manners }): strin
   if (r.suspects.length > 0) {
     out.push('| # | Leaked | Retained | Kept by | Keeps |', '|---:|:---|---:|:---|:---|');
     r.suspects.forEach((g, i) => {
-      out.push(`| ${i + 1} | ${count(g.count)} × ${mdCell(g.label)} | ${size(g.retained, m)} (${percent(g.retained_percent)}%) | ${g.paths[0] ? mdPath(g.paths[0].named) : ''} | ${g.keeps ? mdCell(keptText(g.keeps, m)) : ''} |`);
+      out.push(
+        `| ${i + 1} | ${count(g.count)} × ${mdCell(g.label)} | ${size(g.retained, m)} (${percent(g.retained_percent)}%) | ${g.paths[0] ? mdPath(g.paths[0].named) : ''} | ${g.keeps ? mdCell(keptText(g.keeps, m)) : ''} |`,
+      );
     });
   }
   return `${out.join('\n')}\n`;

@@ -20,7 +20,8 @@ export function progressBar(enabled: boolean): { update: ProgressFn; done: () =>
       const width = 24;
       const filled = Math.round(frac * width);
       line += ` [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(frac * 100).toFixed(0)}%`;
-      if (phase === 'parse') line += ` ${(done / 1e6).toFixed(0)}/${(total / 1e6).toFixed(0)} MB, ${(parseBytes / 1e6 / Math.max(secs, 0.001)).toFixed(0)} MB/s`;
+      if (phase === 'parse')
+        line += ` ${(done / 1e6).toFixed(0)}/${(total / 1e6).toFixed(0)} MB, ${(parseBytes / 1e6 / Math.max(secs, 0.001)).toFixed(0)} MB/s`;
     }
     line += ` ${secs.toFixed(1)}s`;
     const cols = process.stderr.columns || 80;

@@ -53,7 +53,10 @@ export function shortName<T extends string | null>(s: T, wide = false): T {
 /** A path as text: its pattern (`pattern`) or its line ending in `@id`, from the last global object; long names shortened unless `wide`. */
 export function shownPath(hops: readonly PathHop[], pattern: boolean, wide = false): string {
   const shown = shownHops(hops);
-  return pathLine(wide ? shown : shown.map((h) => ({ ...h, class_name: shortName(h.class_name), name: shortName(h.name), edge_name: shortName(h.edge_name) })), pattern);
+  return pathLine(
+    wide ? shown : shown.map((h) => ({ ...h, class_name: shortName(h.class_name), name: shortName(h.name), edge_name: shortName(h.edge_name) })),
+    pattern,
+  );
 }
 
 /** Lines of one path group: `300 × pattern  (254,400 bytes)`. */
@@ -70,7 +73,8 @@ export function suspectPathLines(paths: readonly PathGroupResult[], patterns: nu
   const indent = '    ';
   const out: string[] = [];
   for (const g of paths) out.push(indent + safeText(pathGroupLine(g, wide)));
-  if (paths.length > 0) out.push(indent + safeText(`biggest: ${paths[0].hops.length > 0 ? shownPath(paths[0].hops, false, wide) : shortName(paths[0].line, wide)}`));
+  if (paths.length > 0)
+    out.push(indent + safeText(`biggest: ${paths[0].hops.length > 0 ? shownPath(paths[0].hops, false, wide) : shortName(paths[0].line, wide)}`));
   const notes: string[] = [];
   if (patterns > paths.length) notes.push(`${patterns - paths.length} more pattern${patterns - paths.length === 1 ? '' : 's'} (--paths)`);
   if (traced < total) notes.push(`paths of the ${fmt(traced)} biggest of ${fmt(total)} objects (--instances)`);

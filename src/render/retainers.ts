@@ -5,7 +5,7 @@
 import type { RetainersResult } from '../analyses/retainers.js';
 import type { PathHop } from '../analyses/paths.js';
 import { edgeLabel, nodeLabel } from '../store/queries/labels.js';
-import { safeText, safeTextMiddle } from './escape.js';
+import { safeText } from './escape.js';
 import { renderHeapyTable } from './heapy.js';
 import { DETAIL, keptByLines, wrapText } from './leak-report.js';
 import { count, countOf, fitEnd, PLAIN, size, wrapHops, type Manners } from './terminal.js';
@@ -45,30 +45,61 @@ export function retainersText(r: RetainersResult, options: { wide?: boolean; man
   const out: string[] = [];
   if (r.target === 'object' && r.object) {
     const o = r.object;
-    out.push(...wrapText(`Retainers of ${describeNode(o)} @${o.id}: distance ${o.distance}, self ${size(o.self_size, m)}, retained ${size(o.retained_size, m)}`, m.width));
+    out.push(
+      ...wrapText(
+        `Retainers of ${describeNode(o)} @${o.id}: distance ${o.distance}, self ${size(o.self_size, m)}, retained ${size(o.retained_size, m)}`,
+        m.width,
+      ),
+    );
     if (o.ordinal === 0) out.push('This is the root: nothing retains it.');
     else if (r.paths.length === 0 || (r.paths[0].hops.length <= 1 && r.paths[0].hops[0]?.edge_type === null)) {
       out.push(o.distance < 0 ? 'Unreachable: no path from a root (DevTools distance -5).' : 'No path to a root: no listed retainer is closer to a root.');
     }
-    if (r.paths[0] && !options.rawPaths && o.ordinal !== 0) out.push(...keptByLines([{ ...r.paths[0], class_name: o.class_name, root: r.paths[0].named.root, text: '' }], 1, 1, 1, { manners: m }));
+    if (r.paths[0] && !options.rawPaths && o.ordinal !== 0)
+      out.push(...keptByLines([{ ...r.paths[0], class_name: o.class_name, root: r.paths[0].named.root, text: '' }], 1, 1, 1, { manners: m }));
     r.paths.forEach((p, i) => {
       out.push('', `Path ${i + 1}${p.truncated ? ' (cut at --max-depth)' : ''}: ${countOf(p.hops.length, 'hop')}`);
       out.push(...wrapHops('  ', safeText(p.line, max).split(' → '), m.width, '    '));
-      out.push(...renderHeapyTable({ columns: HOP_COLUMNS, rows: hopRows(p.hops) }, { wide: options.wide }).trimEnd().split('\n').map((l) => fitEnd(l, m.width)));
+      out.push(
+        ...renderHeapyTable({ columns: HOP_COLUMNS, rows: hopRows(p.hops) }, { wide: options.wide })
+          .trimEnd()
+          .split('\n')
+          .map((l) => fitEnd(l, m.width)),
+      );
     });
     return `${out.join('\n')}\n`;
   }
   const classes = r.classes.length > 1 ? ` (${r.classes.length} classes of that name)` : '';
-  const sample = r.sampled < r.instances ? `paths traced for the ${count(r.sampled)} biggest of ${count(r.instances)}` : `paths traced for all ${count(r.instances)}`;
-  out.push(...wrapText(`${r.query}${classes}: ${countOf(r.instances, 'instance')} retaining ${size(r.retained, m)}; ${sample} (--instances), in ${countOf(r.patterns, 'path pattern')}:`, m.width));
+  const sample =
+    r.sampled < r.instances ? `paths traced for the ${count(r.sampled)} biggest of ${count(r.instances)}` : `paths traced for all ${count(r.instances)}`;
+  out.push(
+    ...wrapText(
+      `${r.query}${classes}: ${countOf(r.instances, 'instance')} retaining ${size(r.retained, m)}; ${sample} (--instances), in ${countOf(r.patterns, 'path pattern')}:`,
+      m.width,
+    ),
+  );
   r.paths.forEach((p, i) => {
     out.push('');
-    const share = r.sampled < r.instances ? (p.count === r.sampled ? `all ${count(p.count)} traced` : `${count(p.count)} of the ${count(r.sampled)} traced`) : count(p.count);
-    out.push(...wrapText(`${String(i + 1).padStart(2)}. ${share}, ${size(p.retained, m)} retained${p.truncated ? ' (cut at --max-depth)' : ''}`, m.width, DETAIL));
+    const share =
+      r.sampled < r.instances
+        ? p.count === r.sampled
+          ? `all ${count(p.count)} traced`
+          : `${count(p.count)} of the ${count(r.sampled)} traced`
+        : count(p.count);
+    out.push(
+      ...wrapText(`${String(i + 1).padStart(2)}. ${share}, ${size(p.retained, m)} retained${p.truncated ? ' (cut at --max-depth)' : ''}`, m.width, DETAIL),
+    );
     if (options.rawPaths) out.push(...wrapHops(DETAIL, safeText(p.line, max).split(' → '), m.width, `${DETAIL}  `));
     else out.push(...keptByLines([{ ...p, class_name: r.query, root: p.named.root, text: '' }], p.count, p.count, 1, { manners: m }));
     const last = p.hops[p.hops.length - 1];
-    if (last) out.push(...wrapText(`${DETAIL}e.g. ${describeNode(last)} @${last.id} (${countOf(p.hops.length, 'hop')} from a root, ${size(last.retained_size, m)} retained)`, m.width, DETAIL));
+    if (last)
+      out.push(
+        ...wrapText(
+          `${DETAIL}e.g. ${describeNode(last)} @${last.id} (${countOf(p.hops.length, 'hop')} from a root, ${size(last.retained_size, m)} retained)`,
+          m.width,
+          DETAIL,
+        ),
+      );
   });
   if (r.patterns > r.paths.length) out.push('', `<${countOf(r.patterns - r.paths.length, 'more pattern')}. Use --paths N to see them.>`);
   return `${out.join('\n')}\n`;

@@ -12,8 +12,14 @@ export function sqlTable(r: SqlResult): Table {
     seen.set(name, n);
     return n === 1 ? name : `${name}_${n}`;
   });
-  const numeric = r.columns.map((_, i) => r.rows.some((row) => typeof row[i] === 'number') && r.rows.every((row) => row[i] === null || typeof row[i] === 'number'));
-  const columns: Column[] = r.columns.map((name, i) => ({ key: keys[i], title: name, type: numeric[i] ? 'number' : i === r.columns.length - 1 ? 'kind' : 'text' }));
+  const numeric = r.columns.map(
+    (_, i) => r.rows.some((row) => typeof row[i] === 'number') && r.rows.every((row) => row[i] === null || typeof row[i] === 'number'),
+  );
+  const columns: Column[] = r.columns.map((name, i) => ({
+    key: keys[i],
+    title: name,
+    type: numeric[i] ? 'number' : i === r.columns.length - 1 ? 'kind' : 'text',
+  }));
   const rows: Row[] = r.rows.map((row) => {
     const o: Row = {};
     row.forEach((v, i) => (o[keys[i]] = v === null || v === undefined ? 'NULL' : (v as string | number)));

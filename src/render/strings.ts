@@ -7,7 +7,9 @@ import { count, countOf, PLAIN, size, type Manners } from './terminal.js';
 /** The groups as a table; text (`forText`) adds a summary line with human sizes (`m`), `@` ids and quotes. */
 export function stringsTable(r: StringsResult, forText = true, m: Pick<Manners, 'rawBytes'> = PLAIN): Table {
   return {
-    title: forText ? [`Duplicated strings: ${countOf(r.groups, 'group')}, ${count(r.count)} copies, ${size(r.size, m)}, ${size(r.wasted, m)} wasted (beyond one copy each).`] : [],
+    title: forText
+      ? [`Duplicated strings: ${countOf(r.groups, 'group')}, ${count(r.count)} copies, ${size(r.size, m)}, ${size(r.wasted, m)} wasted (beyond one copy each).`]
+      : [],
     human: true,
     columns: [
       { key: 'count', title: 'Count', type: 'count', width: 6 },

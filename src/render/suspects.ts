@@ -29,7 +29,14 @@ export function suspectsTable(r: SuspectsResult): Table {
       { key: 'retained_percent', title: '%', type: 'percent', width: 3 },
       { key: 'kind', title: 'Kind', type: 'kind' },
     ],
-    rows: r.suspects.map((s, index) => ({ index, suspect: s.suspect, count: s.count, retained: s.retained, retained_percent: s.retained_percent, kind: s.label })),
+    rows: r.suspects.map((s, index) => ({
+      index,
+      suspect: s.suspect,
+      count: s.count,
+      retained: s.retained,
+      retained_percent: s.retained_percent,
+      kind: s.label,
+    })),
   };
 }
 
@@ -39,11 +46,24 @@ function suspectLines(s: LeakSuspect, i: number, v: DetailView): string[] {
   const n = `${String(i + 1).padStart(2)}. `;
   const head = (text: string) => out.push(...wrapText(text, m.width, DETAIL).map((l, j) => (j === 0 ? paint(l, 'bold', m) : l)));
   if (s.suspect === 'object' && s.object) {
-    head(`${n}${s.label}${s.label === s.object.class_name && !s.named?.variable ? ` @${s.object.id}` : ''}: ${size(s.retained, m)} retained (${percent(s.retained_percent)}% of the heap)`);
+    head(
+      `${n}${s.label}${s.label === s.object.class_name && !s.named?.variable ? ` @${s.object.id}` : ''}: ${size(s.retained, m)} retained (${percent(s.retained_percent)}% of the heap)`,
+    );
     if (v.rawPaths || !s.named) {
       if (s.path) out.push(...wrapHops(`${DETAIL}path     `, safeText(shownPath(s.path, false)).split(' → '), m.width, `${DETAIL}         `));
     } else {
-      const group = { class_name: s.kind, count: 1, retained: s.retained, pattern: '', line: s.line ?? '', hops: s.path ?? [], root: s.named.root, text: '', named: s.named, via_variable: s.via_variable };
+      const group = {
+        class_name: s.kind,
+        count: 1,
+        retained: s.retained,
+        pattern: '',
+        line: s.line ?? '',
+        hops: s.path ?? [],
+        root: s.named.root,
+        text: '',
+        named: s.named,
+        via_variable: s.via_variable,
+      };
       out.push(...keptByLines([group], 1, 1, 1, v));
     }
     out.push(...keepsLines(s.keeps, v));
@@ -51,9 +71,21 @@ function suspectLines(s: LeakSuspect, i: number, v: DetailView): string[] {
     if (a && a.depth > 0) {
       const owner = a.owner.ordinal !== a.object.ordinal ? `, owned by ${obj(a.owner, m)}` : '';
       const where = a.named.variable !== null ? ` (${namedLine(a.named)})` : '';
-      out.push(...wrapHops(DETAIL, safeText(`The memory accumulates ${a.depth} ${plural(a.depth, 'step')} down in ${obj(a.object, m)}${owner}${where}: ${countOf(a.child_count, 'dominated child', 'dominated children')}.`).split(' '), m.width, DETAIL, ' '));
+      out.push(
+        ...wrapHops(
+          DETAIL,
+          safeText(
+            `The memory accumulates ${a.depth} ${plural(a.depth, 'step')} down in ${obj(a.object, m)}${owner}${where}: ${countOf(a.child_count, 'dominated child', 'dominated children')}.`,
+          ).split(' '),
+          m.width,
+          DETAIL,
+          ' ',
+        ),
+      );
       if (a.children_by_class.length > 0) {
-        const parts = a.children_by_class.map((c, j, all) => safeText(`${count(c.count)} × ${c.class_name} ${size(c.retained, m)}${j < all.length - 1 ? ',' : ''}`));
+        const parts = a.children_by_class.map((c, j, all) =>
+          safeText(`${count(c.count)} × ${c.class_name} ${size(c.retained, m)}${j < all.length - 1 ? ',' : ''}`),
+        );
         out.push(...wrapHops(`${DETAIL}there    `, parts, m.width, `${DETAIL}         `, ' '));
       }
     }

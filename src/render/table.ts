@@ -138,7 +138,7 @@ export function renderCsv(table: Table): string {
         .join(','),
     );
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /**
@@ -167,7 +167,7 @@ export function renderMarkdown(table: Table, options: RenderOptions = {}): strin
   }
   if (table.moreRows && table.moreRows > 0) out.push('', `_${table.moreRows} more rows (use --all)._`);
   for (const f of table.footer ?? []) out.push('', mdCell(f));
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 /** Generic JSON form of a table: `{version: 1, columns: [{key, title, type}], rows: [...], more_rows}`. */
@@ -189,5 +189,5 @@ const JSON_UNSAFE = /[\u0080-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** JSON text for any result object: valid JSON for every heap string, with no raw control or bidi character. */
 export function renderJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n';
+  return `${JSON.stringify(value, null, 2).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
 }

@@ -179,6 +179,7 @@ const WIDE: readonly [number, number][] = [
 ];
 
 // Combining marks, zero-width space/joiners/marks, variation selectors, the BOM: no column of their own.
+// biome-ignore lint/suspicious/noMisleadingCharacterClass: one code point is tested at a time; the class lists zero-width ones
 const ZERO = /^[\p{M}\u200b-\u200f\u2060-\u2064\ufe00-\ufe0f\ufeff]$/u;
 
 /** Columns one code point takes on a terminal: 0, 1 or 2. */

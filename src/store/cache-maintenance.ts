@@ -89,7 +89,7 @@ export function listCache(withSources = true): CacheEntry[] {
   const out: CacheEntry[] = [];
   for (const name of entryNames(dir)) {
     const path = join(dir, name);
-    let st;
+    let st: ReturnType<typeof statSync>;
     try {
       st = statSync(path);
     } catch {

@@ -43,7 +43,11 @@ export function cachePathFor(snapshotPath: string, dir: string = cacheDir()): st
 
 /** The part of a cache entry's name shared by every version of one snapshot file (by its real path). */
 function cacheGroupOf(real: string): string {
-  const stem = basename(real).replace(/\.gz$/i, '').replace(/\.(heapsnapshot|heaptimeline)$/i, '').replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 60);
+  const stem = basename(real)
+    .replace(/\.gz$/i, '')
+    .replace(/\.(heapsnapshot|heaptimeline)$/i, '')
+    .replace(/[^A-Za-z0-9._-]/g, '_')
+    .slice(0, 60);
   return `${stem}-${createHash('sha256').update(real).digest('hex').slice(0, 8)}-`;
 }
 

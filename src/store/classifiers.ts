@@ -100,7 +100,11 @@ const kindOfValue = (kind: string, value: number): Kind => ({ kind, key: String(
 const BATCH = 50000;
 
 function batches(ordinals: ArrayLike<number>, each: (part: number[], start: number) => void): void {
-  for (let i = 0; i < ordinals.length; i += BATCH) each(Array.from({ length: Math.min(BATCH, ordinals.length - i) }, (_, j) => ordinals[i + j]), i);
+  for (let i = 0; i < ordinals.length; i += BATCH)
+    each(
+      Array.from({ length: Math.min(BATCH, ordinals.length - i) }, (_, j) => ordinals[i + j]),
+      i,
+    );
 }
 
 /** One JSON-array lookup per batch whose values come back aligned with the ordinals. */
@@ -225,7 +229,9 @@ export const CLASSIFIER_DEFINITIONS: { readonly [C in Classifier]: C extends Set
       return {
         texts: labels.texts,
         membersOf: (part) => {
-          const [to, values] = (q.get(indexTypes[0], indexTypes[1], JSON.stringify(part), c.edgeWeak) as [string, string]).map((t) => JSON.parse(t) as number[]);
+          const [to, values] = (q.get(indexTypes[0], indexTypes[1], JSON.stringify(part), c.edgeWeak) as [string, string]).map(
+            (t) => JSON.parse(t) as number[],
+          );
           const missing = [...new Set(values.filter((v) => v !== INDEX_LABEL && !labelOfSid.has(v)))];
           const names = stringsById(db, missing);
           for (const sid of missing) labelOfSid.set(sid, labels.id(viaLabel(false, names.get(sid) ?? '')));
@@ -239,7 +245,10 @@ export const CLASSIFIER_DEFINITIONS: { readonly [C in Classifier]: C extends Set
     title: 'Individual Size',
     diffTitle: 'Kind (individual size)',
     column: 'self_size',
-    atIngest: ({ analysis }) => (k) => analysis.selfSize[k],
+    atIngest:
+      ({ analysis }) =>
+      (k) =>
+        analysis.selfSize[k],
     atQuery: null,
     label: (v) => kindOfValue(String(v), v),
   },
@@ -264,8 +273,14 @@ export const CLASSIFIER_DEFINITIONS: { readonly [C in Classifier]: C extends Set
     },
     atQuery: (db, ordinals) => {
       const infoOf = new Map<number, number>();
-      for (const r of stmt(db, 'SELECT id, function_info_index FROM trace_tree').all() as { id: number; function_info_index: number }[]) infoOf.set(r.id, r.function_info_index);
-      const traceNodes = lookup(db, 'SELECT count(*), json_group_array(coalesce((SELECT n.trace_node_id FROM node_rows n WHERE n.ordinal = j.value), 0)) FROM json_each(?) j', ordinals, 'alloc');
+      for (const r of stmt(db, 'SELECT id, function_info_index FROM trace_tree').all() as { id: number; function_info_index: number }[])
+        infoOf.set(r.id, r.function_info_index);
+      const traceNodes = lookup(
+        db,
+        'SELECT count(*), json_group_array(coalesce((SELECT n.trace_node_id FROM node_rows n WHERE n.ordinal = j.value), 0)) FROM json_each(?) j',
+        ordinals,
+        'alloc',
+      );
       return traceNodes.map((t) => (t === 0 ? undefined : infoOf.get(t)) ?? -1);
     },
     label: (fi, names) => {
@@ -298,7 +313,10 @@ export const CLASSIFIER_DEFINITIONS: { readonly [C in Classifier]: C extends Set
     title: 'Detachedness',
     diffTitle: 'Kind (detachedness)',
     column: 'detachedness',
-    atIngest: ({ analysis }) => (k) => analysis.detachedness[k],
+    atIngest:
+      ({ analysis }) =>
+      (k) =>
+        analysis.detachedness[k],
     atQuery: null,
     label: (v) => kindOfValue(detachednessKind(v), v),
   },
@@ -307,7 +325,10 @@ export const CLASSIFIER_DEFINITIONS: { readonly [C in Classifier]: C extends Set
     title: 'Distance',
     diffTitle: 'Kind (distance)',
     column: 'distance',
-    atIngest: ({ analysis }) => (k) => analysis.distance[k],
+    atIngest:
+      ({ analysis }) =>
+      (k) =>
+        analysis.distance[k],
     atQuery: null,
     label: (d) => kindOfValue(distanceKind(d), d),
   },
@@ -466,7 +487,7 @@ export function classKinds(db: Db, classes: readonly ClassRow[]): Map<number, st
       const m = /^(\d+),(\d+),(\d+),/.exec(c.class_key);
       if (m) {
         const name = scripts.get(Number(m[1]));
-        const short = name ? (name.split(/[/\\]/).pop() || name) : `script #${m[1]}`;
+        const short = name ? name.split(/[/\\]/).pop() || name : `script #${m[1]}`;
         kind = `${c.class_name} (${short}:${Number(m[2]) + 1}:${Number(m[3]) + 1})`;
       }
     }

@@ -13,7 +13,14 @@ export function ensureDirectory(dir: string, what: string, hint = ''): void {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? '';
     if (!ENVIRONMENT_CODES.has(code)) throw e;
-    const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'a part of the path is a file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'read-only file system' : code;
+    const why =
+      code === 'ENOTDIR' || code === 'EEXIST'
+        ? 'a part of the path is a file'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : code === 'EROFS'
+            ? 'read-only file system'
+            : code;
     throw new InputError(`${dir}: cannot create the ${what} directory (${why}, ${code})${hint ? `; ${hint}` : ''}`);
   }
 }

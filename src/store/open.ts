@@ -51,7 +51,7 @@ export class DamagedStoreError extends InputError {}
 
 /** Opens a finished store read-only, after checking its page checksums and that heapdiff understands its schema. */
 export function openDb(dbPath: string, source = dbPath): OpenedStore {
-  let verdict;
+  let verdict: ReturnType<typeof checkStoreIntegrity>;
   try {
     verdict = checkStoreIntegrity(dbPath);
   } catch (e) {
@@ -74,7 +74,9 @@ export function openDb(dbPath: string, source = dbPath): OpenedStore {
   }
   if (Number(meta.schema_version) !== SCHEMA_VERSION) {
     db.close();
-    throw new InputError(`${source}: database schema version ${meta.schema_version ?? '?'} is not ${SCHEMA_VERSION}; re-ingest the snapshot (heapdiff ingest --force)`);
+    throw new InputError(
+      `${source}: database schema version ${meta.schema_version ?? '?'} is not ${SCHEMA_VERSION}; re-ingest the snapshot (heapdiff ingest --force)`,
+    );
   }
   return { db, dbPath, source, meta };
 }

@@ -40,7 +40,14 @@ export function packNodeKind(p: Packing, type: number, detachedness: number, tra
 }
 
 /** SQL expressions that unpack, given the packed column's name. */
-export function unpackSql(p: Packing): { edgeType: (c: string) => string; nameOrIndex: (c: string) => string; essential: (c: string) => string; nodeType: (c: string) => string; detachedness: (c: string) => string; traceNodeId: (c: string) => string } {
+export function unpackSql(p: Packing): {
+  edgeType: (c: string) => string;
+  nameOrIndex: (c: string) => string;
+  essential: (c: string) => string;
+  nodeType: (c: string) => string;
+  detachedness: (c: string) => string;
+  traceNodeId: (c: string) => string;
+} {
   const b = p.edgeTypeBits;
   const t = p.nodeTypeBits;
   return {

@@ -108,12 +108,15 @@ export function verifyPageChecksums(path: string): ChecksumVerdict {
     if (size < FOOTER_BYTES) return { ok: false, reason: 'no page checksums' };
     const footer = Buffer.alloc(FOOTER_BYTES);
     readSync(fd, footer, 0, FOOTER_BYTES, size - FOOTER_BYTES);
-    if (footer.toString('latin1', 0, 16) !== MAGIC) return { ok: false, reason: 'no page checksums (written by an older heapdiff, truncated, or changed by another program)' };
+    if (footer.toString('latin1', 0, 16) !== MAGIC)
+      return { ok: false, reason: 'no page checksums (written by an older heapdiff, truncated, or changed by another program)' };
     const pages = footer.readUInt32BE(20);
     const pageSize = footer.readUInt32BE(24);
     if (footer.readUInt32BE(16) !== FORMAT) return { ok: false, reason: `page checksums of an unknown format ${footer.readUInt32BE(16)}` };
-    if (size !== pages * pageSize + pages * 4 + FOOTER_BYTES) return { ok: false, reason: 'the file size does not match its page checksums (truncated or extended)' };
-    if (header.pageSize !== pageSize || header.pageCount !== pages) return { ok: false, reason: 'the database header does not match its page checksums (changed after ingest)' };
+    if (size !== pages * pageSize + pages * 4 + FOOTER_BYTES)
+      return { ok: false, reason: 'the file size does not match its page checksums (truncated or extended)' };
+    if (header.pageSize !== pageSize || header.pageCount !== pages)
+      return { ok: false, reason: 'the database header does not match its page checksums (changed after ingest)' };
     const stored = Buffer.alloc(pages * 4 + FOOTER_BYTES);
     readSync(fd, stored, 0, stored.length, pages * pageSize);
     if (crc32(stored.subarray(0, pages * 4 + 28)) !== footer.readUInt32BE(28)) return { ok: false, reason: 'the page checksums themselves are damaged' };

@@ -19,8 +19,12 @@ function section(t: TableSpec): string {
   if (t.withoutRowid) facts.push('WITHOUT ROWID');
   if (t.phase === 'pages') facts.push('written as SQLite pages at ingest');
   if (t.phase === 'summaries') facts.push('query summary');
-  const lines = [`#### \`${t.name}\` (${t.kind})`, '', `${t.meaning[0].toUpperCase()}${t.meaning.slice(1)}${t.meaning.endsWith('.') ? '' : '.'}${facts.length > 0 ? ` *${facts.join('; ')}.*` : ''}`];
-  if (t.fromFile) lines.push('', 'Its columns are the snapshot file\'s own field list; the usual ones are below.');
+  const lines = [
+    `#### \`${t.name}\` (${t.kind})`,
+    '',
+    `${t.meaning[0].toUpperCase()}${t.meaning.slice(1)}${t.meaning.endsWith('.') ? '' : '.'}${facts.length > 0 ? ` *${facts.join('; ')}.*` : ''}`,
+  ];
+  if (t.fromFile) lines.push('', "Its columns are the snapshot file's own field list; the usual ones are below.");
   lines.push('', '| column | type | meaning |', '|---|---|---|');
   for (const c of t.columns) lines.push(`| \`${c.name}\` | ${c.type || 'any'}${c.nullable ? ', NULL allowed' : ''} | ${cell(c.meaning || 'the index key')} |`);
   return lines.join('\n');
@@ -28,17 +32,20 @@ function section(t: TableSpec): string {
 
 /** The generated part of docs/schema.md (without the markers). */
 export function schemaMarkdown(): string {
-  const part = (visibility: TableSpec['visibility']) => SCHEMA.filter((t) => t.visibility === visibility).map(section).join('\n\n');
+  const part = (visibility: TableSpec['visibility']) =>
+    SCHEMA.filter((t) => t.visibility === visibility)
+      .map(section)
+      .join('\n\n');
   return [
     '### Public tables and views',
     '',
-    'What to query. `nodes` and `edges` resolve names to text; the other tables hold the file\'s sections, DevTools\' Summary and Statistics, and the query summaries.',
+    "What to query. `nodes` and `edges` resolve names to text; the other tables hold the file's sections, DevTools' Summary and Statistics, and the query summaries.",
     '',
     part('public'),
     '',
     '### Internal tables, views and indexes',
     '',
-    'Physical storage behind `nodes` and `edges`, and the views heapdiff\'s own queries read. Their layout may change with `meta.schema_version`.',
+    "Physical storage behind `nodes` and `edges`, and the views heapdiff's own queries read. Their layout may change with `meta.schema_version`.",
     '',
     part('internal'),
   ].join('\n');

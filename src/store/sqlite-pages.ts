@@ -124,7 +124,7 @@ function putVarint(p: Uint8Array, at: number, v: number): number {
   p[at + n - 1] = x % 128;
   for (let i = n - 2; i >= 0; i--) {
     x = Math.floor(x / 128);
-    p[at + i] = 0x80 | x % 128;
+    p[at + i] = 0x80 | (x % 128);
   }
   return at + n;
 }
@@ -174,7 +174,8 @@ export class RecordEncoder {
     let b = at + columnCount + 1;
     for (let c = 0; c < columnCount; c++) {
       const v = values[c];
-      if (v !== v) p[h++] = 0; // NaN: NULL
+      if (Number.isNaN(v))
+        p[h++] = 0; // NaN: NULL
       else if (v === 0) p[h++] = 8;
       else if (v === 1) p[h++] = 9;
       else if (v === (v | 0)) {

@@ -18,7 +18,7 @@
 
 import { groupRetainedSizes } from '../graph/group-retained.js';
 import type { HeapGraph } from '../parse/heap-graph.js';
-import { CLASSIFIER_DEFINITIONS, CLASSIFIERS, graphKindNames, KindGroups, SetGroups, ValueGroups, type IngestView } from './classifiers.js';
+import { CLASSIFIER_DEFINITIONS, CLASSIFIERS, graphKindNames, type KindGroups, SetGroups, ValueGroups, type IngestView } from './classifiers.js';
 import type { StoreAnalysis } from './memory.js';
 import { bigFloat64, bigInt32, bigUint32, sortUnique } from '../util/typed-arrays.js';
 
@@ -35,7 +35,6 @@ export const DOMINATOR_MAX_EXPANDED = 20000;
 export const DOMINATOR_MAX_DEPTH = 64;
 /** Parts of one concatenated string walked at most (its name is cut at 1,024 characters anyway). */
 const CONS_WALK_LIMIT = 100_000;
-
 
 // ───────────────────────────── helpers ─────────────────────────────
 
@@ -126,16 +125,17 @@ export function partitionSummary(graph: HeapGraph, a: StoreAnalysis, scripts: Re
       size[g] += self[k];
     }
     const retained = groupRetainedSizes(group, n, a.retainedSize, dominated); // group[k] < 0 unless self size > 0
-    for (let g = 0; g < n; g++) if (count[g] > 0) rows.push({ classifier, kind: groups.kinds[g], key: groups.keys[g], count: count[g], size: size[g], retained: retained[g] });
+    for (let g = 0; g < n; g++)
+      if (count[g] > 0) rows.push({ classifier, kind: groups.kinds[g], key: groups.keys[g], count: count[g], size: size[g], retained: retained[g] });
   };
 
   for (const c of CLASSIFIERS) {
     const def = CLASSIFIER_DEFINITIONS[c];
     if (def.shape !== 'value') continue;
-    const valueOf = def.atIngest(view);
-    if (valueOf === null) continue;
+    const valueAt = def.atIngest(view);
+    if (valueAt === null) continue;
     const groups = new ValueGroups((v) => def.label(v, names));
-    for (let k = 0; k < nodeCount; k++) group[k] = self[k] > 0 ? groups.id(valueOf(k)) : -1;
+    for (let k = 0; k < nodeCount; k++) group[k] = self[k] > 0 ? groups.id(valueAt(k)) : -1;
     emit(c, groups);
   }
 
@@ -194,7 +194,7 @@ export function select(a: Float64Array, k: number): number {
     const x = a[lo];
     const y = a[mid];
     const z = a[hi];
-    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    const pivot = x < y ? (y < z ? y : Math.max(x, z)) : x < z ? x : Math.max(y, z);
     let i = lo;
     let j = hi;
     while (i <= j) {
@@ -429,10 +429,11 @@ export function duplicateStrings(graph: HeapGraph, a: StoreAnalysis, emit: (row:
     }
   }
   const total = S + consValues.length;
-  const valueOf = (g: number) => (g < S ? strings[g] : consValues[g - S]);
+  const textOf = (g: number) => (g < S ? strings[g] : consValues[g - S]);
   const rows: number[] = [];
   for (let g = 0; g < total; g++) if (nodesIn[g] >= 2 && count[g] > 0) rows.push(g);
   const wasted = (g: number) => size[g] - maxSize[g];
-  rows.sort((x, y) => wasted(y) - wasted(x) || size[y] - size[x] || count[y] - count[x] || (valueOf(x) < valueOf(y) ? -1 : valueOf(x) > valueOf(y) ? 1 : 0));
-  for (const g of rows) emit({ value: valueOf(g), nodes: nodesIn[g], count: count[g], size: size[g], maxSize: maxSize[g], wasted: wasted(g), example: example[g] });
+  rows.sort((x, y) => wasted(y) - wasted(x) || size[y] - size[x] || count[y] - count[x] || (textOf(x) < textOf(y) ? -1 : textOf(x) > textOf(y) ? 1 : 0));
+  for (const g of rows)
+    emit({ value: textOf(g), nodes: nodesIn[g], count: count[g], size: size[g], maxSize: maxSize[g], wasted: wasted(g), example: example[g] });
 }

@@ -2,7 +2,7 @@
 // file, from page 2 on (page 1, the header and schema, is written by the main thread at the end).
 import { closeSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { IndexTreeWriter, PAGE_SIZE, PageRun, RecordEncoder, TableTreeWriter } from './sqlite-pages.js';
+import { IndexTreeWriter, PageRun, RecordEncoder, TableTreeWriter } from './sqlite-pages.js';
 import type { BigTableRoots, EdgeJob, NodeJob, WrittenTables } from './table-writers.js';
 import { ordinalsById } from './id-order.js';
 import { packEdgeLabel, packNodeKind } from './packing.js';
@@ -11,7 +11,9 @@ import { columnPositions, tableSpec } from './schema.js';
 // Record positions of the columns, from the declared schema (schema.ts).
 const E = columnPositions<'from_node' | 'to_node' | 'label'>('edge_data');
 const R = columnPositions<'to_node' | 'edge_ordinal'>('retainer_index');
-const N = columnPositions<'id' | 'kind' | 'name_sid' | 'self_size' | 'raw_self_size' | 'retained_size' | 'distance' | 'dominator' | 'class_id' | 'edge_count' | 'first_edge'>('node_data');
+const N = columnPositions<
+  'id' | 'kind' | 'name_sid' | 'self_size' | 'raw_self_size' | 'retained_size' | 'distance' | 'dominator' | 'class_id' | 'edge_count' | 'first_edge'
+>('node_data');
 const I = columnPositions<'id'>('node_by_id');
 const width = (table: string) => tableSpec(table).columns.length;
 
@@ -57,7 +59,19 @@ function writeNodeData(run: PageRun, job: NodeJob): number {
   const tree = new TableTreeWriter(run, new RecordEncoder(width('node_data')));
   const v = tree.record.values;
   // (positions in locals: the loop runs once per node)
-  const { id: c_id, kind: c_kind, name_sid: c_name_sid, self_size: c_self_size, raw_self_size: c_raw_self_size, retained_size: c_retained_size, distance: c_distance, dominator: c_dominator, class_id: c_class_id, edge_count: c_edge_count, first_edge: c_first_edge } = N;
+  const {
+    id: c_id,
+    kind: c_kind,
+    name_sid: c_name_sid,
+    self_size: c_self_size,
+    raw_self_size: c_raw_self_size,
+    retained_size: c_retained_size,
+    distance: c_distance,
+    dominator: c_dominator,
+    class_id: c_class_id,
+    edge_count: c_edge_count,
+    first_edge: c_first_edge,
+  } = N;
   for (let k = 0; k < nodeCount; k++) {
     const i = k * F;
     const raw = nodes[i + sOff];

@@ -89,7 +89,12 @@ export interface TableWriter {
 }
 
 /** Starts the writer thread on the edge tables of the new database file `path`. */
-export function startTableWriter(graph: HeapGraph, essential: Uint8Array, retainers: { firstRetainer: Uint32Array; retainerEdge: Uint32Array }, path: string): TableWriter {
+export function startTableWriter(
+  graph: HeapGraph,
+  essential: Uint8Array,
+  retainers: { firstRetainer: Uint32Array; retainerEdge: Uint32Array },
+  path: string,
+): TableWriter {
   const job: EdgeJob = {
     job: 'edges',
     path,

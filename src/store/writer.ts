@@ -8,7 +8,17 @@ import type { HeapGraph } from '../parse/heap-graph.js';
 import type { SnapshotLayout } from '../parse/layout.js';
 import { BatchInserter } from './bulk.js';
 import type { StoreAnalysis } from './memory.js';
-import { baseTablesDdl, indexesDdl, locationColumns, PAGE_TABLES, quoteIdent, sampleColumns, SCHEMA_VERSION, traceFunctionInfoColumns, viewsDdl } from './schema.js';
+import {
+  baseTablesDdl,
+  indexesDdl,
+  locationColumns,
+  PAGE_TABLES,
+  quoteIdent,
+  sampleColumns,
+  SCHEMA_VERSION,
+  traceFunctionInfoColumns,
+  viewsDdl,
+} from './schema.js';
 import { writeSummaries } from './summary-writer.js';
 
 export type PhaseCallback = (phase: string, done: number, total: number) => void;
@@ -89,10 +99,13 @@ function writeSections(db: Database.Database, graph: HeapGraph): void {
   if (trace) {
     const tfiCols = traceFunctionInfoColumns(layout);
     const n = tfiCols.length;
-    const stmt = db.prepare(`INSERT INTO trace_function_infos (function_info_index, ${tfiCols.map(quoteIdent).join(',')}) VALUES (?, ${tfiCols.map(() => '?').join(',')})`);
+    const stmt = db.prepare(
+      `INSERT INTO trace_function_infos (function_info_index, ${tfiCols.map(quoteIdent).join(',')}) VALUES (?, ${tfiCols.map(() => '?').join(',')})`,
+    );
     for (let i = 0; i * n < trace.functionInfos.length; i++) stmt.run(i, ...trace.functionInfos.subarray(i * n, i * n + n));
     const tt = db.prepare('INSERT INTO trace_tree (id, function_info_index, count, size, parent_id) VALUES (?, ?, ?, ?, ?)');
-    for (let i = 0; i < trace.treeIds.length; i++) tt.run(trace.treeIds[i], trace.treeFunctionInfoIndex[i], trace.treeCount[i], trace.treeSize[i], trace.treeParentId[i]);
+    for (let i = 0; i < trace.treeIds.length; i++)
+      tt.run(trace.treeIds[i], trace.treeFunctionInfoIndex[i], trace.treeCount[i], trace.treeSize[i], trace.treeParentId[i]);
     const smpCols = sampleColumns(layout);
     const m = smpCols.length;
     const sm = db.prepare(`INSERT INTO samples (${smpCols.map(quoteIdent).join(',')}) VALUES (${smpCols.map(() => '?').join(',')})`);
@@ -167,7 +180,9 @@ export function writeMeta(db: Database.Database, entries: Record<string, string 
 export function writePlannerStats(db: Database.Database, nodeCount: number, edgeCount: number): void {
   db.pragma('analysis_limit = 1000');
   const big = new Set(PAGE_TABLES.map((t) => t.name));
-  const small = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[]).filter((t) => !big.has(t));
+  const small = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[]).filter(
+    (t) => !big.has(t),
+  );
   for (const t of small) db.exec(`ANALYZE ${quoteIdent(t)}`);
   const stat = db.prepare('INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)');
   stat.run('edge_data', null, String(edgeCount));

@@ -97,7 +97,8 @@ function compareWithJsonParse(path: string, g: HeapGraph): string | null {
     return `accepted an input JSON.parse refuses: ${(e as Error).message}`;
   }
   const h = json.snapshot;
-  if (g.nodeCount !== h.node_count || g.edgeCount !== h.edge_count) return `counts differ from the header: ${g.nodeCount}/${g.edgeCount} vs ${h.node_count}/${h.edge_count}`;
+  if (g.nodeCount !== h.node_count || g.edgeCount !== h.edge_count)
+    return `counts differ from the header: ${g.nodeCount}/${g.edgeCount} vs ${h.node_count}/${h.edge_count}`;
   const same = (what: string, a: ArrayLike<unknown>, b: ArrayLike<unknown> | undefined): string | null => {
     const bb = b ?? [];
     if (a.length !== bb.length) return `${what}: ${a.length} values, JSON.parse reads ${bb.length}`;

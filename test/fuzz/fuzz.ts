@@ -77,7 +77,11 @@ export class Checker {
   }
 
   /** All checks of one input: in-process, then (when `cli`) the real CLI. Returns the failure, or null. */
-  async run(bytes: Buffer, name: string, options: { bothPaths: boolean; cli: boolean | 'if-accepted' }): Promise<{ failure: string | null; result: CheckResult | null; cliCommands: number }> {
+  async run(
+    bytes: Buffer,
+    name: string,
+    options: { bothPaths: boolean; cli: boolean | 'if-accepted' },
+  ): Promise<{ failure: string | null; result: CheckResult | null; cliCommands: number }> {
     const dir = join(this.work, 'case');
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir);
@@ -135,17 +139,25 @@ export class Checker {
     };
     const db = join(out, 'x.db');
     const ingest = await cmd(['ingest', path, '--db', db, '--quiet']);
-    const bad = checkExit('ingest', ingest) ?? checkFiles(out, ingest.status === 0 ? ['x.db'] : [], 'the output directory') ?? checkFiles(cache, [], 'the cache', ingest.status === 0);
+    const bad =
+      checkExit('ingest', ingest) ??
+      checkFiles(out, ingest.status === 0 ? ['x.db'] : [], 'the output directory') ??
+      checkFiles(cache, [], 'the cache', ingest.status === 0);
     if (bad !== null) return { failure: bad, commands };
-    if (ingest.status === 0 && inProcess.verdict !== 'accepted') return { failure: `the CLI ingested what the parser refused (${inProcess.message})`, commands };
+    if (ingest.status === 0 && inProcess.verdict !== 'accepted')
+      return { failure: `the CLI ingested what the parser refused (${inProcess.message})`, commands };
     if (ingest.status === 0) {
       for (const c of ['stats', 'partition']) {
         const r = await cmd([c, db]);
-        if (r.status !== 0 || r.stdout.length === 0) return { failure: `${c} on an ingested input: exit ${r.status}${r.signal ? ` (${r.signal})` : ''}: ${r.stderr.trim()}`, commands };
+        if (r.status !== 0 || r.stdout.length === 0)
+          return { failure: `${c} on an ingested input: exit ${r.status}${r.signal ? ` (${r.signal})` : ''}: ${r.stderr.trim()}`, commands };
       }
     } else {
       const r = await cmd(['stats', path]);
-      const problem = checkExit('stats on the snapshot', r) ?? (r.status === 0 ? 'stats accepted what ingest refused' : null) ?? checkFiles(cache, [], 'the cache after a refused stats');
+      const problem =
+        checkExit('stats on the snapshot', r) ??
+        (r.status === 0 ? 'stats accepted what ingest refused' : null) ??
+        checkFiles(cache, [], 'the cache after a refused stats');
       if (problem !== null) return { failure: problem, commands };
     }
     return { failure: null, commands };
@@ -259,7 +271,12 @@ export async function runFuzz(options: FuzzOptions, seeds: Seed[] = makeSeeds())
         report.reasons.set(k, (report.reasons.get(k) ?? 0) + 1);
       }
       if (failure !== null || options.onlyCase !== undefined) {
-        const f: FuzzFailure = { caseIndex: i, seedName: seed.name, steps: m.steps, reason: failure ?? `(kept on request) ${result?.verdict}: ${result?.message}` };
+        const f: FuzzFailure = {
+          caseIndex: i,
+          seedName: seed.name,
+          steps: m.steps,
+          reason: failure ?? `(kept on request) ${result?.verdict}: ${result?.message}`,
+        };
         if (options.saveDir !== null) {
           mkdirSync(options.saveDir, { recursive: true });
           f.savedAs = join(options.saveDir, `${options.seed}-${i}.gz`);
@@ -271,7 +288,8 @@ export async function runFuzz(options: FuzzOptions, seeds: Seed[] = makeSeeds())
           log(`FAIL case ${i} (${seed.name}: ${m.steps.join(', ')}): ${failure.split('\n')[0]}`);
         }
       }
-      if (report.cases % 100 === 0) log(`${report.cases} cases, ${report.accepted} accepted, ${report.failures.length} failures, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+      if (report.cases % 100 === 0)
+        log(`${report.cases} cases, ${report.accepted} accepted, ${report.failures.length} failures, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     }
   } finally {
     checker.close();
@@ -281,7 +299,15 @@ export async function runFuzz(options: FuzzOptions, seeds: Seed[] = makeSeeds())
 }
 
 function parseArgs(argv: string[]): FuzzOptions & { quiet: boolean } {
-  const o: FuzzOptions & { quiet: boolean } = { seed: 1, runs: 200, cliEvery: 20, cliAccepted: 5, timeoutSeconds: 60, saveDir: resolve('fuzz-failures'), quiet: false };
+  const o: FuzzOptions & { quiet: boolean } = {
+    seed: 1,
+    runs: 200,
+    cliEvery: 20,
+    cliAccepted: 5,
+    timeoutSeconds: 60,
+    saveDir: resolve('fuzz-failures'),
+    quiet: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -324,9 +350,13 @@ async function main(): Promise<void> {
     `seed ${o.seed}: ${r.cases} cases in ${r.seconds.toFixed(0)} s (${(r.cases / r.seconds).toFixed(1)}/s): ` +
       `${r.accepted} accepted (${r.ingested} ingested), ${r.rejected} rejected, ${r.cliCases} through the CLI (${r.cliCommands} commands), ` +
       `${r.failures.length} failures\n` +
-      `${reasons.length} kinds of rejection; most frequent:\n${reasons.slice(0, 15).map(([k, n]) => `  ${String(n).padStart(6)}  ${k}`).join('\n')}\n`,
+      `${reasons.length} kinds of rejection; most frequent:\n${reasons
+        .slice(0, 15)
+        .map(([k, n]) => `  ${String(n).padStart(6)}  ${k}`)
+        .join('\n')}\n`,
   );
-  for (const f of r.failures) process.stdout.write(`FAIL case ${f.caseIndex} (${f.seedName}: ${f.steps.join(', ')}): ${f.reason.split('\n')[0]}${f.savedAs ? ` [${f.savedAs}]` : ''}\n`);
+  for (const f of r.failures)
+    process.stdout.write(`FAIL case ${f.caseIndex} (${f.seedName}: ${f.steps.join(', ')}): ${f.reason.split('\n')[0]}${f.savedAs ? ` [${f.savedAs}]` : ''}\n`);
   if (r.failures.length > 0) process.exitCode = 1;
 }
 

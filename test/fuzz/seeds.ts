@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import { FIXTURES, SAMPLES, readSnapshotBytes } from '../helpers/env.js';
 
 interface SnapshotJson {
-  snapshot: { meta: Record<string, unknown> & { node_fields: string[]; edge_fields: string[]; edge_types: [string[], ...unknown[]] }; node_count: number; edge_count: number; [k: string]: unknown };
+  snapshot: {
+    meta: Record<string, unknown> & { node_fields: string[]; edge_fields: string[]; edge_types: [string[], ...unknown[]] };
+    node_count: number;
+    edge_count: number;
+    [k: string]: unknown;
+  };
   nodes: number[];
   edges: number[];
   strings: string[];

@@ -20,10 +20,10 @@ export interface OracleSnapshot {
     detachedness(): number;
     id(): number;
   };
-  getAggregatesByClassKey(sortedIndexes: boolean, key: string): Record<
-    string,
-    { count: number; distance: number; self: number; maxRet: number; name: string; idxs: number[] }
-  >;
+  getAggregatesByClassKey(
+    sortedIndexes: boolean,
+    key: string,
+  ): Record<string, { count: number; distance: number; self: number; maxRet: number; name: string; idxs: number[] }>;
   getStatistics(): unknown;
   interfaceDefinitions(): string;
 }
@@ -73,10 +73,12 @@ export function compareWithOracle(graph: HeapGraph, a: GraphAnalysis, s: OracleS
     const ours = a.classNames[a.classIndex[k]];
     if (className !== ours) mm.add('className', `#${k} @${node.id()}: oracle ${JSON.stringify(className)} ours ${JSON.stringify(ours)}`);
     if (node.selfSize() !== a.selfSize[k]) mm.add('selfSize', `#${k} @${node.id()} ${className}: oracle ${node.selfSize()} ours ${a.selfSize[k]}`);
-    if (node.retainedSize() !== a.retainedSize[k]) mm.add('retainedSize', `#${k} @${node.id()} ${className}: oracle ${node.retainedSize()} ours ${a.retainedSize[k]}`);
+    if (node.retainedSize() !== a.retainedSize[k])
+      mm.add('retainedSize', `#${k} @${node.id()} ${className}: oracle ${node.retainedSize()} ours ${a.retainedSize[k]}`);
     if (node.distance() !== a.distance[k]) mm.add('distance', `#${k} @${node.id()} ${className}: oracle ${node.distance()} ours ${a.distance[k]}`);
     if (s.dominatorsTree[k] !== a.dominator[k]) mm.add('dominator', `#${k} @${node.id()} ${className}: oracle ${s.dominatorsTree[k]} ours ${a.dominator[k]}`);
-    if (node.detachedness() !== a.detachedness[k]) mm.add('detachedness', `#${k} @${node.id()} ${className}: oracle ${node.detachedness()} ours ${a.detachedness[k]}`);
+    if (node.detachedness() !== a.detachedness[k])
+      mm.add('detachedness', `#${k} @${node.id()} ${className}: oracle ${node.detachedness()} ours ${a.detachedness[k]}`);
   }
 
   const rows = s.getAggregatesByClassKey(false, 'allObjects');
@@ -103,7 +105,10 @@ export function compareWithOracle(graph: HeapGraph, a: GraphAnalysis, s: OracleS
   if (s.totalSize !== a.totalSize) mm.add('totalSize', `oracle ${s.totalSize} ours ${a.totalSize}`);
   const interfaces = (JSON.parse(s.interfaceDefinitions()) as { name: string }[]).map((d) => d.name);
   if (JSON.stringify(interfaces) !== JSON.stringify(a.interfaces)) {
-    mm.add('interfaces', `oracle ${interfaces.length} [${interfaces.slice(0, 5).join(' ')} …] ours ${a.interfaces.length} [${a.interfaces.slice(0, 5).join(' ')} …]`);
+    mm.add(
+      'interfaces',
+      `oracle ${interfaces.length} [${interfaces.slice(0, 5).join(' ')} …] ours ${a.interfaces.length} [${a.interfaces.slice(0, 5).join(' ')} …]`,
+    );
   }
   return mm.report();
 }

@@ -94,7 +94,10 @@ export interface CliRun {
 }
 
 /** Runs the CLI without blocking the test; `onStart` gets the child (to signal it mid-run). */
-export function runCliAsync(args: string[], options: { cacheDir: string; env?: Record<string, string>; cwd?: string; onStart?: (c: ChildProcess) => void } ): Promise<CliRun> {
+export function runCliAsync(
+  args: string[],
+  options: { cacheDir: string; env?: Record<string, string>; cwd?: string; onStart?: (c: ChildProcess) => void },
+): Promise<CliRun> {
   const child = spawn(process.execPath, [BIN, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, HEAPDIFF_CACHE_DIR: options.cacheDir, ...options.env },

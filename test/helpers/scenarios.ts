@@ -84,7 +84,16 @@ export async function browserScenario(): Promise<Scenario> {
       executablePath: CHROMIUM,
       // V8 in the renderer without optimising tiers and with fixed seeds (see DETERMINISTIC_V8): otherwise
       // how much code the JIT compiled between two snapshots differs from run to run.
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-extensions', `--js-flags=${DETERMINISTIC_V8.join(' ')} --no-maglev`],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-extensions',
+        `--js-flags=${DETERMINISTIC_V8.join(' ')} --no-maglev`,
+      ],
     });
     try {
       const page = await browser.newPage();
@@ -106,7 +115,10 @@ export async function browserScenario(): Promise<Scenario> {
       // Runtime.evaluate over the protocol rather than page.evaluate: Playwright's evaluate injects its
       // own UtilityScript into the page, which would show up as a new object in the diff.
       const evaluate = async (expression: string) => {
-        const r = (await cdp.send('Runtime.evaluate', { expression, returnByValue: true })) as { result: { value?: unknown }; exceptionDetails?: { text: string } };
+        const r = (await cdp.send('Runtime.evaluate', { expression, returnByValue: true })) as {
+          result: { value?: unknown };
+          exceptionDetails?: { text: string };
+        };
         if (r.exceptionDetails) throw new Error(`browser scenario: ${expression}: ${r.exceptionDetails.text}`);
         return r.result.value;
       };
@@ -236,7 +248,8 @@ export async function nodeOomScenario(): Promise<Scenario> {
     try {
       const { code, signal } = await exited(child, 120_000);
       const written = readdirSync(dir).filter((f) => /^Heap\..*\.heapsnapshot$/.test(f));
-      if (written.length !== 1) throw new Error(`node-oom scenario: expected one Heap.*.heapsnapshot, found ${written.length} (exit ${code ?? signal})\n${stderr}`);
+      if (written.length !== 1)
+        throw new Error(`node-oom scenario: expected one Heap.*.heapsnapshot, found ${written.length} (exit ${code ?? signal})\n${stderr}`);
       if (code === 0) throw new Error('node-oom scenario: the process did not run out of memory');
       const rawPath = join(dir, written[0]);
       const raw = readFileSync(rawPath);
@@ -322,7 +335,8 @@ async function cachedAcrossProcesses(name: string, inputs: (string | Buffer)[], 
     }
     // Older versions of this scenario (another key) are stale now.
     for (const f of readdirSync(CACHE)) {
-      if (f.startsWith(`${name}-`) && f !== `${name}-${key}` && !f.includes('.lock') && !f.includes('.tmp-')) rmSync(join(CACHE, f), { recursive: true, force: true });
+      if (f.startsWith(`${name}-`) && f !== `${name}-${key}` && !f.includes('.lock') && !f.includes('.tmp-'))
+        rmSync(join(CACHE, f), { recursive: true, force: true });
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -7,8 +7,21 @@
 
 /** Node and edge type lists of current V8 (docs/format.md#header). */
 export const NODE_TYPES = [
-  'hidden', 'array', 'string', 'object', 'code', 'closure', 'regexp', 'number', 'native',
-  'synthetic', 'concatenated string', 'sliced string', 'symbol', 'bigint', 'object shape',
+  'hidden',
+  'array',
+  'string',
+  'object',
+  'code',
+  'closure',
+  'regexp',
+  'number',
+  'native',
+  'synthetic',
+  'concatenated string',
+  'sliced string',
+  'symbol',
+  'bigint',
+  'object shape',
 ] as const;
 export const EDGE_TYPES = ['context', 'element', 'property', 'internal', 'hidden', 'shortcut', 'weak'] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
@@ -43,9 +56,7 @@ export class SnapshotBuilder {
   private readonly locations: [number, number, number, number][] = [];
   private nextId = 1;
 
-  constructor(
-    private readonly options: { nodeFields?: readonly string[]; extraNativeBytes?: number } = {},
-  ) {}
+  constructor(private readonly options: { nodeFields?: readonly string[]; extraNativeBytes?: number } = {}) {}
 
   /** Adds a node; returns its ordinal. Ids default to 1, 3, 5, … in creation order. */
   node(type: NodeType, name: string, selfSize: number, opts: { id?: number; detachedness?: number } = {}): number {

@@ -8,22 +8,43 @@ import { NODE_FIELDS_7, SnapshotBuilder, dropNodeField, snapshotMeta } from './s
 export const S1_JSON = JSON.stringify({
   snapshot: { meta: snapshotMeta(NODE_FIELDS_7), node_count: 13, edge_count: 18, trace_function_count: 0 },
   nodes: [
-    9, 1, 1, 0, 2, 0, 0, 9, 3, 3, 0, 1, 0, 0, 9, 4, 5, 0, 1, 0, 0, 3, 6, 7, 100, 6, 0, 0, 3, 13, 9, 40, 1, 0, 0,
-    3, 13, 11, 40, 0, 0, 0, 3, 15, 13, 32, 1, 0, 0, 2, 17, 15, 20, 0, 0, 0, 0, 18, 17, 16, 1, 0, 0,
-    1, 20, 19, 64, 1, 0, 0, 3, 21, 21, 8, 0, 0, 0, 3, 22, 25, 24, 2, 0, 0, 3, 22, 27, 24, 2, 0, 0,
+    9, 1, 1, 0, 2, 0, 0, 9, 3, 3, 0, 1, 0, 0, 9, 4, 5, 0, 1, 0, 0, 3, 6, 7, 100, 6, 0, 0, 3, 13, 9, 40, 1, 0, 0, 3, 13, 11, 40, 0, 0, 0, 3, 15, 13, 32, 1, 0, 0,
+    2, 17, 15, 20, 0, 0, 0, 0, 18, 17, 16, 1, 0, 0, 1, 20, 19, 64, 1, 0, 0, 3, 21, 21, 8, 0, 0, 0, 3, 22, 25, 24, 2, 0, 0, 3, 22, 27, 24, 2, 0, 0,
   ],
   edges: [
-    1, 1, 7, 5, 2, 21, 1, 1, 14, 3, 5, 56, 2, 7, 28, 2, 8, 42, 2, 9, 49, 2, 10, 77, 2, 11, 84, 6, 12, 35,
-    2, 14, 35, 3, 16, 63, 3, 19, 28, 1, 0, 49, 2, 23, 49, 2, 24, 49, 2, 23, 49, 2, 24, 49,
+    1, 1, 7, 5, 2, 21, 1, 1, 14, 3, 5, 56, 2, 7, 28, 2, 8, 42, 2, 9, 49, 2, 10, 77, 2, 11, 84, 6, 12, 35, 2, 14, 35, 3, 16, 63, 3, 19, 28, 1, 0, 49, 2, 23, 49,
+    2, 24, 49, 2, 23, 49, 2, 24, 49,
   ],
   trace_function_infos: [],
   trace_tree: [],
   samples: [],
   locations: [],
   strings: [
-    '<dummy>', '', '2', '(GC roots)', '(Strong roots)', '1 / strong', 'Window', 'a', 'arr', 's', 'o1', 'o2',
-    'w', 'Foo', 'b', 'Array', 'elements', 'hello', 'system / Foo', 'ref', '(object elements)', 'Bar',
-    'Object', 'x', 'y',
+    '<dummy>',
+    '',
+    '2',
+    '(GC roots)',
+    '(Strong roots)',
+    '1 / strong',
+    'Window',
+    'a',
+    'arr',
+    's',
+    'o1',
+    'o2',
+    'w',
+    'Foo',
+    'b',
+    'Array',
+    'elements',
+    'hello',
+    'system / Foo',
+    'ref',
+    '(object elements)',
+    'Bar',
+    'Object',
+    'x',
+    'y',
   ],
 });
 
@@ -78,11 +99,10 @@ export function fixture195(): { text: string; ordinals: Record<string, number> }
   b.edge(handler, 'internal', 'code', code);
   b.edge(weakMap, 'internal', 'table', table);
   const pair = ` / part of key (Key @${b.id(key)}) -> value (Val @${b.id(val)}) pair in WeakMap (table @${b.id(table)})`;
-  b.edge(table, 'weak', '1', key).edge(table, 'weak', '2', val).edge(table, 'internal', '3' + pair, val);
-  b.edge(key, 'internal', '1' + pair, val);
+  b.edge(table, 'weak', '1', key).edge(table, 'weak', '2', val).edge(table, 'internal', `3${pair}`, val);
+  b.edge(key, 'internal', `1${pair}`, val);
   b.edge(cons, 'internal', 'first', foo).edge(cons, 'internal', 'second', bar);
   b.location(point1, 7, 10, 4).location(point2, 8, 20, 2);
   const ordinals = { root, gcRoots, cppRoots, span, p, win, doc, div, handler, code, point1, point2, weakMap, table, key, val, cons, foo, bar };
   return { text: b.toJson(), ordinals };
 }
-

@@ -15,7 +15,10 @@ import { D3_HIERARCHY_LICENSE, D3_HIERARCHY_SOURCE, D3_HIERARCHY_VERSION } from 
  * too, so viewing the file's source shows them as `\u202e` rather than reordering the text.
  */
 export function embedJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** Text for HTML element content and attribute values. */

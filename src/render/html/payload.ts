@@ -78,7 +78,13 @@ export interface SuspectView {
   notes: string[];
   /** What the suspect's objects keep alive, by class; `more` sums the classes left out. */
   keeps: { classes: { class_name: string; count: number; size: number }[]; more: { count: number; size: number } | null; note: string } | null;
-  accumulation: { summary: string; object: number; hops: PathView | null; children: number[]; by_class: { class_name: string; count: number; retained: number }[] } | null;
+  accumulation: {
+    summary: string;
+    object: number;
+    hops: PathView | null;
+    children: number[];
+    by_class: { class_name: string; count: number; retained: number }[];
+  } | null;
   instances: number[];
 }
 
@@ -206,10 +212,20 @@ export function gatherReport(input: ReportInput, options: ReportOptions = {}): R
   const treeOrdinals: number[] = [];
   const toView = (n: HeapTreeNode): TreeNodeView => {
     treeOrdinals.push(n.ordinal);
-    return { id: n.id, n: n.new_size, k: n.child_count, c: n.children.map(toView), o: n.others ? [n.others.count, n.others.retained_size, n.others.new_size] : null };
+    return {
+      id: n.id,
+      n: n.new_size,
+      k: n.child_count,
+      c: n.children.map(toView),
+      o: n.others ? [n.others.count, n.others.retained_size, n.others.new_size] : null,
+    };
   };
   const root = toView(tree.root);
-  for (const s of summarize(heapStore, treeOrdinals.filter((k) => !objects.has(k))).values()) addSummary(s);
+  for (const s of summarize(
+    heapStore,
+    treeOrdinals.filter((k) => !objects.has(k)),
+  ).values())
+    addSummary(s);
 
   // Details (edges, retainers, location, dominator) for the first `objects` objects: suspects first, then the
   // tree biggest first (breadth-first order of the pruned tree is by level, then retained size).
@@ -253,7 +269,8 @@ export function gatherReport(input: ReportInput, options: ReportOptions = {}): R
     heap: input.stores.length - 1,
     verdict,
     suspects,
-    new_label: input.mode === 'diff' ? (isNew ? 'allocated after A' : null) : input.mode === 'leaks' ? (isNew ? 'allocated between baseline and target' : null) : null,
+    new_label:
+      input.mode === 'diff' ? (isNew ? 'allocated after A' : null) : input.mode === 'leaks' ? (isNew ? 'allocated between baseline and target' : null) : null,
     tree: { total_size: tree.total_size, children: tree.children, depth: tree.depth, shown: tree.shown, root },
     partitions: partitions(heapStore, o.rows, cut),
     diff: input.mode === 'diff' ? diffTableView(input.result as DiffResult, o.rows, cut) : null,
@@ -311,14 +328,20 @@ function verdictOf(input: ReportInput): ReportPayload['verdict'] {
   if (input.mode === 'snapshot') {
     const r = input.result as SuspectsResult;
     if (r.suspects.length === 0) {
-      return { tone: 'clean', headline: `No leak suspects: no top-level object or class retains more than ${percent(r.threshold_percent)}% of the heap.`, details: [`Total ${bytes(r.snapshot.total_size)}; ${fmt(r.top_level)} top-level objects.`] };
+      return {
+        tone: 'clean',
+        headline: `No leak suspects: no top-level object or class retains more than ${percent(r.threshold_percent)}% of the heap.`,
+        details: [`Total ${bytes(r.snapshot.total_size)}; ${fmt(r.top_level)} top-level objects.`],
+      };
     }
     const n = r.suspects.length;
     const first = r.suspects[0];
     return {
       tone: 'leak',
       headline: `${n} leak suspect${n === 1 ? '' : 's'}: ${suspectTitle(first)} retain${first.suspect === 'class' ? '' : 's'} ${bytes(first.retained)} (${percent(first.retained_percent)}% of the heap)${n > 1 ? ', and more below' : ''}.`,
-      details: [`Suspects retain more than ${percent(r.threshold_percent)}% of the heap (${bytes(r.threshold)} of ${bytes(r.snapshot.total_size)}); ${fmt(r.top_level)} top-level objects.`],
+      details: [
+        `Suspects retain more than ${percent(r.threshold_percent)}% of the heap (${bytes(r.threshold)} of ${bytes(r.snapshot.total_size)}); ${fmt(r.top_level)} top-level objects.`,
+      ],
     };
   }
   if (input.mode === 'diff') {
@@ -326,21 +349,39 @@ function verdictOf(input: ReportInput): ReportPayload['verdict'] {
     const t = r.totals;
     const grew = t.total_delta >= 0 ? `grew by ${bytes(t.total_delta)}` : `shrank by ${bytes(-t.total_delta)}`;
     const head = `The heap ${grew} (${bytes(t.total_a)} → ${bytes(t.total_b)})`;
-    if (!r.same_process) return { tone: 'note', headline: `${head}; objects cannot be matched between the two snapshots.`, details: [diffHeading(r), `Note: ${r.note ?? 'different processes'}.`] };
+    if (!r.same_process)
+      return {
+        tone: 'note',
+        headline: `${head}; objects cannot be matched between the two snapshots.`,
+        details: [diffHeading(r), `Note: ${r.note ?? 'different processes'}.`],
+      };
     const details = [diffHeading(r)];
     if (r.note) details.push(`Note: ${r.note}`);
-    if (r.suspects.length === 0) return { tone: 'clean', headline: `${head}; no leak suspects.`, details: [...details, `No class of objects allocated after A retains ${bytes(r.suspect_threshold)} or more.`] };
+    if (r.suspects.length === 0)
+      return {
+        tone: 'clean',
+        headline: `${head}; no leak suspects.`,
+        details: [...details, `No class of objects allocated after A retains ${bytes(r.suspect_threshold)} or more.`],
+      };
     const s = r.suspects[0];
     return {
       tone: 'leak',
       headline: `${head}. Leak suspect${r.suspects.length === 1 ? '' : 's'}: ${r.suspects.map((x) => (x as typeof x & NamedFields).label ?? x.kind).join(', ')}.`,
-      details: [...details, `First: ${(s as typeof s & NamedFields).label ?? s.kind}, ${fmt(s.count)} new object${s.count === 1 ? '' : 's'} retaining ${bytes(s.retained)} (${percent(s.retained_percent)}% of B).`],
+      details: [
+        ...details,
+        `First: ${(s as typeof s & NamedFields).label ?? s.kind}, ${fmt(s.count)} new object${s.count === 1 ? '' : 's'} retaining ${bytes(s.retained)} (${percent(s.retained_percent)}% of B).`,
+      ],
     };
   }
   const r = input.result as LeaksResult;
   const t = r.totals;
   if (!r.same_process) return { tone: 'note', headline: 'No leak detection: the snapshots come from different processes.', details: [`Note: ${r.note}.`] };
-  if (t.leaked - t.vm_internal === 0) return { tone: 'clean', headline: 'No leaks: nothing allocated between baseline and target survives in final.', details: [`${fmt(t.allocated)} objects allocated between baseline and target.`] };
+  if (t.leaked - t.vm_internal === 0)
+    return {
+      tone: 'clean',
+      headline: 'No leaks: nothing allocated between baseline and target survives in final.',
+      details: [`${fmt(t.allocated)} objects allocated between baseline and target.`],
+    };
   return {
     tone: 'leak',
     headline: `${fmt(t.top_level)} leaked object${t.top_level === 1 ? ' retains' : 's retain'} ${bytes(t.retained)} (${percent(t.retained_percent)}% of final): ${r.suspects
@@ -384,9 +425,20 @@ function groupTitle(count: number, label: string | undefined, kind: string): str
 }
 
 /** Registers an object the page shows (with its shortest retainer path when known); returns its id. */
-type AddSummary = (s: Pick<NodeSummary, 'ordinal' | 'id' | 'type' | 'class_name' | 'name' | 'self_size' | 'retained_size'> & { distance?: number }, path?: string) => number;
+type AddSummary = (
+  s: Pick<NodeSummary, 'ordinal' | 'id' | 'type' | 'class_name' | 'name' | 'self_size' | 'retained_size'> & { distance?: number },
+  path?: string,
+) => number;
 
-function pathView(hops: readonly PathHop[], count: number, retained: number, pattern: string, add: AddSummary, named: NamedPath | null = null, viaVariable = false): PathView {
+function pathView(
+  hops: readonly PathHop[],
+  count: number,
+  retained: number,
+  pattern: string,
+  add: AddSummary,
+  named: NamedPath | null = null,
+  viaVariable = false,
+): PathView {
   const shown = shownHops(hops);
   const note = named ? scopeNote(named) : '';
   return {
@@ -432,7 +484,8 @@ function suspectViews(input: ReportInput, loaded: LoadedTree, add: AddSummary): 
     return r.suspects.map((s) => {
       const single = s.suspect === 'object' && s.object !== null;
       const a = s.accumulation;
-      const paths = single && s.path ? [pathView(s.path, 1, s.retained, s.line ?? '', add, s.named ?? null, s.via_variable ?? false)] : groupViews(s.paths, add);
+      const paths =
+        single && s.path ? [pathView(s.path, 1, s.retained, s.line ?? '', add, s.named ?? null, s.via_variable ?? false)] : groupViews(s.paths, add);
       const notes: string[] = [];
       if (!single && s.patterns > s.paths.length) notes.push(`${s.patterns - s.paths.length} more path pattern${s.patterns - s.paths.length === 1 ? '' : 's'}`);
       const target = single ? s.object!.ordinal : -1;
@@ -487,7 +540,11 @@ function suspectViews(input: ReportInput, loaded: LoadedTree, add: AddSummary): 
         object: null,
         paths: groupViews(s.paths, add),
         notes,
-        keeps: keepsOf(s as NamedFields, () => keptByClass(loaded, (k) => ids.has(classId[k]) && oddIn(k, after, Infinity)), `everything the ${fmt(s.count)} new ${s.kind} objects dominate in B, by class`),
+        keeps: keepsOf(
+          s as NamedFields,
+          () => keptByClass(loaded, (k) => ids.has(classId[k]) && oddIn(k, after, Infinity)),
+          `everything the ${fmt(s.count)} new ${s.kind} objects dominate in B, by class`,
+        ),
         accumulation: null,
         instances: [],
       };
@@ -520,7 +577,8 @@ function classKeyOf(store: OpenedStore, classId: number): string | undefined {
   let m = classKeyCache.get(store);
   if (!m) {
     m = new Map();
-    for (const r of store.db.prepare('SELECT class_id, class_key FROM classes').all() as { class_id: number; class_key: string }[]) m.set(r.class_id, r.class_key);
+    for (const r of store.db.prepare('SELECT class_id, class_key FROM classes').all() as { class_id: number; class_key: string }[])
+      m.set(r.class_id, r.class_key);
     classKeyCache.set(store, m);
   }
   return m.get(classId);
@@ -534,7 +592,8 @@ function partitions(store: OpenedStore, maxRows: number, cut: (s: string) => str
       const p = partition(store, { by });
       const rows = p.rows.slice(0, maxRows).map((r) => [cut(r.kind), r.count, r.size, r.retained, r.size_percent] as (string | number | null)[]);
       const rest = p.rows.slice(maxRows);
-      if (rest.length > 0) rows.push([`${fmt(rest.length)} more kinds`, sum(rest, 'count'), sum(rest, 'size'), null, p.size > 0 ? (100 * sum(rest, 'size')) / p.size : 0]);
+      if (rest.length > 0)
+        rows.push([`${fmt(rest.length)} more kinds`, sum(rest, 'count'), sum(rest, 'size'), null, p.size > 0 ? (100 * sum(rest, 'size')) / p.size : 0]);
       return {
         by,
         title: KIND_TITLES[by],
@@ -568,8 +627,19 @@ function sum<T>(rows: readonly T[], key: keyof T): number {
 function diffTableView(r: DiffResult, maxRows: number, cut: (s: string) => string): TableView {
   const rest = r.rows.slice(maxRows);
   if (r.same_process) {
-    const rows = r.rows.slice(0, maxRows).map((x) => [cut(x.kind), x.new, x.deleted, x.delta, x.alloc_size, x.freed_size, x.size_delta] as (string | number | null)[]);
-    if (rest.length > 0) rows.push([`${fmt(rest.length)} more classes`, sum(rest, 'new'), sum(rest, 'deleted'), sum(rest, 'delta'), sum(rest, 'alloc_size'), sum(rest, 'freed_size'), sum(rest, 'size_delta')]);
+    const rows = r.rows
+      .slice(0, maxRows)
+      .map((x) => [cut(x.kind), x.new, x.deleted, x.delta, x.alloc_size, x.freed_size, x.size_delta] as (string | number | null)[]);
+    if (rest.length > 0)
+      rows.push([
+        `${fmt(rest.length)} more classes`,
+        sum(rest, 'new'),
+        sum(rest, 'deleted'),
+        sum(rest, 'delta'),
+        sum(rest, 'alloc_size'),
+        sum(rest, 'freed_size'),
+        sum(rest, 'size_delta'),
+      ]);
     return {
       columns: [
         { key: 'kind', title: 'Class', type: 'text' },
@@ -584,8 +654,19 @@ function diffTableView(r: DiffResult, maxRows: number, cut: (s: string) => strin
       more: rest.length,
     };
   }
-  const rows = r.rows.slice(0, maxRows).map((x) => [cut(x.kind), x.count_a, x.count_b, x.delta, x.size_a, x.size_b, x.size_delta] as (string | number | null)[]);
-  if (rest.length > 0) rows.push([`${fmt(rest.length)} more classes`, sum(rest, 'count_a'), sum(rest, 'count_b'), sum(rest, 'delta'), sum(rest, 'size_a'), sum(rest, 'size_b'), sum(rest, 'size_delta')]);
+  const rows = r.rows
+    .slice(0, maxRows)
+    .map((x) => [cut(x.kind), x.count_a, x.count_b, x.delta, x.size_a, x.size_b, x.size_delta] as (string | number | null)[]);
+  if (rest.length > 0)
+    rows.push([
+      `${fmt(rest.length)} more classes`,
+      sum(rest, 'count_a'),
+      sum(rest, 'count_b'),
+      sum(rest, 'delta'),
+      sum(rest, 'size_a'),
+      sum(rest, 'size_b'),
+      sum(rest, 'size_delta'),
+    ]);
   return {
     columns: [
       { key: 'kind', title: 'Class', type: 'text' },
@@ -602,7 +683,7 @@ function diffTableView(r: DiffResult, maxRows: number, cut: (s: string) => strin
 }
 
 function stringsView(store: OpenedStore, top: number, cut: (s: string) => string): ReportPayload['strings'] {
-  let r;
+  let r: ReturnType<typeof duplicateStrings>;
   try {
     r = duplicateStrings(store, { top });
   } catch {
@@ -630,6 +711,9 @@ function statsView(store: OpenedStore): ReportPayload['stats'] {
   const s = stats(store);
   const counts: Record<string, number | boolean> = {};
   for (const [k, v] of Object.entries(s)) if (typeof v === 'number' || typeof v === 'boolean') counts[k] = v;
-  const ordered = [...CATEGORY_ORDER.filter((k) => k in s.categories), ...Object.keys(s.categories).filter((k) => !(CATEGORY_ORDER as readonly string[]).includes(k))];
+  const ordered = [
+    ...CATEGORY_ORDER.filter((k) => k in s.categories),
+    ...Object.keys(s.categories).filter((k) => !(CATEGORY_ORDER as readonly string[]).includes(k)),
+  ];
   return { counts, categories: ordered.map((k) => [k, s.categories[k]]) };
 }

@@ -78,7 +78,12 @@ function readColumnsFromPages(db: Db, table: string, columns: readonly string[],
   const root = stmt(db, "SELECT rootpage FROM sqlite_schema WHERE type = 'table' AND name = ?").pluck().get(table) as number | undefined;
   const position = columnPositions<string>(table); // the record layout the page writer follows (schema.ts)
   if (root === undefined || columns.some((c) => position[c] === undefined)) return null;
-  return readTableColumns(db.name, root, columns.map((c) => position[c]), count);
+  return readTableColumns(
+    db.name,
+    root,
+    columns.map((c) => position[c]),
+    count,
+  );
 }
 
 /**
@@ -249,7 +254,14 @@ export function listedRetainersOf(db: Db, ordinals: readonly number[]): Map<numb
       const indexLike = type === c.edgeElement || type === c.edgeHidden;
       let list = out.get(to);
       if (!list) out.set(to, (list = []));
-      list.push({ to_node: to, edge_ordinal: edge, from_node: from, type: c.edgeTypes[type] ?? String(type), name: indexLike ? String(nameOrIndex) : (sname ?? ''), from_distance: fromDistance });
+      list.push({
+        to_node: to,
+        edge_ordinal: edge,
+        from_node: from,
+        type: c.edgeTypes[type] ?? String(type),
+        name: indexLike ? String(nameOrIndex) : (sname ?? ''),
+        from_distance: fromDistance,
+      });
     }
   }
   return out;

@@ -68,7 +68,14 @@ export interface RawEdge {
 
 export function toEdgeRow(db: Db, r: RawEdge): EdgeRow {
   const c = storeCodes(db);
-  return { edge_ordinal: r.edge_ordinal, from_node: r.from_node, to_node: r.to_node, type: c.edgeTypes[r.type_code] ?? String(r.type_code), type_code: r.type_code, name: edgeName(db, r.type_code, r.name_or_index, r.sname) };
+  return {
+    edge_ordinal: r.edge_ordinal,
+    from_node: r.from_node,
+    to_node: r.to_node,
+    type: c.edgeTypes[r.type_code] ?? String(r.type_code),
+    type_code: r.type_code,
+    name: edgeName(db, r.type_code, r.name_or_index, r.sname),
+  };
 }
 
 /** A node's outgoing edges in file order. */
@@ -108,7 +115,13 @@ export function listedRetainers(db: Db, ordinal: number): RetainerRow[] {
      LEFT JOIN strings s ON s.id = e.name_or_index
      WHERE r.to_node = ? AND e.type != ? AND e.from_node != 0`,
   ).all(ordinal, c.edgeWeak) as (RawEdge & { from_distance: number; from_type_code: number; from_name: string; from_detachedness: number })[];
-  return rows.map((r) => ({ ...toEdgeRow(db, r), from_distance: r.from_distance, from_type_code: r.from_type_code, from_name: r.from_name, from_detachedness: r.from_detachedness }));
+  return rows.map((r) => ({
+    ...toEdgeRow(db, r),
+    from_distance: r.from_distance,
+    from_type_code: r.from_type_code,
+    from_name: r.from_name,
+    from_detachedness: r.from_detachedness,
+  }));
 }
 
 /** The root's edges into a node (the user-root shortcut or GC-roots element edge), lowest edge ordinal first. */
@@ -215,7 +228,10 @@ export function plainObjectName(db: Db, ordinal: number): string {
 }
 
 /** Classes whose name (or class key) is exactly `name`, biggest retained first. */
-export function classesNamed(db: Db, name: string): { class_id: number; class_key: string; class_name: string; count: number; self_size: number; retained_size: number }[] {
+export function classesNamed(
+  db: Db,
+  name: string,
+): { class_id: number; class_key: string; class_name: string; count: number; self_size: number; retained_size: number }[] {
   return stmt(
     db,
     'SELECT class_id, class_key, class_name, count, self_size, retained_size FROM classes WHERE (class_name = ? OR class_key = ?) AND count > 0 ORDER BY retained_size DESC',
@@ -228,7 +244,9 @@ export function classesNamed(db: Db, name: string): { class_id: number; class_ke
  * src/similar.ts); ties biggest retained first.
  */
 export function similarClassNames(db: Db, name: string, limit = 3): string[] {
-  const names = (stmt(db, 'SELECT class_name FROM classes WHERE count > 0 GROUP BY class_name ORDER BY max(retained_size) DESC').all() as { class_name: string }[]).map((r) => r.class_name);
+  const names = (
+    stmt(db, 'SELECT class_name FROM classes WHERE count > 0 GROUP BY class_name ORDER BY max(retained_size) DESC').all() as { class_name: string }[]
+  ).map((r) => r.class_name);
   return closest(name, names, limit);
 }
 
@@ -239,16 +257,20 @@ export function similarClassNames(db: Db, name: string, limit = 3): string[] {
 export function classInstances(db: Db, classId: number, limit: number): number[] {
   const stored = stmt(db, "SELECT value FROM meta WHERE key = 'summary_class_top'").get() as { value: number } | undefined;
   if (stored && Number(stored.value) >= limit) {
-    return (stmt(db, 'SELECT ordinal FROM summary_class_top WHERE class_id = ? ORDER BY rank LIMIT ?').all(classId, limit) as { ordinal: number }[]).map((r) => r.ordinal);
+    return (stmt(db, 'SELECT ordinal FROM summary_class_top WHERE class_id = ? ORDER BY rank LIMIT ?').all(classId, limit) as { ordinal: number }[]).map(
+      (r) => r.ordinal,
+    );
   }
   return (
-    stmt(db, 'SELECT ordinal FROM node_rows WHERE class_id = ? AND self_size > 0 ORDER BY retained_size DESC, id ASC LIMIT ?').all(classId, limit) as { ordinal: number }[]
+    stmt(db, 'SELECT ordinal FROM node_rows WHERE class_id = ? AND self_size > 0 ORDER BY retained_size DESC, id ASC LIMIT ?').all(classId, limit) as {
+      ordinal: number;
+    }[]
   ).map((r) => r.ordinal);
 }
 
 /** The immediate dominator (ordinal) of a node. */
 export function dominatorOf(db: Db, ordinal: number): number {
-  return ((stmt(db, 'SELECT dominator FROM node_rows WHERE ordinal = ?').get(ordinal) as { dominator: number } | undefined)?.dominator ?? 0);
+  return (stmt(db, 'SELECT dominator FROM node_rows WHERE ordinal = ?').get(ordinal) as { dominator: number } | undefined)?.dominator ?? 0;
 }
 
 /** The location of a node (last record wins, as in DevTools), with its script's name when known. */
@@ -275,7 +297,10 @@ export function allocationFrame(db: Db, traceNodeId: number): { function: string
 }
 
 /** Brief facts of many nodes at once (for edge and retainer lists). */
-export function nodeBriefs(db: Db, ordinals: readonly number[]): Map<number, { id: number; type: string; class_name: string; name: string; self_size: number; retained_size: number; distance: number }> {
+export function nodeBriefs(
+  db: Db,
+  ordinals: readonly number[],
+): Map<number, { id: number; type: string; class_name: string; name: string; self_size: number; retained_size: number; distance: number }> {
   const c = storeCodes(db);
   const q = stmt(
     db,
@@ -285,9 +310,29 @@ export function nodeBriefs(db: Db, ordinals: readonly number[]): Map<number, { i
   const out = new Map<number, { id: number; type: string; class_name: string; name: string; self_size: number; retained_size: number; distance: number }>();
   for (const o of ordinals) {
     if (out.has(o)) continue;
-    const r = q.get(o) as { ordinal: number; id: number; type: number; class_name: string; name: string; self_size: number; retained_size: number; distance: number; detachedness: number } | undefined;
+    const r = q.get(o) as
+      | {
+          ordinal: number;
+          id: number;
+          type: number;
+          class_name: string;
+          name: string;
+          self_size: number;
+          retained_size: number;
+          distance: number;
+          detachedness: number;
+        }
+      | undefined;
     if (!r) continue;
-    out.set(o, { id: r.id, type: c.nodeTypes[r.type] ?? String(r.type), class_name: r.class_name, name: effectiveName(db, r.type, r.name, r.detachedness), self_size: r.self_size, retained_size: r.retained_size, distance: r.distance });
+    out.set(o, {
+      id: r.id,
+      type: c.nodeTypes[r.type] ?? String(r.type),
+      class_name: r.class_name,
+      name: effectiveName(db, r.type, r.name, r.detachedness),
+      self_size: r.self_size,
+      retained_size: r.retained_size,
+      distance: r.distance,
+    });
   }
   return out;
 }

@@ -94,4 +94,3 @@ export function dominatorLookup(db: Db, known: ReadonlyMap<number, number>): (or
     return d;
   };
 }
-

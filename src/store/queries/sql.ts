@@ -11,6 +11,7 @@
 // table or view (they live in the connection's temporary database); ATTACH and DETACH are refused
 // (stores are attached only from heapdiff's own arguments).
 
+import type Database from 'better-sqlite3';
 import { InputError } from '../../errors.js';
 import { malformedStoreError } from '../malformed.js';
 import type { OpenedStore } from '../open.js';
@@ -86,7 +87,10 @@ function leadingWords(text: string, n: number): string[] {
   let t = text;
   for (;;) {
     const before = t;
-    t = t.replace(/^\s+/, '').replace(/^--[^\n]*(\n|$)/, '').replace(/^\/\*[\s\S]*?(\*\/|$)/, '');
+    t = t
+      .replace(/^\s+/, '')
+      .replace(/^--[^\n]*(\n|$)/, '')
+      .replace(/^\/\*[\s\S]*?(\*\/|$)/, '');
     if (t === before) break;
   }
   return (t.match(/^[A-Za-z_]+(\s+[A-Za-z_]+)*/)?.[0] ?? '').toUpperCase().split(/\s+/).slice(0, n);
@@ -95,7 +99,8 @@ function leadingWords(text: string, n: number): string[] {
 /** Why a prepared statement may not run, or null when it may. */
 export function refusal(text: string, readonly: boolean): string | null {
   const words = leadingWords(text, 3);
-  if (words[0] === 'ATTACH' || words[0] === 'DETACH') return `${words[0]} is refused: stores are attached from the command line (heapdiff sql SNAP [SNAP…] "QUERY" attaches them as s1, s2, …)`;
+  if (words[0] === 'ATTACH' || words[0] === 'DETACH')
+    return `${words[0]} is refused: stores are attached from the command line (heapdiff sql SNAP [SNAP…] "QUERY" attaches them as s1, s2, …)`;
   if (readonly) return null;
   if (words[0] === 'CREATE' && (words[1] === 'TEMP' || words[1] === 'TEMPORARY') && (words[2] === 'TABLE' || words[2] === 'VIEW')) return null;
   return 'only read-only statements may run (and CREATE TEMP TABLE/VIEW); SQLite reports this one as writing';
@@ -114,7 +119,7 @@ export function runSql(stores: readonly OpenedStore[], sql: string): SqlResult {
   if (statements.length === 0) throw new InputError('sql: empty query');
   let result: SqlResult = { columns: [], rows: [], statements: 0 };
   for (const text of statements) {
-    let stmt;
+    let stmt: Database.Statement;
     try {
       stmt = db.prepare(text);
     } catch (e) {

@@ -25,7 +25,10 @@ export interface StoreCounts {
 }
 
 export function storeCounts(db: Db): StoreCounts {
-  const cls = stmt(db, 'SELECT count(*) AS classes, coalesce(sum(count), 0) AS objects, coalesce(sum(self_size), 0) AS size FROM classes WHERE count > 0').get() as {
+  const cls = stmt(
+    db,
+    'SELECT count(*) AS classes, coalesce(sum(count), 0) AS objects, coalesce(sum(self_size), 0) AS size FROM classes WHERE count > 0',
+  ).get() as {
     classes: number;
     objects: number;
     size: number;

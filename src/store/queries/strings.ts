@@ -25,7 +25,10 @@ export function hasDuplicateSummary(db: Db): boolean {
 }
 
 export function duplicateGroups(db: Db, limit: number, minCount = 2): DuplicateGroup[] {
-  return stmt(db, 'SELECT rank, value, nodes, count, size, max_size, wasted, example FROM summary_duplicate_strings WHERE count >= ? ORDER BY rank LIMIT ?').all(minCount, limit) as DuplicateGroup[];
+  return stmt(
+    db,
+    'SELECT rank, value, nodes, count, size, max_size, wasted, example FROM summary_duplicate_strings WHERE count >= ? ORDER BY rank LIMIT ?',
+  ).all(minCount, limit) as DuplicateGroup[];
 }
 
 export function duplicateTotals(db: Db, minCount = 2): { groups: number; nodes: number; count: number; size: number; wasted: number } {
@@ -37,5 +40,5 @@ export function duplicateTotals(db: Db, minCount = 2): { groups: number; nodes: 
 
 /** Id of a node (for the example copy). */
 export function idOf(db: Db, ordinal: number): number {
-  return ((stmt(db, 'SELECT id FROM node_rows WHERE ordinal = ?').get(ordinal) as { id: number } | undefined)?.id ?? 0);
+  return (stmt(db, 'SELECT id FROM node_rows WHERE ordinal = ?').get(ordinal) as { id: number } | undefined)?.id ?? 0;
 }

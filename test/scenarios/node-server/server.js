@@ -22,17 +22,17 @@ function createServer() {
     sessions.set(id, new Session(id, req.url));
     res.sendDate = false; // the cached Date header is refreshed by a 1 s timer: heaps would depend on timing
     res.setHeader('connection', 'close');
-    res.end('ok ' + id + '\n');
+    res.end(`ok ${id}\n`);
   });
 }
 
 const server = createServer();
 server.listen(0, '127.0.0.1', () => process.send({ listening: server.address().port }));
 process.on('message', (msg) => {
-  if (msg && msg.snapshot) {
+  if (msg?.snapshot) {
     server.closeIdleConnections();
     setImmediate(() => process.send({ written: v8.writeHeapSnapshot(msg.snapshot) }));
-  } else if (msg && msg.exit) {
+  } else if (msg?.exit) {
     server.close();
     process.disconnect();
   }
