@@ -61,8 +61,14 @@ function normalize(text: string, s: Scenario): string {
   );
 }
 
+/**
+ * The report's first screen: the verdict and the suspects, up to the class table (whose byte counts
+ * follow incidental strings of a run, such as the server's port number) or SCREEN_LINES lines.
+ */
 function firstScreen(text: string): string {
-  const lines = text.split('\n').slice(0, SCREEN_LINES);
+  let lines = text.split('\n').slice(0, SCREEN_LINES);
+  const table = lines.findIndex((l) => l.startsWith('What changed, by '));
+  if (table >= 0) lines = lines.slice(0, table);
   while (lines.length && lines[lines.length - 1].trim() === '') lines.pop();
   return `${lines.join('\n')}\n`;
 }
