@@ -73,7 +73,7 @@ test('Chromium sequence: the detached <div>s are the first group, marked, throug
     /^ 1\. 200 × Detached <div>: 88\.0 kB retained \([\d.]+% of final\)\n {4}kept by {2}window\.detachedCache\[\]\n {4}keeps {4}400 × Detached Text/m,
   );
   const csv = await runInProcess(['leaks', b, t, f, '--format', 'csv']);
-  assert.equal(csv.stdout.split('\n')[0], 'index,count,retained,kind,name,detached,path,pattern');
+  assert.equal(csv.stdout.split('\n')[0], 'index,count,retained,kind,name,detached,path,keeps,pattern');
 });
 
 test('Chromium sequence (large): 1,000 × Window.detachedCache → Array → Detached <div>', { skip: HAS_SHARED ? false : 'no ../shared/fixtures' }, async () => {

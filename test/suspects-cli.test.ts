@@ -90,3 +90,13 @@ test('suspects: bad thresholds exit 2', () => {
     assert.match(r.stderr, /^heapdiff: --/);
   }
 });
+
+test('--ignore leaves out a suspect by class or path, as heapdiff.config.json does', async () => {
+  const snap = db(join(SAMPLES, 'node-leak-after.heapsnapshot.gz'));
+  const all = (await suspects([snap, '--threshold', '3'])).json;
+  assert.ok(all.suspects.length >= 2, JSON.stringify(all.suspects.map((s) => s.label)));
+  const first = all.suspects[0];
+  const without = (await suspects([snap, '--threshold', '3', '--ignore', first.kind])).json;
+  assert.equal(without.suspects.length, all.suspects.length - all.suspects.filter((s) => s.kind === first.kind).length);
+  assert.ok(!without.suspects.some((s) => s.kind === first.kind));
+});

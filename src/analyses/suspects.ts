@@ -25,7 +25,8 @@ import { classTable, nodeFactsOf, readNodeColumns, type NodeFacts } from '../sto
 import { displayName } from '../store/queries/nodes.js';
 import type { DiffSide } from './diff.js';
 import { PathFinder, pathLine, type NodeSummary, type PathHop } from './paths.js';
-import type { NamedPath } from './program-names.js';
+import { IgnoreRules } from './noise.js';
+import { namedPathText, type NamedPath } from './program-names.js';
 import {
   buildTree,
   byRetainedThenId,
@@ -51,6 +52,8 @@ export interface SuspectsOptions {
   /** Group suspects: instances whose paths are traced (default 1000). */
   pathSample?: number;
   maxDepth?: number;
+  /** Leave out suspects whose class, name or path matches one of these (`*` wildcards; see noise.ts). */
+  ignore?: readonly string[];
 }
 
 /** One object as the report shows it (no distance; its share of the heap instead). */
@@ -260,6 +263,14 @@ export function findSuspects(store: OpenedStore, options: SuspectsOptions = {}):
       paths: traced.groups,
       patterns: traced.patterns,
     });
+  }
+  // The user's ignore rules (`--ignore`, heapdiff.config.json): by class, name or path.
+  const rules = new IgnoreRules(options.ignore ?? []);
+  if (!rules.empty) {
+    const kept = suspects.filter(
+      (s) => !rules.matches(s.kind, s.label, [...(s.named ? [namedPathText(s.named)] : []), ...s.paths.map((p) => p.text), ...(s.line ? [s.line] : [])]),
+    );
+    suspects.splice(0, suspects.length, ...kept);
   }
   suspects.sort((x, y) => y.retained - x.retained);
 

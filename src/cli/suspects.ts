@@ -4,7 +4,7 @@ import type { Argv } from 'yargs';
 import type { SuspectsResult } from '../analyses/suspects.js';
 import { OptionError } from '../errors.js';
 import { suspectsTable, suspectsText } from '../render/suspects.js';
-import { rawPathsOption } from './leak-options.js';
+import { ignoreOption, ignorePatterns, rawPathsOption } from './leak-options.js';
 import { handlerOf, type Renderer } from './runner.js';
 import { formatOptions, instancesOption, maxDepthOption, pathsOption, wholeNumber, type OutputArgs } from './options.js';
 import type { SuspectsOptions } from '../analyses/suspects.js';
@@ -22,6 +22,7 @@ export function builder(y: Argv) {
     .option('instances', instancesOption('per class suspect, trace the paths of this many biggest instances'))
     .option('max-depth', maxDepthOption)
     .option('raw-paths', rawPathsOption)
+    .option('ignore', ignoreOption)
     .options(formatOptions)
     .example('$0 suspects oom.heapsnapshot', 'what fills the heap')
     .example('$0 suspects app.db --threshold 5 -f json', 'suspects retaining 5 % or more, as JSON');
@@ -36,6 +37,7 @@ interface Args extends OutputArgs {
   instances: number;
   'max-depth': number;
   'raw-paths': boolean;
+  ignore?: string[];
 }
 
 export function options(argv: Args): SuspectsOptions & { snapshot: string; rawPaths: boolean } {
@@ -54,6 +56,7 @@ export function options(argv: Args): SuspectsOptions & { snapshot: string; rawPa
     pathSample: argv.instances,
     maxDepth: argv['max-depth'],
     rawPaths: argv['raw-paths'],
+    ignore: ignorePatterns(argv.ignore),
   };
 }
 

@@ -22,6 +22,7 @@ export function leaksTable(r: LeaksResult): Table {
       { key: 'name', title: 'Name', type: 'text' },
       { key: 'detached', title: 'Detached', type: 'text' },
       { key: 'path', title: 'Kept by', type: 'text' },
+      { key: 'keeps', title: 'Keeps', type: 'text' },
       { key: 'pattern', title: 'Retainer path pattern', type: 'kind' },
     ],
     rows: r.suspects.map((g, index) => ({
@@ -32,6 +33,7 @@ export function leaksTable(r: LeaksResult): Table {
       name: g.label,
       detached: g.detached ? 'yes' : 'no',
       path: g.paths[0] ? namedLine(g.paths[0].named) : null,
+      keeps: g.keeps ? keptText(g.keeps, { rawBytes: true }) : null,
       pattern: g.pattern,
     })),
   };

@@ -7,7 +7,7 @@ import type { PathHop } from '../analyses/paths.js';
 import { edgeLabel, nodeLabel } from '../store/queries/labels.js';
 import { safeText } from './escape.js';
 import { renderHeapyTable } from './heapy.js';
-import { DETAIL, keptByLines, wrapText } from './leak-report.js';
+import { DETAIL, keptByLines, namedLine, wrapText } from './leak-report.js';
 import { count, countOf, fitEnd, PLAIN, size, wrapHops, type Manners } from './terminal.js';
 import type { Column, Row, Table } from './table.js';
 
@@ -150,6 +150,7 @@ export function retainersTable(r: RetainersResult): Table {
         path: i + 1,
         count: p.count,
         path_retained: p.retained,
+        kept_by: namedLine(p.named),
         hop: j + 1,
         edge_type: h.edge_type,
         edge_name: h.edge_name,
@@ -166,6 +167,7 @@ export function retainersTable(r: RetainersResult): Table {
       { key: 'path', title: 'Path', type: 'number' },
       { key: 'count', title: 'Count', type: 'count' },
       { key: 'path_retained', title: 'Path retained', type: 'bytes' },
+      { key: 'kept_by', title: 'Kept by', type: 'text' },
       { key: 'hop', title: 'Hop', type: 'number' },
       { key: 'edge_type', title: 'Edge type', type: 'text' },
       { key: 'edge_name', title: 'Edge', type: 'text' },
