@@ -197,7 +197,7 @@ export interface KeptObjects {
  * What a set of objects keeps alive, by class: the union of the members' dominated subtrees (a member
  * inside another member's subtree counts once), grouped by class name. One pass over the tree, root first.
  */
-export function keptByClass(loaded: LoadedTree, isMember: (k: number) => boolean, limit = 8): KeptObjects {
+export function dominatedByClass(loaded: LoadedTree, isMember: (k: number) => boolean, limit = 8): KeptObjects {
   const { tree, classId, classNames, order } = loaded;
   const count = new Float64Array(classNames.length + 1);
   const size = new Float64Array(classNames.length + 1);

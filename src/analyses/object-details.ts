@@ -7,7 +7,7 @@
 //   - more than `maxSorted` listed retainers: none listed, only counted (`heapdiff retainers @id` lists them).
 
 import { dbOf, type StoreLike } from '../store/queries/common.js';
-import { firstOutgoingEdges, incomingCounts } from '../store/queries/details.js';
+import { incomingCounts } from '../store/queries/details.js';
 import { allocationFrame, displayName, listedRetainers, nodeBriefs, nodeByOrdinal, nodeLocation, outgoingEdges } from '../store/queries/nodes.js';
 import type { InspectEdge, LinkedNode } from './inspect.js';
 import { sortRetainers } from './paths.js';
@@ -42,7 +42,7 @@ export function objectDetails(store: StoreLike, ordinal: number, options: Detail
   };
 
   const sorted = n.edge_count <= maxSorted;
-  let out = sorted ? outgoingEdges(db, ordinal) : firstOutgoingEdges(db, ordinal, limit);
+  let out = outgoingEdges(db, ordinal, sorted ? Infinity : limit);
   if (sorted) {
     const briefs = nodeBriefs(
       db,

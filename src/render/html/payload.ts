@@ -7,7 +7,7 @@
 // Names stay raw strings here: the page escapes by construction (JSON in a data block, textContent).
 
 import type { DiffResult } from '../../analyses/diff.js';
-import { heapTree, keptByClass, loadTree, summarize, type HeapTreeNode, type KeptObjects, type LoadedTree } from '../../analyses/heap-tree.js';
+import { heapTree, dominatedByClass, loadTree, summarize, type HeapTreeNode, type KeptObjects, type LoadedTree } from '../../analyses/heap-tree.js';
 import { objectDetails } from '../../analyses/object-details.js';
 import type { LeaksResult } from '../../analyses/leaks.js';
 import { CLASSIFIERS, KIND_TITLES, partition, type Classifier } from '../../analyses/partition.js';
@@ -491,7 +491,7 @@ function suspectViews(input: ReportInput, loaded: LoadedTree, add: AddSummary): 
       const target = single ? s.object!.ordinal : -1;
       const keeps = keepsOf(
         s as NamedFields,
-        () => (single ? keptByClass(loaded, (k) => k === target) : keptByClass(loaded, (k) => classNames[classId[k]] === s.kind)),
+        () => (single ? dominatedByClass(loaded, (k) => k === target) : dominatedByClass(loaded, (k) => classNames[classId[k]] === s.kind)),
         single ? 'everything it dominates, by class' : `everything its ${fmt(s.count)} instances dominate, by class`,
       );
       return {
@@ -542,7 +542,7 @@ function suspectViews(input: ReportInput, loaded: LoadedTree, add: AddSummary): 
         notes,
         keeps: keepsOf(
           s as NamedFields,
-          () => keptByClass(loaded, (k) => ids.has(classId[k]) && oddIn(k, after, Infinity)),
+          () => dominatedByClass(loaded, (k) => ids.has(classId[k]) && oddIn(k, after, Infinity)),
           `everything the ${fmt(s.count)} new ${s.kind} objects dominate in B, by class`,
         ),
         accumulation: null,
@@ -564,7 +564,7 @@ function suspectViews(input: ReportInput, loaded: LoadedTree, add: AddSummary): 
     notes: [],
     keeps: keepsOf(
       g as NamedFields,
-      () => keptByClass(loaded, (k) => classNames[classId[k]] === g.kind && oddIn(k, from, to)),
+      () => dominatedByClass(loaded, (k) => classNames[classId[k]] === g.kind && oddIn(k, from, to)),
       `everything the ${g.kind} objects allocated between baseline and target dominate in final, by class`,
     ),
     accumulation: null,

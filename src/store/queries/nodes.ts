@@ -78,8 +78,8 @@ export function toEdgeRow(db: Db, r: RawEdge): EdgeRow {
   };
 }
 
-/** A node's outgoing edges in file order. */
-export function outgoingEdges(db: Db, ordinal: number): EdgeRow[] {
+/** A node's outgoing edges in file order (the first `limit` of them). */
+export function outgoingEdges(db: Db, ordinal: number, limit = Infinity): EdgeRow[] {
   const n = stmt(db, 'SELECT first_edge, edge_count FROM node_rows WHERE ordinal = ?').get(ordinal) as { first_edge: number; edge_count: number } | undefined;
   if (!n || n.edge_count === 0) return [];
   const rows = stmt(
@@ -87,7 +87,7 @@ export function outgoingEdges(db: Db, ordinal: number): EdgeRow[] {
     `SELECT e.edge_ordinal, e.from_node, e.to_node, e.type AS type_code, e.name_or_index, s.value AS sname
      FROM edge_rows e LEFT JOIN strings s ON s.id = e.name_or_index
      WHERE e.edge_ordinal >= ? AND e.edge_ordinal < ? ORDER BY e.edge_ordinal`,
-  ).all(n.first_edge, n.first_edge + n.edge_count) as RawEdge[];
+  ).all(n.first_edge, n.first_edge + Math.min(n.edge_count, limit)) as RawEdge[];
   return rows.map((r) => toEdgeRow(db, r));
 }
 
