@@ -1,10 +1,8 @@
 // What the prose reports of `diff`, `leaks` and `suspects` share: numbers in sentences (thousands
-// separators, unlike the plain integers of heapy tables), snapshot names, and the lines of a suspect's
+// separators, unlike the plain integers of heapy tables), snapshot names, and the raw (DevTools) form of a suspect's
 // retainer paths. Path text is shown from the last global object on; JSON output keeps every hop.
 
 import { pathLine, type PathHop } from '../analyses/paths.js';
-import type { PathGroupResult } from '../analyses/suspects-tree.js';
-import { safeText } from './escape.js';
 
 /** An integer with thousands separators (prose lines; tables print plain integers as heapy does). */
 export function fmt(n: number): string {
@@ -57,27 +55,4 @@ export function shownPath(hops: readonly PathHop[], pattern: boolean, wide = fal
     wide ? shown : shown.map((h) => ({ ...h, class_name: shortName(h.class_name), name: shortName(h.name), edge_name: shortName(h.edge_name) })),
     pattern,
   );
-}
-
-/** Lines of one path group: `300 × pattern  (254,400 bytes)`. */
-export function pathGroupLine(g: PathGroupResult, wide = false): string {
-  return `${fmt(g.count)} × ${g.hops.length > 0 ? shownPath(g.hops, true, wide) : shortName(g.pattern, wide)}  (${fmt(g.retained)} bytes)`;
-}
-
-/**
- * The path part of a suspect: grouped patterns, the biggest instance's path, and what was not traced.
- * Paths are never shortened: the whole chain is the answer; only names longer than REPORT_NAME_MAX are
- * (unless `wide`).
- */
-export function suspectPathLines(paths: readonly PathGroupResult[], patterns: number, traced: number, total: number, wide = false): string[] {
-  const indent = '    ';
-  const out: string[] = [];
-  for (const g of paths) out.push(indent + safeText(pathGroupLine(g, wide)));
-  if (paths.length > 0)
-    out.push(indent + safeText(`biggest: ${paths[0].hops.length > 0 ? shownPath(paths[0].hops, false, wide) : shortName(paths[0].line, wide)}`));
-  const notes: string[] = [];
-  if (patterns > paths.length) notes.push(`${patterns - paths.length} more pattern${patterns - paths.length === 1 ? '' : 's'} (--paths)`);
-  if (traced < total) notes.push(`paths of the ${fmt(traced)} biggest of ${fmt(total)} objects (--instances)`);
-  if (notes.length > 0) out.push(indent + safeText(`(${notes.join('; ')})`));
-  return out;
 }
