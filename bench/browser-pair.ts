@@ -8,11 +8,12 @@
 // closures), snapshot B. Both come from one protocol session, so object ids match. Written as plain
 // `.heapsnapshot` files to bench/out/ (gitignored) with a `.meta.json`; reused unless --force.
 
+import { CHROMIUM, QUIET_CHROMIUM_ARGS } from '../test/helpers/chromium.js';
 import { createWriteStream, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-export const CHROMIUM = '/usr/bin/chromium';
+export { CHROMIUM };
 /** Chosen so each snapshot is ~50 MB (an empty page is ~2.7 MB). */
 export const CUSTOMERS = 22_000;
 export const ROWS = 2_000;
@@ -40,15 +41,7 @@ export async function makeBrowserPair(root: string, outDir: string, force: boole
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-extensions',
-    ],
+    args: [...QUIET_CHROMIUM_ARGS],
   });
   try {
     const page = await browser.newPage();

@@ -1,6 +1,7 @@
 // `heapdiff snap` against a real headless Chromium (Debian's /usr/bin/chromium) through its DevTools
 // endpoint: two pages open, so the page is chosen with --page; the planted objects of the page show in
 // the ingested snapshot. Skips, saying why, when no browser is installed.
+import { CHROMIUM, HAS_CHROMIUM, QUIET_CHROMIUM_ARGS } from './helpers/chromium.js';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -9,14 +10,14 @@ import { after, test } from 'node:test';
 import { runCliJson, tempDir } from './helpers/env.js';
 import { killAll, runCliAsync, start } from './helpers/processes.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const dir = tempDir('heapdiff-browser-test-');
 const cacheDir = join(dir, 'cache');
 let server: Server | null = null;
 after(() => {
   killAll();
   server?.close();
-  rmSync(dir, { recursive: true, force: true });
+  // Chromium's helper processes may still be writing to the killed browser's profile for a moment.
+  rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 });
 
 const PAGE = `<!doctype html><title>leaky page</title><script>
@@ -26,7 +27,7 @@ document.title = 'leaky page ready';
 </script>`;
 
 test('Chromium page through http://127.0.0.1:PORT with --page: the 2,500 planted objects', {
-  skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (.ci/run installs Debian's chromium)`,
+  skip: HAS_CHROMIUM ? false : `${CHROMIUM} is not installed (.ci/run installs Debian's chromium)`,
 }, async () => {
   server = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html' });
@@ -36,18 +37,7 @@ test('Chromium page through http://127.0.0.1:PORT with --page: the 2,500 planted
   const pageUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/leaky.html`;
   const profile = join(dir, 'profile');
   mkdirSync(profile);
-  const browser = start(CHROMIUM, [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    `--user-data-dir=${profile}`,
-    '--remote-debugging-port=0',
-    pageUrl,
-  ]);
+  const browser = start(CHROMIUM, ['--headless', ...QUIET_CHROMIUM_ARGS, `--user-data-dir=${profile}`, '--remote-debugging-port=0', pageUrl]);
   const m = await browser.waitFor(/DevTools listening on ws:\/\/127\.0\.0\.1:(\d+)\//, 60_000);
   const endpoint = `http://127.0.0.1:${m[1]}`;
   // A second page (headless Chromium takes one URL on its command line).

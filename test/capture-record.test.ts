@@ -4,13 +4,13 @@
 // and last, leaks over first/middle/last); and the faults (program gone before its first snapshot, not
 // a Node program, a used directory, a full disk).
 import assert from 'node:assert/strict';
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { RecordIndex } from '../src/capture/record.js';
 import { ROOT, tempDir } from './helpers/env.js';
-import { killAll, runCliAsync } from './helpers/processes.js';
+import { killAll, runCliAsync, tinyDisk, unmountAll } from './helpers/processes.js';
 
 const dir = tempDir('heapdiff-record-test-');
 const cacheDir = join(dir, 'cache');
@@ -19,20 +19,9 @@ const cacheDir = join(dir, 'cache');
 const app = join(dir, 'app');
 mkdirSync(join(app, 'node_modules'), { recursive: true });
 symlinkSync(ROOT, join(app, 'node_modules', 'heapdiff'), 'dir');
-const mounts: string[] = [];
 after(() => {
   killAll();
-  for (const m of mounts) {
-    try {
-      execFileSync('umount', [m], { stdio: 'ignore' });
-    } catch {
-      try {
-        execFileSync('umount', ['-l', m], { stdio: 'ignore' }); // busy: detach it now, freed when unused
-      } catch {
-        // not mounted
-      }
-    }
-  }
+  unmountAll();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -270,15 +259,11 @@ test('faults: gone before the first snapshot (bad Node option), not a Node progr
 });
 
 test('fault: a full disk stops the recording: exit 2, no partial snapshot, the program stopped', async (t) => {
-  const mnt = join(dir, 'tiny');
-  mkdirSync(mnt);
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mnt], { stdio: 'ignore' });
-  } catch {
+  const mnt = tinyDisk(join(dir, 'tiny'));
+  if (!mnt) {
     t.skip('cannot mount a tmpfs here (needs root); the full-disk case is not tested');
     return;
   }
-  mounts.push(mnt);
   // The snapshot is asked for once the heap is big (its gzip is several MB): it cannot fit.
   const file = program('filler.mjs', `import { mark } from 'heapdiff/mark';\n${LEAK}\ngrow(200000);\nawait mark('full');\nsetInterval(() => {}, 1000);\n`);
   const out = join(mnt, 'rec');

@@ -3,30 +3,19 @@
 // exist or is not Node (which must survive), a closed port, a non-loopback host, a full disk, a target
 // killed mid-snapshot, Ctrl-C: one line on stderr, exit 2, nothing under the final name.
 import assert from 'node:assert/strict';
-import { execFileSync, type spawn } from 'node:child_process';
+import type { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { after, test } from 'node:test';
 import { runCliJson, tempDir } from './helpers/env.js';
-import { killAll, leakyProgram, runCliAsync, start, startNodeProgram } from './helpers/processes.js';
+import { killAll, leakyProgram, runCliAsync, start, startNodeProgram, tinyDisk, unmountAll } from './helpers/processes.js';
 
 const dir = tempDir('heapdiff-snap-test-');
 const cacheDir = join(dir, 'cache');
-const mounts: string[] = [];
 after(() => {
   killAll();
-  for (const m of mounts) {
-    try {
-      execFileSync('umount', [m], { stdio: 'ignore' });
-    } catch {
-      try {
-        execFileSync('umount', ['-l', m], { stdio: 'ignore' }); // busy: detach it now, freed when unused
-      } catch {
-        // not mounted
-      }
-    }
-  }
+  unmountAll();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -101,15 +90,11 @@ test('faults: no such PID, a PID that is not Node (left alive), a closed port, a
 });
 
 test('fault: a full disk (1 MB tmpfs): exit 2, "no space left", nothing left behind', async (t) => {
-  const mnt = join(dir, 'tiny');
-  mkdirSync(mnt);
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mnt], { stdio: 'ignore' });
-  } catch {
+  const mnt = tinyDisk(join(dir, 'tiny'));
+  if (!mnt) {
     t.skip('cannot mount a tmpfs here (needs root); the full-disk case is not tested');
     return;
   }
-  mounts.push(mnt);
   const p = await startNodeProgram(dir, 'big.js', leakyProgram('Filler', 200000), ['--inspect-port=0']);
   const r = await snap([String(p.pid), '-o', join(mnt, 'full.heapsnapshot.gz')]);
   assert.equal(r.status, 2, r.stderr);

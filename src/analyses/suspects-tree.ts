@@ -370,9 +370,9 @@ export function nameSuspect(db: Db, className: string, instances: readonly numbe
   const namer = namerOf(db);
   const first = instances[0];
   if (first === undefined) return { label: className, functions: [], functions_of: 0 };
-  const facts = nodeFactsOf(db, instances.slice(0, FUNCTIONS_LOOKED_AT));
-  const isClosure = facts.get(first)?.type === 'closure';
-  if (isClosure) {
+  // Only closures need every instance's facts (their functions); other classes are named by the first.
+  if (nodeFactsOf(db, [first]).get(first)?.type === 'closure') {
+    const facts = nodeFactsOf(db, instances.slice(0, FUNCTIONS_LOOKED_AT));
     const byLabel = new Map<string, number>();
     let looked = 0;
     for (const k of instances.slice(0, FUNCTIONS_LOOKED_AT)) {

@@ -1,16 +1,16 @@
 // Real Chromium for the report tests (Debian's /usr/bin/chromium driven by playwright-core). Tests that
 // need it skip with BROWSER_SKIP when it is missing (`.ci/run` installs it).
-import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, HAS_CHROMIUM, QUIET_CHROMIUM_ARGS } from './chromium.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const BROWSER_SKIP: string | false = existsSync(CHROMIUM) ? false : `no browser: ${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)`;
+export { CHROMIUM };
+export const BROWSER_SKIP: string | false = HAS_CHROMIUM ? false : `no browser: ${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)`;
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [...QUIET_CHROMIUM_ARGS],
   });
 }
 

@@ -1,7 +1,7 @@
 // Real processes for the capture tests: Node programs with planted leaks, the CLI run asynchronously
 // (so a test can act while it captures), and a registry that kills whatever is still running.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN } from './env.js';
 
@@ -127,4 +127,36 @@ ${extra}
 setInterval(() => {}, 1000);
 console.log('ready');
 `;
+}
+
+const mounts: string[] = [];
+
+/**
+ * A 1 MB tmpfs at `dir` (a full disk for the capture tests), or null when it cannot be mounted (not root).
+ * `unmountAll()` in `after` removes it.
+ */
+export function tinyDisk(dir: string): string | null {
+  mkdirSync(dir);
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir], { stdio: 'ignore' });
+  } catch {
+    return null;
+  }
+  mounts.push(dir);
+  return dir;
+}
+
+/** Unmounts every `tinyDisk` (lazily when still busy: freed when unused). */
+export function unmountAll(): void {
+  for (const m of mounts.splice(0)) {
+    try {
+      execFileSync('umount', [m], { stdio: 'ignore' });
+    } catch {
+      try {
+        execFileSync('umount', ['-l', m], { stdio: 'ignore' });
+      } catch {
+        // not mounted
+      }
+    }
+  }
 }

@@ -14,6 +14,7 @@
 // (`@123`), the absolute paths of the programs (they live in the checkout), and in Chromium a little of
 // the engine's own state (totals, a few internal counts); the planted objects' counts and sizes do not.
 
+import { CHROMIUM, HAS_CHROMIUM, QUIET_CHROMIUM_ARGS } from './chromium.js';
 import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -26,8 +27,7 @@ import { ROOT } from './env.js';
 /** Bump when the way snapshots are made changes (the programs themselves are hashed). */
 const GENERATOR_VERSION = 4;
 export const SCENARIO_SOURCES = join(ROOT, 'test/scenarios');
-export const CHROMIUM = '/usr/bin/chromium';
-export const HAS_CHROMIUM = existsSync(CHROMIUM);
+export { CHROMIUM, HAS_CHROMIUM };
 const CACHE = process.env.HEAPDIFF_SCENARIOS_DIR ?? join(ROOT, 'test/.tmp/scenarios');
 
 /** The Node programs see the same environment whatever runs the tests (node --test adds variables). */
@@ -84,16 +84,7 @@ export async function browserScenario(): Promise<Scenario> {
       executablePath: CHROMIUM,
       // V8 in the renderer without optimising tiers and with fixed seeds (see DETERMINISTIC_V8): otherwise
       // how much code the JIT compiled between two snapshots differs from run to run.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-extensions',
-        `--js-flags=${DETERMINISTIC_V8.join(' ')} --no-maglev`,
-      ],
+      args: [...QUIET_CHROMIUM_ARGS, `--js-flags=${DETERMINISTIC_V8.join(' ')} --no-maglev`],
     });
     try {
       const page = await browser.newPage();
