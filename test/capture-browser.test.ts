@@ -8,16 +8,17 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { runCliJson, tempDir } from './helpers/env.js';
-import { killAll, runCliAsync, start } from './helpers/processes.js';
+import { groupsGone, killAll, runCliAsync, start } from './helpers/processes.js';
 
 const dir = tempDir('heapdiff-browser-test-');
 const cacheDir = join(dir, 'cache');
 let server: Server | null = null;
-after(() => {
+after(async () => {
   killAll();
   server?.close();
-  // Chromium's helper processes may still be writing to the killed browser's profile for a moment.
-  rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  // Chromium's helper processes write to its profile until they are gone: wait for the whole group.
+  await groupsGone();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 const PAGE = `<!doctype html><title>leaky page</title><script>
@@ -37,7 +38,7 @@ test('Chromium page through http://127.0.0.1:PORT with --page: the 2,500 planted
   const pageUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/leaky.html`;
   const profile = join(dir, 'profile');
   mkdirSync(profile);
-  const browser = start(CHROMIUM, ['--headless', ...QUIET_CHROMIUM_ARGS, `--user-data-dir=${profile}`, '--remote-debugging-port=0', pageUrl]);
+  const browser = start(CHROMIUM, ['--headless', ...QUIET_CHROMIUM_ARGS, `--user-data-dir=${profile}`, '--remote-debugging-port=0', pageUrl], { group: true });
   const m = await browser.waitFor(/DevTools listening on ws:\/\/127\.0\.0\.1:(\d+)\//, 60_000);
   const endpoint = `http://127.0.0.1:${m[1]}`;
   // A second page (headless Chromium takes one URL on its command line).

@@ -6,9 +6,17 @@ import { join } from 'node:path';
 import { BIN } from './env.js';
 
 const running = new Set<ChildProcess>();
+const groups = new Set<ChildProcess>();
 
 /** Kills every process the capture helpers started that is still running (call in `after`). */
 export function killAll(): void {
+  for (const c of groups) {
+    try {
+      if (c.pid !== undefined) process.kill(-c.pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
   for (const c of running) {
     if (c.exitCode === null && c.signalCode === null) {
       try {
@@ -19,6 +27,22 @@ export function killAll(): void {
     }
   }
   running.clear();
+}
+
+/** Waits (up to `ms`) until the process groups started with `group` have no process left, then forgets them. */
+export async function groupsGone(ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (const c of groups) {
+    while (Date.now() < deadline) {
+      try {
+        process.kill(-c.pid!, 0);
+      } catch {
+        break; // ESRCH: the whole group is gone
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  groups.clear();
 }
 
 export interface Started {
@@ -32,9 +56,16 @@ export interface Started {
 }
 
 /** Starts a process; its stdout and stderr are collected. */
-export function start(exe: string, args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Started {
-  const child = spawn(exe, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env }, cwd: options.cwd });
+export function start(exe: string, args: string[], options: { env?: Record<string, string>; cwd?: string; group?: boolean } = {}): Started {
+  // `group`: in a process group of its own, so killAll() also ends the helper processes it starts (Chromium's).
+  const child = spawn(exe, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env },
+    cwd: options.cwd,
+    detached: options.group ?? false,
+  });
   running.add(child);
+  if (options.group) groups.add(child);
   let text = '';
   const waiters: (() => void)[] = [];
   const onData = (d: Buffer) => {
