@@ -102,7 +102,7 @@ export function analyzeGraph(graph: HeapGraph, onPhase?: (phase: string) => void
   const adjustedSelf = computeShallowSizes(graph, detachedness, userRoots);
 
   phase('Calculating dominators');
-  const dom = computeDominators(graph, retainers, edgeFrom, essentialEdge, ROOT_ORDINAL);
+  const dom = computeDominators(graph, retainers, essentialEdge, ROOT_ORDINAL);
 
   phase('Calculating retained sizes');
   const retainedSize = computeRetainedSizes(adjustedSelf, dom.idom, dom.order);
