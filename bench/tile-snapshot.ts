@@ -4,14 +4,15 @@
 // (a few MB whatever the size), ~100–200 MB/s of output: the way to get 2.6–4 GB snapshots on a machine
 // where V8 itself would need ~6× the file size in RAM to write them (bench/make-big-snapshot.mjs).
 //
-//   node dist/bench/tile-snapshot.js --from SRC --out DST (--copies K | --size MB) [--layout interleaved|blocks] [--force]
+//   node dist/bench/tile-snapshot.js --from SRC --out DST (--copies K | --size MB) [--chunk NODES] [--force]
 //
 // Every copy is the source heap's exact structure (node and edge types, names, sizes, edge order,
 // `locations`), so the result is a real V8 heap's shape at K times the size: DevTools and heapdiff
 // analyse it as K independent heaps under one root (every per-class count and size is K times the
-// source's, plus the root). Copy c's node ordinal k ≥ 1 becomes 1 + c·(N−1) + (k−1); its node ids are
-// unique and keep their parity (IdShifter); copy 0 keeps the source's ids, so ids noted for the source (its .meta.json `sampleIds`) name
-// the same objects in the tiled file. Element/hidden root edges get their index shifted by c·E0 (E0 =
+// source's, plus the root). The copies' nodes are interleaved in runs of --chunk source nodes (default
+// 4,096, about a V8 heap page: see tileSnapshot). Node ids are unique and keep their parity (IdShifter);
+// copy 0 keeps the source's ids, so ids noted for the source (its .meta.json `sampleIds`) name the same
+// objects in the tiled file. Element/hidden root edges get their index shifted by c·E0 (E0 =
 // the source root's edge count) so the root's element indices stay distinct.
 //
 // Writes DST.tmp and renames it when complete; DST.meta.json records counts, copies, source, timing.
@@ -215,18 +216,23 @@ function arrayRange(src: Source, from: number, key: string): { start: number; en
   return { start, end };
 }
 
-/**
- * Where the copies go in node order. `interleaved` (the default): source node k ≥ 1 becomes the K
- * consecutive nodes 1 + (k−1)·K + c, so the neighbourhoods of the source stay close (dilated by K) and
- * a structure that spans the source heap (a big Map's backing store) spans the whole tiled heap, as in
- * one real heap K times the size. `blocks`: copy c is one contiguous block of ordinals, 1 + c·(N−1) +
- * (k−1): every algorithm touches K separate small heaps (faster: better cache locality than a real heap).
- */
-export type TileLayout = 'interleaved' | 'blocks';
+/** Source nodes per run in the default layout: about one V8 heap page of objects. */
+export const DEFAULT_CHUNK = 4096;
 
-export function tileSnapshot(from: string, out: string, copies: number, layout: TileLayout = 'interleaved'): TileResult {
+/**
+ * Tiles `from` `copies` times into `out`. Node order: the source's non-root nodes are cut into runs of
+ * `chunk` consecutive nodes, and run j of every copy follows run j of the copy before:
+ * [run 0 of copy 0, run 0 of copy 1, …, run 1 of copy 0, …]. So the neighbourhoods of the source stay
+ * together (V8 writes a heap page's objects next to each other: runs of ~4,096 nodes), while a
+ * structure that spans the source heap (a big Map's backing store, the global object) spans the whole
+ * tiled heap, as in one real heap K times the size. `chunk` 1 interleaves single nodes (every
+ * neighbourhood dilated K times: harsher on the CPU cache than a real heap); `chunk` ≥ N puts each
+ * copy in one block (K separate small heaps: kinder to the cache than a real heap).
+ */
+export function tileSnapshot(from: string, out: string, copies: number, chunk = DEFAULT_CHUNK): TileResult {
   const t0 = performance.now();
   if (!Number.isInteger(copies) || copies < 1) throw new Error('copies must be a positive integer');
+  if (!Number.isInteger(chunk) || chunk < 1) throw new Error('chunk must be a positive integer');
   const src = new Source(from);
   const tmp = `${out}.tmp`;
   const fd = openSync(tmp, 'w');
@@ -240,6 +246,7 @@ export function tileSnapshot(from: string, out: string, copies: number, layout: 
     const N = header.node_count;
     const M = header.edge_count;
     const K = copies;
+    const B = Math.min(chunk, Math.max(1, N - 1));
     const idOff = header.meta.node_fields.indexOf('id');
     const ecOff = header.meta.node_fields.indexOf('edge_count');
     const etOff = header.meta.edge_fields.indexOf('type');
@@ -259,10 +266,13 @@ export function tileSnapshot(from: string, out: string, copies: number, layout: 
     if (edges === null) throw new Error(`${from}: no "edges" after "nodes"`);
     const locations = arrayRange(src, edges.end, 'locations');
     /** Copy c's node index for the source's node index t (the root stays the root). */
-    const place =
-      layout === 'blocks'
-        ? (t: number, c: number): number => (t === 0 ? 0 : t + c * (N - 1) * F)
-        : (t: number, c: number): number => (t === 0 ? 0 : (1 + (t / F - 1) * K + c) * F);
+    const place = (t: number, c: number): number => {
+      if (t === 0) return 0;
+      const i = t / F - 1;
+      const run = Math.floor(i / B);
+      const size = Math.min(B, N - 1 - run * B);
+      return (1 + run * K * B + c * size + (i - run * B)) * F;
+    };
 
     // A first pass over the nodes: the root's edge count, the largest odd id, the count.
     const ids = new IdShifter(K);
@@ -295,32 +305,23 @@ export function tileSnapshot(from: string, out: string, copies: number, layout: 
     };
     o.text(`{"snapshot":${JSON.stringify({ ...header, node_count: 1 + K * (N - 1), edge_count: K * M })},\n"nodes":[`);
 
-    // Nodes: the root once (its edge count × K), then the copies of every other node with new ids.
-    let rec: Uint32Array = new Uint32Array(Math.max(F, E, LF));
+    // Nodes: the root once (its edge count × K), then run by run, copy by copy, with new ids.
+    let run: Uint32Array = new Uint32Array(B * F);
     {
       const r = new IntReader(src, nodes.start, nodes.end);
-      rec = r.take(rec, F);
-      rec[ecOff] *= K;
-      record(rec, 0, F);
-      const emit = (c: number) => {
-        const id = rec[idOff];
-        rec[idOff] = ids.map(id, c);
-        record(rec, 0, F);
-        rec[idOff] = id;
-      };
-      if (layout === 'blocks') {
+      run = r.take(run, F);
+      run[ecOff] *= K;
+      record(run, 0, F);
+      for (let k = 1; k < N; k += B) {
+        const n = Math.min(B, N - k) * F;
+        run = r.take(run, n);
         for (let c = 0; c < K; c++) {
-          const rc = new IntReader(src, nodes.start, nodes.end);
-          rc.take(rec, F); // the root
-          for (let k = 1; k < N; k++) {
-            rc.take(rec, F);
-            emit(c);
+          for (let j = 0; j < n; j += F) {
+            const id = run[j + idOff];
+            run[j + idOff] = ids.map(id, c);
+            record(run, j, F);
+            run[j + idOff] = id;
           }
-        }
-      } else {
-        for (let k = 1; k < N; k++) {
-          r.take(rec, F);
-          for (let c = 0; c < K; c++) emit(c);
         }
       }
     }
@@ -328,7 +329,7 @@ export function tileSnapshot(from: string, out: string, copies: number, layout: 
     first = true;
 
     // Edges: the root's, once per copy (element/hidden indices shifted by c × its edge count), then
-    // every other node's, per copy, with their targets placed into the copy.
+    // run by run, copy by copy, with their targets placed into the copy.
     let group: Uint32Array = new Uint32Array(1024);
     const emitEdges = (values: Uint32Array, count: number, c: number, root: boolean): void => {
       for (let j = 0; j < count; j += E) {
@@ -345,61 +346,40 @@ export function tileSnapshot(from: string, out: string, copies: number, layout: 
       const r = new IntReader(src, edges.start, edges.end);
       const root = r.take(new Uint32Array(rootEdges * E), rootEdges * E);
       for (let c = 0; c < K; c++) emitEdges(root, rootEdges * E, c, true);
-      if (layout === 'blocks') {
-        for (let c = 0; c < K; c++) {
-          const rc = new IntReader(src, edges.start, edges.end);
-          rc.take(group, rootEdges * E);
-          for (let j = rootEdges; j < M; j++) {
-            group = rc.take(group, E);
-            emitEdges(group, E, c, false);
-          }
-        }
-      } else {
-        // the edge counts, from the nodes, in step with the edges
-        const counts = new IntReader(src, nodes.start, nodes.end);
-        rec = counts.take(rec, F);
-        for (let k = 1; k < N; k++) {
+      // the edge counts, from the nodes, in step with the edges
+      const counts = new IntReader(src, nodes.start, nodes.end);
+      let rec: Uint32Array = counts.take(new Uint32Array(F), F);
+      for (let k = 1; k < N; k += B) {
+        let n = 0;
+        for (let j = k; j < Math.min(N, k + B); j++) {
           rec = counts.take(rec, F);
-          const n = rec[ecOff] * E;
-          group = r.take(group, n);
-          for (let c = 0; c < K; c++) emitEdges(group, n, c, false);
+          n += rec[ecOff] * E;
         }
+        group = r.take(group, n);
+        for (let c = 0; c < K; c++) emitEdges(group, n, c, false);
       }
-      if (r.next() >= 0 && layout !== 'blocks') throw new Error(`${from}: "edges" holds more than the nodes' edge counts`);
+      if (r.next() >= 0) throw new Error(`${from}: "edges" holds more than the nodes' edge counts`);
     }
     o.flush();
 
-    // The rest verbatim, with `locations` tiled (object_index is a node index).
+    // The rest verbatim, with `locations` tiled (object_index is a node index): each record K times.
     src.each(edges.end, locations ? locations.start : src.size, (buf, n) => o.raw(buf.subarray(0, n)));
     if (locations) {
       first = true;
-      const emit = (c: number) => {
+      const r = new IntReader(src, locations.start, locations.end);
+      const rec = new Uint32Array(LF);
+      for (let v = r.next(); v >= 0; v = r.next()) {
+        rec[0] = v;
+        for (let f = 1; f < LF; f++) {
+          rec[f] = r.next();
+          if (rec[f] === 0xffffffff) throw new Error(`${from}: "locations" is not a multiple of ${LF} values`);
+        }
         const t = rec[objOff];
-        rec[objOff] = place(t, c);
-        record(rec, 0, LF);
-        rec[objOff] = t;
-      };
-      const count = (() => {
-        const r = new IntReader(src, locations.start, locations.end);
-        let n = 0;
-        while (r.next() >= 0) n++;
-        return n / LF;
-      })();
-      if (!Number.isInteger(count)) throw new Error(`${from}: "locations" is not a multiple of ${LF} values`);
-      if (layout === 'blocks') {
         for (let c = 0; c < K; c++) {
-          const r = new IntReader(src, locations.start, locations.end);
-          for (let i = 0; i < count; i++) {
-            rec = r.take(rec, LF);
-            emit(c);
-          }
+          rec[objOff] = place(t, c);
+          record(rec, 0, LF);
         }
-      } else {
-        const r = new IntReader(src, locations.start, locations.end);
-        for (let i = 0; i < count; i++) {
-          rec = r.take(rec, LF);
-          for (let c = 0; c < K; c++) emit(c);
-        }
+        rec[objOff] = t;
       }
       o.flush();
       src.each(locations.end, src.size, (buf, n) => o.raw(buf.subarray(0, n)));
@@ -443,7 +423,7 @@ function main(argv: string[]): void {
   let copies = 0;
   let size = 0;
   let force = false;
-  let layout: TileLayout = 'interleaved';
+  let chunk = DEFAULT_CHUNK;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--from') from = resolve(argv[++i]!);
@@ -451,17 +431,17 @@ function main(argv: string[]): void {
     else if (a === '--copies') copies = Number(argv[++i]);
     else if (a === '--size') size = Number(argv[++i]);
     else if (a === '--force') force = true;
-    else if (a === '--layout') layout = argv[++i] === 'blocks' ? 'blocks' : 'interleaved';
-    else throw new Error(`unknown argument ${a} (usage: --from SRC --out DST (--copies K | --size MB) [--layout interleaved|blocks] [--force])`);
+    else if (a === '--chunk') chunk = Number(argv[++i]);
+    else throw new Error(`unknown argument ${a} (usage: --from SRC --out DST (--copies K | --size MB) [--chunk NODES] [--force])`);
   }
-  if (!from || !out || (!copies && !size)) throw new Error('usage: --from SRC --out DST (--copies K | --size MB) [--layout interleaved|blocks] [--force]');
+  if (!from || !out || (!copies && !size)) throw new Error('usage: --from SRC --out DST (--copies K | --size MB) [--chunk NODES] [--force]');
   if (!force && existsSync(out) && existsSync(`${out}.meta.json`)) {
     console.log(`  ${out}: exists (reused; --force to regenerate)`);
     return;
   }
   if (!copies) copies = copiesForSize(from, size);
   console.log(`tiling ${from} × ${copies} → ${out}`);
-  const r = tileSnapshot(from, out, copies, layout);
+  const r = tileSnapshot(from, out, copies, chunk);
   const srcMeta = existsSync(`${from}.meta.json`) ? (JSON.parse(readFileSync(`${from}.meta.json`, 'utf8')) as Record<string, unknown>) : {};
   const producerMaxRssMB = (process.resourceUsage().maxRSS * 1024) / 1e6;
   writeFileSync(
@@ -470,7 +450,7 @@ function main(argv: string[]): void {
       {
         file: out,
         kind: 'tiled',
-        layout,
+        chunk,
         source: from,
         copies: r.copies,
         bytes: r.bytes,

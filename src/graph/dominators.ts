@@ -128,7 +128,11 @@ export function computeDominators(adj: Adjacency, retainers: Retainers, essentia
   // Every node G′ reaches has all its essential targets reached too, so pre[target] is a DFS number.
   const semi = bigUint32(reached);
   for (let i = 1; i < reached; i++) semi[i] = parent[i];
-  const firstUpper = bigUint32(reached + 1);
+  // Memory: this is the analysis' peak, so the upper lists' offsets live in the buffer of the result
+  // `idom` (written only at the very end), `ancestor` in that of `pre` (spent after the two passes) and
+  // `order` in that of `vertex` (they agree on the nodes G′ reaches).
+  const idomBuffer = sharedUint32(nodeCount + 1);
+  const firstUpper = idomBuffer.subarray(0, reached + 1);
   for (let v = 0; v < nodeCount; v++) {
     const vNum = pre[v];
     if (vNum === UNVISITED) continue;
@@ -157,7 +161,8 @@ export function computeDominators(adj: Adjacency, retainers: Retainers, essentia
   // In decreasing DFS number, with LLVM's "last linked" test: a DFS number >= lastLinked has been
   // processed and linked to its `ancestor`.
   const label = nextEdge; // the cursors are spent
-  const ancestor = parent.slice(0, reached);
+  const ancestor = pre; // `pre` is spent
+  ancestor.set(parent.subarray(0, reached));
   for (let i = 0; i < reached; i++) label[i] = i;
   for (let wNum = reached - 1; wNum >= 1; wNum--) {
     const lastLinked = wNum + 1;
@@ -204,18 +209,14 @@ export function computeDominators(adj: Adjacency, retainers: Retainers, essentia
     idomNum[wNum] = c;
   }
 
-  const idom = sharedUint32(nodeCount);
-  const order = bigUint32(nodeCount);
-  for (let num = 0; num < reached; num++) {
-    const k = vertex[num];
-    idom[k] = vertex[idomNum[num]];
-    order[num] = k;
-  }
+  const idom = idomBuffer.subarray(0, nodeCount);
+  for (let num = 0; num < reached; num++) idom[vertex[num]] = vertex[idomNum[num]];
   idom[rootOrdinal] = rootOrdinal;
+  const order = vertex; // the DFS preorder; the nodes G′ does not reach follow
   const leftovers = bigUint32(nodeCount - reached);
   let next = reached;
   for (let k = 0; k < nodeCount && next < nodeCount; k++) {
-    if (pre[k] !== UNVISITED) continue;
+    if ((visited[k >>> 5] & (1 << (k & 31))) !== 0) continue;
     idom[k] = rootOrdinal;
     leftovers[next - reached] = k;
     order[next++] = k;
