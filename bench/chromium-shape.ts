@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CHROMIUM, QUIET_CHROMIUM_ARGS } from '../test/helpers/chromium.js';
 
-/** Cards built before the size is extrapolated (~30 MB of snapshot). */
-export const CALIBRATION_UNITS = 20_000;
+/** Cards built before the size is extrapolated (~40 MB of snapshot). */
+export const CALIBRATION_UNITS = 2_000;
 
 export interface ChromiumShapeMeta {
   file: string;
@@ -89,7 +89,7 @@ export async function makeChromiumShape(root: string, outDir: string, sizeMB: nu
     console.log(`  empty page ${(empty / 1e6).toFixed(1)} MB, ${bytesPerUnit.toFixed(0)} bytes/card → ${units.toLocaleString('en')} cards for ~${sizeMB} MB`);
     // Grow in steps: one huge synchronous evaluate would hold the renderer for minutes.
     for (let n = CALIBRATION_UNITS; n < units; ) {
-      n = Math.min(units, n + 50_000);
+      n = Math.min(units, n + 5_000);
       await evaluate(`build(${n})`);
     }
     rmSync(`${file}.tmp`, { force: true });
