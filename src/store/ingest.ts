@@ -155,7 +155,7 @@ export async function ingestInThisThread(files: IngestFiles, onProgress: NonNull
       try {
         openForBulkWrite(sideDb);
         sideDb.exec('BEGIN');
-        writeStore(sideDb, graph, analysis, progress, () => dropLinkArrays(analysis));
+        await writeStore(sideDb, graph, analysis, progress, () => dropLinkArrays(analysis));
         sideDb.exec('COMMIT');
       } finally {
         sideDb.close();

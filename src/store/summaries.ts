@@ -18,7 +18,17 @@
 
 import { groupRetainedSizes } from '../graph/group-retained.js';
 import type { HeapGraph } from '../parse/heap-graph.js';
-import { CLASSIFIER_DEFINITIONS, CLASSIFIERS, graphKindNames, type KindGroups, SetGroups, ValueGroups, type IngestView } from './classifiers.js';
+import {
+  CLASSIFIER_DEFINITIONS,
+  CLASSIFIERS,
+  graphKindNames,
+  type Classifier,
+  type IngestView,
+  type KindGroups,
+  type KindNames,
+  SetGroups,
+  ValueGroups,
+} from './classifiers.js';
 import type { StoreAnalysis } from './memory.js';
 import { bigFloat64, bigInt32, bigUint32, sortUnique } from '../util/typed-arrays.js';
 
@@ -102,8 +112,17 @@ export interface PartitionSummaryRow {
   retained: number;
 }
 
-/** The partition rows of every classifier computed at ingest (all but `class`: the classes table). */
-export function partitionSummary(graph: HeapGraph, a: StoreAnalysis, scripts: ReadonlyMap<number, string>): PartitionSummaryRow[] {
+/** Which partition rows to compute, and how to spell values (the summary thread has no strings: summary-thread.ts). */
+export interface PartitionParts {
+  /** The classifiers to compute (default: every one but `class`, whose rows are the classes table). */
+  only?: (c: Classifier) => boolean;
+  /** The kind names (default: from the graph, which needs its strings). */
+  names?: KindNames;
+}
+
+/** The partition rows of every classifier computed at ingest (all but `class`: the classes table), in CLASSIFIERS order. */
+export function partitionSummary(graph: HeapGraph, a: StoreAnalysis, scripts: ReadonlyMap<number, string>, parts: PartitionParts = {}): PartitionSummaryRow[] {
+  const only = parts.only ?? (() => true);
   const retainers = a.retainers;
   const dominated = a.dominatedNodes;
   const { nodeCount, edgeTypes } = graph;
@@ -111,7 +130,7 @@ export function partitionSummary(graph: HeapGraph, a: StoreAnalysis, scripts: Re
   const group = bigInt32(nodeCount);
   const group2 = bigInt32(nodeCount);
   const view: IngestView = { graph, analysis: a, scratch: group2 };
-  const names = graphKindNames(graph, scripts);
+  const names = parts.names ?? graphKindNames(graph, scripts);
   const rows: PartitionSummaryRow[] = [];
 
   const emit = (classifier: string, groups: KindGroups) => {
@@ -131,7 +150,7 @@ export function partitionSummary(graph: HeapGraph, a: StoreAnalysis, scripts: Re
 
   for (const c of CLASSIFIERS) {
     const def = CLASSIFIER_DEFINITIONS[c];
-    if (def.shape !== 'value') continue;
+    if (def.shape !== 'value' || !only(c)) continue;
     const valueAt = def.atIngest(view);
     if (valueAt === null) continue;
     const groups = new ValueGroups((v) => def.label(v, names));
@@ -139,18 +158,21 @@ export function partitionSummary(graph: HeapGraph, a: StoreAnalysis, scripts: Re
     emit(c, groups);
   }
 
-  // rcs and via: sets over the non-weak incoming edges, both filled in one pass (`group` for rcs,
-  // `group2` for via; the value classifiers are done with the scratch array).
+  // rcs and via: sets over the non-weak incoming edges, both filled in one pass when both are asked
+  // for (`group` for rcs, `group2` for via; the value classifiers are done with the scratch array).
+  const withRcs = only('rcs');
+  const withVia = only('via');
+  if (!withRcs && !withVia) return rows;
   const { firstRetainer, retainerEdge } = retainers;
   const weak = graph.layout.edgeTypeWeak;
-  const rcs = CLASSIFIER_DEFINITIONS.rcs.atIngest(view);
-  const via = CLASSIFIER_DEFINITIONS.via.atIngest(view);
+  const rcs = withRcs ? CLASSIFIER_DEFINITIONS.rcs.atIngest(view) : null;
+  const via = withVia ? CLASSIFIER_DEFINITIONS.via.atIngest(view) : null;
   let maxIn = 0;
   for (let k = 0; k < nodeCount; k++) maxIn = Math.max(maxIn, firstRetainer[k + 1] - firstRetainer[k]);
   const scratch = new Int32Array(maxIn + 1);
   const scratch2 = new Int32Array(maxIn + 1);
-  const rcsGroups = new SetGroups(rcs.texts);
-  const viaGroups = new SetGroups(via.texts);
+  const rcsGroups = rcs ? new SetGroups(rcs.texts) : null;
+  const viaGroups = via ? new SetGroups(via.texts) : null;
   for (let k = 0; k < nodeCount; k++) {
     if (!(self[k] > 0)) {
       group[k] = -1;
@@ -161,16 +183,18 @@ export function partitionSummary(graph: HeapGraph, a: StoreAnalysis, scripts: Re
     for (let r = firstRetainer[k]; r < firstRetainer[k + 1]; r++) {
       const e = retainerEdge[r];
       if (edgeTypes[e] === weak) continue;
-      scratch[n] = rcs.memberOf(e);
-      scratch2[n] = via.memberOf(e);
+      if (rcs) scratch[n] = rcs.memberOf(e);
+      if (via) scratch2[n] = via.memberOf(e);
       n++;
     }
-    group[k] = rcsGroups.id(scratch, 0, sortUnique(scratch, 0, n));
-    group2[k] = viaGroups.id(scratch2, 0, sortUnique(scratch2, 0, n));
+    if (rcsGroups) group[k] = rcsGroups.id(scratch, 0, sortUnique(scratch, 0, n));
+    if (viaGroups) group2[k] = viaGroups.id(scratch2, 0, sortUnique(scratch2, 0, n));
   }
-  emit('rcs', rcsGroups);
-  group.set(group2);
-  emit('via', viaGroups);
+  if (rcsGroups) emit('rcs', rcsGroups);
+  if (viaGroups) {
+    group.set(group2);
+    emit('via', viaGroups);
+  }
   return rows;
 }
 
