@@ -32,7 +32,8 @@ import {
 import type { StoreAnalysis } from './memory.js';
 import { bigFloat64, bigInt32, bigUint32, sortUnique } from '../util/typed-arrays.js';
 
-export const SUMMARIES_VERSION = 1;
+/** 2: `distance` rows in ranges past 63 (labels.ts). */
+export const SUMMARIES_VERSION = 2;
 /** Instances kept per class in summary_class_top (the sample `retainers CLASS` merges). */
 export const CLASS_TOP = 1000;
 /** Children kept per node in summary_dominator_children. */
