@@ -220,7 +220,8 @@ test('--by distance: a deep linked list gives power-of-two ranges past 63, not a
   const snap = makeNodeSnapshot(dir, 'linked-list', script);
   const all = await json(['partition', snap, '--by', 'distance', '--all']);
   const kinds: string[] = all.rows.map((r: { kind: string }) => r.kind);
-  for (const range of ['64-127', '128-255', '256-511', '512-1023', '1024-2047', '2048-4095']) assert.ok(kinds.includes(range), `${range} in ${kinds.join(' ')}`);
+  for (const range of ['64-127', '128-255', '256-511', '512-1023', '1024-2047', '2048-4095'])
+    assert.ok(kinds.includes(range), `${range} in ${kinds.join(' ')}`);
   for (const k of kinds) {
     const m = /^(?:system\+)?(\d+)(?:-(\d+))?$/.exec(k);
     if (!m) {

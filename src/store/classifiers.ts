@@ -19,7 +19,18 @@ import { TextInterner } from '../util/interner.js';
 import { sortUnique } from '../util/typed-arrays.js';
 import type { StoreAnalysis } from './memory.js';
 import { hasTable, stmt, storeCodes, type Db } from './queries/common.js';
-import { allocKind, detachednessKind, distanceKey, distanceKind, NO_ALLOC_TRACE, NO_LOCATION, NO_RETAINERS, scriptKind, setKind, viaLabel } from './queries/labels.js';
+import {
+  allocKind,
+  detachednessKind,
+  distanceKey,
+  distanceKind,
+  NO_ALLOC_TRACE,
+  NO_LOCATION,
+  NO_RETAINERS,
+  scriptKind,
+  setKind,
+  viaLabel,
+} from './queries/labels.js';
 import { allClasses, nodeColumnsAt, stringsById, type ClassRow } from './queries/node-columns.js';
 import { traceFunctionInfoColumns } from './schema.js';
 
