@@ -21,7 +21,6 @@
 // written to <file>.tmp with v8.writeHeapSnapshot and renamed when complete; <file>.meta.json records bytes,
 // node/edge counts, generation time and the producer's peak RSS.
 
-import { fork } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,24 +60,6 @@ export function shapeOut(shape, size) {
   return join(HERE, 'out', `${shape}-${size}.heapsnapshot`);
 }
 
-function runChild(opts) {
-  return new Promise((resolvePromise, reject) => {
-    const c = fork(SELF, ['--child', JSON.stringify(opts)], {
-      execArgv: ['--max-old-space-size=8000', '--expose-gc'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    let result = null;
-    c.on('message', (m) => {
-      result = m;
-    });
-    c.on('error', reject);
-    c.on('exit', (code, sig) => {
-      if (code === 0 && result) resolvePromise(result);
-      else reject(new Error(`generator child exited with ${code ?? sig}`));
-    });
-  });
-}
-
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const out = opts.out ?? shapeOut(opts.shape, opts.size);
@@ -91,9 +72,9 @@ async function main() {
   const units = opts.units ?? Math.max(1000, Math.round((opts.size * 1e6 - cal.baseBytes) / cal.bytesPerUnit));
   const t0 = Date.now();
   console.log(`generating ${opts.shape} ~${opts.size} MB (${units.toLocaleString('en')} units) → ${out}`);
-  const res = await runChild({ shape: opts.shape, units, out });
   // Imported here, not at the top: make-big-snapshot.mjs runs its own child code when loaded with `--child`.
-  const { readHeader } = await import('./make-big-snapshot.mjs');
+  const { readHeader, runChild } = await import('./make-big-snapshot.mjs');
+  const res = await runChild({ shape: opts.shape, units, out }, SELF);
   const header = readHeader(out);
   const meta = {
     file: out,
