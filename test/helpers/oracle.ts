@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import { parse } from 'heap-snapshot-toolkit';
 import type { GraphAnalysis } from '../../src/graph/analyze.js';
 import type { HeapGraph } from '../../src/parse/heap-graph.js';
+import type { ClassRow } from '../../src/store/queries/node-columns.js';
 
 // The toolkit's types describe DevTools' classes loosely; this is the surface the tests use.
 export interface OracleSnapshot {
@@ -138,14 +139,7 @@ export function analysisFromStore(db: Database.Database): { graph: HeapGraph; a:
     detachedness[k] = r[6]!;
     k++;
   }
-  const classes = db.prepare('SELECT class_key, class_name, count, self_size, retained_size, distance FROM classes ORDER BY class_id').all() as {
-    class_key: string;
-    class_name: string;
-    count: number;
-    self_size: number;
-    retained_size: number;
-    distance: number;
-  }[];
+  const classes = db.prepare('SELECT * FROM classes ORDER BY class_id').all() as ClassRow[];
   const st = Object.fromEntries(
     (db.prepare('SELECT category, bytes FROM statistics').all() as { category: string; bytes: number }[]).map((r) => [r.category, r.bytes]),
   );
