@@ -337,20 +337,39 @@ export function keptByClass(
       for (let i = lists.firstChild[k]; i < lists.firstChild[k + 1]; i++) stack.push(lists.children[i]);
     }
   }
-  // Scope objects carry their id in DevTools' class name (`system / Context / scope @61509`): one row for all.
+  return keptFromSums({ count: countBy, size: sizeBy, sized: null }, className, limit, { count, size, sized });
+}
+
+/**
+ * A Kept from per-class sums (by class id; `sized` per class, or the totals given). Scope objects carry
+ * their id in DevTools' class name (`system / Context / scope @61509`): one row for all.
+ */
+export function keptFromSums(
+  sums: { count: Map<number, number>; size: Map<number, number>; sized: Map<number, number> | null },
+  className: (classId: number) => string,
+  limit = 5,
+  totals?: { count: number; size: number; sized: number },
+): Kept {
+  let count = 0;
+  let size = 0;
+  let sized = 0;
   const merged = new Map<string, KeptClass>();
-  for (const c of countBy.keys()) {
+  for (const [c, n] of sums.count) {
+    const bytes = sums.size.get(c)!;
+    count += n;
+    size += bytes;
+    sized += sums.sized?.get(c) ?? 0;
     const name = className(c).replace(/ @\d+$/, '');
     const row = merged.get(name);
     if (row) {
-      row.count += countBy.get(c)!;
-      row.size += sizeBy.get(c)!;
-    } else merged.set(name, { class_name: name, count: countBy.get(c)!, size: sizeBy.get(c)! });
+      row.count += n;
+      row.size += bytes;
+    } else merged.set(name, { class_name: name, count: n, size: bytes });
   }
   const classes = [...merged.values()]
     .sort((a, b) => b.size - a.size || b.count - a.count || (a.class_name < b.class_name ? -1 : a.class_name > b.class_name ? 1 : 0))
     .slice(0, limit);
-  return { classes, count, size, sized };
+  return totals ? { classes, ...totals } : { classes, count, size, sized };
 }
 
 /** How a group of instances is named in the program's words. */
