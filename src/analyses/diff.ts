@@ -69,6 +69,7 @@ import {
   keptByClass,
   nameSuspect,
   topMostAmong,
+  topMostInTree,
   tracePathGroups,
   VM_INTERNAL_CLASSES,
   type Kept,
@@ -239,11 +240,19 @@ export function classNameOfKey(key: string): string {
 
 /** Samples A's odd ids and looks them up in B (see the file comment). */
 export function checkIds(a: OpenedStore, b: OpenedStore, idA: Float64Array): IdCheck {
-  const odd: number[] = [];
-  for (let k = 0; k < idA.length; k++) if (idA[k] % 2 === 1) odd.push(k);
-  const step = Math.max(1, odd.length / SAMPLE);
+  // Every step-th of the odd ids (by rank among them), without listing them all.
+  let oddCount = 0;
+  for (let k = 0; k < idA.length; k++) if (idA[k] % 2 === 1) oddCount++;
+  const step = Math.max(1, oddCount / SAMPLE);
   const picked: number[] = [];
-  for (let i = 0; i < odd.length && picked.length < SAMPLE; i = Math.floor(picked.length * step)) picked.push(odd[i]);
+  for (let k = 0, rank = 0, want = 0; k < idA.length && picked.length < SAMPLE; k++) {
+    if (idA[k] % 2 !== 1) continue;
+    if (rank === want) {
+      picked.push(k);
+      want = Math.floor(picked.length * step);
+    }
+    rank++;
+  }
   let shared = 0;
   let mismatched = 0;
   for (const x of typeAndNameAt(a.db, picked)) {
@@ -378,7 +387,7 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
   const wantSuspects = (options.suspects ?? 5) > 0;
   const pendingB = readNodeColumnsInWorker(
     b.dbPath,
-    wantSuspects ? ['id', 'class_id', 'self_size', 'dominator', ...extra] : ['id', 'class_id', 'self_size', ...extra],
+    wantSuspects ? ['id', 'class_id', 'self_size', 'dominator', 'retained_size', ...extra] : ['id', 'class_id', 'self_size', ...extra],
   );
   let colsA: ReturnType<typeof readNodeColumns<'id' | 'class_id' | 'self_size' | (typeof extra)[number]>>;
   try {
@@ -386,7 +395,7 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
   } finally {
     await pendingB.catch(() => undefined);
   }
-  const colsB = (await pendingB) as typeof colsA & { dominator?: Float64Array };
+  const colsB = (await pendingB) as typeof colsA & { dominator?: Float64Array; retained_size?: Float64Array };
 
   const idCheck = options.assumeSameProcess ? null : checkIds(a, b, colsA.id);
   const verdict = idCheck ? sameProcess(idCheck) : { same: true, note: null };
@@ -661,7 +670,7 @@ function newObjectSuspects(
   b: OpenedStore,
   maxIdA: number,
   keyB: Int32Array,
-  colsB: { id: Float64Array; self_size: Float64Array; class_id?: Float64Array; dominator?: Float64Array },
+  colsB: { id: Float64Array; self_size: Float64Array; class_id?: Float64Array; dominator?: Float64Array; retained_size?: Float64Array },
   keys: readonly string[],
   kinds: readonly string[],
   totalB: number,
@@ -686,9 +695,19 @@ function newObjectSuspects(
   if (members.length === 0) return [];
   // Top-most new objects: those no other new object dominates. A class's bytes are what its top-most
   // new instances retain, so a Session's Float64Array is the Session's, not a suspect of its own.
-  const { top, values, index } = topMostAmong(b.db, n, members, ['retained_size']);
-  const retainedOf = new Float64Array(n);
-  for (const k of members) retainedOf[k] = values.retained_size[index.get(k)!];
+  let top: number[];
+  let retainedOf: Float64Array; // read at members only
+  if (colsB.dominator && colsB.retained_size) {
+    const member = new Uint8Array(n);
+    for (const k of members) member[k] = 1;
+    top = topMostInTree(colsB.dominator, members, member);
+    retainedOf = colsB.retained_size;
+  } else {
+    const found = topMostAmong(b.db, n, members, ['retained_size']);
+    top = found.top;
+    retainedOf = new Float64Array(n);
+    for (const k of members) retainedOf[k] = found.values.retained_size[found.index.get(k)!];
+  }
   const nodes = { retained: retainedOf, id: idB };
   const counted = new Uint8Array(n);
   for (const k of top) counted[k] = 1;
