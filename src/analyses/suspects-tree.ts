@@ -197,6 +197,32 @@ export function tracePathGroups(
   const picked = ordinals.slice(0, Math.max(0, sample));
   const facts = nodeFactsOf(db, picked);
   const retainers = listedRetainersOf(db, picked);
+  const order = new Map<number, number>();
+  picked.forEach((k, i) => order.set(k, i));
+  // Each object's first listed retainer (see above), then the paths of those retainers walked in bulk,
+  // so the per-parent `path` calls below are memo hits.
+  const bestOf = new Map<number, { from_node: number; from_distance: number; type: string; name: string } | null>();
+  for (const k of picked) {
+    const f = facts.get(k);
+    if (!f) continue;
+    const candidates = (retainers.get(k) ?? []).filter((r) => r.from_distance >= 0 && r.from_distance < f.distance);
+    if (candidates.length === 0) continue;
+    let min = Infinity;
+    for (const r of candidates) min = Math.min(min, r.from_distance);
+    const tied = candidates.filter((r) => r.from_distance === min);
+    if (tied.every((r) => r.from_node === tied[0].from_node))
+      bestOf.set(
+        k,
+        tied.reduce((x, y) => (y.edge_ordinal > x.edge_ordinal ? y : x)),
+      );
+    else bestOf.set(k, finder.nextRetainer(k, f.distance));
+  }
+  const parents = [...new Map([...bestOf.values()].filter((b) => b !== null).map((b) => [b!.from_node, b!.from_distance])).entries()];
+  finder.prefetch(
+    parents.map(([p]) => p),
+    parents.map(([, d]) => d),
+    maxDepth - 1,
+  );
   const parentPattern = new Map<number, { pattern: string; ok: boolean }>();
   const patternOfParent = (p: number): { pattern: string; ok: boolean } => {
     let r = parentPattern.get(p);
@@ -207,26 +233,14 @@ export function tracePathGroups(
     }
     return r;
   };
-  const order = new Map<number, number>();
-  picked.forEach((k, i) => order.set(k, i));
   const byPattern = new Map<string, { count: number; retained: number; best: number; bestWeight: number; members: number[] }>();
   for (const k of picked) {
     const f = facts.get(k);
     let pattern: string | null = null;
-    if (f) {
-      const candidates = (retainers.get(k) ?? []).filter((r) => r.from_distance >= 0 && r.from_distance < f.distance);
-      if (candidates.length > 0) {
-        let min = Infinity;
-        for (const r of candidates) min = Math.min(min, r.from_distance);
-        const tied = candidates.filter((r) => r.from_distance === min);
-        let best: { from_node: number; type: string; name: string } | null = null;
-        if (tied.every((r) => r.from_node === tied[0].from_node)) best = tied.reduce((x, y) => (y.edge_ordinal > x.edge_ordinal ? y : x));
-        else best = finder.nextRetainer(k, f.distance);
-        if (best) {
-          const parent = patternOfParent(best.from_node);
-          if (parent.ok) pattern = `${parent.pattern}${edgeLabel(best.type, best.name, true)} → ${nodeLabel(f.class_name, f.name, f.type)}`;
-        }
-      }
+    const best = bestOf.get(k);
+    if (f && best) {
+      const parent = patternOfParent(best.from_node);
+      if (parent.ok) pattern = `${parent.pattern}${edgeLabel(best.type, best.name, true)} → ${nodeLabel(f.class_name, f.name, f.type)}`;
     }
     // Objects at a root, unreachable ones and cut paths: the finder itself.
     if (pattern === null) pattern = pathLine(finder.path(k, { maxDepth }).hops, true);
