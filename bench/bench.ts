@@ -1,6 +1,8 @@
 // heapdiff benchmark: `npm run bench [-- options]` (= tsc, then node --expose-gc dist/bench/bench.js).
 //
 //   --size 150|700|MB   snapshot to generate/reuse with bench/make-big-snapshot.mjs (default 150)
+//   --shape NAME        heap shape (bench/shapes.ts): leaky (default, make-big-snapshot.mjs), strings-closures,
+//                       linked-list (make-shape-snapshot.mjs), chromium (a page in /usr/bin/chromium)
 //   --file PATH         use this snapshot instead (plain .heapsnapshot; no generation); --base PATH for diff
 //   --diff              also generate (with --pair) and use a baseline snapshot from the same process
 //   --strings           the 600k × 1,000-char strings heap (strings section > V8's 512 M-char limit)
@@ -21,6 +23,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GROWTH_CLASS, makeBrowserPair } from './browser-pair.js';
 import type { TaskResult } from './measure.js';
+import { phaseTable, renderPhaseTable } from './phase-table.js';
+import { isShape, makeShapeSnapshot, SHAPES, type Shape } from './shapes.js';
 
 /**
  * CLI commands timed on the ingested DB. Placeholders: {db} (the ingested snapshot), {baseDb} (the ingested
@@ -69,6 +73,7 @@ const TASK_TIMEOUT_MS = 30 * 60 * 1000;
 
 interface Options {
   size: number;
+  shape: Shape;
   file?: string;
   base?: string;
   diff: boolean;
@@ -84,6 +89,7 @@ interface Options {
 function parseArgs(argv: string[]): Options {
   const o: Options = {
     size: 150,
+    shape: 'leaky',
     diff: false,
     strings: false,
     browserPair: false,
@@ -101,7 +107,11 @@ function parseArgs(argv: string[]): Options {
       return v;
     };
     if (a === '--size') o.size = Number(val());
-    else if (a === '--file') o.file = resolve(val());
+    else if (a === '--shape') {
+      const v = val();
+      if (!isShape(v)) throw new Error(`--shape must be one of ${SHAPES.join(', ')}`);
+      o.shape = v;
+    } else if (a === '--file') o.file = resolve(val());
     else if (a === '--base') o.base = resolve(val());
     else if (a === '--diff') o.diff = true;
     else if (a === '--strings') o.strings = true;
@@ -306,6 +316,9 @@ async function main(): Promise<void> {
   if (o.file) {
     file = o.file;
     baseFile = o.base;
+  } else if (o.shape !== 'leaky') {
+    if (o.strings || o.diff) throw new Error(`--strings and --diff go with the leaky shape only`);
+    file = await makeShapeSnapshot(ROOT, OUT, o.shape, o.size, o.force);
   } else {
     const genArgs = o.strings ? ['--strings'] : ['--size', String(o.size), ...(o.diff ? ['--pair'] : [])];
     if (o.force) genArgs.push('--force');
@@ -317,7 +330,7 @@ async function main(): Promise<void> {
     if (!o.strings && existsSync(candidate)) baseFile = candidate;
   }
   if (!existsSync(file)) throw new Error(`${file}: no such file`);
-  const snap = snapshotInfo(file, o.file || o.strings ? undefined : o.size);
+  const snap = snapshotInfo(file, o.file || o.strings || o.shape !== 'leaky' ? undefined : o.size);
   const base = baseFile && existsSync(baseFile) ? snapshotInfo(baseFile) : undefined;
   const dbDir = join(OUT, 'db');
   mkdirSync(dbDir, { recursive: true });
@@ -371,8 +384,12 @@ async function main(): Promise<void> {
   // 5. report
   const report = buildReport(o, snap, base, ingest, baseIngest, toolkit, toolkitDiff, commands);
   (report.json as Record<string, unknown>).loadAverage = { atStart: load0, atEnd: loadavg()[0] };
+  const phases = phaseTable(ingest.all, toolkit?.all ?? []);
+  (report.json as Record<string, unknown>).phaseTable = phases;
   writeFileSync(o.json, `${JSON.stringify(report.json, null, 2)}\n`);
   console.log(`\n${report.text}`);
+  const what = o.file ? basename(file) : `${o.strings ? 'strings' : o.shape}, ${(snap.bytes / 1e6).toFixed(0)} MB`;
+  console.log(`\n${renderPhaseTable(phases, `cold ingest vs DevTools' engine load, per phase (${what}${o.runs > 1 ? `, medians of ${o.runs} runs` : ''}):`)}`);
   console.log(`\nresults: ${o.json}`);
 }
 

@@ -85,9 +85,10 @@ export function readHeader(file) {
   }
 }
 
-function runChild(opts) {
+/** Runs `script --child OPTS` (a generator's own child half) and resolves with the message it sent. */
+export function runChild(opts, script = SELF) {
   return new Promise((resolvePromise, reject) => {
-    const c = fork(SELF, ['--child', JSON.stringify(opts)], {
+    const c = fork(script, ['--child', JSON.stringify(opts)], {
       execArgv: ['--max-old-space-size=8000', '--expose-gc'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

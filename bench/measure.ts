@@ -4,9 +4,13 @@
 //
 //   toolkit-load FILE          heap-snapshot-toolkit `parse` (DevTools' engine: full load incl. distances,
 //                              dominators, retained sizes). FILE may be plain or .gz (streamed through gunzip).
+//                              Timed per phase: `load` (the JSON loader, until parsingComplete) and `init`
+//                              (buildSnapshot: JSHeapSnapshot's initialize), and per DevTools status message
+//                              ("Loading nodes…", "Building edge indexes…", …) as `steps`.
 //   toolkit-diff A B           parse A, parse B, `diff(a, b)` (both snapshots in memory, as DevTools does)
 //   heapdiff-ingest FILE DB    `ingestSnapshot(FILE, { dbPath: DB, force: true, quiet: true })` from
-//                              dist/src/store/ingest.js, imported dynamically (it may not exist yet)
+//                              dist/src/store/ingest.js, imported dynamically (it may not exist yet); its
+//                              `phases` as reported, plus `steps`: when each progress phase name first arrived
 //   heapdiff-parse FILE [N]    parse only (`readSnapshot`, the edge worker on for plain files ≥ 16 MB, then the
 //                              one-thread parse), N times each (default 3); best and median MB/s of both paths
 //   heapdiff-cmd DB ARGS...    runs `node bin/heapdiff ARGS` with every `{db}` in ARGS replaced by DB;
@@ -92,13 +96,89 @@ function toolkitCounts(s: ToolkitSnapshot) {
   };
 }
 
+/** The parts of DevTools' heap snapshot worker (the toolkit's `DevToolsAPI` export) that `parse` uses. */
+interface DevToolsApi {
+  HeapSnapshotLoader: {
+    HeapSnapshotLoader: new (dispatcher?: {
+      sendEvent(name: string, payload: unknown): void;
+    }) => {
+      write(chunk: string): void;
+      close(): void;
+      parsingComplete: Promise<void>;
+      buildSnapshot(port: MessagePort): Promise<ToolkitSnapshot>;
+    };
+  };
+  SecondaryInitManager: new (port: MessagePort) => unknown;
+}
+
+/** One DevTools status message and how long the work after it ran (until the next one). */
+export interface Step {
+  name: string;
+  seconds: number;
+}
+
+/** Turns (name, start) marks into (name, duration) steps, the last one ending at `end`. */
+function stepsFrom(marks: { name: string; at: bigint }[], end: bigint): Step[] {
+  return marks.map((m, i) => ({ name: m.name, seconds: Number((marks[i + 1]?.at ?? end) - m.at) / 1e9 }));
+}
+
+/**
+ * heap-snapshot-toolkit's `parse`, step by step, with a progress dispatcher (the toolkit passes none):
+ * the same loader, the same one-thread SecondaryInitManager, so the same work and memory as `tk.parse`.
+ * DevTools' status messages mark the steps; a repeated message ("Loading nodes… 40%") is one step.
+ * Note on the init steps: the second-thread part of DevTools' initialize (retainers, dominators, retained
+ * sizes, dominated nodes) runs here in the same thread while initialize awaits its results, i.e. all of
+ * it inside the second "Calculating retained sizes…" step; the earlier steps that name it only prepare it.
+ */
 async function toolkitLoad(file: string): Promise<TaskResult> {
-  const tk = await loadToolkit();
+  const { DevToolsAPI } = (await import('heap-snapshot-toolkit')) as unknown as { DevToolsAPI: DevToolsApi };
   const bytes = statSync(file).size;
+  const marks: { name: string; at: bigint }[] = [];
+  const dispatcher = {
+    sendEvent(_name: string, payload: unknown) {
+      let name: string;
+      try {
+        name = String((JSON.parse(String(payload)) as { string: string }).string);
+      } catch {
+        return; // a problem report, not a status
+      }
+      if (marks[marks.length - 1]?.name !== name) marks.push({ name, at: now() });
+    },
+  };
   const t0 = now();
-  const snap = await tk.parse(textStream(file));
-  const seconds = secondsSince(t0);
-  return { task: 'toolkit-load', seconds, maxRssMB: selfRssMB(), file, bytes, ...toolkitCounts(snap) };
+  const loader = new DevToolsAPI.HeapSnapshotLoader.HeapSnapshotLoader(dispatcher);
+  const stream = textStream(file);
+  await new Promise<void>((res, rej) => {
+    stream.on('error', rej);
+    stream.on('end', () => res());
+    stream.on('data', (chunk: string | Buffer) => loader.write(String(chunk)));
+  });
+  loader.close();
+  await loader.parsingComplete;
+  const t1 = now();
+  const loadMarks = marks.length;
+  const channel = new MessageChannel();
+  let snap: ToolkitSnapshot;
+  try {
+    new DevToolsAPI.SecondaryInitManager(channel.port2);
+    snap = await loader.buildSnapshot(channel.port1);
+  } finally {
+    channel.port1.close(); // or the process would never exit
+    channel.port2.close();
+  }
+  const t2 = now();
+  const seconds = Number(t2 - t0) / 1e9;
+  return {
+    task: 'toolkit-load',
+    seconds,
+    maxRssMB: selfRssMB(),
+    file,
+    bytes,
+    ...toolkitCounts(snap),
+    phases: { load: Number(t1 - t0) / 1e9, init: Number(t2 - t1) / 1e9 },
+    loadSteps: stepsFrom(marks.slice(0, loadMarks), t1),
+    initSteps: stepsFrom(marks.slice(loadMarks), t2),
+  };
 }
 
 async function toolkitDiff(a: string, b: string): Promise<TaskResult> {
@@ -152,7 +232,10 @@ export function dbFootprint(db: string): { dbBytes: number; dbFiles: string[] } 
 }
 
 interface IngestModule {
-  ingestSnapshot(file: string, options: { dbPath: string; force: boolean; quiet: boolean }): Promise<unknown>;
+  ingestSnapshot(
+    file: string,
+    options: { dbPath: string; force: boolean; quiet: boolean; onProgress?: (phase: string, done: number, total: number) => void },
+  ): Promise<unknown>;
 }
 
 async function heapdiffIngest(file: string, db: string): Promise<TaskResult> {
@@ -164,9 +247,14 @@ async function heapdiffIngest(file: string, db: string): Promise<TaskResult> {
     return { task: 'heapdiff-ingest', error: `cannot import ingest module: ${firstLine(e)}` };
   }
   const bytes = statSync(file).size;
+  const marks: { name: string; at: bigint }[] = [];
+  const onProgress = (phase: string) => {
+    if (marks[marks.length - 1]?.name !== phase) marks.push({ name: phase, at: now() });
+  };
   const t0 = now();
-  const r = (await mod.ingestSnapshot(file, { dbPath: db, force: true, quiet: true })) as Record<string, unknown> | undefined;
-  const seconds = secondsSince(t0);
+  const r = (await mod.ingestSnapshot(file, { dbPath: db, force: true, quiet: true, onProgress })) as Record<string, unknown> | undefined;
+  const end = now();
+  const seconds = Number(end - t0) / 1e9;
   const dbPath = typeof r?.dbPath === 'string' ? r.dbPath : db;
   return {
     task: 'heapdiff-ingest',
@@ -179,6 +267,8 @@ async function heapdiffIngest(file: string, db: string): Promise<TaskResult> {
     ...dbFootprint(dbPath),
     reportedSeconds: typeof r?.seconds === 'number' ? r.seconds : undefined,
     phases: r?.phases,
+    // Progress arrives from the ingest thread by message: each step starts when its first message did.
+    steps: stepsFrom(marks, end),
     nodeCount: r?.nodeCount,
     edgeCount: r?.edgeCount,
   };

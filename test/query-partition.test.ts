@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'heap-snapshot-toolkit';
 import Database from 'better-sqlite3';
-import { FIXTURES, ROOT, SAMPLES, gunzipTo, ingestOnce, runInProcess, runInProcessJson, tempDir } from './helpers/env.js';
+import { FIXTURES, ROOT, SAMPLES, gunzipTo, ingestOnce, makeNodeSnapshot, runInProcess, runInProcessJson, tempDir } from './helpers/env.js';
 
 const dir = tempDir('heapdiff-query-partition-');
 const cache = join(dir, 'cache');
@@ -211,4 +211,35 @@ test('CSV and Markdown carry every shown row', async () => {
   const md = (await cli(['partition', db('leak'), '--format', 'md', '--top', '5'])).stdout;
   assert.match(md, /\| Index \| Count \| % \| Size \|/);
   assert.match(md, /\|---:\|---:\|/);
+});
+
+test('--by distance: a deep linked list gives power-of-two ranges past 63, not a row per hop; precomputed rows equal the scan', async () => {
+  // 3,000 list nodes, each one hop further from the roots than the one before.
+  const script =
+    "let head = null; for (let i = 0; i < 3000; i++) head = { next: head, i }; globalThis.list = head; require('v8').writeHeapSnapshot(process.env.OUT)";
+  const snap = makeNodeSnapshot(dir, 'linked-list', script);
+  const all = await json(['partition', snap, '--by', 'distance', '--all']);
+  const kinds: string[] = all.rows.map((r: { kind: string }) => r.kind);
+  for (const range of ['64-127', '128-255', '256-511', '512-1023', '1024-2047', '2048-4095'])
+    assert.ok(kinds.includes(range), `${range} in ${kinds.join(' ')}`);
+  for (const k of kinds) {
+    const m = /^(?:system\+)?(\d+)(?:-(\d+))?$/.exec(k);
+    if (!m) {
+      assert.equal(k, 'unreachable');
+      continue;
+    }
+    const [lo, hi] = [Number(m[1]), m[2] === undefined ? undefined : Number(m[2])];
+    if (hi === undefined) assert.ok(lo <= 63, `${k}: a single distance past 63`);
+    else assert.ok(lo >= 64 && hi === 2 * lo - 1 && (lo & (lo - 1)) === 0, `${k}: not a power-of-two range`);
+  }
+  assert.equal(
+    all.rows.reduce((s: number, r: { count: number }) => s + r.count, 0),
+    all.objects,
+  );
+  // The scan (any --where) spells and sums the rows exactly as the precomputed ones.
+  const scanned = await json(['partition', snap, '--by', 'distance', '--all', '--where', '1 = 1']);
+  assert.deepEqual(
+    scanned.rows.map((r: { kind: string; count: number; size: number; retained: number; key: string }) => [r.kind, r.count, r.size, r.retained, r.key]),
+    all.rows.map((r: { kind: string; count: number; size: number; retained: number; key: string }) => [r.kind, r.count, r.size, r.retained, r.key]),
+  );
 });

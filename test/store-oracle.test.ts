@@ -10,73 +10,13 @@ import { test } from 'node:test';
 import type { GraphAnalysis } from '../src/graph/analyze.js';
 import type { HeapGraph } from '../src/parse/heap-graph.js';
 import { FIXTURES, HAS_SHARED, SAMPLES, SHARED_FIXTURES, ingestOnce, readSnapshotBytes, runCli, tempDir } from './helpers/env.js';
-import { compareWithOracle, loadOracle } from './helpers/oracle.js';
+import { analysisFromStore, compareWithOracle, loadOracle } from './helpers/oracle.js';
 
 /** Reads the analysis columns back out of a store, in the shape compareWithOracle expects. */
-function analysisFromStore(dbPath: string): { graph: HeapGraph; a: GraphAnalysis } {
+function analysisOfStore(dbPath: string): { graph: HeapGraph; a: GraphAnalysis } {
   const db = new Database(dbPath, { readonly: true });
   try {
-    const meta = Object.fromEntries(
-      (db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string | number }[]).map((r) => [r.key, r.value]),
-    );
-    const n = Number(meta.node_count);
-    const selfSize = new Float64Array(n);
-    const retainedSize = new Float64Array(n);
-    const distance = new Int32Array(n);
-    const dominator = new Uint32Array(n);
-    const classIndex = new Uint32Array(n);
-    const detachedness = new Uint8Array(n);
-    let k = 0;
-    for (const r of db
-      .prepare('SELECT ordinal, self_size, retained_size, distance, dominator, class_id, detachedness FROM node_rows ORDER BY ordinal')
-      .raw()
-      .iterate() as Iterable<number[]>) {
-      assert.equal(r[0], k, 'ordinals are dense');
-      selfSize[k] = r[1];
-      retainedSize[k] = r[2];
-      distance[k] = r[3];
-      dominator[k] = r[4];
-      classIndex[k] = r[5];
-      detachedness[k] = r[6];
-      k++;
-    }
-    const classes = db.prepare('SELECT class_id, class_key, class_name, count, self_size, retained_size, distance FROM classes ORDER BY class_id').all() as {
-      class_id: number;
-      class_key: string;
-      class_name: string;
-      count: number;
-      self_size: number;
-      retained_size: number;
-      distance: number;
-    }[];
-    classes.forEach((c, i) => assert.equal(c.class_id, i));
-    const st = Object.fromEntries(
-      (db.prepare('SELECT category, bytes FROM statistics').all() as { category: string; bytes: number }[]).map((r) => [r.category, r.bytes]),
-    );
-    const a = {
-      selfSize,
-      retainedSize,
-      distance,
-      dominator,
-      classIndex,
-      detachedness,
-      classKeys: classes.map((c) => c.class_key),
-      classNames: classes.map((c) => c.class_name),
-      classes: {
-        count: Float64Array.from(classes, (c) => c.count),
-        self: Float64Array.from(classes, (c) => c.self_size),
-        retained: Float64Array.from(classes, (c) => c.retained_size),
-        distance: Int32Array.from(classes, (c) => c.distance),
-      },
-      statistics: {
-        total: st.total,
-        native: { total: st.native, typedArrays: st.typed_arrays },
-        v8heap: { total: st.v8heap, code: st.code, jsArrays: st.js_arrays, strings: st.strings, system: st.system },
-      },
-      totalSize: Number(meta.total_size),
-      interfaces: JSON.parse(String(meta.interfaces)) as string[],
-    } as unknown as GraphAnalysis;
-    return { graph: { nodeCount: n } as HeapGraph, a };
+    return analysisFromStore(db);
   } finally {
     db.close();
   }
@@ -111,7 +51,7 @@ const cases: { name: string; path: string; skip?: boolean }[] = [
 
 for (const c of cases) {
   test(`store equals DevTools on every node: ${c.name}`, { skip: c.skip && 'needs ../shared/fixtures', timeout: 300_000 }, async () => {
-    const { graph, a } = analysisFromStore(ingestOnce(c.path));
+    const { graph, a } = analysisOfStore(ingestOnce(c.path));
     const report = compareWithOracle(graph, a, await loadOracle(readSnapshotBytes(c.path).toString('utf8')));
     assert.equal(report, '', report);
   });
@@ -124,7 +64,7 @@ test('store equals DevTools on every node: the older 6-field layout, through the
   const dbPath = join(dir, 'six.db');
   const r = runCli(['ingest', path, '--db', dbPath, '-q']);
   assert.equal(r.status, 0, r.stderr);
-  const { graph, a } = analysisFromStore(dbPath);
+  const { graph, a } = analysisOfStore(dbPath);
   const report = compareWithOracle(graph, a, await loadOracle(text));
   assert.equal(report, '', report);
   const db = new Database(dbPath, { readonly: true });

@@ -85,7 +85,7 @@ export function partition(store: StoreLike, options: PartitionOptions = {}): Par
     const classes = summaryClasses(db);
     const kinds = classKinds(db, classes);
     groups = classes.map((c) => ({ kind: kinds.get(c.class_id)!, key: c.class_key, count: c.count, size: c.self_size, retained: c.retained_size }));
-  } else if (!narrowed && hasSummaries(db)) {
+  } else if (!narrowed && hasSummaries(db, by)) {
     groups = summaryPartitionRows(db, by as Exclude<Classifier, 'class'>);
   } else {
     groups = scanGroups(store, by, where, options.idRange);

@@ -5,7 +5,7 @@
 //
 // Number spaces: everything here is ordinals (nodes) and edge ordinals, never node indexes.
 
-import { bigUint32, sharedUint32 } from '../util/typed-arrays.js';
+import { sharedUint32 } from '../util/typed-arrays.js';
 
 /** The part of HeapGraph the graph algorithms walk. `HeapGraph` satisfies it structurally. */
 export interface Adjacency {
@@ -31,7 +31,7 @@ export interface DominatedNodes {
 /** Source ordinal of every edge ordinal (the file has no `from` field). */
 export function buildEdgeFrom(adj: Adjacency): Uint32Array {
   const { nodeCount, firstEdge } = adj;
-  const edgeFrom = bigUint32(firstEdge[nodeCount]);
+  const edgeFrom = sharedUint32(firstEdge[nodeCount]); // shared: the summary thread reads it (rcs)
   for (let k = 0, e = firstEdge[0]; k < nodeCount; k++) {
     for (const end = firstEdge[k + 1]; e < end; e++) edgeFrom[e] = k;
   }
@@ -58,8 +58,8 @@ export function buildRetainers(adj: Adjacency): Retainers {
 /** Children lists of the dominator tree (DevTools `buildDominatedNodes`); the root is nobody's child. */
 export function buildDominatedNodes(idom: Uint32Array, rootOrdinal: number): DominatedNodes {
   const nodeCount = idom.length;
-  const firstDominated = bigUint32(nodeCount + 1);
-  const dominated = bigUint32(nodeCount > 0 ? nodeCount - 1 : 0);
+  const firstDominated = sharedUint32(nodeCount + 1); // shared: the summary thread walks the dominator tree
+  const dominated = sharedUint32(nodeCount > 0 ? nodeCount - 1 : 0);
   for (let k = 0; k < nodeCount; k++) if (k !== rootOrdinal) firstDominated[idom[k] + 1]++;
   for (let k = 0; k < nodeCount; k++) firstDominated[k + 1] += firstDominated[k];
   const cursor = firstDominated.slice(1);

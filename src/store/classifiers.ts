@@ -19,7 +19,18 @@ import { TextInterner } from '../util/interner.js';
 import { sortUnique } from '../util/typed-arrays.js';
 import type { StoreAnalysis } from './memory.js';
 import { hasTable, stmt, storeCodes, type Db } from './queries/common.js';
-import { allocKind, detachednessKind, distanceKind, NO_ALLOC_TRACE, NO_LOCATION, NO_RETAINERS, scriptKind, setKind, viaLabel } from './queries/labels.js';
+import {
+  allocKind,
+  detachednessKind,
+  distanceKey,
+  distanceKind,
+  NO_ALLOC_TRACE,
+  NO_LOCATION,
+  NO_RETAINERS,
+  scriptKind,
+  setKind,
+  viaLabel,
+} from './queries/labels.js';
 import { allClasses, nodeColumnsAt, stringsById, type ClassRow } from './queries/node-columns.js';
 import { traceFunctionInfoColumns } from './schema.js';
 
@@ -325,12 +336,14 @@ export const CLASSIFIER_DEFINITIONS: { readonly [C in Classifier]: C extends Set
     title: 'Distance',
     diffTitle: 'Kind (distance)',
     column: 'distance',
+    // The row's key (a range's first distance), not the distance: a deep chain's million distances are
+    // then a few values to group instead of a million to look up.
     atIngest:
       ({ analysis }) =>
       (k) =>
-        analysis.distance[k],
+        distanceKey(analysis.distance[k]),
     atQuery: null,
-    label: (d) => kindOfValue(distanceKind(d), d),
+    label: (d) => kindOfValue(distanceKind(d), distanceKey(d)),
   },
 };
 

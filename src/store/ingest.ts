@@ -155,7 +155,7 @@ export async function ingestInThisThread(files: IngestFiles, onProgress: NonNull
       try {
         openForBulkWrite(sideDb);
         sideDb.exec('BEGIN');
-        writeStore(sideDb, graph, analysis, progress, () => dropLinkArrays(analysis));
+        await writeStore(sideDb, graph, analysis, progress, () => dropLinkArrays(analysis));
         sideDb.exec('COMMIT');
       } finally {
         sideDb.close();
@@ -192,7 +192,7 @@ export async function ingestInThisThread(files: IngestFiles, onProgress: NonNull
     } finally {
       db.close();
     }
-    appendPageChecksums(tmp); // reads the file back and fsyncs it
+    appendPageChecksums(tmp, { firstPage: 2, crcs: written.pageCrcs }); // reads back only SQLite's own pages; fsyncs
     renameSync(tmp, dbPath);
     syncDirectory(dirname(dbPath));
     counts = { nodeCount, edgeCount };

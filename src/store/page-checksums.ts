@@ -50,13 +50,15 @@ function readHeader(fd: number): SqliteHeader | null {
   return { pageSize, pageCount: valid ? count : null };
 }
 
-/** crc32 of each of the first `pages` pages of the file. */
-function pageCrcs(fd: number, pageSize: number, pages: number): Uint32Array | null {
+/** crc32 of each of the first `pages` pages of the file; `skip` (0-based page indexes) are left 0, not read. */
+function pageCrcs(fd: number, pageSize: number, pages: number, skip?: { from: number; to: number }): Uint32Array | null {
   const out = new Uint32Array(pages);
   const per = Math.max(1, Math.floor(CHUNK_BYTES / pageSize));
   const buf = Buffer.allocUnsafe(per * pageSize);
-  for (let first = 0; first < pages; first += per) {
-    const n = Math.min(per, pages - first);
+  for (let first = 0, n = 0; first < pages; first += n) {
+    if (skip && first >= skip.from && first < skip.to) first = skip.to;
+    if (first >= pages) break;
+    n = Math.min(per, pages - first, skip && first < skip.from ? skip.from - first : Number.POSITIVE_INFINITY);
     const want = n * pageSize;
     let got = 0;
     while (got < want) {
@@ -69,18 +71,28 @@ function pageCrcs(fd: number, pageSize: number, pages: number): Uint32Array | nu
   return out;
 }
 
+/** Checksums already known for a run of pages (the page writer computes them as it writes). */
+export interface KnownPageCrcs {
+  /** 1-based page number of `crcs[0]`. */
+  firstPage: number;
+  crcs: Uint32Array;
+}
+
 /**
  * Appends the checksum trailer to a finished database (closed by SQLite, page writer done) and fsyncs
- * it. Returns the number of pages covered.
+ * it. Pages covered by `known` are not read back (SQLite never rewrites the page writer's pages: it
+ * only appends its own tables after them and rewrites page 1). Returns the number of pages covered.
  */
-export function appendPageChecksums(path: string): number {
+export function appendPageChecksums(path: string, known?: KnownPageCrcs): number {
   const fd = openSync(path, 'r+');
   try {
     const header = readHeader(fd);
     if (!header || header.pageCount === null) throw new Error(`${path}: SQLite did not record the database size in its header`);
     const { pageSize, pageCount } = header;
     if (fstatSync(fd).size !== pageCount * pageSize) throw new Error(`${path}: file size is not ${pageCount} pages of ${pageSize} bytes`);
-    const crcs = pageCrcs(fd, pageSize, pageCount)!;
+    const skip = known ? { from: known.firstPage - 1, to: Math.min(pageCount, known.firstPage - 1 + known.crcs.length) } : undefined;
+    const crcs = pageCrcs(fd, pageSize, pageCount, skip)!;
+    if (known && skip) crcs.set(known.crcs.subarray(0, skip.to - skip.from), skip.from);
     const trailer = Buffer.alloc(pageCount * 4 + FOOTER_BYTES);
     for (let i = 0; i < pageCount; i++) trailer.writeUInt32BE(crcs[i], i * 4);
     const f = pageCount * 4;

@@ -14,6 +14,7 @@
 // Trees are written into a *page run*: consecutive pages from `base` on, appended as they fill.
 
 import { writeSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 
 export const PAGE_SIZE = 16384;
 
@@ -35,6 +36,8 @@ export class PageRun {
   private readonly stage = new Uint8Array(STAGE_PAGES * PAGE_SIZE);
   private staged = 0;
   private written = 0;
+  /** crc32 of every page written so far, in page order (page-checksums.ts appends them to the file). */
+  private crc = new Uint32Array(1024);
   constructor(
     private readonly fd: number,
     /** Database page number of this run's first page (it goes at byte (base − 1) × PAGE_SIZE). */
@@ -68,7 +71,19 @@ export class PageRun {
     return this.base + this.written + this.staged++;
   }
 
+  /** The checksums of this run's pages (base, base + 1, …), once flushed. */
+  get pageCrcs(): Uint32Array {
+    return this.crc.subarray(0, this.written);
+  }
+
   flush(): void {
+    // Checksum the pages while they are in this buffer: no read-back of the file later.
+    if (this.written + this.staged > this.crc.length) {
+      const grown = new Uint32Array(Math.max(this.crc.length * 2, this.written + this.staged));
+      grown.set(this.crc);
+      this.crc = grown;
+    }
+    for (let i = 0; i < this.staged; i++) this.crc[this.written + i] = crc32(this.stage.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE));
     let off = 0;
     const len = this.staged * PAGE_SIZE;
     while (off < len) off += writeSync(this.fd, this.stage, off, len - off, (this.base - 1 + this.written) * PAGE_SIZE + off);

@@ -18,12 +18,23 @@
 
 import { groupRetainedSizes } from '../graph/group-retained.js';
 import type { HeapGraph } from '../parse/heap-graph.js';
-import { CLASSIFIER_DEFINITIONS, CLASSIFIERS, graphKindNames, type KindGroups, SetGroups, ValueGroups, type IngestView } from './classifiers.js';
+import {
+  CLASSIFIER_DEFINITIONS,
+  CLASSIFIERS,
+  graphKindNames,
+  type Classifier,
+  type IngestView,
+  type KindGroups,
+  type KindNames,
+  SetGroups,
+  ValueGroups,
+} from './classifiers.js';
 import type { StoreAnalysis } from './memory.js';
 import { bigFloat64, bigInt32, bigUint32, sortUnique } from '../util/typed-arrays.js';
 import { BASE_SYSTEM_DISTANCE } from '../graph/distances.js';
 
-export const SUMMARIES_VERSION = 2;
+/** 2: `distance` rows in ranges past 63 (labels.ts). 3: the suspects summary (summary_top_*). */
+export const SUMMARIES_VERSION = 3;
 /** Instances kept per class in summary_class_top (the sample `retainers CLASS` merges). */
 export const CLASS_TOP = 1000;
 /** Children kept per node in summary_dominator_children. */
@@ -103,16 +114,28 @@ export interface PartitionSummaryRow {
   retained: number;
 }
 
-/** The partition rows of every classifier computed at ingest (all but `class`: the classes table). */
-export function partitionSummary(graph: HeapGraph, a: StoreAnalysis, scripts: ReadonlyMap<number, string>): PartitionSummaryRow[] {
+/** Which partition rows to compute, and how to spell values (the summary thread has no strings: summary-thread.ts). */
+export interface PartitionParts {
+  /** The classifiers to compute (default: every one but `class`, whose rows are the classes table). */
+  only?: (c: Classifier) => boolean;
+  /** The kind names (default: from the graph, which needs its strings). */
+  names?: KindNames;
+}
+
+/** The partition rows of every classifier computed at ingest (all but `class`: the classes table), in CLASSIFIERS order. */
+export function partitionSummary(graph: HeapGraph, a: StoreAnalysis, scripts: ReadonlyMap<number, string>, parts: PartitionParts = {}): PartitionSummaryRow[] {
+  const only = parts.only ?? (() => true);
   const retainers = a.retainers;
   const dominated = a.dominatedNodes;
   const { nodeCount, edgeTypes } = graph;
   const self = a.selfSize;
   const group = bigInt32(nodeCount);
-  const group2 = bigInt32(nodeCount);
+  // The second per-node array: the value classifiers' scratch, and via's groups beside rcs's. Not
+  // allocated when neither is asked for (the main thread's via-only half: summary-thread.ts).
+  const needsSecond = CLASSIFIERS.some((c) => c !== 'class' && c !== 'via' && c !== 'rcs' && only(c)) || (only('rcs') && only('via'));
+  const group2 = needsSecond ? bigInt32(nodeCount) : new Int32Array(0);
   const view: IngestView = { graph, analysis: a, scratch: group2 };
-  const names = graphKindNames(graph, scripts);
+  const names = parts.names ?? graphKindNames(graph, scripts);
   const rows: PartitionSummaryRow[] = [];
 
   const emit = (classifier: string, groups: KindGroups) => {
@@ -132,7 +155,7 @@ export function partitionSummary(graph: HeapGraph, a: StoreAnalysis, scripts: Re
 
   for (const c of CLASSIFIERS) {
     const def = CLASSIFIER_DEFINITIONS[c];
-    if (def.shape !== 'value') continue;
+    if (def.shape !== 'value' || !only(c)) continue;
     const valueAt = def.atIngest(view);
     if (valueAt === null) continue;
     const groups = new ValueGroups((v) => def.label(v, names));
@@ -140,38 +163,45 @@ export function partitionSummary(graph: HeapGraph, a: StoreAnalysis, scripts: Re
     emit(c, groups);
   }
 
-  // rcs and via: sets over the non-weak incoming edges, both filled in one pass (`group` for rcs,
-  // `group2` for via; the value classifiers are done with the scratch array).
+  // rcs and via: sets over the non-weak incoming edges, both filled in one pass when both are asked
+  // for (`group` for rcs, `group2` for via; the value classifiers are done with the scratch array).
+  const withRcs = only('rcs');
+  const withVia = only('via');
+  if (!withRcs && !withVia) return rows;
   const { firstRetainer, retainerEdge } = retainers;
   const weak = graph.layout.edgeTypeWeak;
-  const rcs = CLASSIFIER_DEFINITIONS.rcs.atIngest(view);
-  const via = CLASSIFIER_DEFINITIONS.via.atIngest(view);
+  const rcs = withRcs ? CLASSIFIER_DEFINITIONS.rcs.atIngest(view) : null;
+  const via = withVia ? CLASSIFIER_DEFINITIONS.via.atIngest(view) : null;
   let maxIn = 0;
   for (let k = 0; k < nodeCount; k++) maxIn = Math.max(maxIn, firstRetainer[k + 1] - firstRetainer[k]);
   const scratch = new Int32Array(maxIn + 1);
   const scratch2 = new Int32Array(maxIn + 1);
-  const rcsGroups = new SetGroups(rcs.texts);
-  const viaGroups = new SetGroups(via.texts);
+  const rcsGroups = rcs ? new SetGroups(rcs.texts) : null;
+  const viaGroups = via ? new SetGroups(via.texts) : null;
+  // via's groups go straight to `group` when rcs is not asked for.
+  const viaGroup = rcs ? group2 : group;
   for (let k = 0; k < nodeCount; k++) {
     if (!(self[k] > 0)) {
       group[k] = -1;
-      group2[k] = -1;
+      viaGroup[k] = -1;
       continue;
     }
     let n = 0;
     for (let r = firstRetainer[k]; r < firstRetainer[k + 1]; r++) {
       const e = retainerEdge[r];
       if (edgeTypes[e] === weak) continue;
-      scratch[n] = rcs.memberOf(e);
-      scratch2[n] = via.memberOf(e);
+      if (rcs) scratch[n] = rcs.memberOf(e);
+      if (via) scratch2[n] = via.memberOf(e);
       n++;
     }
-    group[k] = rcsGroups.id(scratch, 0, sortUnique(scratch, 0, n));
-    group2[k] = viaGroups.id(scratch2, 0, sortUnique(scratch2, 0, n));
+    if (rcsGroups) group[k] = rcsGroups.id(scratch, 0, sortUnique(scratch, 0, n));
+    if (viaGroups) viaGroup[k] = viaGroups.id(scratch2, 0, sortUnique(scratch2, 0, n));
   }
-  emit('rcs', rcsGroups);
-  group.set(group2);
-  emit('via', viaGroups);
+  if (rcsGroups) emit('rcs', rcsGroups);
+  if (viaGroups) {
+    if (viaGroup !== group) group.set(viaGroup);
+    emit('via', viaGroups);
+  }
   return rows;
 }
 
@@ -319,46 +349,64 @@ export function duplicateStrings(graph: HeapGraph, a: StoreAnalysis, emit: (row:
     if (role[sid] < 0) role[sid] = strings[sid] === 'first' ? 1 : strings[sid] === 'second' ? 2 : 0;
     return role[sid];
   };
-  const parts = (k: number): [number, number] => {
-    let first = 0;
-    let second = 0;
-    for (let e = firstEdge[k]; e < firstEdge[k + 1] && (!first || !second); e++) {
+  // The parts of a concatenated string, in `partFirst` / `partSecond` (no tuple per call: this runs
+  // for every concatenated string of the heap, often millions).
+  let partFirst = 0;
+  let partSecond = 0;
+  const parts = (k: number): void => {
+    partFirst = 0;
+    partSecond = 0;
+    for (let e = firstEdge[k]; e < firstEdge[k + 1] && (!partFirst || !partSecond); e++) {
       if (edgeTypes[e] !== internal) continue;
       const r = roleOf(edgeNames[e]);
-      if (r === 1) first = edgeTo[e];
-      else if (r === 2) second = edgeTo[e];
+      if (r === 1) partFirst = edgeTo[e];
+      else if (r === 2) partSecond = edgeTo[e];
     }
-    return [first, second];
+  };
+  // One explicit stack for both walks below (each walk empties it before the next starts).
+  let stack = new Int32Array(64);
+  const push = (depth: number, x: number): number => {
+    if (depth === stack.length) {
+      const grown = new Int32Array(stack.length * 2);
+      grown.set(stack);
+      stack = grown;
+    }
+    stack[depth] = x;
+    return depth + 1;
   };
   const nameOf = (k: number): string => {
     if (nodes[k * F + tOff] !== consType) return strings[nodes[k * F + nOff]];
-    const stack = [k];
+    let depth = push(0, k);
     let name = '';
     // Bounded: V8 never writes a cycle of string parts, but a damaged file can (then the name is cut).
     let steps = 0;
-    while (stack.length > 0 && name.length < 1024 && ++steps <= CONS_WALK_LIMIT) {
-      const x = stack.pop()!;
+    while (depth > 0 && name.length < 1024 && ++steps <= CONS_WALK_LIMIT) {
+      const x = stack[--depth];
       if (nodes[x * F + tOff] !== consType) {
         name += strings[nodes[x * F + nOff]];
         continue;
       }
-      const [f, s] = parts(x);
-      stack.push(s, f);
+      parts(x);
+      const second = partSecond;
+      depth = push(depth, second);
+      depth = push(depth, partFirst);
     }
     return name;
   };
   /** Whether `nameOf(k)` is '' without building it: every flat string under k is empty. */
   const isEmpty = (k: number): boolean => {
-    const stack = [k];
-    for (let steps = 0; stack.length > 0; steps++) {
+    let depth = push(0, k);
+    for (let steps = 0; depth > 0; steps++) {
       if (steps > CONS_WALK_LIMIT) return false;
-      const x = stack.pop()!;
+      const x = stack[--depth];
       if (nodes[x * F + tOff] !== consType) {
         if (strings[nodes[x * F + nOff]] !== '') return false;
         continue;
       }
-      const [f, s] = parts(x);
-      stack.push(s, f);
+      parts(x);
+      const second = partSecond;
+      depth = push(depth, second);
+      depth = push(depth, partFirst);
     }
     return true;
   };

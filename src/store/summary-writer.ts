@@ -1,51 +1,55 @@
-// Writes the query summaries (summaries.ts computes them) into their tables, declared in schema.ts.
-// The order of the steps is part of ingest's memory protocol (memory.ts): the partition's group arrays
-// are released before the next step, and the analysis' link arrays are let go once dominatorTop and the
-// suspects summary, their last readers, are done.
+// Writes the query summaries (summaries.ts computes them, half of them on the summary thread:
+// summary-thread.ts) into their tables, declared in schema.ts. Part of ingest's memory protocol
+// (memory.ts): the analysis' link arrays are let go once both threads are done with them (the suspects
+// summary, on this thread, reads the dominator tree's children lists too).
 
 import type Database from 'better-sqlite3';
 import { releaseMemory, type StoreAnalysis } from './memory.js';
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { summariesDdl } from './schema.js';
-import {
-  CLASS_TOP,
-  classTop,
-  DOMINATOR_CHILDREN,
-  dominatorTop,
-  duplicateStrings,
-  partitionSummary,
-  scriptNamesOf,
-  SUMMARIES_VERSION,
-  suspectsSummary,
-} from './summaries.js';
+import { CLASS_TOP, DOMINATOR_CHILDREN, duplicateStrings, partitionSummary, SUMMARIES_VERSION, suspectsSummary } from './summaries.js';
+import { THREAD_CLASSIFIERS, type ThreadSummaries } from './summary-thread.js';
 
-/** `onLinksDone`: called once nothing reads the analysis' edge sources, retainers and dominator-tree children any more. */
-export function writeSummaries(db: Database.Database, graph: HeapGraph, a: StoreAnalysis, onLinksDone?: () => void): void {
+/**
+ * Writes the summaries: the summary thread's half (summary-thread.ts, started by the caller as soon as
+ * the analysis is done) and this thread's half (the summaries that read strings), rows in the order
+ * the single-threaded computation makes them. `onLinksDone`: called once nothing reads the analysis'
+ * edge sources, retainers and dominator-tree children any more.
+ */
+export async function writeSummaries(
+  db: Database.Database,
+  graph: HeapGraph,
+  a: StoreAnalysis,
+  scripts: ReadonlyMap<number, string>,
+  thread: Promise<ThreadSummaries>,
+  onLinksDone?: () => void,
+): Promise<void> {
   db.exec(summariesDdl());
-  const scripts = scriptNamesOf(graph);
   const script = db.prepare('INSERT INTO scripts (script_id, name) VALUES (?, ?)');
   for (const [id, name] of [...scripts].sort((x, y) => x[0] - y[0])) script.run(id, name);
 
-  const partition = db.prepare('INSERT INTO summary_partition (classifier, kind, key, count, size, retained) VALUES (?, ?, ?, ?, ?, ?)');
-  for (const r of partitionSummary(graph, a, scripts)) partition.run(r.classifier, r.kind, r.key, r.count, r.size, r.retained);
-  releaseMemory(); // per-classifier group arrays and DFS stacks
-
-  const top = db.prepare('INSERT INTO summary_class_top (class_id, rank, ordinal) VALUES (?, ?, ?)');
-  classTop(graph, a, (classId, ordinals) => ordinals.forEach((k, rank) => top.run(classId, rank, k)));
-
-  const node = db.prepare('INSERT INTO summary_dominator_nodes (ordinal, depth, child_count) VALUES (?, ?, ?)');
-  const child = db.prepare('INSERT INTO summary_dominator_children (parent, rank, child) VALUES (?, ?, ?)');
-  dominatorTop(graph, a, (n) => {
-    node.run(n.ordinal, n.depth, n.childCount);
-    n.children.forEach((c, rank) => child.run(n.ordinal, rank, c));
-  });
-  const suspectsMin = writeSuspectsSummary(db, graph, a);
-  onLinksDone?.();
-  releaseMemory();
-
+  // This thread's half: the duplicated strings while the summary thread computes its half, then `via`
+  // (after it, so that the two threads' per-node group arrays are never alive at once).
   const dup = db.prepare('INSERT INTO summary_duplicate_strings (rank, value, nodes, count, size, max_size, wasted, example) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   let rank = 0;
   duplicateStrings(graph, a, (r) => dup.run(rank++, r.value, r.nodes, r.count, r.size, r.maxSize, r.wasted, r.example));
+  const suspectsMin = writeSuspectsSummary(db, graph, a); // reads strings (the containers' names)
+  const t = await thread;
+  const viaRows = partitionSummary(graph, a, scripts, { only: (c) => !THREAD_CLASSIFIERS.has(c) });
+  const partition = db.prepare('INSERT INTO summary_partition (classifier, kind, key, count, size, retained) VALUES (?, ?, ?, ?, ?, ?)');
+  for (const r of [...t.partition, ...viaRows]) partition.run(r.classifier, r.kind, r.key, r.count, r.size, r.retained);
+
+  const top = db.prepare('INSERT INTO summary_class_top (class_id, rank, ordinal) VALUES (?, ?, ?)');
+  for (let i = 0; i < t.classTop.length; i += 3) top.run(t.classTop[i], t.classTop[i + 1], t.classTop[i + 2]);
+
+  const node = db.prepare('INSERT INTO summary_dominator_nodes (ordinal, depth, child_count) VALUES (?, ?, ?)');
+  const child = db.prepare('INSERT INTO summary_dominator_children (parent, rank, child) VALUES (?, ?, ?)');
+  for (const n of t.dominatorTop) {
+    node.run(n.ordinal, n.depth, n.childCount);
+    n.children.forEach((c, rank) => child.run(n.ordinal, rank, c));
+  }
+  onLinksDone?.();
+  releaseMemory(); // the link arrays, group arrays and DFS stacks of both threads
 
   const meta = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
   meta.run('summaries_version', SUMMARIES_VERSION);

@@ -138,8 +138,8 @@ parentPort!.once('message', (job: NodeJob) => {
     roots.node_by_id = writeNodeById(run, job);
     run.flush();
     closeSync(fd);
-    const written: WrittenTables = { roots: roots as BigTableRoots, pageCount: 1 + run.pageCount };
-    parentPort!.postMessage({ written });
+    const written: WrittenTables = { roots: roots as BigTableRoots, pageCount: 1 + run.pageCount, pageCrcs: run.pageCrcs.slice() };
+    parentPort!.postMessage({ written }, [written.pageCrcs.buffer as ArrayBuffer]);
   } catch (e) {
     fail(e);
   }

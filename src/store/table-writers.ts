@@ -67,6 +67,8 @@ export interface WrittenTables {
   roots: BigTableRoots;
   /** Database size in pages so far (page 1 included). */
   pageCount: number;
+  /** crc32 of pages 2 … pageCount as written (page-checksums.ts): the ingest need not read them back. */
+  pageCrcs: Uint32Array;
 }
 
 type Shareable = Uint8Array | Uint32Array | Int32Array | Float64Array;

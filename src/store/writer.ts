@@ -19,6 +19,9 @@ import {
   traceFunctionInfoColumns,
   viewsDdl,
 } from './schema.js';
+import { graphKindNames } from './classifiers.js';
+import { scriptNamesOf } from './summaries.js';
+import { startSummaryThread } from './summary-thread.js';
 import { writeSummaries } from './summary-writer.js';
 
 export type PhaseCallback = (phase: string, done: number, total: number) => void;
@@ -28,11 +31,22 @@ export function createSchema(db: Database.Database, graph: HeapGraph): void {
 }
 
 /**
- * Writes every table except the big ones (written by a thread, see table-writers.ts). `onLinksDone` is
- * called once the analysis' edge sources, retainers and dominator-tree children are no longer read.
+ * Writes every table except the big ones (written by a thread, see table-writers.ts). The summary
+ * thread (summary-thread.ts) starts first, so it works while this thread writes strings and the small
+ * tables. `onLinksDone` is called once the analysis' edge sources, retainers and dominator-tree children
+ * are no longer read.
  */
-export function writeStore(db: Database.Database, graph: HeapGraph, a: StoreAnalysis, onPhase: PhaseCallback = () => {}, onLinksDone?: () => void): void {
+export async function writeStore(
+  db: Database.Database,
+  graph: HeapGraph,
+  a: StoreAnalysis,
+  onPhase: PhaseCallback = () => {},
+  onLinksDone?: () => void,
+): Promise<void> {
   const { layout } = graph;
+  const scripts = scriptNamesOf(graph);
+  const thread = startSummaryThread(graph, a, scripts, graphKindNames(graph, scripts));
+  thread.catch(() => {}); // awaited in writeSummaries; a failure before that must not go unhandled
   createSchema(db, graph);
 
   const types = db.prepare('INSERT INTO node_types (code, name) VALUES (?, ?)');
@@ -48,7 +62,7 @@ export function writeStore(db: Database.Database, graph: HeapGraph, a: StoreAnal
   writeStatistics(db, graph, a);
   onPhase('indexes', 0, 1);
   db.exec(indexesDdl());
-  writeSummaries(db, graph, a, onLinksDone);
+  await writeSummaries(db, graph, a, scripts, thread, onLinksDone);
 }
 
 /** After the edge tables are in: the public views. */

@@ -2,9 +2,11 @@
 // Every node (className, selfSize, retainedSize, distance, dominator), every Summary row of
 // `getAggregatesByClassKey(false, 'allObjects')`, `getStatistics()` and `totalSize`.
 
+import type Database from 'better-sqlite3';
 import { parse } from 'heap-snapshot-toolkit';
 import type { GraphAnalysis } from '../../src/graph/analyze.js';
 import type { HeapGraph } from '../../src/parse/heap-graph.js';
+import type { ClassRow } from '../../src/store/queries/node-columns.js';
 
 // The toolkit's types describe DevTools' classes loosely; this is the surface the tests use.
 export interface OracleSnapshot {
@@ -111,4 +113,58 @@ export function compareWithOracle(graph: HeapGraph, a: GraphAnalysis, s: OracleS
     );
   }
   return mm.report();
+}
+
+/** The analysis columns of a store, in the shape compareWithOracle expects (store-oracle test, bench/oracle-check.ts). */
+export function analysisFromStore(db: Database.Database): { graph: HeapGraph; a: GraphAnalysis } {
+  const meta = Object.fromEntries((db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string | number }[]).map((r) => [r.key, r.value]));
+  const n = Number(meta.node_count);
+  const selfSize = new Float64Array(n);
+  const retainedSize = new Float64Array(n);
+  const distance = new Int32Array(n);
+  const dominator = new Uint32Array(n);
+  const classIndex = new Uint32Array(n);
+  const detachedness = new Uint8Array(n);
+  let k = 0;
+  for (const r of db
+    .prepare('SELECT ordinal, self_size, retained_size, distance, dominator, class_id, detachedness FROM node_rows ORDER BY ordinal')
+    .raw()
+    .iterate() as Iterable<number[]>) {
+    if (r[0] !== k) throw new Error(`node_rows: ordinal ${r[0]} where ${k} was expected`);
+    selfSize[k] = r[1]!;
+    retainedSize[k] = r[2]!;
+    distance[k] = r[3]!;
+    dominator[k] = r[4]!;
+    classIndex[k] = r[5]!;
+    detachedness[k] = r[6]!;
+    k++;
+  }
+  const classes = db.prepare('SELECT * FROM classes ORDER BY class_id').all() as ClassRow[];
+  const st = Object.fromEntries(
+    (db.prepare('SELECT category, bytes FROM statistics').all() as { category: string; bytes: number }[]).map((r) => [r.category, r.bytes]),
+  );
+  const a = {
+    selfSize,
+    retainedSize,
+    distance,
+    dominator,
+    classIndex,
+    detachedness,
+    classKeys: classes.map((c) => c.class_key),
+    classNames: classes.map((c) => c.class_name),
+    classes: {
+      count: Float64Array.from(classes, (c) => c.count),
+      self: Float64Array.from(classes, (c) => c.self_size),
+      retained: Float64Array.from(classes, (c) => c.retained_size),
+      distance: Int32Array.from(classes, (c) => c.distance),
+    },
+    statistics: {
+      total: st.total,
+      native: { total: st.native, typedArrays: st.typed_arrays },
+      v8heap: { total: st.v8heap, code: st.code, jsArrays: st.js_arrays, strings: st.strings, system: st.system },
+    },
+    totalSize: Number(meta.total_size),
+    interfaces: JSON.parse(String(meta.interfaces)) as string[],
+  } as unknown as GraphAnalysis;
+  return { graph: { nodeCount: n } as HeapGraph, a };
 }

@@ -39,11 +39,36 @@ export function nodeLabel(className: string, name: string, type: string): string
   return className;
 }
 
-/** Kind text of a `distance` partition row: `7`, `unreachable` (-5), `system+3` (100000003). */
+/**
+ * Distances up to here are kinds of their own; longer ones are grouped in power-of-two ranges (`64-127`,
+ * `128-255`, …). A heap with a deep chain (a linked list of a million nodes) has a million distinct
+ * distances: one row each would make a partition of a million one-object rows, slow to build and
+ * useless to read. Ordinary heaps stay well below (their deepest objects are a few dozen hops away).
+ */
+export const DISTANCE_EXACT_UP_TO = 63;
+
+/** The first distance of `d`'s row (`d` itself up to DISTANCE_EXACT_UP_TO, else its range's start). */
+function distanceRowStart(n: number): number {
+  return n <= DISTANCE_EXACT_UP_TO ? n : 2 ** (31 - Math.clz32(n)); // distances are below 2^31
+}
+
+function distanceRange(n: number): string {
+  const start = distanceRowStart(n);
+  return start === n && n <= DISTANCE_EXACT_UP_TO ? String(n) : `${start}-${2 * start - 1}`;
+}
+
+/** Kind text of a `distance` partition row: `7`, `64-127`, `unreachable` (-5), `system+3` (100000003), `system+64-127`. */
 export function distanceKind(d: number): string {
   if (d < 0) return 'unreachable';
-  if (d >= BASE_SYSTEM_DISTANCE) return `system+${d - BASE_SYSTEM_DISTANCE}`;
-  return String(d);
+  if (d >= BASE_SYSTEM_DISTANCE) return `system+${distanceRange(d - BASE_SYSTEM_DISTANCE)}`;
+  return distanceRange(d);
+}
+
+/** The raw value keying a `distance` row: the distance, or its range's first distance. */
+export function distanceKey(d: number): number {
+  if (d < 0) return d;
+  if (d >= BASE_SYSTEM_DISTANCE) return BASE_SYSTEM_DISTANCE + distanceRowStart(d - BASE_SYSTEM_DISTANCE);
+  return distanceRowStart(d);
 }
 
 export const DETACHEDNESS_KINDS = ['unknown', 'attached', 'detached'];

@@ -26,8 +26,14 @@ export function summaryClasses(db: Db): ClassRow[] {
   return stmt(db, 'SELECT class_id, class_key, class_name, count, self_size, retained_size, distance FROM classes WHERE count > 0').all() as ClassRow[];
 }
 
-export function hasSummaries(db: Db): boolean {
-  return metaNumber(db, 'summaries_version', 0) >= 1 && hasTable(db, 'summary_partition');
+/**
+ * Whether the store has precomputed partition rows for `classifier`. Stores written before summaries
+ * version 2 spelled every distance as a row of its own (now: ranges past 63, labels.ts), so their
+ * `distance` rows are not used: the scan gives today's rows.
+ */
+export function hasSummaries(db: Db, classifier?: Classifier): boolean {
+  const version = metaNumber(db, 'summaries_version', 0);
+  return version >= (classifier === 'distance' ? 2 : 1) && hasTable(db, 'summary_partition');
 }
 
 export function hasAllocationTraces(db: Db): boolean {

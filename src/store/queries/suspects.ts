@@ -43,7 +43,7 @@ export interface SuspectsSummary {
   chainClasses(parent: number): ChainChildClass[];
 }
 
-const SUSPECTS_SUMMARY_VERSION = 2;
+const SUSPECTS_SUMMARY_VERSION = 3;
 
 /** The store's suspects summary, or null (a store ingested before it existed). */
 export function suspectsSummary(db: Db): SuspectsSummary | null {

@@ -1,0 +1,110 @@
+// Half of the query summaries (summaries.ts) are computed on a thread of their own, so that ingest's
+// two cores stay busy to the end: after the analysis the main thread has the summaries, the strings
+// and the small tables to do while the page writer (table-writers.ts) only has the node tables left.
+//
+//   summary thread  partition rows of every classifier that needs no string of the snapshot (type,
+//                   size, alloc, script, detachedness, distance, rcs), classTop, dominatorTop
+//   main thread     what reads strings: `via` (edge names), duplicated strings, scripts, the tables
+//
+// The thread reads the parser's and the analysis' arrays through shared memory (no copies). It gets no
+// strings: `graph.strings` there throws, so a classifier that starts reading strings fails loudly
+// instead of labelling wrongly. Values are spelled with kind names the main thread prepares (script
+// names, allocation frames). The rows come back in the order the single-threaded code makes them,
+// and summary-writer.ts writes them in that order: the store is byte-for-byte what it was.
+
+import { Worker } from 'node:worker_threads';
+import type { HeapGraph } from '../parse/heap-graph.js';
+import type { AllocFrame, Classifier, KindNames } from './classifiers.js';
+import type { StoreAnalysis } from './memory.js';
+import { traceFunctionInfoColumns } from './schema.js';
+import type { DominatorTopNode, PartitionSummaryRow } from './summaries.js';
+
+/** The classifiers whose partition rows the summary thread computes (every one but `class` and `via`). */
+export const THREAD_CLASSIFIERS: ReadonlySet<Classifier> = new Set<Classifier>(['type', 'size', 'alloc', 'script', 'detachedness', 'distance', 'rcs']);
+
+/** What the thread needs: the graph without its strings, the analysis, and the kind names as data. */
+export interface SummaryJob {
+  graph: Omit<HeapGraph, 'strings' | 'extraSections' | 'header' | 'rawLocations' | 'edgeNames'>;
+  analysis: Pick<
+    StoreAnalysis,
+    'selfSize' | 'retainedSize' | 'distance' | 'detachedness' | 'classIndex' | 'classNames' | 'classKeys' | 'edgeFrom' | 'retainers' | 'dominatedNodes'
+  >;
+  names: { nodeTypes: readonly string[]; scripts: [number, string][]; allocFrames: (AllocFrame | null)[] };
+}
+
+/** What the thread computes. */
+export interface ThreadSummaries {
+  partition: PartitionSummaryRow[];
+  /** summary_class_top rows as (class id, rank, ordinal) triples, in classTop's order. */
+  classTop: Uint32Array;
+  dominatorTop: DominatorTopNode[];
+}
+
+/** Kind names from the data the main thread prepared (the thread has no strings to spell them from). */
+export function kindNamesOf(names: SummaryJob['names']): KindNames {
+  const scripts = new Map(names.scripts);
+  return {
+    nodeTypes: names.nodeTypes,
+    scriptName: (id) => scripts.get(id),
+    allocFrame: (fi) => names.allocFrames[fi] ?? undefined,
+    classKind: () => {
+      throw new Error('class kinds at ingest are the classes table');
+    },
+  };
+}
+
+/**
+ * Starts the summary thread. `kindNames` spells values on the main thread (it reads the strings); the
+ * allocation frames are spelled here once for every trace function, a small table.
+ */
+export function startSummaryThread(graph: HeapGraph, a: StoreAnalysis, scripts: ReadonlyMap<number, string>, kindNames: KindNames): Promise<ThreadSummaries> {
+  const infos = graph.trace?.functionInfos;
+  const fieldCount = traceFunctionInfoColumns(graph.layout).length; // as graphKindNames reads them
+  const functionCount = infos ? Math.floor(infos.length / fieldCount) : 0;
+  const allocFrames: (AllocFrame | null)[] = [];
+  for (let fi = 0; fi < functionCount; fi++) allocFrames.push(kindNames.allocFrame(fi) ?? null);
+  const job: SummaryJob = {
+    graph: {
+      layout: graph.layout,
+      nodeCount: graph.nodeCount,
+      edgeCount: graph.edgeCount,
+      nodes: graph.nodes,
+      edgeTypes: graph.edgeTypes,
+      firstEdge: graph.firstEdge,
+      edgeTo: graph.edgeTo,
+      locations: graph.locations,
+      trace: graph.trace,
+      extraNativeBytes: graph.extraNativeBytes,
+      sections: graph.sections,
+    },
+    analysis: {
+      selfSize: a.selfSize,
+      retainedSize: a.retainedSize,
+      distance: a.distance,
+      detachedness: a.detachedness,
+      classIndex: a.classIndex,
+      classNames: a.classNames,
+      classKeys: a.classKeys,
+      edgeFrom: a.edgeFrom,
+      retainers: a.retainers,
+      dominatedNodes: a.dominatedNodes,
+    },
+    names: { nodeTypes: graph.layout.nodeTypes, scripts: [...scripts], allocFrames },
+  };
+  return new Promise<ThreadSummaries>((resolve, reject) => {
+    const worker = new Worker(new URL('./summary-thread-worker.js', import.meta.url), { workerData: job });
+    let settled = false;
+    worker.once('message', (m: { result?: ThreadSummaries; error?: { message: string; stack?: string } }) => {
+      settled = true;
+      if (m.result) resolve(m.result);
+      else reject(Object.assign(new Error(m.error?.message ?? 'summary thread failed'), { stack: m.error?.stack }));
+    });
+    worker.once('error', (e) => {
+      settled = true;
+      reject(e);
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(new Error(`summary thread exited with status ${code} before it finished`));
+    });
+  });
+}
