@@ -54,7 +54,7 @@ import {
   readNodeColumns,
   readNodeColumnsInWorker,
   typeAndNameAt,
-  typeAndNameById,
+  typeAndNameByIds,
   type ClassRow,
   type ClassTableRow,
 } from '../store/queries/node-columns.js';
@@ -255,8 +255,14 @@ export function checkIds(a: OpenedStore, b: OpenedStore, idA: Float64Array): IdC
   }
   let shared = 0;
   let mismatched = 0;
-  for (const x of typeAndNameAt(a.db, picked)) {
-    const y = typeAndNameById(b.db, x.id);
+  const inA = typeAndNameAt(a.db, picked);
+  const inB = typeAndNameByIds(
+    b.db,
+    inA.map((x) => x.id),
+  );
+  for (let i = 0; i < inA.length; i++) {
+    const x = inA[i];
+    const y = inB[i];
     if (!y) continue;
     shared++;
     if (y.type !== x.type || y.name !== x.name) mismatched++;
@@ -501,22 +507,18 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
     const kinderB = by === 'class' ? null : storeLabeler(b.db, by as ValueClassifier);
     const column = (CLASSIFIER_DEFINITIONS[by] as { column: string }).column;
     const valueCol = (cols: typeof colsA, k: number): number => (cols as unknown as Record<string, Float64Array>)[column][k];
+    const byKey: (Acc | undefined)[] = []; // by class: the accumulators by class key id, without a Map lookup per node
     const accOf = (isA: boolean, k: number): Acc => {
-      let kind: string;
-      let classKey: string | null = null;
-      let key: string | null = null;
       if (by === 'class') {
         const u = isA ? keyA[k] : keyB[k];
-        kind = keyKinds[u];
-        classKey = space.texts[u];
-      } else {
-        const r = (isA ? kinderA! : kinderB!)(valueCol(isA ? colsA : colsB, k));
-        kind = r.kind;
-        key = r.key;
+        let acc = byKey[u];
+        if (!acc) accs.set(space.texts[u], (acc = byKey[u] = emptyAcc(keyKinds[u], space.texts[u], null)));
+        return acc;
       }
-      const id = classKey ?? `\u0000${kind}`;
+      const { kind, key } = (isA ? kinderA! : kinderB!)(valueCol(isA ? colsA : colsB, k));
+      const id = `\u0000${kind}`;
       let acc = accs.get(id);
-      if (!acc) accs.set(id, (acc = emptyAcc(kind, classKey, key)));
+      if (!acc) accs.set(id, (acc = emptyAcc(kind, null, key)));
       return acc;
     };
     // Per-class counts come cheaply from the keys; per-kind counts of other groupings need every node.

@@ -178,23 +178,33 @@ export function stringsById(db: Db, ids: readonly number[]): Map<number, string>
   return out;
 }
 
-/** Type name and raw name of the nodes at these ordinals (the same-process check's sample). */
+/** Type name and raw name of the nodes at these ordinals (the same-process check's sample), in one query. */
 export function typeAndNameAt(db: Db, ordinals: readonly number[]): { id: number; type: string; name: string }[] {
   const c = storeCodes(db);
-  const q = stmt(db, 'SELECT n.id, n.type, s.value AS name FROM node_rows n JOIN strings s ON s.id = n.name_sid WHERE n.ordinal = ?');
-  return ordinals.map((k) => {
-    const r = q.get(k) as { id: number; type: number; name: string };
-    return { id: r.id, type: c.nodeTypes[r.type] ?? String(r.type), name: r.name };
-  });
+  const rows = stmt(
+    db,
+    'SELECT j.key, n.id, n.type, s.value FROM json_each(?) j JOIN node_rows n ON n.ordinal = j.value JOIN strings s ON s.id = n.name_sid ORDER BY j.key',
+  )
+    .raw()
+    .all(JSON.stringify(ordinals)) as [number, number, number, string][];
+  if (rows.length !== ordinals.length) throw new Error('node_rows: an ordinal is missing');
+  return rows.map(([, id, type, name]) => ({ id, type: c.nodeTypes[type] ?? String(type), name }));
 }
 
-/** Type name and raw name of the node with this V8 id (lowest ordinal), or undefined. Uses node_by_id. */
-export function typeAndNameById(db: Db, id: number): { type: string; name: string } | undefined {
+/** Type name and raw name of the node with each of these V8 ids (lowest ordinal), or undefined; one query. Uses node_by_id. */
+export function typeAndNameByIds(db: Db, ids: readonly number[]): ({ type: string; name: string } | undefined)[] {
   const c = storeCodes(db);
-  const r = stmt(db, 'SELECT n.type, s.value AS name FROM node_rows n JOIN strings s ON s.id = n.name_sid WHERE n.id = ? ORDER BY n.ordinal LIMIT 1').get(id) as
-    | { type: number; name: string }
-    | undefined;
-  return r ? { type: c.nodeTypes[r.type] ?? String(r.type), name: r.name } : undefined;
+  const rows = stmt(
+    db,
+    `SELECT j.key, n.type, s.value FROM json_each(?) j
+     JOIN node_rows n ON n.ordinal = (SELECT m.ordinal FROM node_rows m WHERE m.id = j.value ORDER BY m.ordinal LIMIT 1)
+     JOIN strings s ON s.id = n.name_sid`,
+  )
+    .raw()
+    .all(JSON.stringify(ids)) as [number, number, string][];
+  const out: ({ type: string; name: string } | undefined)[] = ids.map(() => undefined);
+  for (const [i, type, name] of rows) out[i] = { type: c.nodeTypes[type] ?? String(type), name };
+  return out;
 }
 
 /** What a path pattern needs of a node: class, raw name, type, distance (plus sizes and id). */
