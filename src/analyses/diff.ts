@@ -238,15 +238,20 @@ export function classNameOfKey(key: string): string {
   return m ? key.slice(m[0].length) : key;
 }
 
+/** An odd id (a V8 heap object); the bit test where it is exact, the slower float remainder above 2^31. */
+export function isOddId(id: number): boolean {
+  return id >= 0 && id <= 0x7fffffff ? (id & 1) === 1 : id % 2 === 1;
+}
+
 /** Samples A's odd ids and looks them up in B (see the file comment). */
 export function checkIds(a: OpenedStore, b: OpenedStore, idA: Float64Array): IdCheck {
   // Every step-th of the odd ids (by rank among them), without listing them all.
   let oddCount = 0;
-  for (let k = 0; k < idA.length; k++) if (idA[k] % 2 === 1) oddCount++;
+  for (let k = 0; k < idA.length; k++) if (isOddId(idA[k])) oddCount++;
   const step = Math.max(1, oddCount / SAMPLE);
   const picked: number[] = [];
   for (let k = 0, rank = 0, want = 0; k < idA.length && picked.length < SAMPLE; k++) {
-    if (idA[k] % 2 !== 1) continue;
+    if (!isOddId(idA[k])) continue;
     if (rank === want) {
       picked.push(k);
       want = Math.floor(picked.length * step);
@@ -389,19 +394,21 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
   const sideB = side(b, classesB);
   const extra =
     by === 'type' ? (['type'] as const) : by === 'distance' ? (['distance'] as const) : by === 'detachedness' ? (['detachedness'] as const) : ([] as const);
-  // B's columns are read on a second thread while this one reads A's.
+  // A's columns are read on a second thread while this one reads B's, the bigger job (more columns, and
+  // usually more nodes): the thread's start-up is then spent while this thread still reads.
   const wantSuspects = (options.suspects ?? 5) > 0;
-  const pendingB = readNodeColumnsInWorker(
-    b.dbPath,
-    wantSuspects ? ['id', 'class_id', 'self_size', 'dominator', 'retained_size', ...extra] : ['id', 'class_id', 'self_size', ...extra],
-  );
-  let colsA: ReturnType<typeof readNodeColumns<'id' | 'class_id' | 'self_size' | (typeof extra)[number]>>;
+  const pendingA = readNodeColumnsInWorker(a.dbPath, ['id', 'class_id', 'self_size', ...extra]);
+  type ColsA = Awaited<typeof pendingA>;
+  let colsB: ColsA & { dominator?: Float64Array; retained_size?: Float64Array };
   try {
-    colsA = readNodeColumns(a.db, ['id', 'class_id', 'self_size', ...extra]);
+    colsB = readNodeColumns(
+      b.db,
+      wantSuspects ? ['id', 'class_id', 'self_size', 'dominator', 'retained_size', ...extra] : ['id', 'class_id', 'self_size', ...extra],
+    ) as typeof colsB;
   } finally {
-    await pendingB.catch(() => undefined);
+    await pendingA.catch(() => undefined);
   }
-  const colsB = (await pendingB) as typeof colsA & { dominator?: Float64Array; retained_size?: Float64Array };
+  const colsA: ColsA = await pendingA;
 
   const idCheck = options.assumeSameProcess ? null : checkIds(a, b, colsA.id);
   const verdict = idCheck ? sameProcess(idCheck) : { same: true, note: null };

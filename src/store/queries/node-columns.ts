@@ -86,13 +86,35 @@ function readColumnsFromPages(db: Db, table: string, columns: readonly string[],
   );
 }
 
+const WORKER_URL = new URL('./node-columns-worker.js', import.meta.url);
+
+/** Column-reading threads started ahead of need, waiting for their job (they keep no process alive). */
+const spares: { worker: Worker; exited: boolean }[] = [];
+
+/**
+ * Starts `count` column-reading threads now, for the next `readNodeColumnsInWorker` calls: a thread's
+ * start-up (loading Node's worker internals and SQLite, 50–150 ms) then overlaps the caller's own work
+ * (opening, even ingesting, the stores) instead of delaying the read.
+ */
+export function prestartColumnReaders(count: number): void {
+  while (spares.length < count) {
+    const spare = { worker: new Worker(WORKER_URL), exited: false };
+    spare.worker.unref();
+    spare.worker.on('error', () => {}); // reported to the read that takes it, if any (it then sees the exit)
+    spare.worker.once('exit', () => (spare.exited = true));
+    spares.push(spare);
+  }
+}
+
 /**
  * `readNodeColumns` on a worker thread with its own read-only connection, so two stores are read at
- * once on two cores (the caller reads the other store meanwhile).
+ * once on two cores (the caller reads the other store meanwhile). Uses a prestarted thread if there is one.
  */
 export function readNodeColumnsInWorker<C extends NodeColumn>(dbPath: string, columns: readonly C[]): Promise<NodeColumns<C>> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./node-columns-worker.js', import.meta.url), { workerData: { dbPath, columns: [...columns] } });
+    let spare = spares.shift();
+    while (spare?.exited) spare = spares.shift();
+    const worker = spare ? spare.worker : new Worker(WORKER_URL, { workerData: { dbPath, columns: [...columns] } });
     let done = false;
     worker.once('message', (m: NodeColumns<C>) => {
       done = true;
@@ -105,6 +127,10 @@ export function readNodeColumnsInWorker<C extends NodeColumn>(dbPath: string, co
     worker.once('exit', (code) => {
       if (!done) reject(new Error(`column reader thread exited with code ${code}`));
     });
+    if (spare) {
+      worker.ref();
+      worker.postMessage({ dbPath, columns: [...columns] });
+    }
   });
 }
 
