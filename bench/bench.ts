@@ -1,6 +1,8 @@
 // heapdiff benchmark: `npm run bench [-- options]` (= tsc, then node --expose-gc dist/bench/bench.js).
 //
-//   --size 150|700|MB   snapshot to generate/reuse with bench/make-big-snapshot.mjs (default 150)
+//   --size 150|700|MB   snapshot to generate/reuse with bench/make-big-snapshot.mjs (default 150); from 2000 MB on
+//                       (e.g. 2600, 4000) tiled by bench/tile-snapshot.ts from a 620 MB one (see bench/README.md)
+//   --big-dir DIR       where tiled snapshots and their DBs go (default bench/out; several GB each)
 //   --shape NAME        heap shape (bench/shapes.ts): leaky (default, make-big-snapshot.mjs), strings-closures,
 //                       linked-list (make-shape-snapshot.mjs), chromium (a page in /usr/bin/chromium)
 //   --file PATH         use this snapshot instead (plain .heapsnapshot; no generation); --base PATH for diff
@@ -84,6 +86,8 @@ interface Options {
   skipCommands: boolean;
   force: boolean;
   json: string;
+  /** Tiled snapshots (--size ≥ TILE_MIN_MB) and their DBs. */
+  bigDir: string;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -98,6 +102,7 @@ function parseArgs(argv: string[]): Options {
     skipCommands: false,
     force: false,
     json: join(OUT, 'last.json'),
+    bigDir: OUT,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -121,6 +126,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--skip-commands') o.skipCommands = true;
     else if (a === '--force') o.force = true;
     else if (a === '--json') o.json = resolve(val());
+    else if (a === '--big-dir') o.bigDir = resolve(val());
     else if (a === '-h' || a === '--help') {
       const lines = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
       const end = lines.findIndex((l) => !l.startsWith('//'));
@@ -300,6 +306,28 @@ function warmPageCache(path: string): void {
   }
 }
 
+/** From this size on, `--size` snapshots are tiled (V8 would need ~6× the file in RAM to write them). */
+const TILE_MIN_MB = 2000;
+/** The real V8 snapshot they are tiled from: 4 copies ≈ 2.6 GB, 6 ≈ 3.9 GB. */
+const TILE_SOURCE_MB = 620;
+/** DevTools' engine is not run on tiled files above this (its RSS would pass ~11 GB on a 24 GB machine). */
+const TOOLKIT_MAX_MB = 3000;
+
+/** `--size` ≥ TILE_MIN_MB: K copies of leaky-620 (generated first if needed) under one root, in --big-dir. */
+async function tiledSnapshot(o: Options): Promise<string> {
+  const genArgs = ['--size', String(TILE_SOURCE_MB), ...(o.force ? ['--force'] : [])];
+  console.log(`# tile source: node bench/make-big-snapshot.mjs ${genArgs.join(' ')}`);
+  const g = await run(process.execPath, [GENERATOR, ...genArgs], { capture: false });
+  if (g.code !== 0) throw new Error(`make-big-snapshot.mjs failed (exit ${g.code})`);
+  mkdirSync(o.bigDir, { recursive: true });
+  const file = join(o.bigDir, `leaky-${o.size}.heapsnapshot`);
+  const tileArgs = ['--from', join(OUT, `leaky-${TILE_SOURCE_MB}.heapsnapshot`), '--out', file, '--size', String(o.size), ...(o.force ? ['--force'] : [])];
+  console.log(`# snapshot: node dist/bench/tile-snapshot.js ${tileArgs.join(' ')}`);
+  const t = await run(process.execPath, [join(HERE, 'tile-snapshot.js'), ...tileArgs], { capture: false });
+  if (t.code !== 0) throw new Error(`tile-snapshot.js failed (exit ${t.code})`);
+  return file;
+}
+
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   mkdirSync(OUT, { recursive: true });
@@ -313,12 +341,21 @@ async function main(): Promise<void> {
   // 1. the snapshot(s)
   let file: string;
   let baseFile: string | undefined;
+  let tiled = false;
   if (o.file) {
     file = o.file;
     baseFile = o.base;
   } else if (o.shape !== 'leaky') {
     if (o.strings || o.diff) throw new Error(`--strings and --diff go with the leaky shape only`);
     file = await makeShapeSnapshot(ROOT, OUT, o.shape, o.size, o.force);
+  } else if (!o.strings && o.size >= TILE_MIN_MB) {
+    if (o.diff) throw new Error('--diff goes with sizes below 2000 MB only');
+    file = await tiledSnapshot(o);
+    tiled = true;
+    if (o.size > TOOLKIT_MAX_MB && !o.skipToolkit) {
+      console.log(`# DevTools' engine skipped above ${TOOLKIT_MAX_MB} MB: it needs ~3.7× the file in RAM (9.8 GB at 2.66 GB)`);
+      o.skipToolkit = true;
+    }
   } else {
     const genArgs = o.strings ? ['--strings'] : ['--size', String(o.size), ...(o.diff ? ['--pair'] : [])];
     if (o.force) genArgs.push('--force');
@@ -332,7 +369,7 @@ async function main(): Promise<void> {
   if (!existsSync(file)) throw new Error(`${file}: no such file`);
   const snap = snapshotInfo(file, o.file || o.strings || o.shape !== 'leaky' ? undefined : o.size);
   const base = baseFile && existsSync(baseFile) ? snapshotInfo(baseFile) : undefined;
-  const dbDir = join(OUT, 'db');
+  const dbDir = tiled && o.bigDir !== OUT ? o.bigDir : join(OUT, 'db');
   mkdirSync(dbDir, { recursive: true });
   const db = join(dbDir, `${basename(file).replace(/\.heapsnapshot(\.gz)?$/, '')}.db`);
   const baseDb = base ? join(dbDir, `${basename(base.file).replace(/\.heapsnapshot(\.gz)?$/, '')}.db`) : undefined;

@@ -32,7 +32,7 @@ function graphOf(nodeCount: number, edges: [number, number][], nonEssential: num
 
 function idomsOf(nodeCount: number, edges: [number, number][], nonEssential: number[] = []) {
   const g = graphOf(nodeCount, edges, nonEssential);
-  return computeDominators(g.adj, g.retainers, g.edgeFrom, g.essential, 0);
+  return computeDominators(g.adj, g.retainers, g.essential, 0);
 }
 
 /**
@@ -153,7 +153,7 @@ describe('computeDominators', () => {
     for (let k = 0; k < n; k++) firstEdge[k + 1] = Math.min(k + 1, n - 1);
     for (let e = 0; e < n - 1; e++) edgeTo[e] = e + 1;
     const adj: Adjacency = { nodeCount: n, firstEdge, edgeTo };
-    const { idom, order } = computeDominators(adj, buildRetainers(adj), buildEdgeFrom(adj), null, 0);
+    const { idom, order } = computeDominators(adj, buildRetainers(adj), null, 0);
     for (let k = 1; k < n; k++) if (idom[k] !== k - 1) assert.fail(`idom[${k}] = ${idom[k]}`);
     const retained = computeRetainedSizes(new Uint32Array(n).fill(2), idom, order);
     assert.equal(retained[0], 2 * n);

@@ -71,8 +71,9 @@ export interface AnalyzeHooks {
    */
   onEssentialEdges?: (essentialEdge: Uint8Array, retainers: Retainers) => void;
   /**
-   * Called when the dominator computation's scratch arrays (several per-node arrays, ~270 MB on 8 M
-   * nodes) have become garbage: a caller watching peak memory collects them here.
+   * Called when scratch arrays have become garbage: before the dominators (the earlier phases' stacks
+   * and flags, several per-node arrays) and right after them (their own, ~270 MB on 8 M nodes). A
+   * caller watching peak memory collects them here: the dominator computation is the analysis' peak.
    */
   onScratchGarbage?: () => void;
 }
@@ -101,14 +102,15 @@ export function analyzeGraph(graph: HeapGraph, onPhase?: (phase: string) => void
   const userRoots = findUserRoots(graph);
   const adjustedSelf = computeShallowSizes(graph, detachedness, userRoots);
 
+  hooks.onScratchGarbage?.();
   phase('Calculating dominators');
-  const dom = computeDominators(graph, retainers, edgeFrom, essentialEdge, ROOT_ORDINAL);
+  const dom = computeDominators(graph, retainers, essentialEdge, ROOT_ORDINAL);
+  hooks.onScratchGarbage?.();
 
   phase('Calculating retained sizes');
   const retainedSize = computeRetainedSizes(adjustedSelf, dom.idom, dom.order);
   const dominatedNodes = buildDominatedNodes(dom.idom, ROOT_ORDINAL);
   const totalSize = retainedSize[ROOT_ORDINAL] + graph.extraNativeBytes;
-  hooks.onScratchGarbage?.();
 
   phase('Calculating distances');
   const distance = computeDistances(graph, weakMapNames);

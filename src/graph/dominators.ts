@@ -40,22 +40,25 @@ export interface DominatorResult {
 
 /**
  * @param essential 1 per edge ordinal that counts (null = all edges count)
- * @param edgeFrom  source ordinal per edge ordinal (csr.ts `buildEdgeFrom`)
  */
-export function computeDominators(adj: Adjacency, retainers: Retainers, edgeFrom: Uint32Array, essential: Uint8Array | null, rootOrdinal = 0): DominatorResult {
+export function computeDominators(adj: Adjacency, retainers: Retainers, essential: Uint8Array | null, rootOrdinal = 0): DominatorResult {
   const { nodeCount, firstEdge, edgeTo } = adj;
   const { firstRetainer, retainerEdge } = retainers;
   const all = essential === null;
 
   const pre = bigUint32(nodeCount).fill(UNVISITED); // ordinal → DFS number
+  // Visited flags, one bit per ordinal: the DFS tests one per essential edge, at random ordinals.
+  // 1/32 of `pre`'s size, so it stays in the CPU cache on heaps where `pre` (4 bytes a node) cannot.
+  const visited = bigUint32((nodeCount + 31) >>> 5);
   const vertex = bigUint32(nodeCount); // DFS number → ordinal
   const parent = bigUint32(nodeCount); // DFS number → DFS number of the DFS-tree parent
-  const nextEdge = bigUint32(nodeCount); // DFS number → next edge ordinal to scan (reused as `label`)
+  const nextEdge = bigUint32(nodeCount); // DFS number → next edge ordinal to scan (reused below)
   const stack = bigUint32(nodeCount); // DFS numbers (DFS stack, then compression stack)
   let n = 0;
 
   // Iterative DFS over essential edges from `start`, which becomes a child of DFS number `parentNum`.
   const dfs = (start: number, parentNum: number): void => {
+    visited[start >>> 5] |= 1 << (start & 31);
     pre[start] = n;
     vertex[n] = start;
     parent[n] = parentNum;
@@ -71,7 +74,7 @@ export function computeDominators(adj: Adjacency, retainers: Retainers, edgeFrom
       for (; e < end; e++) {
         if (!all && essential![e] === 0) continue;
         const t = edgeTo[e];
-        if (pre[t] === UNVISITED) {
+        if ((visited[t >>> 5] & (1 << (t & 31))) === 0) {
           w = t;
           break;
         }
@@ -82,6 +85,7 @@ export function computeDominators(adj: Adjacency, retainers: Retainers, edgeFrom
         continue;
       }
       nextEdge[vNum] = e + 1;
+      visited[w >>> 5] |= 1 << (w & 31);
       pre[w] = n;
       vertex[n] = w;
       parent[n] = vNum;
@@ -113,24 +117,58 @@ export function computeDominators(adj: Adjacency, retainers: Retainers, edgeFrom
   }
   const reached = n;
 
-  // Semidominators, in decreasing DFS number (Lengauer–Tarjan with LLVM-style "last linked" test:
-  // a DFS number >= lastLinked has been processed and linked to its `ancestor`).
+  // Semidominators (Lengauer–Tarjan) are computed in DFS-number space, where neighbours are close:
+  // walking each node's retainers in ordinal space (retainer, edge, source, its DFS number) costs
+  // several dependent cache misses per edge once the per-node arrays outgrow the CPU cache (at ~8 M
+  // nodes), which made this phase superlinear. Instead, one sequential pass over the edges (by
+  // source) sorts every essential edge v → w of G′ by DFS numbers:
+  //   - vNum < wNum: v is not processed yet when w is, so eval(v) = v: only the minimum matters, kept
+  //     in semi[w], which starts as the tree parent (the tree edge, real or virtual, is a predecessor);
+  //   - vNum > wNum: needs eval (path compression) when w is processed: listed per w (CSR `upper`).
+  // Every node G′ reaches has all its essential targets reached too, so pre[target] is a DFS number.
   const semi = bigUint32(reached);
-  const label = nextEdge; // DFS no longer needs it
-  const ancestor = parent.slice(0, reached);
-  for (let i = 0; i < reached; i++) {
-    semi[i] = i;
-    label[i] = i;
-  }
-  for (let wNum = reached - 1; wNum >= 1; wNum--) {
-    const w = vertex[wNum];
-    const lastLinked = wNum + 1;
-    let s = parent[wNum]; // the tree edge (real, or virtual for orphan roots) is a predecessor
-    for (let r = firstRetainer[w], end = firstRetainer[w + 1]; r < end; r++) {
-      const e = retainerEdge[r];
+  for (let i = 1; i < reached; i++) semi[i] = parent[i];
+  // Memory: this is the analysis' peak, so the upper lists' offsets live in the buffer of the result
+  // `idom` (written only at the very end), `ancestor` in that of `pre` (spent after the two passes) and
+  // `order` in that of `vertex` (they agree on the nodes G′ reaches).
+  const idomBuffer = sharedUint32(nodeCount + 1);
+  const firstUpper = idomBuffer.subarray(0, reached + 1);
+  for (let v = 0; v < nodeCount; v++) {
+    const vNum = pre[v];
+    if (vNum === UNVISITED) continue;
+    for (let e = firstEdge[v], end = firstEdge[v + 1]; e < end; e++) {
       if (!all && essential![e] === 0) continue;
-      const vNum = pre[edgeFrom[e]];
-      if (vNum === UNVISITED) continue; // a source G′ does not reach
+      const wNum = pre[edgeTo[e]];
+      if (vNum < wNum) {
+        if (vNum < semi[wNum]) semi[wNum] = vNum;
+      } else if (vNum > wNum && wNum !== 0) firstUpper[wNum + 1]++;
+    }
+  }
+  for (let i = 0; i < reached; i++) firstUpper[i + 1] += firstUpper[i];
+  const upper = bigUint32(firstUpper[reached]);
+  const cursor = nextEdge; // DFS no longer needs it
+  for (let i = 0; i < reached; i++) cursor[i] = firstUpper[i + 1];
+  for (let v = 0; v < nodeCount; v++) {
+    const vNum = pre[v];
+    if (vNum === UNVISITED) continue;
+    for (let e = firstEdge[v], end = firstEdge[v + 1]; e < end; e++) {
+      if (!all && essential![e] === 0) continue;
+      const wNum = pre[edgeTo[e]];
+      if (vNum > wNum && wNum !== 0) upper[--cursor[wNum]] = vNum;
+    }
+  }
+
+  // In decreasing DFS number, with LLVM's "last linked" test: a DFS number >= lastLinked has been
+  // processed and linked to its `ancestor`.
+  const label = nextEdge; // the cursors are spent
+  const ancestor = pre; // `pre` is spent
+  ancestor.set(parent.subarray(0, reached));
+  for (let i = 0; i < reached; i++) label[i] = i;
+  for (let wNum = reached - 1; wNum >= 1; wNum--) {
+    const lastLinked = wNum + 1;
+    let s = semi[wNum];
+    for (let r = firstUpper[wNum], end = firstUpper[wNum + 1]; r < end; r++) {
+      const vNum = upper[r];
       // eval(vNum): the label of minimum semi on vNum's linked path, compressing it.
       let u: number;
       if (ancestor[vNum] < lastLinked) {
@@ -171,18 +209,14 @@ export function computeDominators(adj: Adjacency, retainers: Retainers, edgeFrom
     idomNum[wNum] = c;
   }
 
-  const idom = sharedUint32(nodeCount);
-  const order = bigUint32(nodeCount);
-  for (let num = 0; num < reached; num++) {
-    const k = vertex[num];
-    idom[k] = vertex[idomNum[num]];
-    order[num] = k;
-  }
+  const idom = idomBuffer.subarray(0, nodeCount);
+  for (let num = 0; num < reached; num++) idom[vertex[num]] = vertex[idomNum[num]];
   idom[rootOrdinal] = rootOrdinal;
+  const order = vertex; // the DFS preorder; the nodes G′ does not reach follow
   const leftovers = bigUint32(nodeCount - reached);
   let next = reached;
   for (let k = 0; k < nodeCount && next < nodeCount; k++) {
-    if (pre[k] !== UNVISITED) continue;
+    if ((visited[k >>> 5] & (1 << (k & 31))) !== 0) continue;
     idom[k] = rootOrdinal;
     leftovers[next - reached] = k;
     order[next++] = k;

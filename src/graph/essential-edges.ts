@@ -12,8 +12,8 @@ import { ROOT_ORDINAL } from './flags.js';
 import type { WeakMapEdgeNames } from './weakmap-edge-names.js';
 import { sharedUint8 } from '../util/typed-arrays.js';
 
-/** 1 per essential edge ordinal, 0 otherwise. */
-export function computeEssentialEdges(graph: HeapGraph, edgeFrom: Uint32Array, pageObject: Uint8Array, weakMapNames: WeakMapEdgeNames): Uint8Array {
+/** 1 per essential edge ordinal, 0 otherwise. `pageObject` is the bit set of flags.ts `markPageObjects`. */
+export function computeEssentialEdges(graph: HeapGraph, edgeFrom: Uint32Array, pageObject: Uint32Array, weakMapNames: WeakMapEdgeNames): Uint8Array {
   const { edgeCount, nodes, edgeTypes, edgeNames, edgeTo, layout } = graph;
   const F = layout.nodeFieldCount;
   const idOffset = layout.nodeIdOffset;
@@ -34,7 +34,7 @@ export function computeEssentialEdges(graph: HeapGraph, edgeFrom: Uint32Array, p
     if (from === to) continue;
     if (from !== ROOT_ORDINAL) {
       if (edgeType === shortcutEdge) continue;
-      if (pageObject[to] && !pageObject[from]) continue;
+      if ((pageObject[to >>> 5] & (1 << (to & 31))) !== 0 && (pageObject[from >>> 5] & (1 << (from & 31))) === 0) continue;
     }
     essential[e] = 1;
   }

@@ -11,7 +11,7 @@
 // Only DevTools' `pageObject` flag matters for numbers; `canBeQueried` and `detachedDOMTreeNode` are UI-only.
 
 import type { HeapGraph } from '../parse/heap-graph.js';
-import { bigUint32, bigUint8 } from '../util/typed-arrays.js';
+import { bigUint32 } from '../util/typed-arrays.js';
 
 export const ROOT_ORDINAL = 0;
 const DOCUMENT_DOM_TREES = '(Document DOM trees)';
@@ -33,14 +33,19 @@ export function hasUserRoots(graph: HeapGraph): boolean {
   return false;
 }
 
-/** Page-object flag per ordinal (1 = page-owned), DevTools `markPageOwnedNodes`. */
-export function markPageObjects(graph: HeapGraph): Uint8Array {
+/**
+ * Page-object flags (DevTools `markPageOwnedNodes`) as a bit set: bit k of word k >>> 5 is set when
+ * ordinal k is page-owned. One bit a node, not a byte: the walk tests a flag per edge and the
+ * essential-edge rule one per edge too, at random ordinals, and 1/8 of the memory stays in the CPU
+ * cache on big heaps (31 M nodes: 3.9 MB rather than 31 MB).
+ */
+export function markPageObjects(graph: HeapGraph): Uint32Array {
   const { nodeCount, nodes, edgeTypes, firstEdge, edgeTo, layout, strings } = graph;
   const F = layout.nodeFieldCount;
   const shortcutEdge = layout.edgeTypeShortcut;
   const elementEdge = layout.edgeTypeElement;
   const weakEdge = layout.edgeTypeWeak;
-  const page = bigUint8(nodeCount);
+  const page = bigUint32((nodeCount + 31) >>> 5);
 
   const rootBegin = firstEdge[ROOT_ORDINAL];
   const rootEnd = firstEdge[ROOT_ORDINAL + 1];
@@ -59,15 +64,15 @@ export function markPageObjects(graph: HeapGraph): Uint8Array {
       continue;
     }
     stack[top++] = child;
-    page[child] = 1;
+    page[child >>> 5] |= 1 << (child & 31);
   }
   while (top > 0) {
     const k = stack[--top];
     for (let e = firstEdge[k], end = firstEdge[k + 1]; e < end; e++) {
       const child = edgeTo[e];
-      if (page[child]) continue;
+      if ((page[child >>> 5] & (1 << (child & 31))) !== 0) continue;
       if (edgeTypes[e] === weakEdge) continue;
-      page[child] = 1;
+      page[child >>> 5] |= 1 << (child & 31);
       stack[top++] = child;
     }
   }

@@ -27,6 +27,9 @@ export interface EdgeShape {
   nodeFieldCount: number;
   nodeCount: number;
   edgeCount: number;
+  /** Edge type codes whose name_or_index is an index, not a string (-1 when absent). */
+  edgeTypeElement: number;
+  edgeTypeHidden: number;
 }
 
 export class EdgeSplitter {
@@ -35,6 +38,12 @@ export class EdgeSplitter {
   private dest: Uint32Array;
   /** Values already split out of the chunk. */
   valuesDone = 0;
+  /**
+   * The largest name string index of an edge named by a string (-1: none yet). Names can only be
+   * checked against the string count once the strings (after the edges) are read: this maximum makes
+   * that check one comparison instead of a second pass over every edge.
+   */
+  maxStringName = -1;
   constructor(
     readonly shape: EdgeShape,
     readonly arrays: EdgeArrays,
@@ -74,11 +83,12 @@ export class EdgeSplitter {
    * target (its name is checked once the strings are known, in buildGraph).
    */
   split(n: number): void {
-    const { edgeFieldCount: E, nodeFieldCount: F, edgeTypeCount, edgeTypeOffset, edgeNameOffset, edgeToNodeOffset } = this.shape;
+    const { edgeFieldCount: E, nodeFieldCount: F, edgeTypeCount, edgeTypeOffset, edgeNameOffset, edgeToNodeOffset, edgeTypeElement, edgeTypeHidden } = this.shape;
     const nodeValues = this.shape.nodeCount * F;
     const { edgeTypes, edgeNames, edgeTo } = this.arrays;
     const chunk = this.chunk;
     let j = this.valuesDone / E;
+    let maxName = this.maxStringName;
     for (let i = 0; i + E <= n; i += E, j++) {
       const t = chunk[i + edgeTypeOffset];
       const to = chunk[i + edgeToNodeOffset];
@@ -88,10 +98,13 @@ export class EdgeSplitter {
           `${this.source}: edge #${j} has to_node ${to}, which is ${to % F !== 0 ? `not a multiple of the ${F} node fields` : `past the last node (${nodeValues - F})`}`,
         );
       }
+      const name = chunk[i + edgeNameOffset];
+      if (name > maxName && t !== edgeTypeElement && t !== edgeTypeHidden) maxName = name;
       edgeTypes[j] = t;
-      edgeNames[j] = chunk[i + edgeNameOffset];
+      edgeNames[j] = name;
       edgeTo[j] = to / F;
     }
+    this.maxStringName = maxName;
     this.valuesDone += n;
   }
 }
@@ -105,7 +118,7 @@ const READ_BYTES = 1 << 20;
  * announced number of unsigned 32-bit integers closed by ']': the caller then parses the whole file
  * again in one thread, which reports the problem with its byte offset.
  */
-export function scanEdgeRange(path: string, start: number, splitter: EdgeSplitter): { values: number; end: number } | null {
+export function scanEdgeRange(path: string, start: number, splitter: EdgeSplitter): { values: number; end: number; maxStringName: number } | null {
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.allocUnsafe(READ_BYTES);
@@ -120,7 +133,7 @@ export function scanEdgeRange(path: string, start: number, splitter: EdgeSplitte
       }
       if (st.status !== ScanStatus.Closed) return null;
       splitter.split(st.pos);
-      return { values: splitter.valuesDone, end: at + p };
+      return { values: splitter.valuesDone, end: at + p, maxStringName: splitter.maxStringName };
     }
   } finally {
     closeSync(fd);

@@ -191,8 +191,8 @@ async function scanInParallel(path: string, size: number, options: ReadOptions):
       const { shape, arrays } = scanner.edgeTarget();
       const w = new Worker(new URL('./edge-scan-worker.js', import.meta.url), { workerData: { path, start, shape, arrays } });
       worker = w;
-      const scanned = new Promise<{ values: number; end: number } | null>((resolve) => {
-        w.once('message', (r: { values: number; end: number } | null) => resolve(r));
+      const scanned = new Promise<{ values: number; end: number; maxStringName: number } | null>((resolve) => {
+        w.once('message', (r: { values: number; end: number; maxStringName: number } | null) => resolve(r));
         w.once('error', () => resolve(null));
         w.once('exit', () => resolve(null));
       });
@@ -215,7 +215,7 @@ async function scanInParallel(path: string, size: number, options: ReadOptions):
         // an earlier problem, in the edges: the one-thread parse reports it
         if (r === null || r.end !== end || r.values !== shape.edgeCount * shape.edgeFieldCount) return null;
         if (rest !== null) throw rest;
-        scanner.edgesScannedElsewhere(r.values);
+        scanner.edgesScannedElsewhere(r.values, r.maxStringName);
         if (options.stats) options.stats.edgesInParallel = true;
       }
     }
@@ -291,18 +291,21 @@ export function buildGraph(r: ScanResult, source: string): HeapGraph {
   if (e !== edgeCount) fail(`the nodes' edge_count fields add up to ${e} but the header says edge_count ${edgeCount}`);
   firstEdge[nodeCount] = e;
 
-  // Types and targets were checked as the edges were scanned; names need the strings.
+  // Types and targets were checked as the edges were scanned, and the largest string name noted;
+  // only when it is out of range are the edges walked, for the first bad one.
   const elem = layout.edgeTypeElement;
   const hidden = layout.edgeTypeHidden;
   const limit = nodes.length;
-  for (let j = 0; j < edgeCount; j++) {
-    const t = edgeTypes[j];
-    if (t !== elem && t !== hidden && edgeNames[j] >= stringCount) {
-      fail(`edge #${j} has name string index ${edgeNames[j]}, but there are ${stringCount} strings`);
+  if (r.edgeMaxStringName >= stringCount) {
+    for (let j = 0; j < edgeCount; j++) {
+      const t = edgeTypes[j];
+      if (t !== elem && t !== hidden && edgeNames[j] >= stringCount) {
+        fail(`edge #${j} has name string index ${edgeNames[j]}, but there are ${stringCount} strings`);
+      }
     }
   }
 
-  const rawLocations = Uint32Array.from(r.locations);
+  const rawLocations = r.locations;
   const lf = layout.locationFields.length > 0 ? layout.locationFields : ['object_index', 'script_id', 'line', 'column'];
   const LF = lf.length;
   if (rawLocations.length % LF !== 0) fail(`"locations" holds ${rawLocations.length} values, not a multiple of its ${LF} fields`);
@@ -364,7 +367,7 @@ function buildTrace(r: ScanResult, fail: (w: string) => never): TraceData | null
     treeParentId[i] = t[i * 5 + 4];
   }
   return {
-    functionInfos: Uint32Array.from(r.traceFunctionInfos),
+    functionInfos: r.traceFunctionInfos,
     treeIds,
     treeFunctionInfoIndex,
     treeCount,

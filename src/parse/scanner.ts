@@ -67,9 +67,11 @@ export interface ScanResult {
   edgeTo: Uint32Array;
   /** Edge values seen (edge_count × edge fields when complete). */
   edgesFilled: number;
+  /** The largest name string index of a string-named edge, -1 when none (EdgeSplitter.maxStringName). */
+  edgeMaxStringName: number;
   strings: string[];
-  locations: number[];
-  traceFunctionInfos: number[];
+  locations: Uint32Array;
+  traceFunctionInfos: Uint32Array;
   samples: number[];
   /** Flattened trace tree: 5 numbers per trace node (id, function_info_index, count, size, parent id). */
   traceTree: number[];
@@ -118,6 +120,8 @@ export class SnapshotScanner {
   /** `edges` is scanned into its chunk, then split into one array per field. */
   private splitter: EdgeSplitter | null = null;
   private list: number[] = [];
+  /** `locations` and `trace_function_infos` (u32, millions of values on big heaps): a typed array, doubled when full. */
+  private u32List: Uint32Array = new Uint32Array(0);
 
   // Trace tree state.
   private treeStack: number[] = []; // per open array: parent trace-node id
@@ -167,8 +171,9 @@ export class SnapshotScanner {
     this.base += bytes;
   }
   /** The edges array was scanned elsewhere into the shared arrays: `values` numbers. */
-  edgesScannedElsewhere(values: number): void {
+  edgesScannedElsewhere(values: number, maxStringName: number): void {
     this.splitter!.valuesDone = values;
+    this.splitter!.maxStringName = maxStringName;
     this.result.edgesFilled = values;
   }
 
@@ -325,6 +330,8 @@ export class SnapshotScanner {
       case 'trace_function_infos':
       case 'samples':
         this.list = [];
+        this.u32List = new Uint32Array(1024);
+        this.destPos = 0;
         this.mode = Mode.NumberList;
         return;
       case 'trace_tree':
@@ -505,20 +512,37 @@ export class SnapshotScanner {
     st.cur = this.cur;
     st.state = this.arrayState;
     // `samples` holds timestamps in microseconds (Float64Array); the others are stored as Uint32Array.
-    const max = this.key === 'samples' ? Number.MAX_SAFE_INTEGER : U32_MAX;
-    const q = scanIntegerList(buf, p, end, this.list, max, st);
+    const samples = this.key === 'samples';
+    const max = samples ? Number.MAX_SAFE_INTEGER : U32_MAX;
+    let q: number;
+    if (samples) q = scanIntegerList(buf, p, end, this.list, max, st);
+    else {
+      st.pos = this.destPos;
+      q = scanIntegers(buf, p, end, this.u32List, st);
+      while (st.status === ScanStatus.TooMany) {
+        const grown = new Uint32Array(this.u32List.length * 2);
+        grown.set(this.u32List);
+        this.u32List = grown;
+        q = scanIntegers(buf, q, end, this.u32List, st);
+      }
+      this.destPos = st.pos;
+    }
     this.cur = st.cur;
     this.arrayState = st.state;
     if (st.numStart >= 0) this.numberStart = this.base + st.numStart;
     if (st.status === ScanStatus.NeedMore) return q;
     if (st.status === ScanStatus.BadByte) this.fail(`${explainBadByte(buf[q], st.state)} in "${this.key}"`, this.base + q);
-    if (st.status === ScanStatus.TooBig) this.tooBig(`"${this.key}" value #${this.list.length}`, max);
+    if (st.status === ScanStatus.TooBig) this.tooBig(`"${this.key}" value #${samples ? this.list.length : this.destPos}`, max);
     this.mode = Mode.TopCommaOrEnd;
     this.cur = 0;
     this.arrayState = ArrayState.First;
-    if (this.key === 'locations') this.result.locations = this.list;
-    else if (this.key === 'samples') this.result.samples = this.list;
-    else this.result.traceFunctionInfos = this.list;
+    if (samples) this.result.samples = this.list;
+    else {
+      const values = this.u32List.slice(0, this.destPos);
+      this.u32List = new Uint32Array(0);
+      if (this.key === 'locations') this.result.locations = values;
+      else this.result.traceFunctionInfos = values;
+    }
     return q + 1;
   }
 
@@ -723,9 +747,10 @@ export class SnapshotScanner {
       edgeNames: r.edgeNames!,
       edgeTo: r.edgeTo!,
       edgesFilled: r.edgesFilled ?? 0,
+      edgeMaxStringName: this.splitter?.maxStringName ?? -1,
       strings: r.strings,
-      locations: r.locations ?? [],
-      traceFunctionInfos: r.traceFunctionInfos ?? [],
+      locations: r.locations ?? new Uint32Array(0),
+      traceFunctionInfos: r.traceFunctionInfos ?? new Uint32Array(0),
       samples: r.samples ?? [],
       traceTree: r.traceTree ?? [],
       sections: this.sections,
@@ -745,6 +770,8 @@ function edgeShape(header: SnapshotHeader, layout: SnapshotLayout): EdgeShape {
     nodeFieldCount: layout.nodeFieldCount,
     nodeCount: header.node_count,
     edgeCount: header.edge_count,
+    edgeTypeElement: layout.edgeTypeElement,
+    edgeTypeHidden: layout.edgeTypeHidden,
   };
 }
 

@@ -28,13 +28,16 @@ export async function writeSummaries(
   const script = db.prepare('INSERT INTO scripts (script_id, name) VALUES (?, ?)');
   for (const [id, name] of [...scripts].sort((x, y) => x[0] - y[0])) script.run(id, name);
 
-  // This thread's half: the duplicated strings while the summary thread computes its half, then `via`
-  // (after it, so that the two threads' per-node group arrays are never alive at once).
+  // The suspects summary beside the summary thread (it reads strings: the containers' names; it
+  // allocates no per-node array but its walk's stack).
+  const suspectsMin = writeSuspectsSummary(db, graph, a);
+  // This thread's half once the summary thread is done (it overlaps with the strings and small tables
+  // the caller wrote meanwhile): the duplicated strings and `via` allocate per-string and per-node arrays
+  // of their own, and running them beside the summary thread's raised the peak memory by ~10 %.
+  const t = await thread;
   const dup = db.prepare('INSERT INTO summary_duplicate_strings (rank, value, nodes, count, size, max_size, wasted, example) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   let rank = 0;
   duplicateStrings(graph, a, (r) => dup.run(rank++, r.value, r.nodes, r.count, r.size, r.maxSize, r.wasted, r.example));
-  const suspectsMin = writeSuspectsSummary(db, graph, a); // reads strings (the containers' names)
-  const t = await thread;
   const viaRows = partitionSummary(graph, a, scripts, { only: (c) => !THREAD_CLASSIFIERS.has(c) });
   const partition = db.prepare('INSERT INTO summary_partition (classifier, kind, key, count, size, retained) VALUES (?, ?, ?, ?, ?, ?)');
   for (const r of [...t.partition, ...viaRows]) partition.run(r.classifier, r.kind, r.key, r.count, r.size, r.retained);
