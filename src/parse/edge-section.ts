@@ -83,7 +83,16 @@ export class EdgeSplitter {
    * target (its name is checked once the strings are known, in buildGraph).
    */
   split(n: number): void {
-    const { edgeFieldCount: E, nodeFieldCount: F, edgeTypeCount, edgeTypeOffset, edgeNameOffset, edgeToNodeOffset, edgeTypeElement, edgeTypeHidden } = this.shape;
+    const {
+      edgeFieldCount: E,
+      nodeFieldCount: F,
+      edgeTypeCount,
+      edgeTypeOffset,
+      edgeNameOffset,
+      edgeToNodeOffset,
+      edgeTypeElement,
+      edgeTypeHidden,
+    } = this.shape;
     const nodeValues = this.shape.nodeCount * F;
     const { edgeTypes, edgeNames, edgeTo } = this.arrays;
     const chunk = this.chunk;
