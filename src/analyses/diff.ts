@@ -54,7 +54,7 @@ import {
   readNodeColumns,
   readNodeColumnsInWorker,
   typeAndNameAt,
-  typeAndNameById,
+  typeAndNameByIds,
   type ClassRow,
   type ClassTableRow,
 } from '../store/queries/node-columns.js';
@@ -69,6 +69,7 @@ import {
   keptByClass,
   nameSuspect,
   topMostAmong,
+  topMostInTree,
   tracePathGroups,
   VM_INTERNAL_CLASSES,
   type Kept,
@@ -237,17 +238,36 @@ export function classNameOfKey(key: string): string {
   return m ? key.slice(m[0].length) : key;
 }
 
+/** An odd id (a V8 heap object); the bit test where it is exact, the slower float remainder above 2^31. */
+export function isOddId(id: number): boolean {
+  return id >= 0 && id <= 0x7fffffff ? (id & 1) === 1 : id % 2 === 1;
+}
+
 /** Samples A's odd ids and looks them up in B (see the file comment). */
 export function checkIds(a: OpenedStore, b: OpenedStore, idA: Float64Array): IdCheck {
-  const odd: number[] = [];
-  for (let k = 0; k < idA.length; k++) if (idA[k] % 2 === 1) odd.push(k);
-  const step = Math.max(1, odd.length / SAMPLE);
+  // Every step-th of the odd ids (by rank among them), without listing them all.
+  let oddCount = 0;
+  for (let k = 0; k < idA.length; k++) if (isOddId(idA[k])) oddCount++;
+  const step = Math.max(1, oddCount / SAMPLE);
   const picked: number[] = [];
-  for (let i = 0; i < odd.length && picked.length < SAMPLE; i = Math.floor(picked.length * step)) picked.push(odd[i]);
+  for (let k = 0, rank = 0, want = 0; k < idA.length && picked.length < SAMPLE; k++) {
+    if (!isOddId(idA[k])) continue;
+    if (rank === want) {
+      picked.push(k);
+      want = Math.floor(picked.length * step);
+    }
+    rank++;
+  }
   let shared = 0;
   let mismatched = 0;
-  for (const x of typeAndNameAt(a.db, picked)) {
-    const y = typeAndNameById(b.db, x.id);
+  const inA = typeAndNameAt(a.db, picked);
+  const inB = typeAndNameByIds(
+    b.db,
+    inA.map((x) => x.id),
+  );
+  for (let i = 0; i < inA.length; i++) {
+    const x = inA[i];
+    const y = inB[i];
     if (!y) continue;
     shared++;
     if (y.type !== x.type || y.name !== x.name) mismatched++;
@@ -374,19 +394,21 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
   const sideB = side(b, classesB);
   const extra =
     by === 'type' ? (['type'] as const) : by === 'distance' ? (['distance'] as const) : by === 'detachedness' ? (['detachedness'] as const) : ([] as const);
-  // B's columns are read on a second thread while this one reads A's.
+  // A's columns are read on a second thread while this one reads B's, the bigger job (more columns, and
+  // usually more nodes): the thread's start-up is then spent while this thread still reads.
   const wantSuspects = (options.suspects ?? 5) > 0;
-  const pendingB = readNodeColumnsInWorker(
-    b.dbPath,
-    wantSuspects ? ['id', 'class_id', 'self_size', 'dominator', ...extra] : ['id', 'class_id', 'self_size', ...extra],
-  );
-  let colsA: ReturnType<typeof readNodeColumns<'id' | 'class_id' | 'self_size' | (typeof extra)[number]>>;
+  const pendingA = readNodeColumnsInWorker(a.dbPath, ['id', 'class_id', 'self_size', ...extra]);
+  type ColsA = Awaited<typeof pendingA>;
+  let colsB: ColsA & { dominator?: Float64Array; retained_size?: Float64Array };
   try {
-    colsA = readNodeColumns(a.db, ['id', 'class_id', 'self_size', ...extra]);
+    colsB = readNodeColumns(
+      b.db,
+      wantSuspects ? ['id', 'class_id', 'self_size', 'dominator', 'retained_size', ...extra] : ['id', 'class_id', 'self_size', ...extra],
+    ) as typeof colsB;
   } finally {
-    await pendingB.catch(() => undefined);
+    await pendingA.catch(() => undefined);
   }
-  const colsB = (await pendingB) as typeof colsA & { dominator?: Float64Array };
+  const colsA: ColsA = await pendingA;
 
   const idCheck = options.assumeSameProcess ? null : checkIds(a, b, colsA.id);
   const verdict = idCheck ? sameProcess(idCheck) : { same: true, note: null };
@@ -492,22 +514,18 @@ export async function diffStores(a: OpenedStore, b: OpenedStore, options: DiffOp
     const kinderB = by === 'class' ? null : storeLabeler(b.db, by as ValueClassifier);
     const column = (CLASSIFIER_DEFINITIONS[by] as { column: string }).column;
     const valueCol = (cols: typeof colsA, k: number): number => (cols as unknown as Record<string, Float64Array>)[column][k];
+    const byKey: (Acc | undefined)[] = []; // by class: the accumulators by class key id, without a Map lookup per node
     const accOf = (isA: boolean, k: number): Acc => {
-      let kind: string;
-      let classKey: string | null = null;
-      let key: string | null = null;
       if (by === 'class') {
         const u = isA ? keyA[k] : keyB[k];
-        kind = keyKinds[u];
-        classKey = space.texts[u];
-      } else {
-        const r = (isA ? kinderA! : kinderB!)(valueCol(isA ? colsA : colsB, k));
-        kind = r.kind;
-        key = r.key;
+        let acc = byKey[u];
+        if (!acc) accs.set(space.texts[u], (acc = byKey[u] = emptyAcc(keyKinds[u], space.texts[u], null)));
+        return acc;
       }
-      const id = classKey ?? `\u0000${kind}`;
+      const { kind, key } = (isA ? kinderA! : kinderB!)(valueCol(isA ? colsA : colsB, k));
+      const id = `\u0000${kind}`;
       let acc = accs.get(id);
-      if (!acc) accs.set(id, (acc = emptyAcc(kind, classKey, key)));
+      if (!acc) accs.set(id, (acc = emptyAcc(kind, null, key)));
       return acc;
     };
     // Per-class counts come cheaply from the keys; per-kind counts of other groupings need every node.
@@ -661,7 +679,7 @@ function newObjectSuspects(
   b: OpenedStore,
   maxIdA: number,
   keyB: Int32Array,
-  colsB: { id: Float64Array; self_size: Float64Array; class_id?: Float64Array; dominator?: Float64Array },
+  colsB: { id: Float64Array; self_size: Float64Array; class_id?: Float64Array; dominator?: Float64Array; retained_size?: Float64Array },
   keys: readonly string[],
   kinds: readonly string[],
   totalB: number,
@@ -686,9 +704,19 @@ function newObjectSuspects(
   if (members.length === 0) return [];
   // Top-most new objects: those no other new object dominates. A class's bytes are what its top-most
   // new instances retain, so a Session's Float64Array is the Session's, not a suspect of its own.
-  const { top, values, index } = topMostAmong(b.db, n, members, ['retained_size']);
-  const retainedOf = new Float64Array(n);
-  for (const k of members) retainedOf[k] = values.retained_size[index.get(k)!];
+  let top: number[];
+  let retainedOf: Float64Array; // read at members only
+  if (colsB.dominator && colsB.retained_size) {
+    const member = new Uint8Array(n);
+    for (const k of members) member[k] = 1;
+    top = topMostInTree(colsB.dominator, members, member);
+    retainedOf = colsB.retained_size;
+  } else {
+    const found = topMostAmong(b.db, n, members, ['retained_size']);
+    top = found.top;
+    retainedOf = new Float64Array(n);
+    for (const k of members) retainedOf[k] = found.values.retained_size[found.index.get(k)!];
+  }
   const nodes = { retained: retainedOf, id: idB };
   const counted = new Uint8Array(n);
   for (const k of top) counted[k] = 1;

@@ -25,7 +25,7 @@ import {
   classNamer,
   keptByClass,
   nameSuspect,
-  topMostAmong,
+  topMostInTree,
   tracePathGroups,
   VM_INTERNAL_CLASSES,
   type Kept,
@@ -153,9 +153,9 @@ export async function findLeaks(baseline: OpenedStore, target: OpenedStore, fina
   const sides = { baseline: side(baseline), target: side(target), final: side(final) };
   const pendingBaseline = readNodeColumnsInWorker(baseline.dbPath, ['id']);
   const pendingTarget = readNodeColumnsInWorker(target.dbPath, ['id']);
-  let cols: ReturnType<typeof readNodeColumns<'id' | 'class_id' | 'self_size' | 'distance' | 'detachedness' | 'dominator'>>;
+  let cols: ReturnType<typeof readNodeColumns<'id' | 'class_id' | 'self_size' | 'distance' | 'detachedness' | 'dominator' | 'retained_size'>>;
   try {
-    cols = readNodeColumns(final.db, ['id', 'class_id', 'self_size', 'distance', 'detachedness', 'dominator']);
+    cols = readNodeColumns(final.db, ['id', 'class_id', 'self_size', 'distance', 'detachedness', 'dominator', 'retained_size']);
   } finally {
     await Promise.allSettled([pendingBaseline, pendingTarget]);
   }
@@ -237,11 +237,11 @@ export async function findLeaks(baseline: OpenedStore, target: OpenedStore, fina
     }
     members.push(k);
   }
-  const found = topMostAmong(final.db, n, members, ['retained_size']);
-  const retainedOf = new Float64Array(n);
-  for (const k of members) retainedOf[k] = found.values.retained_size[found.index.get(k)!];
+  const member = new Uint8Array(n);
+  for (const k of members) member[k] = 1;
+  const retainedOf = cols.retained_size; // read at members only
   const tree = { retained: retainedOf, id: cols.id };
-  const top = found.top;
+  const top = topMostInTree(cols.dominator, members, member);
   let retained = 0;
   for (const k of top) retained += retainedOf[k];
   byRetainedThenId(tree, top);

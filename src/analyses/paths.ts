@@ -18,7 +18,16 @@
 
 import { BASE_SYSTEM_DISTANCE, dbOf, storeCodes, type Db, type StoreLike } from '../store/queries/common.js';
 import { edgeLabel, nodeLabel } from '../store/queries/labels.js';
-import { displayName, listedRetainers, nodeByOrdinal, rootEdgesInto, type EdgeRow, type RetainerRow } from '../store/queries/nodes.js';
+import {
+  displayName,
+  listedRetainers,
+  listedRetainersMany,
+  nodeByOrdinal,
+  nodeRowsOf,
+  rootEdgesInto,
+  type EdgeRow,
+  type RetainerRow,
+} from '../store/queries/nodes.js';
 
 /** One object as the analyses report it (a path hop, a dominator, an inspected object's neighbour). */
 export interface NodeSummary {
@@ -118,6 +127,57 @@ export class PathFinder {
     if (candidates.length > 0) best = sortRetainers(this.db, candidates, 1)[0];
     this.next.set(ordinal, best);
     return best;
+  }
+
+  /**
+   * Walks the paths of many nodes at once, level by level: the listed retainers of a whole level in one
+   * query, then the next level (the chosen retainers), until every chain reaches a root or a node
+   * walked before; their hop facts too. The `path` and `nextRetainer` calls that follow for those
+   * nodes and the nodes above them are memo hits. `distances[i]` is the distance of `ordinals[i]`.
+   */
+  prefetch(ordinals: readonly number[], distances: readonly number[], maxDepth = DEFAULT_MAX_DEPTH): void {
+    let frontier: number[] = [];
+    let distance = new Map<number, number>();
+    ordinals.forEach((k, i) => {
+      if (!this.next.has(k) && !distance.has(k)) {
+        frontier.push(k);
+        distance.set(k, distances[i]);
+      }
+    });
+    for (let level = 0; frontier.length > 0 && level < maxDepth; level++) {
+      this.prefetchHops(frontier);
+      const rows = listedRetainersMany(this.db, frontier);
+      const next: number[] = [];
+      const nextDistance = new Map<number, number>();
+      for (const k of frontier) {
+        const candidates = (rows.get(k) ?? []).filter((r) => r.from_distance >= 0 && r.from_distance < distance.get(k)!);
+        const best = candidates.length > 0 ? sortRetainers(this.db, candidates, 1)[0] : null;
+        this.next.set(k, best);
+        if (best && !this.next.has(best.from_node) && !nextDistance.has(best.from_node)) {
+          next.push(best.from_node);
+          nextDistance.set(best.from_node, best.from_distance);
+        }
+      }
+      frontier = next;
+      distance = nextDistance;
+    }
+  }
+
+  /** Hop facts of many nodes in one query per 10 000 (names as `displayName`). */
+  private prefetchHops(ordinals: readonly number[]): void {
+    const missing = ordinals.filter((k) => !this.hopCache.has(k));
+    for (const [k, n] of nodeRowsOf(this.db, missing)) {
+      this.hopCache.set(k, {
+        ordinal: k,
+        id: n.id,
+        type: n.type,
+        class_name: n.class_name,
+        name: n.display,
+        retained_size: n.retained_size,
+        self_size: n.self_size,
+        distance: n.distance,
+      });
+    }
   }
 
   private hopNode(ordinal: number): NodeSummary | undefined {

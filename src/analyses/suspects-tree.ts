@@ -59,6 +59,39 @@ export function topMostMembers(dominator: Float64Array, member: Uint8Array): Uin
 }
 
 /**
+ * The members (ascending ordinals, member[k] = 1) no other member dominates, over a whole dominator
+ * column: whether a node has a member above it is memoised per node in a byte array, so each node on
+ * the members' dominator chains is visited once — typed arrays only (the sparse walk of
+ * `topMostMembers` keeps Maps, ~10× slower per node).
+ */
+export function topMostInTree(dominator: ArrayLike<number>, members: readonly number[], member: Uint8Array): number[] {
+  // above[x]: 0 not known yet, 1 a member is a proper ancestor of x, 2 none is
+  const above = new Uint8Array(member.length);
+  const chain: number[] = [];
+  const top: number[] = [];
+  for (const k of members) {
+    let x = k;
+    while (above[x] === 0) {
+      const d = dominator[x];
+      if (d === x || chain.length > member.length) {
+        above[x] = 2; // the root (or a node that dominates itself): nothing above
+        break;
+      }
+      chain.push(x);
+      x = d;
+    }
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const y = chain[i];
+      const d = dominator[y];
+      above[y] = member[d] === 1 || above[d] === 1 ? 1 : 2;
+    }
+    chain.length = 0;
+    if (above[k] === 2) top.push(k);
+  }
+  return top;
+}
+
+/**
  * `topMostMembers` without reading whole columns: fetches the dominator (and `extra` columns) of the
  * members, then the dominators of their dominator chains level by level, until every chain reaches
  * the root or a node already known. For a few members in a big store this reads a fraction of the rows.
@@ -164,6 +197,32 @@ export function tracePathGroups(
   const picked = ordinals.slice(0, Math.max(0, sample));
   const facts = nodeFactsOf(db, picked);
   const retainers = listedRetainersOf(db, picked);
+  const order = new Map<number, number>();
+  picked.forEach((k, i) => order.set(k, i));
+  // Each object's first listed retainer (see above), then the paths of those retainers walked in bulk,
+  // so the per-parent `path` calls below are memo hits.
+  const bestOf = new Map<number, { from_node: number; from_distance: number; type: string; name: string } | null>();
+  for (const k of picked) {
+    const f = facts.get(k);
+    if (!f) continue;
+    const candidates = (retainers.get(k) ?? []).filter((r) => r.from_distance >= 0 && r.from_distance < f.distance);
+    if (candidates.length === 0) continue;
+    let min = Infinity;
+    for (const r of candidates) min = Math.min(min, r.from_distance);
+    const tied = candidates.filter((r) => r.from_distance === min);
+    if (tied.every((r) => r.from_node === tied[0].from_node))
+      bestOf.set(
+        k,
+        tied.reduce((x, y) => (y.edge_ordinal > x.edge_ordinal ? y : x)),
+      );
+    else bestOf.set(k, finder.nextRetainer(k, f.distance));
+  }
+  const parents = [...new Map([...bestOf.values()].filter((b) => b !== null).map((b) => [b!.from_node, b!.from_distance])).entries()];
+  finder.prefetch(
+    parents.map(([p]) => p),
+    parents.map(([, d]) => d),
+    maxDepth - 1,
+  );
   const parentPattern = new Map<number, { pattern: string; ok: boolean }>();
   const patternOfParent = (p: number): { pattern: string; ok: boolean } => {
     let r = parentPattern.get(p);
@@ -174,26 +233,14 @@ export function tracePathGroups(
     }
     return r;
   };
-  const order = new Map<number, number>();
-  picked.forEach((k, i) => order.set(k, i));
   const byPattern = new Map<string, { count: number; retained: number; best: number; bestWeight: number; members: number[] }>();
   for (const k of picked) {
     const f = facts.get(k);
     let pattern: string | null = null;
-    if (f) {
-      const candidates = (retainers.get(k) ?? []).filter((r) => r.from_distance >= 0 && r.from_distance < f.distance);
-      if (candidates.length > 0) {
-        let min = Infinity;
-        for (const r of candidates) min = Math.min(min, r.from_distance);
-        const tied = candidates.filter((r) => r.from_distance === min);
-        let best: { from_node: number; type: string; name: string } | null = null;
-        if (tied.every((r) => r.from_node === tied[0].from_node)) best = tied.reduce((x, y) => (y.edge_ordinal > x.edge_ordinal ? y : x));
-        else best = finder.nextRetainer(k, f.distance);
-        if (best) {
-          const parent = patternOfParent(best.from_node);
-          if (parent.ok) pattern = `${parent.pattern}${edgeLabel(best.type, best.name, true)} → ${nodeLabel(f.class_name, f.name, f.type)}`;
-        }
-      }
+    const best = bestOf.get(k);
+    if (f && best) {
+      const parent = patternOfParent(best.from_node);
+      if (parent.ok) pattern = `${parent.pattern}${edgeLabel(best.type, best.name, true)} → ${nodeLabel(f.class_name, f.name, f.type)}`;
     }
     // Objects at a root, unreachable ones and cut paths: the finder itself.
     if (pattern === null) pattern = pathLine(finder.path(k, { maxDepth }).hops, true);
@@ -337,20 +384,39 @@ export function keptByClass(
       for (let i = lists.firstChild[k]; i < lists.firstChild[k + 1]; i++) stack.push(lists.children[i]);
     }
   }
-  // Scope objects carry their id in DevTools' class name (`system / Context / scope @61509`): one row for all.
+  return keptFromSums({ count: countBy, size: sizeBy, sized: null }, className, limit, { count, size, sized });
+}
+
+/**
+ * A Kept from per-class sums (by class id; `sized` per class, or the totals given). Scope objects carry
+ * their id in DevTools' class name (`system / Context / scope @61509`): one row for all.
+ */
+export function keptFromSums(
+  sums: { count: Map<number, number>; size: Map<number, number>; sized: Map<number, number> | null },
+  className: (classId: number) => string,
+  limit = 5,
+  totals?: { count: number; size: number; sized: number },
+): Kept {
+  let count = 0;
+  let size = 0;
+  let sized = 0;
   const merged = new Map<string, KeptClass>();
-  for (const c of countBy.keys()) {
+  for (const [c, n] of sums.count) {
+    const bytes = sums.size.get(c)!;
+    count += n;
+    size += bytes;
+    sized += sums.sized?.get(c) ?? 0;
     const name = className(c).replace(/ @\d+$/, '');
     const row = merged.get(name);
     if (row) {
-      row.count += countBy.get(c)!;
-      row.size += sizeBy.get(c)!;
-    } else merged.set(name, { class_name: name, count: countBy.get(c)!, size: sizeBy.get(c)! });
+      row.count += n;
+      row.size += bytes;
+    } else merged.set(name, { class_name: name, count: n, size: bytes });
   }
   const classes = [...merged.values()]
     .sort((a, b) => b.size - a.size || b.count - a.count || (a.class_name < b.class_name ? -1 : a.class_name > b.class_name ? 1 : 0))
     .slice(0, limit);
-  return { classes, count, size, sized };
+  return totals ? { classes, ...totals } : { classes, count, size, sized };
 }
 
 /** How a group of instances is named in the program's words. */
@@ -373,6 +439,7 @@ export function nameSuspect(db: Db, className: string, instances: readonly numbe
   // Only closures need every instance's facts (their functions); other classes are named by the first.
   if (nodeFactsOf(db, [first]).get(first)?.type === 'closure') {
     const facts = nodeFactsOf(db, instances.slice(0, FUNCTIONS_LOOKED_AT));
+    namer.prefetchPositions(instances.slice(0, FUNCTIONS_LOOKED_AT).filter((k) => facts.get(k)?.type === 'closure'));
     const byLabel = new Map<string, number>();
     let looked = 0;
     for (const k of instances.slice(0, FUNCTIONS_LOOKED_AT)) {

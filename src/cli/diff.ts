@@ -135,6 +135,7 @@ export function renderer(o: Pick<DiffCliOptions, 'top' | 'all' | 'rawPaths'>): R
 
 export const handler = handlerOf(options, (o) => ({
   inputs: [o.a, o.b],
+  columnReaders: 1,
   run: async ([a, b]) => (await import('../api/index.js')).diff(a, b, { ...o.query, minRetained: bytesOf(o.minRetained, b.meta.totalSize) }),
   render: renderer(o),
   after: (r) => {

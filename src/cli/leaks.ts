@@ -72,6 +72,7 @@ export function renderer(o: { rawPaths: boolean }): Renderer<LeaksResult> {
 
 export const handler = handlerOf(options, ({ snapshots, rawPaths, ...o }) => ({
   inputs: snapshots,
+  columnReaders: 2,
   run: async ([a, b, c]) => {
     const r = await (await import('../api/index.js')).leaks(a, b, c, o);
     // Snapshots out of order still get a report (it may be what was meant), with one warning line.

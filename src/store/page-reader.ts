@@ -13,6 +13,8 @@ import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { InputError } from '../errors.js';
 
 const LEAF_TABLE = 0x0d;
+/** Body bytes of the serial types 0 … 11 (integers, floats, the constants 0 and 1; 10 and 11 are reserved). */
+const INT_BYTES = Uint8Array.from([0, 1, 2, 3, 4, 6, 8, 8, 0, 0, 0, 0]);
 const INTERIOR_TABLE = 0x05;
 
 /**
@@ -75,7 +77,7 @@ function walk(fd: number, rootPage: number, columns: readonly number[], rowCount
     }
     if (flag !== LEAF_TABLE) return null;
     for (let i = 0; i < cells; i++) {
-      let p = page.readUInt16BE(h + 8 + 2 * i);
+      let p = (page[h + 8 + 2 * i] << 8) | page[h + 9 + 2 * i];
       // payload size and rowid: varints
       let size = 0;
       for (let b = 0; ; b++) {
@@ -102,56 +104,57 @@ function walk(fd: number, rootPage: number, columns: readonly number[], rowCount
         headerSize = ((headerSize & 0x7f) << 7) | page[p++];
         if (page[p - 1] >= 0x80) return null;
       }
-      let body = start + headerSize;
-      for (let c = 0; p < start + headerSize && c <= lastWanted; c++) {
+      const headerEnd = start + headerSize;
+      let body = headerEnd;
+      for (let c = 0; p < headerEnd && c <= lastWanted; c++) {
         const t = page[p++];
-        if (t >= 0x80) return null; // a text or blob longer than 57 bytes: not an integer column
-        let v = 0;
-        let n = 0;
+        const w = wanted[c];
+        if (w < 0) {
+          // not wanted: only its length
+          if (t < 12) body += INT_BYTES[t];
+          else if (t >= 0x80)
+            return null; // a text or blob longer than 57 bytes: not an integer column
+          else body += (t - (t % 2 === 0 ? 12 : 13)) / 2;
+          continue;
+        }
+        let v: number;
         switch (t) {
           case 0:
+          case 8:
+            v = 0;
             break;
           case 1:
-            v = view.getInt8(body);
-            n = 1;
+            v = (page[body] << 24) >> 24;
             break;
           case 2:
-            v = view.getInt16(body);
-            n = 2;
+            v = ((page[body] << 24) >> 16) | page[body + 1];
             break;
           case 3:
-            v = (view.getInt8(body) << 16) | view.getUint16(body + 1);
-            n = 3;
+            v = ((page[body] << 24) >> 8) | (page[body + 1] << 8) | page[body + 2];
             break;
           case 4:
-            v = view.getInt32(body);
-            n = 4;
+            v = (page[body] << 24) | (page[body + 1] << 16) | (page[body + 2] << 8) | page[body + 3];
             break;
           case 5:
-            v = view.getInt16(body) * 0x100000000 + view.getUint32(body + 2);
-            n = 6;
+            v =
+              (((page[body] << 24) >> 16) | page[body + 1]) * 0x100000000 +
+              ((page[body + 2] << 24) >>> 0) +
+              ((page[body + 3] << 16) | (page[body + 4] << 8) | page[body + 5]);
             break;
           case 6:
             v = Number(view.getBigInt64(body));
-            n = 8;
             break;
           case 7:
             v = view.getFloat64(body);
-            n = 8;
-            break;
-          case 8:
-            v = 0;
             break;
           case 9:
             v = 1;
             break;
           default:
-            if (wanted[c] >= 0) return null; // text or blob in a wanted column
-            n = t >= 12 ? (t - (t % 2 === 0 ? 12 : 13)) / 2 : 0;
+            return null; // text or blob in a wanted column
         }
-        const w = wanted[c];
-        if (w >= 0) out[w][rowid] = v;
-        body += n;
+        out[w][rowid] = v;
+        body += INT_BYTES[t];
       }
     }
   }

@@ -31,9 +31,10 @@ import {
 } from './classifiers.js';
 import type { StoreAnalysis } from './memory.js';
 import { bigFloat64, bigInt32, bigUint32, sortUnique } from '../util/typed-arrays.js';
+import { BASE_SYSTEM_DISTANCE } from '../graph/distances.js';
 
-/** 2: `distance` rows in ranges past 63 (labels.ts). */
-export const SUMMARIES_VERSION = 2;
+/** 2: `distance` rows in ranges past 63 (labels.ts). 3: the suspects summary (summary_top_*). */
+export const SUMMARIES_VERSION = 3;
 /** Instances kept per class in summary_class_top (the sample `retainers CLASS` merges). */
 export const CLASS_TOP = 1000;
 /** Children kept per node in summary_dominator_children. */
@@ -484,4 +485,185 @@ export function duplicateStrings(graph: HeapGraph, a: StoreAnalysis, emit: (row:
   rows.sort((x, y) => wasted(y) - wasted(x) || size[y] - size[x] || count[y] - count[x] || (textOf(x) < textOf(y) ? -1 : textOf(x) > textOf(y) ? 1 : 0));
   for (const g of rows)
     emit({ value: textOf(g), nodes: nodesIn[g], count: count[g], size: size[g], maxSize: maxSize[g], wasted: wasted(g), example: example[g] });
+}
+
+// ───────────────────────────── leak suspects ─────────────────────────────
+//
+// What `heapdiff suspects` needs of the whole dominator tree, so it reads rows instead of every node:
+// the top-level objects, what they keep by class (a walk over nearly every node otherwise), and the
+// biggest-child chains its accumulation points lie on, with their children.
+
+/** Top-level objects retaining at least this share of the total get kept-by-class rows and a chain (`suspects --threshold` ≥ 0.1). */
+export const SUSPECT_MIN_SHARE = 1e-3;
+/** Children kept per chain node in summary_top_chain_children. */
+export const SUSPECT_CHAIN_CHILDREN = 50;
+/** Steps a chain goes down at most (the accumulation walk's own limit). */
+export const SUSPECT_CHAIN_STEPS = 1000;
+
+const GLOBAL_NAME = /^(?:Window|global)(?:$|[\s/])|\[JSGlobal(?:Object|Proxy)\]|^system \/ NativeContext(?:$|\s)/;
+
+/**
+ * Nodes the top-level walk descends through: synthetic nodes, global objects and proxies, native
+ * contexts (they hold the whole program by definition; their dominator-tree children are the top-level objects).
+ */
+export function isContainer(f: { type: string; name: string }): boolean {
+  return f.type === 'synthetic' || GLOBAL_NAME.test(f.name);
+}
+
+/** Classes that name no kind of object, so they never form a group suspect. */
+export function isCatchAllClass(name: string): boolean {
+  return name.startsWith('(') || name === 'Function' || name === 'Object' || name === 'Array' || name === 'system / Context';
+}
+
+/** Where suspectsSummary hands its rows (summary-writer.ts writes them). */
+export interface SuspectRowSink {
+  topLevel(rank: number, ordinal: number, classId: number, retained: number): void;
+  keptByObject(ordinal: number, classId: number, count: number, size: number, sized: number): void;
+  keptByClass(topClassId: number, classId: number, count: number, size: number, sized: number): void;
+  chain(start: number, step: number, ordinal: number, retained: number, childCount: number): void;
+  chainChild(parent: number, rank: number, child: number): void;
+  chainClass(parent: number, classId: number, count: number, retained: number, rank: number): void;
+}
+
+/**
+ * The suspects summary (see the section comment); returns the retained size from which top-level
+ * objects have kept-by-class rows and chains (SUSPECT_MIN_SHARE of the total).
+ *   top-level objects: the dominator-tree children of the root and of the containers below it, reachable
+ *     from a user or GC root (distance < BASE_SYSTEM_DISTANCE), of non-zero size; DevTools' instance order.
+ *   kept by object: for those retaining ≥ the minimum, every node of their dominator subtree by class.
+ *   kept by class: the same summed over all top-level objects of a class, for the classes that can
+ *     form a group (two members or more, not a catch-all class, Σ retained above the minimum).
+ *   chains: from each top-level object retaining ≥ the minimum, the walk to the biggest child
+ *     (retained size, then lowest id) until a leaf or SUSPECT_CHAIN_STEPS; for each node on it, its
+ *     biggest children and its children grouped by class (classes ranked by their biggest child).
+ */
+export function suspectsSummary(graph: HeapGraph, a: StoreAnalysis, sink: SuspectRowSink): number {
+  const { layout, nodes, strings } = graph;
+  const { firstDominated, dominated } = a.dominatedNodes;
+  const F = layout.nodeFieldCount;
+  const retained = a.retainedSize;
+  const self = a.selfSize;
+  const classOf = a.classIndex;
+  const idOf = (k: number) => nodes[k * F + layout.nodeIdOffset];
+  const minRetained = SUSPECT_MIN_SHARE * a.totalSize;
+  const isContainerNode = (k: number) =>
+    nodes[k * F + layout.nodeTypeOffset] === layout.nodeTypeSynthetic || GLOBAL_NAME.test(strings[nodes[k * F + layout.nodeNameOffset]]);
+
+  // Top-level objects: breadth-first through the containers, children in ascending ordinal order.
+  const top: number[] = [];
+  let frontier = [0];
+  while (frontier.length > 0) {
+    const next: number[] = [];
+    for (const x of frontier) {
+      for (let i = firstDominated[x + 1] - 1; i >= firstDominated[x]; i--) {
+        const k = dominated[i]; // the lists are in descending ordinal order
+        const d = a.distance[k];
+        if (isContainerNode(k)) next.push(k);
+        else if (d >= 0 && d < BASE_SYSTEM_DISTANCE && self[k] + retained[k] > 0) top.push(k);
+      }
+    }
+    frontier = next;
+  }
+  top.sort((x, y) => retained[y] - retained[x] || idOf(x) - idOf(y));
+  top.forEach((k, rank) => sink.topLevel(rank, k, classOf[k], retained[k]));
+
+  // Kept by object and by class: one walk of each subtree that needs one, summed in dense per-class arrays.
+  const classCount = a.classKeys.length;
+  const members = new Float64Array(classCount);
+  const classRetained = new Float64Array(classCount);
+  for (const k of top) {
+    members[classOf[k]]++;
+    classRetained[classOf[k]] += retained[k];
+  }
+  const grouped = (c: number) => members[c] >= 2 && classRetained[c] > minRetained && !isCatchAllClass(a.classNames[c]);
+  const count = new Float64Array(classCount);
+  const size = new Float64Array(classCount);
+  const sized = new Float64Array(classCount);
+  const touched: number[] = [];
+  const byClass = new Map<number, { count: Float64Array; size: Float64Array; sized: Float64Array; touched: number[] }>();
+  let stack: Uint32Array = new Uint32Array(1024);
+  for (const t of top) {
+    const own = retained[t] >= minRetained;
+    const group = grouped(classOf[t]);
+    if (!own && !group) continue;
+    let sp = 0;
+    for (let i = firstDominated[t]; i < firstDominated[t + 1]; i++) {
+      if (sp === stack.length) stack = grow(stack);
+      stack[sp++] = dominated[i];
+    }
+    while (sp > 0) {
+      const k = stack[--sp];
+      const c = classOf[k];
+      if (count[c] === 0) touched.push(c);
+      count[c]++;
+      size[c] += self[k];
+      if (self[k] > 0) sized[c]++;
+      for (let i = firstDominated[k]; i < firstDominated[k + 1]; i++) {
+        if (sp === stack.length) stack = grow(stack);
+        stack[sp++] = dominated[i];
+      }
+    }
+    touched.sort((x, y) => x - y);
+    if (own) for (const c of touched) sink.keptByObject(t, c, count[c], size[c], sized[c]);
+    if (group) {
+      let g = byClass.get(classOf[t]);
+      if (!g)
+        byClass.set(
+          classOf[t],
+          (g = { count: new Float64Array(classCount), size: new Float64Array(classCount), sized: new Float64Array(classCount), touched: [] }),
+        );
+      for (const c of touched) {
+        if (g.count[c] === 0) g.touched.push(c);
+        g.count[c] += count[c];
+        g.size[c] += size[c];
+        g.sized[c] += sized[c];
+      }
+    }
+    for (const c of touched) count[c] = size[c] = sized[c] = 0;
+    touched.length = 0;
+  }
+  for (const [tc, g] of [...byClass].sort((x, y) => x[0] - y[0]))
+    for (const c of g.touched.sort((x, y) => x - y)) sink.keptByClass(tc, c, g.count[c], g.size[c], g.sized[c]);
+
+  // Chains of biggest children.
+  const cmp = retainedThenIdOrder(graph, retained);
+  const biggest = new Int32Array(classCount).fill(-1);
+  const childCount = new Float64Array(classCount);
+  const childRetained = new Float64Array(classCount);
+  for (const t of top) {
+    if (retained[t] < minRetained) break; // `top` is biggest first
+    let cur = t;
+    for (let step = 0; ; step++) {
+      const kids = dominated.subarray(firstDominated[cur], firstDominated[cur + 1]);
+      const shown = topByRetained(graph, kids, retained, SUSPECT_CHAIN_CHILDREN);
+      sink.chain(t, step, cur, retained[cur], kids.length);
+      shown.forEach((k, r) => sink.chainChild(cur, r, k));
+      for (const k of kids) {
+        const c = classOf[k];
+        if (biggest[c] < 0) {
+          biggest[c] = k;
+          touched.push(c);
+        } else if (cmp(k, biggest[c]) < 0) biggest[c] = k;
+        childCount[c]++;
+        childRetained[c] += retained[k];
+      }
+      // classes in the order of their biggest child: the order their first child has in DevTools' order
+      touched.sort((x, y) => cmp(biggest[x], biggest[y]));
+      touched.forEach((c, rank) => {
+        sink.chainClass(cur, c, childCount[c], childRetained[c], rank);
+        biggest[c] = -1;
+        childCount[c] = childRetained[c] = 0;
+      });
+      touched.length = 0;
+      if (kids.length === 0 || step === SUSPECT_CHAIN_STEPS) break;
+      cur = shown[0];
+    }
+  }
+  return minRetained;
+}
+
+function grow(a: Uint32Array): Uint32Array {
+  const b = new Uint32Array(a.length * 2);
+  b.set(a);
+  return b;
 }

@@ -1,12 +1,13 @@
 // Writes the query summaries (summaries.ts computes them, half of them on the summary thread:
 // summary-thread.ts) into their tables, declared in schema.ts. Part of ingest's memory protocol
-// (memory.ts): the analysis' link arrays are let go once both threads are done with them.
+// (memory.ts): the analysis' link arrays are let go once both threads are done with them (the suspects
+// summary, on this thread, reads the dominator tree's children lists too).
 
 import type Database from 'better-sqlite3';
 import { releaseMemory, type StoreAnalysis } from './memory.js';
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { summariesDdl } from './schema.js';
-import { CLASS_TOP, DOMINATOR_CHILDREN, duplicateStrings, partitionSummary, SUMMARIES_VERSION } from './summaries.js';
+import { CLASS_TOP, DOMINATOR_CHILDREN, duplicateStrings, partitionSummary, SUMMARIES_VERSION, suspectsSummary } from './summaries.js';
 import { THREAD_CLASSIFIERS, type ThreadSummaries } from './summary-thread.js';
 
 /**
@@ -27,6 +28,9 @@ export async function writeSummaries(
   const script = db.prepare('INSERT INTO scripts (script_id, name) VALUES (?, ?)');
   for (const [id, name] of [...scripts].sort((x, y) => x[0] - y[0])) script.run(id, name);
 
+  // The suspects summary beside the summary thread (it reads strings: the containers' names; it
+  // allocates no per-node array but its walk's stack).
+  const suspectsMin = writeSuspectsSummary(db, graph, a);
   // This thread's half once the summary thread is done (it overlaps with the strings and small tables
   // the caller wrote meanwhile): the duplicated strings and `via` allocate per-string and per-node arrays
   // of their own, and running them beside the summary thread's raised the peak memory by ~10 %.
@@ -54,4 +58,23 @@ export async function writeSummaries(
   meta.run('summaries_version', SUMMARIES_VERSION);
   meta.run('summary_class_top', CLASS_TOP);
   meta.run('summary_dominator_children', DOMINATOR_CHILDREN);
+  meta.run('summary_suspects_min_retained', suspectsMin);
+}
+
+function writeSuspectsSummary(db: Database.Database, graph: HeapGraph, a: StoreAnalysis): number {
+  const q = (table: string, columns: string) => db.prepare(`INSERT INTO ${table} (${columns}) VALUES (${columns.replace(/[^,]+/g, '?')})`);
+  const top = q('summary_top_level', 'rank, ordinal, class_id, retained_size');
+  const byObject = q('summary_top_kept_objects', 'ordinal, class_id, count, size, sized');
+  const byClass = q('summary_top_kept_classes', 'top_class_id, class_id, count, size, sized');
+  const chain = q('summary_top_chain', 'start, step, ordinal, retained_size, child_count');
+  const child = q('summary_top_chain_children', 'parent, rank, child');
+  const childClass = q('summary_top_chain_classes', 'parent, class_id, count, retained, rank');
+  return suspectsSummary(graph, a, {
+    topLevel: (...v) => top.run(...v),
+    keptByObject: (...v) => byObject.run(...v),
+    keptByClass: (...v) => byClass.run(...v),
+    chain: (...v) => chain.run(...v),
+    chainChild: (...v) => child.run(...v),
+    chainClass: (...v) => childClass.run(...v),
+  });
 }

@@ -86,13 +86,35 @@ function readColumnsFromPages(db: Db, table: string, columns: readonly string[],
   );
 }
 
+const WORKER_URL = new URL('./node-columns-worker.js', import.meta.url);
+
+/** Column-reading threads started ahead of need, waiting for their job (they keep no process alive). */
+const spares: { worker: Worker; exited: boolean }[] = [];
+
+/**
+ * Starts `count` column-reading threads now, for the next `readNodeColumnsInWorker` calls: a thread's
+ * start-up (loading Node's worker internals and SQLite, 50–150 ms) then overlaps the caller's own work
+ * (opening, even ingesting, the stores) instead of delaying the read.
+ */
+export function prestartColumnReaders(count: number): void {
+  while (spares.length < count) {
+    const spare = { worker: new Worker(WORKER_URL), exited: false };
+    spare.worker.unref();
+    spare.worker.on('error', () => {}); // reported to the read that takes it, if any (it then sees the exit)
+    spare.worker.once('exit', () => (spare.exited = true));
+    spares.push(spare);
+  }
+}
+
 /**
  * `readNodeColumns` on a worker thread with its own read-only connection, so two stores are read at
- * once on two cores (the caller reads the other store meanwhile).
+ * once on two cores (the caller reads the other store meanwhile). Uses a prestarted thread if there is one.
  */
 export function readNodeColumnsInWorker<C extends NodeColumn>(dbPath: string, columns: readonly C[]): Promise<NodeColumns<C>> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./node-columns-worker.js', import.meta.url), { workerData: { dbPath, columns: [...columns] } });
+    let spare = spares.shift();
+    while (spare?.exited) spare = spares.shift();
+    const worker = spare ? spare.worker : new Worker(WORKER_URL, { workerData: { dbPath, columns: [...columns] } });
     let done = false;
     worker.once('message', (m: NodeColumns<C>) => {
       done = true;
@@ -105,6 +127,10 @@ export function readNodeColumnsInWorker<C extends NodeColumn>(dbPath: string, co
     worker.once('exit', (code) => {
       if (!done) reject(new Error(`column reader thread exited with code ${code}`));
     });
+    if (spare) {
+      worker.ref();
+      worker.postMessage({ dbPath, columns: [...columns] });
+    }
   });
 }
 
@@ -178,23 +204,33 @@ export function stringsById(db: Db, ids: readonly number[]): Map<number, string>
   return out;
 }
 
-/** Type name and raw name of the nodes at these ordinals (the same-process check's sample). */
+/** Type name and raw name of the nodes at these ordinals (the same-process check's sample), in one query. */
 export function typeAndNameAt(db: Db, ordinals: readonly number[]): { id: number; type: string; name: string }[] {
   const c = storeCodes(db);
-  const q = stmt(db, 'SELECT n.id, n.type, s.value AS name FROM node_rows n JOIN strings s ON s.id = n.name_sid WHERE n.ordinal = ?');
-  return ordinals.map((k) => {
-    const r = q.get(k) as { id: number; type: number; name: string };
-    return { id: r.id, type: c.nodeTypes[r.type] ?? String(r.type), name: r.name };
-  });
+  const rows = stmt(
+    db,
+    'SELECT j.key, n.id, n.type, s.value FROM json_each(?) j JOIN node_rows n ON n.ordinal = j.value JOIN strings s ON s.id = n.name_sid ORDER BY j.key',
+  )
+    .raw()
+    .all(JSON.stringify(ordinals)) as [number, number, number, string][];
+  if (rows.length !== ordinals.length) throw new Error('node_rows: an ordinal is missing');
+  return rows.map(([, id, type, name]) => ({ id, type: c.nodeTypes[type] ?? String(type), name }));
 }
 
-/** Type name and raw name of the node with this V8 id (lowest ordinal), or undefined. Uses node_by_id. */
-export function typeAndNameById(db: Db, id: number): { type: string; name: string } | undefined {
+/** Type name and raw name of the node with each of these V8 ids (lowest ordinal), or undefined; one query. Uses node_by_id. */
+export function typeAndNameByIds(db: Db, ids: readonly number[]): ({ type: string; name: string } | undefined)[] {
   const c = storeCodes(db);
-  const r = stmt(db, 'SELECT n.type, s.value AS name FROM node_rows n JOIN strings s ON s.id = n.name_sid WHERE n.id = ? ORDER BY n.ordinal LIMIT 1').get(id) as
-    | { type: number; name: string }
-    | undefined;
-  return r ? { type: c.nodeTypes[r.type] ?? String(r.type), name: r.name } : undefined;
+  const rows = stmt(
+    db,
+    `SELECT j.key, n.type, s.value FROM json_each(?) j
+     JOIN node_rows n ON n.ordinal = (SELECT m.ordinal FROM node_rows m WHERE m.id = j.value ORDER BY m.ordinal LIMIT 1)
+     JOIN strings s ON s.id = n.name_sid`,
+  )
+    .raw()
+    .all(JSON.stringify(ids)) as [number, number, string][];
+  const out: ({ type: string; name: string } | undefined)[] = ids.map(() => undefined);
+  for (const [i, type, name] of rows) out[i] = { type: c.nodeTypes[type] ?? String(type), name };
+  return out;
 }
 
 /** What a path pattern needs of a node: class, raw name, type, distance (plus sizes and id). */

@@ -36,6 +36,64 @@ export function nodeByOrdinal(db: Db, ordinal: number): NodeRow | undefined {
   return stmt(db, `${NODE_SQL} WHERE n.ordinal = ?`).get(ordinal) as NodeRow | undefined;
 }
 
+/** `nodeByOrdinal` of many nodes (one query per 10 000 ordinals), with `displayName` of each. */
+export function nodeRowsOf(db: Db, ordinals: readonly number[]): Map<number, NodeRow & { display: string }> {
+  const c = storeCodes(db);
+  const out = new Map<number, NodeRow & { display: string }>();
+  const q = stmt(
+    db,
+    `${NODE_SQL.replace('SELECT ', 'SELECT n.type AS type_code, ').replace('FROM node_rows n', 'FROM json_each(?) j JOIN node_rows n ON n.ordinal = j.value')}`,
+  );
+  for (let i = 0; i < ordinals.length; i += 10000) {
+    for (const r of q.all(JSON.stringify(ordinals.slice(i, i + 10000))) as (NodeRow & { type_code: number })[]) {
+      const { type_code, ...row } = r;
+      const display =
+        type_code === c.nodeConsString
+          ? consStringName(db, r.ordinal)
+          : type_code === c.nodeObject && r.name === 'Object'
+            ? plainObjectName(db, r.ordinal)
+            : effectiveName(db, type_code, r.name, r.detachedness);
+      out.set(r.ordinal, { ...row, display });
+    }
+  }
+  return out;
+}
+
+/** `listedRetainers` of many nodes (one query per 10 000 ordinals), by target. */
+export function listedRetainersMany(db: Db, ordinals: readonly number[]): Map<number, RetainerRow[]> {
+  const c = storeCodes(db);
+  const out = new Map<number, RetainerRow[]>();
+  const q = stmt(
+    db,
+    `SELECT e.edge_ordinal, e.from_node, e.to_node, e.type AS type_code, e.name_or_index, s.value AS sname,
+            n.distance AS from_distance, n.type AS from_type_code, ns.value AS from_name, n.detachedness AS from_detachedness
+     FROM json_each(?) j JOIN retainer_index r ON r.to_node = j.value JOIN edge_rows e ON e.edge_ordinal = r.edge_ordinal
+     JOIN node_rows n ON n.ordinal = e.from_node JOIN strings ns ON ns.id = n.name_sid
+     LEFT JOIN strings s ON s.id = e.name_or_index
+     WHERE e.type != ? AND e.from_node != 0`,
+  );
+  for (let i = 0; i < ordinals.length; i += 10000) {
+    const rows = q.all(JSON.stringify(ordinals.slice(i, i + 10000)), c.edgeWeak) as (RawEdge & {
+      from_distance: number;
+      from_type_code: number;
+      from_name: string;
+      from_detachedness: number;
+    })[];
+    for (const r of rows) {
+      let list = out.get(r.to_node);
+      if (!list) out.set(r.to_node, (list = []));
+      list.push({
+        ...toEdgeRow(db, r),
+        from_distance: r.from_distance,
+        from_type_code: r.from_type_code,
+        from_name: r.from_name,
+        from_detachedness: r.from_detachedness,
+      });
+    }
+  }
+  return out;
+}
+
 /** Ordinal of the node with this V8 id (`@123`), or undefined. Uses the `node_by_id` index. */
 export function ordinalById(db: Db, id: number): number | undefined {
   const r = stmt(db, 'SELECT ordinal FROM node_rows WHERE id = ? ORDER BY ordinal LIMIT 1').get(id) as { ordinal: number } | undefined;
