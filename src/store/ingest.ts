@@ -22,6 +22,7 @@ import { recordVerified } from './verified-stamp.js';
 import { openForBulkWrite } from './bulk.js';
 import { dropLinkArrays, releaseMemory } from './memory.js';
 import { adoptSideTables, startTableWriter, writeBigTablesSchema, type TableWriter } from './table-writers.js';
+import { SummaryThread } from './summary-thread.js';
 import { finishStore, snapshotMeta, writeMeta, writePlannerStats, writeStore } from './writer.js';
 
 export interface IngestOptions {
@@ -130,6 +131,8 @@ export async function ingestInThisThread(files: IngestFiles, onProgress: NonNull
   const stats = { textBytes: 0 };
   let writer: TableWriter | null = null;
   let counts = { nodeCount: 0, edgeCount: 0 };
+  // Started now so that its code is loaded when the analysis is done (summary-thread.ts).
+  const summaryThread = new SummaryThread();
   try {
     // Parse, analyse and write everything that needs the graph in a scope of its own, so that the
     // graph and analysis arrays (over a gigabyte for a 700 MB snapshot) are garbage before SQLite's
@@ -155,7 +158,7 @@ export async function ingestInThisThread(files: IngestFiles, onProgress: NonNull
       try {
         openForBulkWrite(sideDb);
         sideDb.exec('BEGIN');
-        await writeStore(sideDb, graph, analysis, progress, () => dropLinkArrays(analysis));
+        await writeStore(sideDb, graph, analysis, progress, () => dropLinkArrays(analysis), summaryThread);
         sideDb.exec('COMMIT');
       } finally {
         sideDb.close();
@@ -198,6 +201,7 @@ export async function ingestInThisThread(files: IngestFiles, onProgress: NonNull
     counts = { nodeCount, edgeCount };
   } catch (e) {
     await (writer as TableWriter | null)?.terminate();
+    await summaryThread.stop();
     rmSync(tmp, { force: true });
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOSPC' || code === 'SQLITE_FULL') throw new InputError(`${dbPath}: disk full while writing the database`);

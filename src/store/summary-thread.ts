@@ -54,57 +54,77 @@ export function kindNamesOf(names: SummaryJob['names']): KindNames {
 }
 
 /**
- * Starts the summary thread. `kindNames` spells values on the main thread (it reads the strings); the
- * allocation frames are spelled here once for every trace function, a small table.
+ * The summary thread, started before the parse so that its code is loaded (~0.15 s) by the time the
+ * analysis hands it a job; `run` sends the job, `stop` ends a thread that never got one.
  */
-export function startSummaryThread(graph: HeapGraph, a: StoreAnalysis, scripts: ReadonlyMap<number, string>, kindNames: KindNames): Promise<ThreadSummaries> {
-  const infos = graph.trace?.functionInfos;
-  const fieldCount = traceFunctionInfoColumns(graph.layout).length; // as graphKindNames reads them
-  const functionCount = infos ? Math.floor(infos.length / fieldCount) : 0;
-  const allocFrames: (AllocFrame | null)[] = [];
-  for (let fi = 0; fi < functionCount; fi++) allocFrames.push(kindNames.allocFrame(fi) ?? null);
-  const job: SummaryJob = {
-    graph: {
-      layout: graph.layout,
-      nodeCount: graph.nodeCount,
-      edgeCount: graph.edgeCount,
-      nodes: graph.nodes,
-      edgeTypes: graph.edgeTypes,
-      firstEdge: graph.firstEdge,
-      edgeTo: graph.edgeTo,
-      locations: graph.locations,
-      trace: graph.trace,
-      extraNativeBytes: graph.extraNativeBytes,
-      sections: graph.sections,
-    },
-    analysis: {
-      selfSize: a.selfSize,
-      retainedSize: a.retainedSize,
-      distance: a.distance,
-      detachedness: a.detachedness,
-      classIndex: a.classIndex,
-      classNames: a.classNames,
-      classKeys: a.classKeys,
-      edgeFrom: a.edgeFrom,
-      retainers: a.retainers,
-      dominatedNodes: a.dominatedNodes,
-    },
-    names: { nodeTypes: graph.layout.nodeTypes, scripts: [...scripts], allocFrames },
-  };
-  return new Promise<ThreadSummaries>((resolve, reject) => {
-    const worker = new Worker(new URL('./summary-thread-worker.js', import.meta.url), { workerData: job });
-    let settled = false;
-    worker.once('message', (m: { result?: ThreadSummaries; error?: { message: string; stack?: string } }) => {
-      settled = true;
-      if (m.result) resolve(m.result);
-      else reject(Object.assign(new Error(m.error?.message ?? 'summary thread failed'), { stack: m.error?.stack }));
+export class SummaryThread {
+  private readonly worker = new Worker(new URL('./summary-thread-worker.js', import.meta.url));
+  private readonly result: Promise<ThreadSummaries>;
+  constructor() {
+    this.worker.unref(); // an idle thread must not keep a process alive
+    this.result = new Promise<ThreadSummaries>((resolve, reject) => {
+      let settled = false;
+      this.worker.once('message', (m: { result?: ThreadSummaries; error?: { message: string; stack?: string } }) => {
+        settled = true;
+        if (m.result) resolve(m.result);
+        else reject(Object.assign(new Error(m.error?.message ?? 'summary thread failed'), { stack: m.error?.stack }));
+      });
+      this.worker.once('error', (e) => {
+        settled = true;
+        reject(e);
+      });
+      this.worker.once('exit', (code) => {
+        if (!settled) reject(new Error(`summary thread exited with status ${code} before it finished`));
+      });
     });
-    worker.once('error', (e) => {
-      settled = true;
-      reject(e);
-    });
-    worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`summary thread exited with status ${code} before it finished`));
-    });
-  });
+    this.result.catch(() => {}); // awaited through run(); a thread stopped unused must not reject unhandled
+  }
+
+  /**
+   * Sends the job. `kindNames` spells values on the main thread (it reads the strings); the allocation
+   * frames are spelled here once for every trace function, a small table.
+   */
+  run(graph: HeapGraph, a: StoreAnalysis, scripts: ReadonlyMap<number, string>, kindNames: KindNames): Promise<ThreadSummaries> {
+    const infos = graph.trace?.functionInfos;
+    const fieldCount = traceFunctionInfoColumns(graph.layout).length; // as graphKindNames reads them
+    const functionCount = infos ? Math.floor(infos.length / fieldCount) : 0;
+    const allocFrames: (AllocFrame | null)[] = [];
+    for (let fi = 0; fi < functionCount; fi++) allocFrames.push(kindNames.allocFrame(fi) ?? null);
+    const job: SummaryJob = {
+      graph: {
+        layout: graph.layout,
+        nodeCount: graph.nodeCount,
+        edgeCount: graph.edgeCount,
+        nodes: graph.nodes,
+        edgeTypes: graph.edgeTypes,
+        firstEdge: graph.firstEdge,
+        edgeTo: graph.edgeTo,
+        locations: graph.locations,
+        trace: graph.trace,
+        extraNativeBytes: graph.extraNativeBytes,
+        sections: graph.sections,
+      },
+      analysis: {
+        selfSize: a.selfSize,
+        retainedSize: a.retainedSize,
+        distance: a.distance,
+        detachedness: a.detachedness,
+        classIndex: a.classIndex,
+        classNames: a.classNames,
+        classKeys: a.classKeys,
+        edgeFrom: a.edgeFrom,
+        retainers: a.retainers,
+        dominatedNodes: a.dominatedNodes,
+      },
+      names: { nodeTypes: graph.layout.nodeTypes, scripts: [...scripts], allocFrames },
+    };
+    this.worker.ref();
+    this.worker.postMessage(job);
+    return this.result;
+  }
+
+  /** Ends the thread (unused, or on a failure elsewhere). */
+  async stop(): Promise<void> {
+    await this.worker.terminate();
+  }
 }

@@ -21,7 +21,7 @@ import {
 } from './schema.js';
 import { graphKindNames } from './classifiers.js';
 import { scriptNamesOf } from './summaries.js';
-import { startSummaryThread } from './summary-thread.js';
+import { SummaryThread } from './summary-thread.js';
 import { writeSummaries } from './summary-writer.js';
 
 export type PhaseCallback = (phase: string, done: number, total: number) => void;
@@ -32,8 +32,8 @@ export function createSchema(db: Database.Database, graph: HeapGraph): void {
 
 /**
  * Writes every table except the big ones (written by a thread, see table-writers.ts). The summary
- * thread (summary-thread.ts) starts first, so it works while this thread writes strings and the small
- * tables. `onLinksDone` is called once the analysis' edge sources, retainers and dominator-tree children
+ * thread (summary-thread.ts; the caller may have started it early) gets its job first, so it works
+ * while this thread writes strings and the small tables. `onLinksDone` is called once the analysis' edge sources, retainers and dominator-tree children
  * are no longer read.
  */
 export async function writeStore(
@@ -42,11 +42,11 @@ export async function writeStore(
   a: StoreAnalysis,
   onPhase: PhaseCallback = () => {},
   onLinksDone?: () => void,
+  summaryThread: SummaryThread = new SummaryThread(),
 ): Promise<void> {
   const { layout } = graph;
   const scripts = scriptNamesOf(graph);
-  const thread = startSummaryThread(graph, a, scripts, graphKindNames(graph, scripts));
-  thread.catch(() => {}); // awaited in writeSummaries; a failure before that must not go unhandled
+  const thread = summaryThread.run(graph, a, scripts, graphKindNames(graph, scripts));
   createSchema(db, graph);
 
   const types = db.prepare('INSERT INTO node_types (code, name) VALUES (?, ?)');
