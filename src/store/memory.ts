@@ -54,6 +54,12 @@ export type StoreAnalysis = Pick<
   | 'dominatedNodes'
 >;
 
+/** Step 4a: the edge sources and essential flags, read by nobody once the summary thread's rcs is done. */
+export function dropEdgeSources(a: Pick<GraphAnalysis, 'edgeFrom'> & Partial<Pick<GraphAnalysis, 'essentialEdge'>>): void {
+  a.edgeFrom = new Uint32Array(0);
+  if (a.essentialEdge) a.essentialEdge = new Uint8Array(0);
+}
+
 /** Step 4 of the protocol: lets the analysis' link arrays go (nothing reads them after the dominator-tree summary). */
 export function dropLinkArrays(a: Pick<GraphAnalysis, 'edgeFrom' | 'retainers' | 'dominatedNodes' | 'essentialEdge'>): void {
   a.edgeFrom = new Uint32Array(0);

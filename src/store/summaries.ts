@@ -130,9 +130,9 @@ export function partitionSummary(graph: HeapGraph, a: StoreAnalysis, scripts: Re
   const { nodeCount, edgeTypes } = graph;
   const self = a.selfSize;
   const group = bigInt32(nodeCount);
-  // The second per-node array: the value classifiers' scratch, and via's groups beside rcs's. Not
-  // allocated when neither is asked for (the main thread's via-only half: summary-thread.ts).
-  const needsSecond = CLASSIFIERS.some((c) => c !== 'class' && c !== 'via' && c !== 'rcs' && only(c)) || (only('rcs') && only('via'));
+  // The second per-node array: the scratch of `script` (its location index), and via's groups beside
+  // rcs's. Not allocated when neither is asked for.
+  const needsSecond = only('script') || (only('rcs') && only('via'));
   const group2 = needsSecond ? bigInt32(nodeCount) : new Int32Array(0);
   const view: IngestView = { graph, analysis: a, scratch: group2 };
   const names = parts.names ?? graphKindNames(graph, scripts);

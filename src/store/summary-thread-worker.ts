@@ -1,7 +1,7 @@
 // Worker-thread entry of summary-thread.ts: computes its half of the query summaries and posts them back.
 import { parentPort } from 'node:worker_threads';
 import type { HeapGraph } from '../parse/heap-graph.js';
-import type { StoreAnalysis } from './memory.js';
+import { releaseMemory, type StoreAnalysis } from './memory.js';
 import { classTop, dominatorTop, partitionSummary, type DominatorTopNode } from './summaries.js';
 import { kindNamesOf, THREAD_CLASSIFIERS, type SummaryJob, type ThreadSummaries } from './summary-thread.js';
 
@@ -17,6 +17,7 @@ parentPort!.once('message', (job: SummaryJob) => {
     const a = job.analysis as unknown as StoreAnalysis;
     const names = kindNamesOf(job.names);
     const partition = partitionSummary(graph, a, new Map(job.names.scripts), { only: (c) => THREAD_CLASSIFIERS.has(c), names });
+    releaseMemory(); // the partition's per-node group arrays, before classTop's own
     const top: number[] = [];
     classTop(graph, a, (classId, ordinals) => ordinals.forEach((k, rank) => top.push(classId, rank, k)));
     const tree: DominatorTopNode[] = [];

@@ -4,7 +4,7 @@
 // summary, on this thread, reads the dominator tree's children lists too).
 
 import type Database from 'better-sqlite3';
-import { releaseMemory, type StoreAnalysis } from './memory.js';
+import { dropEdgeSources, releaseMemory, type StoreAnalysis } from './memory.js';
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { summariesDdl } from './schema.js';
 import { CLASS_TOP, DOMINATOR_CHILDREN, duplicateStrings, partitionSummary, SUMMARIES_VERSION, suspectsSummary } from './summaries.js';
@@ -23,6 +23,7 @@ export async function writeSummaries(
   scripts: ReadonlyMap<number, string>,
   thread: Promise<ThreadSummaries>,
   onLinksDone?: () => void,
+  onPhase: (phase: string, done: number, total: number) => void = () => {},
 ): Promise<void> {
   db.exec(summariesDdl());
   const script = db.prepare('INSERT INTO scripts (script_id, name) VALUES (?, ?)');
@@ -30,14 +31,22 @@ export async function writeSummaries(
 
   // The suspects summary beside the summary thread (it reads strings: the containers' names; it
   // allocates no per-node array but its walk's stack).
+  onPhase('summaries: suspects', 0, 0);
   const suspectsMin = writeSuspectsSummary(db, graph, a);
+  onPhase('summaries: partitions', 0, 0);
   // This thread's half once the summary thread is done (it overlaps with the strings and small tables
   // the caller wrote meanwhile): the duplicated strings and `via` allocate per-string and per-node arrays
   // of their own, and running them beside the summary thread's raised the peak memory by ~10 %.
   const t = await thread;
+  // The edge sources' one reader (rcs) is done, and the essential flags' (the page writer's edge job)
+  // long since: ~4.25 bytes per edge (140 MB at 700 MB) go before the last two summaries' own arrays.
+  dropEdgeSources(a);
+  releaseMemory();
+  onPhase('summaries: duplicated strings', 0, 0);
   const dup = db.prepare('INSERT INTO summary_duplicate_strings (rank, value, nodes, count, size, max_size, wasted, example) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   let rank = 0;
   duplicateStrings(graph, a, (r) => dup.run(rank++, r.value, r.nodes, r.count, r.size, r.maxSize, r.wasted, r.example));
+  onPhase('summaries: via', 0, 0);
   const viaRows = partitionSummary(graph, a, scripts, { only: (c) => !THREAD_CLASSIFIERS.has(c) });
   const partition = db.prepare('INSERT INTO summary_partition (classifier, kind, key, count, size, retained) VALUES (?, ?, ?, ?, ?, ?)');
   for (const r of [...t.partition, ...viaRows]) partition.run(r.classifier, r.kind, r.key, r.count, r.size, r.retained);

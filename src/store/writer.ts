@@ -62,7 +62,7 @@ export async function writeStore(
   writeStatistics(db, graph, a);
   onPhase('indexes', 0, 1);
   db.exec(indexesDdl());
-  await writeSummaries(db, graph, a, scripts, thread, onLinksDone);
+  await writeSummaries(db, graph, a, scripts, thread, onLinksDone, onPhase);
 }
 
 /** After the edge tables are in: the public views. */
