@@ -131,8 +131,7 @@ export async function ingestInThisThread(files: IngestFiles, onProgress: NonNull
   const stats = { textBytes: 0 };
   let writer: TableWriter | null = null;
   let counts = { nodeCount: 0, edgeCount: 0 };
-  // Started now so that its code is loaded when the analysis is done (summary-thread.ts).
-  const summaryThread = new SummaryThread();
+  let summaryThread: SummaryThread | null = null;
   try {
     // Parse, analyse and write everything that needs the graph in a scope of its own, so that the
     // graph and analysis arrays (over a gigabyte for a 700 MB snapshot) are garbage before SQLite's
@@ -140,6 +139,9 @@ export async function ingestInThisThread(files: IngestFiles, onProgress: NonNull
     const { layout, meta, written, nodeCount, edgeCount } = await (async () => {
       const graph = await readSnapshot(source, { onProgress: (p) => progress('parse', p.bytesRead, p.totalBytes), stats });
       lap('parse');
+      // Started now, on the core the analysis leaves free until the page writer starts, so that its code
+      // is loaded when the analysis hands it the job (summary-thread.ts); not earlier: the parse uses both cores.
+      summaryThread = new SummaryThread();
       // A worker thread writes the big tables as raw pages into the final (temporary) file, starting
       // as soon as the essential-edge flags exist, while this thread finishes the analysis and writes
       // everything else into a side file; the side tables then move into the final file.
@@ -201,7 +203,7 @@ export async function ingestInThisThread(files: IngestFiles, onProgress: NonNull
     counts = { nodeCount, edgeCount };
   } catch (e) {
     await (writer as TableWriter | null)?.terminate();
-    await summaryThread.stop();
+    await (summaryThread as SummaryThread | null)?.stop();
     rmSync(tmp, { force: true });
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOSPC' || code === 'SQLITE_FULL') throw new InputError(`${dbPath}: disk full while writing the database`);
