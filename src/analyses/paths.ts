@@ -146,7 +146,11 @@ export class PathFinder {
     });
     for (let level = 0; frontier.length > 0 && level < maxDepth; level++) {
       this.prefetchHops(frontier);
-      const rows = listedRetainersMany(this.db, frontier);
+      const rows = listedRetainersMany(
+        this.db,
+        frontier,
+        frontier.map((k) => distance.get(k)!),
+      );
       const next: number[] = [];
       const nextDistance = new Map<number, number>();
       for (const k of frontier) {

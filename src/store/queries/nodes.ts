@@ -59,21 +59,36 @@ export function nodeRowsOf(db: Db, ordinals: readonly number[]): Map<number, Nod
   return out;
 }
 
-/** `listedRetainers` of many nodes (one query per 10 000 ordinals), by target. */
-export function listedRetainersMany(db: Db, ordinals: readonly number[]): Map<number, RetainerRow[]> {
+/**
+ * `listedRetainers` of many nodes (one query per 10 000 ordinals), by target. With `belowDistance`
+ * (one per ordinal), only the retainers a path can step to: distance >= 0 and below that node's (a
+ * Chromium node can have thousands of retainers at its own distance or further, all useless to a path).
+ */
+export function listedRetainersMany(db: Db, ordinals: readonly number[], belowDistance?: readonly number[]): Map<number, RetainerRow[]> {
   const c = storeCodes(db);
   const out = new Map<number, RetainerRow[]>();
-  const q = stmt(
-    db,
-    `SELECT e.edge_ordinal, e.from_node, e.to_node, e.type AS type_code, e.name_or_index, s.value AS sname,
-            n.distance AS from_distance, n.type AS from_type_code, ns.value AS from_name, n.detachedness AS from_detachedness
-     FROM json_each(?) j JOIN retainer_index r ON r.to_node = j.value JOIN edge_rows e ON e.edge_ordinal = r.edge_ordinal
+  const columns = `SELECT e.edge_ordinal, e.from_node, e.to_node, e.type AS type_code, e.name_or_index, s.value AS sname,
+            n.distance AS from_distance, n.type AS from_type_code, ns.value AS from_name, n.detachedness AS from_detachedness`;
+  const joins = `JOIN edge_rows e ON e.edge_ordinal = r.edge_ordinal
      JOIN node_rows n ON n.ordinal = e.from_node JOIN strings ns ON ns.id = n.name_sid
-     LEFT JOIN strings s ON s.id = e.name_or_index
+     LEFT JOIN strings s ON s.id = e.name_or_index`;
+  const q = belowDistance
+    ? stmt(
+        db,
+        `${columns}
+     FROM json_each(?) j JOIN retainer_index r ON r.to_node = j.value ->> 0 ${joins}
+     WHERE e.type != ? AND e.from_node != 0 AND n.distance >= 0 AND n.distance < j.value ->> 1`,
+      )
+    : stmt(
+        db,
+        `${columns}
+     FROM json_each(?) j JOIN retainer_index r ON r.to_node = j.value ${joins}
      WHERE e.type != ? AND e.from_node != 0`,
-  );
+      );
   for (let i = 0; i < ordinals.length; i += 10000) {
-    const rows = q.all(JSON.stringify(ordinals.slice(i, i + 10000)), c.edgeWeak) as (RawEdge & {
+    const part = ordinals.slice(i, i + 10000);
+    const arg = belowDistance ? part.map((k, j) => [k, belowDistance[i + j]]) : part;
+    const rows = q.all(JSON.stringify(arg), c.edgeWeak) as (RawEdge & {
       from_distance: number;
       from_type_code: number;
       from_name: string;
