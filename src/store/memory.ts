@@ -10,10 +10,11 @@
 //   3. edge tables  the writer thread (table-writers.ts) holds the essential-edge flags and retainer
 //                   lists through shared memory and drops its references once the edge tables are
 //                   written (table-writer-worker.ts), so the main thread's release frees them.
-//   4. summaries    summary-writer.ts: the partition's per-classifier group arrays are released after
-//                   partitionSummary; the link arrays (edge sources, retainers, dominator-tree
-//                   children, essential flags; ~360 MB on a 700 MB snapshot) after dominatorTop, their
-//                   last reader: `onLinksDone` = dropLinkArrays, then a release.
+//   4. summaries    summary-writer.ts: the summary thread (summary-thread.ts) collects its own group
+//                   arrays; once it is done, the edge sources and essential flags (only its rcs read
+//                   them) go (dropEdgeSources, a release) before this thread's duplicated strings and
+//                   via allocate theirs; the other link arrays (retainers, dominator-tree children) after
+//                   via, their last reader: `onLinksDone` = dropLinkArrays, then a release.
 // StoreAnalysis (below) names the analysis arrays the store reads at all.
 
 import { setFlagsFromString } from 'node:v8';
@@ -54,13 +55,13 @@ export type StoreAnalysis = Pick<
   | 'dominatedNodes'
 >;
 
-/** Step 4a: the edge sources and essential flags, read by nobody once the summary thread's rcs is done. */
+/** Step 4, first half: the edge sources and essential flags, read by nobody once the summary thread's rcs is done. */
 export function dropEdgeSources(a: Pick<GraphAnalysis, 'edgeFrom'> & Partial<Pick<GraphAnalysis, 'essentialEdge'>>): void {
   a.edgeFrom = new Uint32Array(0);
   if (a.essentialEdge) a.essentialEdge = new Uint8Array(0);
 }
 
-/** Step 4 of the protocol: lets the analysis' link arrays go (nothing reads them after the dominator-tree summary). */
+/** Step 4, second half: lets the analysis' link arrays go (nothing reads them after via). */
 export function dropLinkArrays(a: Pick<GraphAnalysis, 'edgeFrom' | 'retainers' | 'dominatedNodes' | 'essentialEdge'>): void {
   a.edgeFrom = new Uint32Array(0);
   a.retainers = { firstRetainer: new Uint32Array(0), retainerEdge: new Uint32Array(0) };
