@@ -243,3 +243,18 @@ test('--by distance: a deep linked list gives power-of-two ranges past 63, not a
     all.rows.map((r: { kind: string; count: number; size: number; retained: number; key: string }) => [r.kind, r.count, r.size, r.retained, r.key]),
   );
 });
+
+test('inspect on the deep end of a linked list: the path collapses its repeated hops (`×N`), JSON keeps every hop', async () => {
+  const script =
+    "let head = null; for (let i = 0; i < 3000; i++) head = { next: head, i }; globalThis.list = head; require('v8').writeHeapSnapshot(process.env.OUT)";
+  const snap = makeNodeSnapshot(dir, 'linked-list', script);
+  const deepest = await json(['sql', snap, 'SELECT id FROM nodes WHERE distance < 100000000 ORDER BY distance DESC LIMIT 1']);
+  const id = deepest.rows[0][0] as number;
+  const r = await cli(['inspect', snap, `@${id}`]);
+  assert.equal(r.status, 0, r.stderr);
+  const path = r.stdout.split('\n').filter((l) => /^ {2}path {7}|^ {13}/.test(l));
+  assert.match(path.join(' '), /\.next ×\d{3}/, path.join('\n'));
+  assert.ok(path.length <= 4, `the path takes ${path.length} lines`);
+  const full = await json(['inspect', snap, `@${id}`]);
+  assert.ok(full.path_hops >= 999, `JSON path_hops ${full.path_hops}`);
+});

@@ -74,7 +74,9 @@ export function inspectText(r: InspectResult, options: { wide?: boolean; manners
     lines.push(...kept);
   }
   // The path wraps between hops (a heap name holding " → " may split there; the text stays the same).
-  const hops = safeText(r.path).split(' → ');
+  // A run of identical hops (a linked list's `ListNode.next` a million times) is one hop with `×N`;
+  // JSON keeps every hop.
+  const hops = collapseRuns(safeText(r.path).split(' → '));
   hops[hops.length - 1] += ` (${countOf(r.path_hops, 'hop')})`;
   lines.push(...wrapHops(label('path'), hops, width, 13));
 
@@ -135,4 +137,16 @@ export function inspectTable(r: InspectResult): Table {
     ],
     rows,
   };
+}
+
+/** Consecutive equal hops as one, `×N` appended (N ≥ 2). */
+function collapseRuns(hops: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < hops.length; ) {
+    let j = i + 1;
+    while (j < hops.length && hops[j] === hops[i]) j++;
+    out.push(j - i > 1 ? `${hops[i]} ×${(j - i).toLocaleString('en-US')}` : hops[i]);
+    i = j;
+  }
+  return out;
 }
