@@ -257,4 +257,7 @@ test('inspect on the deep end of a linked list: the path collapses its repeated 
   assert.ok(path.length <= 4, `the path takes ${path.length} lines`);
   const full = await json(['inspect', snap, `@${id}`]);
   assert.ok(full.path_hops >= 999, `JSON path_hops ${full.path_hops}`);
+  // 3,000 hops deep: the walk stops at 1,000 and says so.
+  assert.equal(full.path_truncated, true);
+  assert.match(path.join(' '), /^ {2}path {7}… → .*the path goes on\)/);
 });

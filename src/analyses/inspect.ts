@@ -47,6 +47,8 @@ export interface InspectResult {
   label: string;
   path: string;
   path_hops: number;
+  /** True when the path stops at the walk's depth limit (1,000 hops) before a root: `path` is its lower part. */
+  path_truncated: boolean;
   /** The path in the program's words, from its last variable (or another real path from a variable). */
   named: NamedPath;
   edges: { total: number; shown: InspectEdge[] };
@@ -118,6 +120,7 @@ export function inspect(store: StoreLike, id: number, options: InspectOptions = 
     named,
     path: pathLine(path.hops),
     path_hops: path.hops.length,
+    path_truncated: path.truncated,
     edges: { total: out.length, shown: outSorted.slice(0, limit).map((e) => ({ edge_type: e.type, edge_name: e.name, node: link(e.to_node) })) },
     retainers: {
       total: listed.length,

@@ -77,7 +77,8 @@ export function inspectText(r: InspectResult, options: { wide?: boolean; manners
   // A run of identical hops (a linked list's `ListNode.next` a million times) is one hop with `×N`;
   // JSON keeps every hop.
   const hops = collapseRuns(safeText(r.path).split(' → '));
-  hops[hops.length - 1] += ` (${countOf(r.path_hops, 'hop')})`;
+  if (r.path_truncated) hops.unshift('…');
+  hops[hops.length - 1] += r.path_truncated ? ` (the last ${countOf(r.path_hops, 'hop')}; the path goes on)` : ` (${countOf(r.path_hops, 'hop')})`;
   lines.push(...wrapHops(label('path'), hops, width, 13));
 
   const section = (title: string, edges: readonly InspectEdge[], total: number, what: [string, string]) => {
