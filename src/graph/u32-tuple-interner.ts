@@ -3,6 +3,8 @@
 // Open addressing over typed arrays: per node it costs a hash and a compare, where a string key
 // would cost building, flattening and hashing a string. Used by class-names.ts.
 
+import { grownUint32 } from '../util/typed-arrays.js';
+
 export class U32TupleInterner {
   /** Tuple values, concatenated; tuple `id` is data[start[id] .. start[id + 1]). */
   private data = new Uint32Array(1024);
@@ -58,12 +60,12 @@ export class U32TupleInterner {
 
   private add(values: Uint32Array, length: number, h: number): number {
     const id = this.count++;
-    if (this.dataLength + length > this.data.length) this.data = grow(this.data, this.dataLength + length);
+    if (this.dataLength + length > this.data.length) this.data = grownUint32(this.data, this.dataLength + length);
     this.data.set(values.subarray(0, length), this.dataLength);
     this.dataLength += length;
-    if (id + 2 > this.start.length) this.start = grow(this.start, id + 2);
+    if (id + 2 > this.start.length) this.start = grownUint32(this.start, id + 2);
     this.start[id + 1] = this.dataLength;
-    if (id + 1 > this.hashes.length) this.hashes = grow(this.hashes, id + 1);
+    if (id + 1 > this.hashes.length) this.hashes = grownUint32(this.hashes, id + 1);
     this.hashes[id] = h;
     if (2 * this.count > this.slots.length) this.rehash();
     else this.place(id, h);
@@ -82,12 +84,4 @@ export class U32TupleInterner {
     this.slots = new Int32Array(this.slots.length * 2);
     for (let id = 0; id < this.count; id++) this.place(id, this.hashes[id]);
   }
-}
-
-function grow<T extends Uint32Array>(a: T, minLength: number): T {
-  let n = a.length * 2;
-  while (n < minLength) n *= 2;
-  const b = new Uint32Array(n);
-  b.set(a);
-  return b as T;
 }

@@ -32,7 +32,7 @@ import {
   U32_MAX,
   type IntScanState,
 } from './scanner-core.js';
-import { sharedUint32, sharedUint8 } from '../util/typed-arrays.js';
+import { grownUint32, sharedUint32, sharedUint8 } from '../util/typed-arrays.js';
 
 const enum Mode {
   TopStart, // expecting '{'
@@ -520,9 +520,7 @@ export class SnapshotScanner {
       st.pos = this.destPos;
       q = scanIntegers(buf, p, end, this.u32List, st);
       while (st.status === ScanStatus.TooMany) {
-        const grown = new Uint32Array(this.u32List.length * 2);
-        grown.set(this.u32List);
-        this.u32List = grown;
+        this.u32List = grownUint32(this.u32List);
         q = scanIntegers(buf, q, end, this.u32List, st);
       }
       this.destPos = st.pos;

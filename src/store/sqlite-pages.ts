@@ -15,6 +15,7 @@
 
 import { writeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
+import { grownUint32 } from '../util/typed-arrays.js';
 
 export const PAGE_SIZE = 16384;
 
@@ -78,11 +79,7 @@ export class PageRun {
 
   flush(): void {
     // Checksum the pages while they are in this buffer: no read-back of the file later.
-    if (this.written + this.staged > this.crc.length) {
-      const grown = new Uint32Array(Math.max(this.crc.length * 2, this.written + this.staged));
-      grown.set(this.crc);
-      this.crc = grown;
-    }
+    if (this.written + this.staged > this.crc.length) this.crc = grownUint32(this.crc, this.written + this.staged);
     for (let i = 0; i < this.staged; i++) this.crc[this.written + i] = crc32(this.stage.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE));
     let off = 0;
     const len = this.staged * PAGE_SIZE;

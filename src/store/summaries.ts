@@ -30,7 +30,7 @@ import {
   ValueGroups,
 } from './classifiers.js';
 import type { StoreAnalysis } from './memory.js';
-import { bigFloat64, bigInt32, bigUint32, sortUnique } from '../util/typed-arrays.js';
+import { bigFloat64, bigInt32, bigUint32, grownUint32, sortUnique } from '../util/typed-arrays.js';
 import { BASE_SYSTEM_DISTANCE } from '../graph/distances.js';
 
 /** 2: `distance` rows in ranges past 63 (labels.ts). 3: the suspects summary (summary_top_*). */
@@ -588,7 +588,7 @@ export function suspectsSummary(graph: HeapGraph, a: StoreAnalysis, sink: Suspec
     if (!own && !group) continue;
     let sp = 0;
     for (let i = firstDominated[t]; i < firstDominated[t + 1]; i++) {
-      if (sp === stack.length) stack = grow(stack);
+      if (sp === stack.length) stack = grownUint32(stack);
       stack[sp++] = dominated[i];
     }
     while (sp > 0) {
@@ -599,7 +599,7 @@ export function suspectsSummary(graph: HeapGraph, a: StoreAnalysis, sink: Suspec
       size[c] += self[k];
       if (self[k] > 0) sized[c]++;
       for (let i = firstDominated[k]; i < firstDominated[k + 1]; i++) {
-        if (sp === stack.length) stack = grow(stack);
+        if (sp === stack.length) stack = grownUint32(stack);
         stack[sp++] = dominated[i];
       }
     }
@@ -660,10 +660,4 @@ export function suspectsSummary(graph: HeapGraph, a: StoreAnalysis, sink: Suspec
     }
   }
   return minRetained;
-}
-
-function grow(a: Uint32Array): Uint32Array {
-  const b = new Uint32Array(a.length * 2);
-  b.set(a);
-  return b;
 }

@@ -64,3 +64,12 @@ export function sortUnique(a: Int32Array, from: number, to: number): number {
   for (let i = from; i < to; i++) if (m === from || a[m - 1] !== a[i]) a[m++] = a[i];
   return m - from;
 }
+
+/** A copy of `a` at least `minLength` long (doubling), for arrays that grow as they fill. */
+export function grownUint32(a: Uint32Array, minLength = a.length + 1): Uint32Array<ArrayBuffer> {
+  let n = Math.max(1, a.length * 2);
+  while (n < minLength) n *= 2;
+  const b = new Uint32Array(n);
+  b.set(a);
+  return b;
+}

@@ -53,8 +53,9 @@ function distanceRowStart(n: number): number {
 }
 
 function distanceRange(n: number): string {
+  if (n <= DISTANCE_EXACT_UP_TO) return String(n);
   const start = distanceRowStart(n);
-  return start === n && n <= DISTANCE_EXACT_UP_TO ? String(n) : `${start}-${2 * start - 1}`;
+  return `${start}-${2 * start - 1}`;
 }
 
 /** Kind text of a `distance` partition row: `7`, `64-127`, `unreachable` (-5), `system+3` (100000003), `system+64-127`. */
