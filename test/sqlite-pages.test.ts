@@ -14,9 +14,11 @@ import {
   PageRun,
   RecordEncoder,
   TableTreeWriter,
+  textRowHeader,
   writeHeaderPage,
   type SchemaEntry,
 } from '../src/store/sqlite-pages.js';
+import { encodeStrings } from '../src/store/string-bytes.js';
 import { tempDir } from './helpers/env.js';
 
 /** Deterministic values of every serial-type width, sign and the 0/1 constants. */
@@ -203,5 +205,57 @@ test('a database past 1 GiB leaves the lock-byte page unused', { skip: freeTmpBy
     }
   } finally {
     rmSync(path, { force: true });
+  }
+});
+
+// The strings table (string-bytes.ts + TableTreeWriter.appendPayload): text rows of every size, from empty
+// to several overflow pages, at the payload sizes where SQLite's local/overflow split changes, non-ASCII
+// text and lone surrogates (stored as their own three bytes, as SQLite stores such a JS string when it is bound).
+test('text rows, overflow pages included, read back by SQLite as it would have stored them', () => {
+  const strings: string[] = ['<dummy>', '', 'a', 'é', '日本語', '😀', 'x\u0000y', 'lone \ud800 surrogate', '\udc00', 'pair 😀 and lone \udbff', '\udc00\ud800'];
+  // around the leaf's maximum local payload (16349) and SQLite's minimum local part, and several pages long
+  for (const n of [100, 2000, 16_340, 16_345, 16_346, 16_347, 16_348, 16_349, 16_350, 16_400, 32_760, 40_000, 100_000, 1_000_000]) strings.push('s'.repeat(n));
+  strings.push('é'.repeat(30_000)); // 60 kB of two-byte characters
+  for (let i = 0; i < 20_000; i++) strings.push(`name${i}${i % 7 === 0 ? 'ü' : ''}`); // groups with and without non-ASCII
+  const bytes = encodeStrings(strings);
+  const dir = tempDir('heapdiff-pages-');
+  const path = join(dir, 'strings.db');
+  const fd = openSync(path, 'w');
+  const run = new PageRun(fd, 2);
+  const t = new TableTreeWriter(run, new RecordEncoder(1));
+  const head = new Uint8Array(16);
+  let c = -1;
+  let chunk: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
+  let start = 0;
+  for (let i = 0; i < strings.length; i++) {
+    while (c + 1 < bytes.firstOfChunk.length && bytes.firstOfChunk[c + 1] === i) {
+      chunk = bytes.chunks[++c];
+      start = 0;
+    }
+    t.appendPayload(i, head, textRowHeader(head, bytes.ends[i] - start), chunk, start, bytes.ends[i]);
+    start = bytes.ends[i];
+  }
+  const root = t.finish();
+  run.flush();
+  writeHeaderPage(fd, 1 + run.pageCount, [{ type: 'table', name: 'strings', tableName: 'strings', rootPage: root, sql: 'CREATE TABLE strings (id INTEGER PRIMARY KEY, value TEXT NOT NULL)' }]);
+  closeSync(fd);
+  // what SQLite itself stores for the same strings
+  const ref = new Database(':memory:');
+  ref.exec('CREATE TABLE r (id INTEGER PRIMARY KEY, value TEXT NOT NULL)');
+  const ins = ref.prepare('INSERT INTO r VALUES (?, ?)');
+  strings.forEach((s, i) => ins.run(i, s));
+  const db = new Database(path, { readonly: true });
+  try {
+    assert.deepEqual(db.pragma('integrity_check'), [{ integrity_check: 'ok' }]);
+    const got = db.prepare('SELECT id, hex(value) AS h, length(CAST(value AS BLOB)) AS n FROM strings ORDER BY id').all() as { id: number; h: string; n: number }[];
+    const want = ref.prepare('SELECT id, hex(value) AS h, length(CAST(value AS BLOB)) AS n FROM r ORDER BY id').all() as { id: number; h: string; n: number }[];
+    assert.equal(got.length, strings.length);
+    for (let i = 0; i < want.length; i++) assert.deepEqual(got[i], want[i], `string ${i} (${strings[i].length} chars)`);
+    assert.equal((db.prepare('SELECT hex(value) AS h FROM strings WHERE id = 7').get() as { h: string }).h, Buffer.from('lone ').toString('hex').toUpperCase() + 'EDA080' + Buffer.from(' surrogate').toString('hex').toUpperCase());
+    assert.equal((db.prepare('SELECT length(value) AS n FROM strings WHERE id = ?').get(strings.indexOf('s'.repeat(1_000_000))) as { n: number }).n, 1_000_000);
+  } finally {
+    db.close();
+    ref.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -136,7 +136,7 @@ export async function ingestInThisThread(files: IngestFiles, onProgress: NonNull
     // Parse, analyse and write everything that needs the graph in a scope of its own, so that the
     // graph and analysis arrays (over a gigabyte for a 700 MB snapshot) are garbage before SQLite's
     // final phase below.
-    const { layout, meta, written, nodeCount, edgeCount } = await (async () => {
+    const { layout, meta, written, nodeCount, edgeCount, stringCount } = await (async () => {
       const graph = await readSnapshot(source, { onProgress: (p) => progress('parse', p.bytesRead, p.totalBytes), stats });
       lap('parse');
       // Started now, on the core the analysis leaves free until the page writer starts, so that its code
@@ -168,7 +168,7 @@ export async function ingestInThisThread(files: IngestFiles, onProgress: NonNull
       progress('nodes and edges', 0, 0);
       const done = await tables.done;
       writer = null;
-      return { layout: graph.layout, meta: snapshotMeta(graph, analysis), written: done, nodeCount: graph.nodeCount, edgeCount: graph.edgeCount };
+      return { layout: graph.layout, meta: snapshotMeta(graph, analysis), written: done, nodeCount: graph.nodeCount, edgeCount: graph.edgeCount, stringCount: graph.strings.length };
     })();
     writeBigTablesSchema(tmp, written);
     lap('write');
@@ -193,7 +193,7 @@ export async function ingestInThisThread(files: IngestFiles, onProgress: NonNull
         ingest_phases: JSON.stringify(phases),
       });
       db.exec('COMMIT');
-      writePlannerStats(db, nodeCount, edgeCount);
+      writePlannerStats(db, nodeCount, edgeCount, stringCount);
     } finally {
       db.close();
     }

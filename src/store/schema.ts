@@ -12,8 +12,8 @@
 //   PRIMARY KEY column would cost a NULL header byte in every row.
 // - Incoming edges: `retainer_index` is a WITHOUT ROWID table in (to_node, edge_ordinal) order, built
 //   from the analysis' retainer lists: far cheaper than CREATE INDEX over tens of millions of rows.
-// - Those big tables (and node_by_id) are written as raw SQLite pages (sqlite-pages.ts), not row by
-//   row through SQLite; the rest of the schema is created by SQLite itself.
+// - Those big tables (and node_by_id, and the strings) are written as raw SQLite pages
+//   (sqlite-pages.ts), not row by row through SQLite; the rest of the schema is created by SQLite itself.
 // - Names are string-table indexes; the public views `nodes` and `edges` resolve them to text.
 
 import type { SnapshotLayout } from '../parse/layout.js';
@@ -173,7 +173,7 @@ LEFT JOIN strings s ON s.id = e.name_or_index AND NOT (${c.isIndex})`,
     name: 'strings',
     kind: 'table',
     visibility: 'public',
-    phase: 'base',
+    phase: 'pages',
     meaning: "the file's string table verbatim",
     columns: [int('id', "index in the file's string table; 0 is `<dummy>`"), text('value', 'the string')],
     primaryKey: ['id'],

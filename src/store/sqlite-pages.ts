@@ -5,9 +5,9 @@
 // The result is an ordinary SQLite file (https://www.sqlite.org/fileformat2.html): SQLite then opens
 // it and adds the small tables, and `PRAGMA integrity_check` accepts it (test/sqlite-pages.test.ts).
 //
-// Only what heapdiff needs: integer columns (and NULL), rowids and index keys
-// appended in ascending order, records that never overflow a page, page size 16384, UTF-8, no
-// reserved bytes, no freelist. Trees are built bottom-up: leaves are written as they fill, the
+// Only what heapdiff needs: integer columns (and NULL), rowids and index keys appended in ascending
+// order, records of integers that never overflow a page, plus one kind of record that may overflow
+// (`appendPayload`: the strings table's text), page size 16384, UTF-8, no reserved bytes, no freelist. Trees are built bottom-up: leaves are written as they fill, the
 // interior levels when the tree is finished, so memory stays at one page per tree plus one separator
 // per leaf.
 //
@@ -44,6 +44,11 @@ export class PageRun {
     /** Database page number of this run's first page (it goes at byte (base − 1) × PAGE_SIZE). */
     readonly base: number,
   ) {}
+
+  /** The page number the page appended after page `p` gets (the lock-byte page is skipped). */
+  static pageAfter(p: number): number {
+    return p + 1 === LOCK_BYTE_PAGE ? p + 2 : p + 1;
+  }
 
   /** The page number the next appended page gets. */
   get nextPage(): number {
@@ -341,6 +346,52 @@ export class TableTreeWriter {
     this.lastRowid = rowid;
   }
 
+  /**
+   * Appends a row whose record is given as bytes: `head[0, headLength)` followed by `body[start, end)`
+   * (e.g. a record header and the UTF-8 of one TEXT column). A record too big for the page spills into
+   * overflow pages, split as SQLite splits it (fileformat2 §1.6: the local part is the size SQLite
+   * computes from the payload size), so SQLite reads it back the same.
+   */
+  appendPayload(rowid: number, head: Uint8Array, headLength: number, body: Uint8Array, start: number, end: number): void {
+    const size = headLength + (end - start);
+    const local = localPayload(size);
+    const cell = varintLength(size) + varintLength(rowid) + local + (local < size ? 4 : 0);
+    if (this.leaf.free < cell + 2) this.closeLeaf();
+    // Overflow pages first: the cell ends with the first one's number.
+    const firstOverflow = local < size ? this.writeOverflow(head, headLength, body, start, end, local) : 0;
+    const leaf = this.leaf;
+    const c = leaf.cells;
+    let at = putVarint(c, leaf.used, size);
+    at = putVarint(c, at, rowid);
+    if (local === size && end - start <= 64) {
+      // the common case, a short string: byte loops instead of two subarrays per row
+      for (let i = 0; i < headLength; i++) c[at++] = head[i];
+      for (let i = start; i < end; i++) c[at++] = body[i];
+    } else at = copyPayload(c, at, head, headLength, body, start, 0, local);
+    if (local < size) {
+      writeU32(c, at, firstOverflow);
+      at += 4;
+    }
+    leaf.endCell(at);
+    this.lastRowid = rowid;
+  }
+
+  /** Writes payload bytes [local, size) as a chain of overflow pages; returns the first page's number. */
+  private writeOverflow(head: Uint8Array, headLength: number, body: Uint8Array, start: number, end: number, local: number): number {
+    const size = headLength + (end - start);
+    const run = this.run;
+    let first = 0;
+    for (let from = local; from < size; from += OVERFLOW_CONTENT) {
+      const p = run.page();
+      const to = Math.min(size, from + OVERFLOW_CONTENT);
+      copyPayload(p, 4, head, headLength, body, start, from, to);
+      const number = run.commit();
+      if (first === 0) first = number;
+      writeU32(p, 0, to < size ? PageRun.pageAfter(number) : 0); // the next page of the chain, 0 = last
+    }
+    return first;
+  }
+
   private closeLeaf(): void {
     this.leaf.writeTo(this.run.page(), LEAF_TABLE);
     this.pages.push(this.run.commit());
@@ -376,6 +427,46 @@ export class TableTreeWriter {
     }
     return pages[0];
   }
+}
+
+/**
+ * Writes the record header of a row (INTEGER PRIMARY KEY, TEXT): the key column is NULL (SQLite reads the
+ * rowid), the text has `byteLength` bytes of UTF-8. Returns the header's length (`head` needs 11 bytes).
+ */
+export function textRowHeader(head: Uint8Array, byteLength: number): number {
+  const type = 13 + 2 * byteLength;
+  const length = 2 + varintLength(type); // at most 11: its own size fits in one byte
+  head[0] = length;
+  head[1] = 0;
+  putVarint(head, 2, type);
+  return length;
+}
+
+/** Content bytes of an overflow page (after its 4-byte next-page number). */
+const OVERFLOW_CONTENT = PAGE_SIZE - 4;
+
+/** How much of a table-leaf payload of `size` bytes stays on the leaf page (SQLite's rule, U = page size). */
+export function localPayload(size: number): number {
+  const maxLocal = PAGE_SIZE - 35;
+  if (size <= maxLocal) return size;
+  const minLocal = Math.floor(((PAGE_SIZE - 12) * 32) / 255) - 23;
+  const k = minLocal + ((size - minLocal) % OVERFLOW_CONTENT);
+  return k <= maxLocal ? k : minLocal;
+}
+
+/** Copies payload bytes [from, to) of the payload `head[0, headLength) ++ body[start, end)` to `p[at…]`. */
+function copyPayload(p: Uint8Array, at: number, head: Uint8Array, headLength: number, body: Uint8Array, start: number, from: number, to: number): number {
+  if (from < headLength) {
+    const n = Math.min(to, headLength) - from;
+    p.set(head.subarray(from, from + n), at);
+    at += n;
+    from += n;
+  }
+  if (from < to) {
+    p.set(body.subarray(start + from - headLength, start + to - headLength), at);
+    at += to - from;
+  }
+  return at;
 }
 
 // ---- index b-trees (indexes and WITHOUT ROWID tables) -----------------------------------------

@@ -2,7 +2,7 @@
 // file, from page 2 on (page 1, the header and schema, is written by the main thread at the end).
 import { closeSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { IndexTreeWriter, PageRun, RecordEncoder, TableTreeWriter } from './sqlite-pages.js';
+import { IndexTreeWriter, PageRun, RecordEncoder, TableTreeWriter, textRowHeader } from './sqlite-pages.js';
 import type { BigTableRoots, EdgeJob, NodeJob, WrittenTables } from './table-writers.js';
 import { ordinalsById } from './id-order.js';
 import { packEdgeLabel, packNodeKind } from './packing.js';
@@ -16,6 +16,26 @@ const N = columnPositions<
 >('node_data');
 const I = columnPositions<'id'>('node_by_id');
 const width = (table: string) => tableSpec(table).columns.length;
+
+/** strings: (id INTEGER PRIMARY KEY, value TEXT), rowid = the string's index in the file. */
+function writeStrings(run: PageRun, job: EdgeJob): number {
+  const { chunks, firstOfChunk, ends } = job.strings;
+  const tree = new TableTreeWriter(run, new RecordEncoder(1));
+  const head = new Uint8Array(16);
+  let c = -1;
+  let chunk: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
+  let start = 0;
+  for (let i = 0; i < ends.length; i++) {
+    while (c + 1 < firstOfChunk.length && firstOfChunk[c + 1] === i) {
+      chunk = chunks[++c];
+      start = 0;
+    }
+    const end = ends[i];
+    tree.appendPayload(i, head, textRowHeader(head, end - start), chunk, start, end);
+    start = end;
+  }
+  return tree.finish();
+}
 
 /** edge_data: (from_node, to_node, label) with rowid = edge ordinal. */
 function writeEdgeData(run: PageRun, job: EdgeJob): number {
@@ -119,6 +139,8 @@ const roots: Partial<BigTableRoots> = {};
 try {
   fd = openSync(edgeJob.path, 'w');
   run = new PageRun(fd, 2);
+  roots.strings = writeStrings(run, edgeJob);
+  delete (edgeJob as Partial<EdgeJob>).strings; // the main thread may free them
   roots.edge_data = writeEdgeData(run, edgeJob);
   roots.retainer_index = writeRetainerIndex(run, edgeJob);
   // Let go of the arrays only the edge tables need, so the main thread can free them (shared memory is

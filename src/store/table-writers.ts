@@ -1,10 +1,10 @@
-// The four big tables (edge_data, retainer_index, node_data and its node_by_id index) are written as
-// raw SQLite pages (sqlite-pages.ts) by one worker thread, straight into the final (temporary) file
+// The big tables (strings, edge_data, retainer_index, node_data and its node_by_id index) are written
+// as raw SQLite pages (sqlite-pages.ts) by one worker thread, straight into the final (temporary) file
 // from page 2 on, while the main thread finishes the analysis and writes the small tables into a side
 // file with SQLite:
 //
-//   edges job: edge_data + retainer_index; starts as soon as the essential-edge flags exist, i.e.
-//              while dominators and distances are still running.
+//   edges job: strings (their UTF-8, string-bytes.ts) + edge_data + retainer_index; starts as soon as
+//              the essential-edge flags exist, i.e. while dominators and distances are still running.
 //   nodes job: node_data + node_by_id; sent when the analysis is done, runs after the edges job.
 //
 // Then the main thread writes page 1 (header and schema of the four), opens the file with SQLite and
@@ -18,10 +18,11 @@ import type { HeapGraph } from '../parse/heap-graph.js';
 import { packingFor, type Packing } from './packing.js';
 import { PAGE_TABLES, quoteIdent } from './schema.js';
 import { writeHeaderPage, type SchemaEntry } from './sqlite-pages.js';
+import { encodeStrings, type StringBytes } from './string-bytes.js';
 import type { StoreAnalysis } from './memory.js';
 
 /** The tables and index written as pages (schema.ts declares them: PAGE_TABLES). */
-export type BigTable = 'edge_data' | 'retainer_index' | 'node_data' | 'node_by_id';
+export type BigTable = 'strings' | 'edge_data' | 'retainer_index' | 'node_data' | 'node_by_id';
 export type BigTableRoots = Record<BigTable, number>;
 
 export interface EdgeJob {
@@ -30,6 +31,7 @@ export interface EdgeJob {
   packing: Packing;
   nodeCount: number;
   edgeCount: number;
+  strings: StringBytes;
   edgeTypes: Uint8Array;
   edgeNames: Uint32Array;
   edgeTo: Uint32Array;
@@ -103,6 +105,7 @@ export function startTableWriter(
     packing: packingFor(graph.layout),
     nodeCount: graph.nodeCount,
     edgeCount: graph.edgeCount,
+    strings: encodeStrings(graph.strings),
     edgeTypes: shared(graph.edgeTypes),
     edgeNames: shared(graph.edgeNames),
     edgeTo: shared(graph.edgeTo),

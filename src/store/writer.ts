@@ -54,8 +54,6 @@ export async function writeStore(
   const etypes = db.prepare('INSERT INTO edge_types (code, name) VALUES (?, ?)');
   layout.edgeTypes.forEach((name, code) => etypes.run(code, name));
 
-  onPhase('strings', 0, graph.strings.length);
-  writeStrings(db, graph.strings);
   onPhase('classes', 0, a.classKeys.length);
   writeClasses(db, a);
   writeSections(db, graph);
@@ -68,19 +66,6 @@ export async function writeStore(
 /** After the edge tables are in: the public views. */
 export function finishStore(db: Database.Database, layout: SnapshotLayout): void {
   db.exec(viewsDdl(layout));
-}
-
-const BATCH = 100;
-
-function writeStrings(db: Database.Database, strings: string[]): void {
-  db.prepare('INSERT INTO strings (id, value) VALUES (0, ?)').run(strings[0]);
-  const stmt100 = db.prepare(`INSERT INTO strings (value) VALUES ${new Array(BATCH).fill('(?)').join(',')}`);
-  let i = 1;
-  for (; i + BATCH <= strings.length; i += BATCH) stmt100.run(strings.slice(i, i + BATCH));
-  if (i < strings.length) {
-    const rest = strings.slice(i);
-    db.prepare(`INSERT INTO strings (value) VALUES ${rest.map(() => '(?)').join(',')}`).run(rest);
-  }
 }
 
 function writeClasses(db: Database.Database, a: StoreAnalysis): void {
@@ -191,7 +176,7 @@ export function writeMeta(db: Database.Database, entries: Record<string, string 
  * written directly; ANALYZE (on a sample) covers the small tables only, instead of reading hundreds of
  * MB of big-table pages.
  */
-export function writePlannerStats(db: Database.Database, nodeCount: number, edgeCount: number): void {
+export function writePlannerStats(db: Database.Database, nodeCount: number, edgeCount: number, stringCount: number): void {
   db.pragma('analysis_limit = 1000');
   const big = new Set(PAGE_TABLES.map((t) => t.name));
   const small = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[]).filter(
@@ -200,6 +185,7 @@ export function writePlannerStats(db: Database.Database, nodeCount: number, edge
   for (const t of small) db.exec(`ANALYZE ${quoteIdent(t)}`);
   const stat = db.prepare('INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)');
   stat.run('edge_data', null, String(edgeCount));
+  stat.run('strings', null, String(stringCount));
   stat.run('node_data', 'node_by_id', `${nodeCount} 1`);
   // ~ retainers per node, then unique (to_node, edge_ordinal)
   stat.run('retainer_index', 'retainer_index', `${edgeCount} ${Math.max(1, Math.ceil(edgeCount / Math.max(1, nodeCount)))} 1`);
