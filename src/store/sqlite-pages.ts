@@ -15,6 +15,7 @@
 
 import { writeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
+import { openPageFile, reopenBuffered } from './direct-io.js';
 import { grownUint32 } from '../util/typed-arrays.js';
 
 export const PAGE_SIZE = 16384;
@@ -34,16 +35,37 @@ export const LOCK_BYTE_PAGE = Math.floor(0x40000000 / PAGE_SIZE) + 1;
 
 /** Appends pages to a file. Page numbers are SQLite's (1-based) as the pages will be in the database. */
 export class PageRun {
-  private readonly stage = new Uint8Array(STAGE_PAGES * PAGE_SIZE);
+  private readonly stage: Uint8Array;
   private staged = 0;
   private written = 0;
   /** crc32 of every page written so far, in page order (page-checksums.ts appends them to the file). */
   private crc = new Uint32Array(1024);
+  /** The file is written with O_DIRECT (direct-io.ts); `path` reopens it buffered if a direct write is refused. */
+  private direct = false;
+  private path = '';
   constructor(
-    private readonly fd: number,
+    private fd: number,
     /** Database page number of this run's first page (it goes at byte (base − 1) × PAGE_SIZE). */
     readonly base: number,
-  ) {}
+    stage?: Uint8Array,
+  ) {
+    this.stage = stage ?? new Uint8Array(STAGE_PAGES * PAGE_SIZE);
+  }
+
+  /** A run into a new file at `path` (created or truncated), written with O_DIRECT where the file system allows. */
+  static create(path: string, base: number): PageRun {
+    const f = openPageFile(path, STAGE_PAGES * PAGE_SIZE, (base - 1) * PAGE_SIZE);
+    const run = new PageRun(f.fd, base, f.stage);
+    run.direct = f.direct;
+    run.path = path;
+    return run;
+  }
+
+  /** Flushes the staged pages and returns the file descriptor (the caller closes it). */
+  finish(): number {
+    this.flush();
+    return this.fd;
+  }
 
   /** The page number the page appended after page `p` gets (the lock-byte page is skipped). */
   static pageAfter(p: number): number {
@@ -88,7 +110,16 @@ export class PageRun {
     for (let i = 0; i < this.staged; i++) this.crc[this.written + i] = crc32(this.stage.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE));
     let off = 0;
     const len = this.staged * PAGE_SIZE;
-    while (off < len) off += writeSync(this.fd, this.stage, off, len - off, (this.base - 1 + this.written) * PAGE_SIZE + off);
+    while (off < len) {
+      try {
+        off += writeSync(this.fd, this.stage, off, len - off, (this.base - 1 + this.written) * PAGE_SIZE + off);
+      } catch (e) {
+        // a direct write refused (e.g. after a short write left an unaligned rest): the rest goes buffered
+        if (!this.direct || (e as NodeJS.ErrnoException).code !== 'EINVAL') throw e;
+        this.fd = reopenBuffered(this.path, this.fd);
+        this.direct = false;
+      }
+    }
     this.written += this.staged;
     this.staged = 0;
   }

@@ -1,6 +1,6 @@
 // Worker-thread entry for table-writers.ts: encodes the big tables as SQLite pages into the database
 // file, from page 2 on (page 1, the header and schema, is written by the main thread at the end).
-import { closeSync, openSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { IndexTreeWriter, PageRun, RecordEncoder, TableTreeWriter, textRowHeader } from './sqlite-pages.js';
 import type { BigTableRoots, EdgeJob, NodeJob, WrittenTables } from './table-writers.js';
@@ -133,12 +133,10 @@ function fail(e: unknown): void {
 }
 
 const edgeJob = workerData as EdgeJob;
-let fd = -1;
 let run: PageRun | null = null;
 const roots: Partial<BigTableRoots> = {};
 try {
-  fd = openSync(edgeJob.path, 'w');
-  run = new PageRun(fd, 2);
+  run = PageRun.create(edgeJob.path, 2);
   roots.strings = writeStrings(run, edgeJob);
   delete (edgeJob as Partial<EdgeJob>).strings; // the main thread may free them
   roots.edge_data = writeEdgeData(run, edgeJob);
@@ -158,8 +156,7 @@ parentPort!.once('message', (job: NodeJob) => {
   try {
     roots.node_data = writeNodeData(run, job);
     roots.node_by_id = writeNodeById(run, job);
-    run.flush();
-    closeSync(fd);
+    closeSync(run.finish());
     const written: WrittenTables = { roots: roots as BigTableRoots, pageCount: 1 + run.pageCount, pageCrcs: run.pageCrcs.slice() };
     parentPort!.postMessage({ written }, [written.pageCrcs.buffer as ArrayBuffer]);
   } catch (e) {
