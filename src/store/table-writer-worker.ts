@@ -41,15 +41,11 @@ function writeStrings(run: PageRun, job: EdgeJob): number {
 function writeEdgeData(run: PageRun, job: EdgeJob): number {
   const { edgeTypes, edgeNames, edgeTo, firstEdge, essential, nodeCount, edgeCount, packing } = job;
   const tree = new TableTreeWriter(run, new RecordEncoder(width('edge_data')));
-  const v = tree.record.values;
-  const { from_node: cFrom, to_node: cTo, label: cLabel } = E;
+  if (E.from_node !== 0 || E.to_node !== 1 || E.label !== 2) throw new Error('edge_data: appendUint3 writes (from_node, to_node, label)');
   let from = 0;
   for (let e = 0; e < edgeCount; e++) {
     while (from < nodeCount && firstEdge[from + 1] <= e) from++;
-    v[cFrom] = from;
-    v[cTo] = edgeTo[e];
-    v[cLabel] = packEdgeLabel(packing, edgeTypes[e], edgeNames[e], essential[e]);
-    tree.append(e);
+    tree.appendUint3(e, from, edgeTo[e], packEdgeLabel(packing, edgeTypes[e], edgeNames[e], essential[e]));
   }
   return tree.finish();
 }
