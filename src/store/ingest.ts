@@ -136,25 +136,29 @@ export async function ingestInThisThread(files: IngestFiles, onProgress: NonNull
     // Parse, analyse and write everything that needs the graph in a scope of its own, so that the
     // graph and analysis arrays (over a gigabyte for a 700 MB snapshot) are garbage before SQLite's
     // final phase below.
-    const { layout, meta, written, nodeCount, edgeCount, stringCount } = await (async () => {
+    const { layout, meta, written, nodeCount, edgeCount, stringCount, locationCount } = await (async () => {
       const graph = await readSnapshot(source, { onProgress: (p) => progress('parse', p.bytesRead, p.totalBytes), stats });
       lap('parse');
       // Started now, on the core the analysis leaves free until the page writer starts, so that its code
       // is loaded when the analysis hands it the job (summary-thread.ts); not earlier: the parse uses both cores.
       summaryThread = new SummaryThread();
-      // A worker thread writes the big tables as raw pages into the final (temporary) file, starting
-      // as soon as the essential-edge flags exist, while this thread finishes the analysis and writes
-      // everything else into a side file; the side tables then move into the final file.
+      // A worker thread writes the big tables as raw pages into the final (temporary) file: the strings
+      // and the id index now, the edge tables as soon as the essential-edge flags exist, while this
+      // thread finishes the analysis and writes everything else into a side file; the side tables then
+      // move into the final file.
+      writer = startTableWriter(graph, tmp);
+      let edgesSent = false;
       const analysis = analyzeGraph(graph, (phase: string) => progress(`analysis: ${phase}`, 0, 0), {
         onEssentialEdges: (essential, retainers) => {
-          writer = startTableWriter(graph, essential, retainers, tmp);
+          (writer as TableWriter).writeEdges(graph, essential, retainers);
+          edgesSent = true;
         },
         onScratchGarbage: releaseMemory,
       });
       lap('analysis');
       releaseMemory(); // the analysis' scratch arrays (dominator computation, DFS stacks)
-      const tables = writer as TableWriter | null;
-      if (tables === null) throw new Error('the analysis did not report essential edges');
+      const tables = writer as TableWriter;
+      if (!edgesSent) throw new Error('the analysis did not report essential edges');
       tables.writeNodes(graph, analysis);
       const sideDb = new Database(side);
       try {
@@ -168,9 +172,9 @@ export async function ingestInThisThread(files: IngestFiles, onProgress: NonNull
       progress('nodes and edges', 0, 0);
       const done = await tables.done;
       writer = null;
-      return { layout: graph.layout, meta: snapshotMeta(graph, analysis), written: done, nodeCount: graph.nodeCount, edgeCount: graph.edgeCount, stringCount: graph.strings.length };
+      return { layout: graph.layout, meta: snapshotMeta(graph, analysis), written: done, nodeCount: graph.nodeCount, edgeCount: graph.edgeCount, stringCount: graph.strings.length, locationCount: graph.locations.length / 4 };
     })();
-    writeBigTablesSchema(tmp, written);
+    writeBigTablesSchema(tmp, written, layout);
     lap('write');
     releaseMemory();
     const db = new Database(tmp);
@@ -193,7 +197,7 @@ export async function ingestInThisThread(files: IngestFiles, onProgress: NonNull
         ingest_phases: JSON.stringify(phases),
       });
       db.exec('COMMIT');
-      writePlannerStats(db, nodeCount, edgeCount, stringCount);
+      writePlannerStats(db, nodeCount, edgeCount, stringCount, locationCount);
     } finally {
       db.close();
     }

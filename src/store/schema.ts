@@ -12,7 +12,7 @@
 //   PRIMARY KEY column would cost a NULL header byte in every row.
 // - Incoming edges: `retainer_index` is a WITHOUT ROWID table in (to_node, edge_ordinal) order, built
 //   from the analysis' retainer lists: far cheaper than CREATE INDEX over tens of millions of rows.
-// - Those big tables (and node_by_id, and the strings) are written as raw SQLite pages
+// - Those big tables (and node_by_id, the strings and the locations) are written as raw SQLite pages
 //   (sqlite-pages.ts), not row by row through SQLite; the rest of the schema is created by SQLite itself.
 // - Names are string-table indexes; the public views `nodes` and `edges` resolve them to text.
 
@@ -255,7 +255,7 @@ LEFT JOIN strings s ON s.id = e.name_or_index AND NOT (${c.isIndex})`,
     name: 'locations',
     kind: 'table',
     visibility: 'public',
-    phase: 'sections',
+    phase: 'pages',
     meaning: "source position of a closure or of an object's constructor",
     columns: [
       int('node_ordinal', "the node (the file's `object_index` as an ordinal)"),
@@ -297,7 +297,7 @@ LEFT JOIN strings s ON s.id = e.name_or_index AND NOT (${c.isIndex})`,
     name: 'location_by_node',
     kind: 'index',
     visibility: 'internal',
-    phase: 'indexes',
+    phase: 'pages',
     meaning: "makes a node's locations a seek",
     columns: [int('node_ordinal', '')],
     from: () => 'locations',
@@ -621,13 +621,18 @@ export function summariesDdl(): string {
   return ddl('summaries');
 }
 
-/** The tables and index written as raw pages (table-writers.ts), with the SQL that goes into sqlite_schema. */
-export const PAGE_TABLES = SCHEMA.filter((t) => t.phase === 'pages').map((t) => ({
-  name: t.name,
-  kind: t.kind as 'table' | 'index',
-  table: t.kind === 'index' ? t.from!({} as ViewContext) : t.name,
-  sql: createSql(t),
-}));
+/** The names of the tables and indexes written as raw pages (table-writers.ts). */
+export const PAGE_TABLE_NAMES: readonly string[] = SCHEMA.filter((t) => t.phase === 'pages').map((t) => t.name);
+
+/** The tables and indexes written as raw pages, with the SQL that goes into sqlite_schema (`locations` has the file's own columns). */
+export function pageTables(layout: SnapshotLayout): { name: string; kind: 'table' | 'index'; table: string; sql: string }[] {
+  return SCHEMA.filter((t) => t.phase === 'pages').map((t) => ({
+    name: t.name,
+    kind: t.kind as 'table' | 'index',
+    table: t.kind === 'index' ? t.from!({} as ViewContext) : t.name,
+    sql: createSql(t, layout),
+  }));
+}
 
 /**
  * Views: `node_rows` and `edge_rows` name the rowids and unpack the big tables' packed columns

@@ -3,7 +3,7 @@
 import { closeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { IndexTreeWriter, PageRun, RecordEncoder, TableTreeWriter, textRowHeader } from './sqlite-pages.js';
-import type { BigTableRoots, EdgeJob, NodeJob, WrittenTables } from './table-writers.js';
+import type { BigTableRoots, EdgeJob, NodeJob, StartJob, WrittenTables } from './table-writers.js';
 import { ordinalsById } from './id-order.js';
 import { packEdgeLabel, packNodeKind } from './packing.js';
 import { columnPositions, tableSpec } from './schema.js';
@@ -18,7 +18,7 @@ const I = columnPositions<'id'>('node_by_id');
 const width = (table: string) => tableSpec(table).columns.length;
 
 /** strings: (id INTEGER PRIMARY KEY, value TEXT), rowid = the string's index in the file. */
-function writeStrings(run: PageRun, job: EdgeJob): number {
+function writeStrings(run: PageRun, job: StartJob): number {
   const { chunks, firstOfChunk, ends } = job.strings;
   const tree = new TableTreeWriter(run, new RecordEncoder(1));
   const head = new Uint8Array(16);
@@ -35,6 +35,34 @@ function writeStrings(run: PageRun, job: EdgeJob): number {
     start = end;
   }
   return tree.finish();
+}
+
+/**
+ * locations: the file's location records in file order, rowids 1, 2, … (as SQLite numbers inserted rows),
+ * object_index as a node ordinal; location_by_node: (node_ordinal, rowid) in key order.
+ */
+function writeLocations(run: PageRun, job: StartJob): { table: number; index: number } {
+  const { locations: raw, locationFields: LF, objectAt, nodeFieldCount: F } = job;
+  const count = raw.length / LF;
+  const table = new TableTreeWriter(run, new RecordEncoder(LF));
+  const v = table.record.values;
+  for (let i = 0; i < count; i++) {
+    for (let f = 0; f < LF; f++) v[f] = raw[i * LF + f];
+    v[objectAt] /= F; // a multiple of F: the parser checks every object_index
+    table.append(i + 1);
+  }
+  const tableRoot = table.finish();
+  // (object_index, row) order: a stable sort of the rows by object_index, which orders them as ordinals
+  const order = ordinalsById(raw, LF, objectAt, count);
+  const index = new IndexTreeWriter(run, new RecordEncoder(2));
+  const w = index.record.values;
+  for (let j = 0; j < count; j++) {
+    const i = order[j];
+    w[0] = raw[i * LF + objectAt] / F;
+    w[1] = i + 1;
+    index.append();
+  }
+  return { table: tableRoot, index: index.finish() };
 }
 
 /** edge_data: (from_node, to_node, label) with rowid = edge ordinal. */
@@ -108,7 +136,7 @@ function writeNodeData(run: PageRun, job: NodeJob): number {
 }
 
 /** node_by_id: the index on node_data(id), i.e. (id, rowid) records in key order. */
-function writeNodeById(run: PageRun, job: NodeJob): number {
+function writeNodeById(run: PageRun, job: StartJob): number {
   const { nodes, nodeFieldCount: F, idOffset, nodeCount } = job;
   const order = ordinalsById(nodes, F, idOffset, nodeCount);
   const rowidAt = width('node_by_id');
@@ -128,30 +156,35 @@ function fail(e: unknown): void {
   parentPort!.postMessage({ error: { message: err.message, code: err.code } });
 }
 
-const edgeJob = workerData as EdgeJob;
+// The start job (workerData), then the edges job, then the nodes job, in this order (messages wait in
+// the queue while a job runs). Shared memory is freed when no thread holds it: each job's arrays are
+// dropped (workerData's strings deleted, a message's object let go) once written.
+const start = workerData as Partial<StartJob>;
 let run: PageRun | null = null;
 const roots: Partial<BigTableRoots> = {};
 try {
-  run = PageRun.create(edgeJob.path, 2);
-  roots.strings = writeStrings(run, edgeJob);
-  delete (edgeJob as Partial<EdgeJob>).strings; // the main thread may free them
-  roots.edge_data = writeEdgeData(run, edgeJob);
-  roots.retainer_index = writeRetainerIndex(run, edgeJob);
-  // Let go of the arrays only the edge tables need, so the main thread can free them (shared memory is
-  // freed when no thread holds it). workerData is this same object.
-  const done = edgeJob as Partial<EdgeJob>;
-  delete done.essential;
-  delete done.firstRetainer;
-  delete done.retainerEdge;
+  run = PageRun.create(start.path!, 2);
+  roots.strings = writeStrings(run, start as StartJob);
+  delete start.strings;
+  roots.node_by_id = writeNodeById(run, start as StartJob);
+  delete start.nodes;
+  const loc = writeLocations(run, start as StartJob);
+  roots.locations = loc.table;
+  roots.location_by_node = loc.index;
+  delete start.locations;
 } catch (e) {
   fail(e);
   run = null;
 }
-parentPort!.once('message', (job: NodeJob) => {
+parentPort!.on('message', (job: EdgeJob | NodeJob) => {
   if (run === null) return process.exit(0);
   try {
+    if (job.job === 'edges') {
+      roots.edge_data = writeEdgeData(run, job);
+      roots.retainer_index = writeRetainerIndex(run, job);
+      return;
+    }
     roots.node_data = writeNodeData(run, job);
-    roots.node_by_id = writeNodeById(run, job);
     closeSync(run.finish());
     const written: WrittenTables = { roots: roots as BigTableRoots, pageCount: 1 + run.pageCount, pageCrcs: run.pageCrcs.slice() };
     parentPort!.postMessage({ written }, [written.pageCrcs.buffer as ArrayBuffer]);

@@ -3,9 +3,12 @@
 // from page 2 on, while the main thread finishes the analysis and writes the small tables into a side
 // file with SQLite:
 //
-//   edges job: strings (their UTF-8, string-bytes.ts) + edge_data + retainer_index; starts as soon as
-//              the essential-edge flags exist, i.e. while dominators and distances are still running.
-//   nodes job: node_data + node_by_id; sent when the analysis is done, runs after the edges job.
+//   start job: strings (their UTF-8, string-bytes.ts), locations + location_by_node and node_by_id
+//              (they need only the parse); right after the parse, on the core the analysis leaves idle
+//              until its essential edges.
+//   edges job: edge_data + retainer_index; sent as soon as the essential-edge flags exist, i.e. while
+//              dominators and distances are still running.
+//   nodes job: node_data; sent when the analysis is done.
 //
 // Then the main thread writes page 1 (header and schema of the four), opens the file with SQLite and
 // moves the side tables in (adoptSideTables). The worker reads the parser's and the analysis' arrays
@@ -16,22 +19,35 @@ import { closeSync, openSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { packingFor, type Packing } from './packing.js';
-import { PAGE_TABLES, quoteIdent } from './schema.js';
+import { locationColumns, pageTables, quoteIdent } from './schema.js';
+import type { SnapshotLayout } from '../parse/layout.js';
 import { writeHeaderPage, type SchemaEntry } from './sqlite-pages.js';
 import { encodeStrings, type StringBytes } from './string-bytes.js';
 import type { StoreAnalysis } from './memory.js';
 
 /** The tables and index written as pages (schema.ts declares them: PAGE_TABLES). */
-export type BigTable = 'strings' | 'edge_data' | 'retainer_index' | 'node_data' | 'node_by_id';
+export type BigTable = 'strings' | 'locations' | 'location_by_node' | 'edge_data' | 'retainer_index' | 'node_data' | 'node_by_id';
 export type BigTableRoots = Record<BigTable, number>;
+
+/** The worker's data: what it writes before any job arrives. */
+export interface StartJob {
+  path: string;
+  strings: StringBytes;
+  nodeCount: number;
+  nodeFieldCount: number;
+  idOffset: number;
+  nodes: Uint32Array;
+  /** The file's locations, `locationFields` values each; the one at `objectAt` (object_index) is stored as an ordinal. */
+  locations: Uint32Array;
+  locationFields: number;
+  objectAt: number;
+}
 
 export interface EdgeJob {
   job: 'edges';
-  path: string;
   packing: Packing;
   nodeCount: number;
   edgeCount: number;
-  strings: StringBytes;
   edgeTypes: Uint8Array;
   edgeNames: Uint32Array;
   edgeTo: Uint32Array;
@@ -84,6 +100,8 @@ function shared<T extends Shareable>(a: T): T {
 }
 
 export interface TableWriter {
+  /** Hands over the edge arrays, the essential-edge flags and the retainer lists. */
+  writeEdges(graph: HeapGraph, essential: Uint8Array, retainers: { firstRetainer: Uint32Array; retainerEdge: Uint32Array }): void;
   /** Hands over the node arrays once the analysis is done. */
   writeNodes(graph: HeapGraph, a: StoreAnalysis): void;
   /** Settles when both jobs are on disk. */
@@ -92,29 +110,21 @@ export interface TableWriter {
   terminate: () => Promise<void>;
 }
 
-/** Starts the writer thread on the edge tables of the new database file `path`. */
-export function startTableWriter(
-  graph: HeapGraph,
-  essential: Uint8Array,
-  retainers: { firstRetainer: Uint32Array; retainerEdge: Uint32Array },
-  path: string,
-): TableWriter {
-  const job: EdgeJob = {
-    job: 'edges',
+/** Starts the writer thread on the new database file `path` (the strings and node_by_id first). */
+export function startTableWriter(graph: HeapGraph, path: string): TableWriter {
+  const l = graph.layout;
+  const start: StartJob = {
     path,
-    packing: packingFor(graph.layout),
-    nodeCount: graph.nodeCount,
-    edgeCount: graph.edgeCount,
     strings: encodeStrings(graph.strings),
-    edgeTypes: shared(graph.edgeTypes),
-    edgeNames: shared(graph.edgeNames),
-    edgeTo: shared(graph.edgeTo),
-    firstEdge: shared(graph.firstEdge),
-    essential: shared(essential),
-    firstRetainer: shared(retainers.firstRetainer),
-    retainerEdge: shared(retainers.retainerEdge),
+    nodeCount: graph.nodeCount,
+    nodeFieldCount: l.nodeFieldCount,
+    idOffset: l.nodeIdOffset,
+    nodes: shared(graph.nodes),
+    locations: shared(graph.rawLocations),
+    locationFields: locationColumns(l).length,
+    objectAt: locationColumns(l).indexOf('node_ordinal'),
   };
-  const worker = new Worker(new URL('./table-writer-worker.js', import.meta.url), { workerData: job });
+  const worker = new Worker(new URL('./table-writer-worker.js', import.meta.url), { workerData: start });
   const done = new Promise<WrittenTables>((resolve, reject) => {
     let settled = false;
     worker.on('message', (m: { error?: { message: string; code?: string }; written?: WrittenTables }) => {
@@ -134,6 +144,22 @@ export function startTableWriter(
   return {
     done,
     terminate: async () => void (await worker.terminate()),
+    writeEdges(g: HeapGraph, essential: Uint8Array, retainers: { firstRetainer: Uint32Array; retainerEdge: Uint32Array }) {
+      const edgesJob: EdgeJob = {
+        job: 'edges',
+        packing: packingFor(g.layout),
+        nodeCount: g.nodeCount,
+        edgeCount: g.edgeCount,
+        edgeTypes: shared(g.edgeTypes),
+        edgeNames: shared(g.edgeNames),
+        edgeTo: shared(g.edgeTo),
+        firstEdge: shared(g.firstEdge),
+        essential: shared(essential),
+        firstRetainer: shared(retainers.firstRetainer),
+        retainerEdge: shared(retainers.retainerEdge),
+      };
+      worker.postMessage(edgesJob);
+    },
     writeNodes(g: HeapGraph, a: StoreAnalysis) {
       const l = g.layout;
       const nodesJob: NodeJob = {
@@ -162,8 +188,8 @@ export function startTableWriter(
 }
 
 /** Writes page 1 of the database: the header and the schema entries of the big tables. */
-export function writeBigTablesSchema(path: string, written: WrittenTables): void {
-  const entries: SchemaEntry[] = PAGE_TABLES.map((t) => ({
+export function writeBigTablesSchema(path: string, written: WrittenTables, layout: SnapshotLayout): void {
+  const entries: SchemaEntry[] = pageTables(layout).map((t) => ({
     type: t.kind,
     name: t.name,
     tableName: t.table,

@@ -6,13 +6,11 @@
 import type Database from 'better-sqlite3';
 import type { HeapGraph } from '../parse/heap-graph.js';
 import type { SnapshotLayout } from '../parse/layout.js';
-import { BatchInserter } from './bulk.js';
 import type { StoreAnalysis } from './memory.js';
 import {
   baseTablesDdl,
   indexesDdl,
-  locationColumns,
-  PAGE_TABLES,
+  PAGE_TABLE_NAMES,
   quoteIdent,
   sampleColumns,
   SCHEMA_VERSION,
@@ -78,22 +76,7 @@ function writeClasses(db: Database.Database, a: StoreAnalysis): void {
 
 function writeSections(db: Database.Database, graph: HeapGraph): void {
   const { layout } = graph;
-  const F = layout.nodeFieldCount;
-  // locations: the file's own fields, with object_index turned into a node ordinal.
-  const locCols = locationColumns(layout);
-  const LF = locCols.length;
-  const raw = graph.rawLocations;
-  if (raw.length > 0) {
-    const objectAt = locCols.indexOf('node_ordinal');
-    const ins = new BatchInserter(db, 'locations', locCols);
-    const v = ins.values;
-    for (let i = 0; i < raw.length; i += LF) {
-      const o = ins.slot();
-      for (let f = 0; f < LF; f++) v[o + f] = f === objectAt ? raw[i + f] / F : raw[i + f];
-      ins.commitRow();
-    }
-    ins.flush();
-  }
+  // (the locations are written as pages: table-writers.ts)
   const trace = graph.trace;
   if (trace) {
     const tfiCols = traceFunctionInfoColumns(layout);
@@ -176,9 +159,9 @@ export function writeMeta(db: Database.Database, entries: Record<string, string 
  * written directly; ANALYZE (on a sample) covers the small tables only, instead of reading hundreds of
  * MB of big-table pages.
  */
-export function writePlannerStats(db: Database.Database, nodeCount: number, edgeCount: number, stringCount: number): void {
+export function writePlannerStats(db: Database.Database, nodeCount: number, edgeCount: number, stringCount: number, locationCount: number): void {
   db.pragma('analysis_limit = 1000');
-  const big = new Set(PAGE_TABLES.map((t) => t.name));
+  const big = new Set(PAGE_TABLE_NAMES);
   const small = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[]).filter(
     (t) => !big.has(t),
   );
@@ -186,6 +169,7 @@ export function writePlannerStats(db: Database.Database, nodeCount: number, edge
   const stat = db.prepare('INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)');
   stat.run('edge_data', null, String(edgeCount));
   stat.run('strings', null, String(stringCount));
+  stat.run('locations', 'location_by_node', `${locationCount} 1`);
   stat.run('node_data', 'node_by_id', `${nodeCount} 1`);
   // ~ retainers per node, then unique (to_node, edge_ordinal)
   stat.run('retainer_index', 'retainer_index', `${edgeCount} ${Math.max(1, Math.ceil(edgeCount / Math.max(1, nodeCount)))} 1`);
