@@ -72,6 +72,36 @@ export interface IngestView {
   analysis: Pick<StoreAnalysis, 'selfSize' | 'distance' | 'detachedness' | 'classIndex' | 'classNames' | 'edgeFrom'>;
   /** A per-node array the classifier may fill and read while its values are taken (the caller's to reuse afterwards). */
   scratch: Int32Array;
+  /** `via`'s edge labels, spelled beforehand where the strings are (the summary thread has none): viaLabels(). */
+  viaLabels?: ViaLabels;
+}
+
+/** `via`'s members: the label of every edge name (string id) a non-index edge uses, interned by text; -1 = none. */
+export interface ViaLabels {
+  texts: string[];
+  labelOfSid: Int32Array;
+  /** The one label of element and hidden edges (`[]`). */
+  indexLabel: number;
+}
+
+/**
+ * Spells `via`'s labels for every name of a non-weak, non-index edge of the graph (one pass over the
+ * edges), so that `via` can be computed without the strings. Labels are interned by text, so the sets
+ * (and rows) are the same whatever order the labels are numbered in: a set's kind sorts its texts.
+ */
+export function viaLabels(graph: HeapGraph): ViaLabels {
+  const { strings, edgeTypes, edgeNames, edgeCount, layout } = graph;
+  const labels = new TextInterner();
+  const indexLabel = labels.id(viaLabel(true, ''));
+  const labelOfSid = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, strings.length))).subarray(0, strings.length).fill(-1);
+  const { edgeTypeElement: element, edgeTypeHidden: hidden, edgeTypeWeak: weak } = layout;
+  for (let e = 0; e < edgeCount; e++) {
+    const t = edgeTypes[e];
+    if (t === element || t === hidden || t === weak) continue;
+    const sid = edgeNames[e];
+    if (sid < labelOfSid.length && labelOfSid[sid] < 0) labelOfSid[sid] = labels.id(viaLabel(false, strings[sid] ?? ''));
+  }
+  return { texts: labels.texts, labelOfSid, indexLabel };
 }
 
 /** Node columns (of `node_rows`) that hold a classifier's value as labelled. */
@@ -203,26 +233,17 @@ export const CLASSIFIER_DEFINITIONS: { readonly [C in Classifier]: C extends Set
     shape: 'set',
     title: 'Referred Via:',
     diffTitle: 'Kind (referred via)',
-    atIngest: ({ graph }) => {
-      // Labels interned by text, resolved once per name string index (element and hidden edges: one label, `[]`).
-      const { strings, edgeTypes, edgeNames, layout } = graph;
-      const labels = new TextInterner();
-      const indexLabel = labels.id(viaLabel(true, ''));
-      const labelOfSid = new Int32Array(strings.length).fill(-1);
+    atIngest: ({ graph, viaLabels: spelled }) => {
+      // Labels interned by text, one per name string index (element and hidden edges: one label, `[]`).
+      const { texts, labelOfSid, indexLabel } = spelled ?? viaLabels(graph);
+      const { edgeTypes, edgeNames, layout } = graph;
       const elementType = layout.edgeTypeElement;
       const hiddenType = layout.edgeTypeHidden;
       return {
-        texts: labels.texts,
+        texts,
         memberOf: (e) => {
           const t = edgeTypes[e];
-          if (t === elementType || t === hiddenType) return indexLabel;
-          const sid = edgeNames[e];
-          let id = sid < labelOfSid.length ? labelOfSid[sid] : -1;
-          if (id < 0) {
-            id = labels.id(viaLabel(false, strings[sid] ?? ''));
-            if (sid < labelOfSid.length) labelOfSid[sid] = id;
-          }
-          return id;
+          return t === elementType || t === hiddenType ? indexLabel : labelOfSid[edgeNames[e]];
         },
       };
     },

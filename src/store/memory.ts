@@ -11,10 +11,10 @@
 //                   lists through shared memory and drops its references once the edge tables are
 //                   written (table-writer-worker.ts), so the main thread's release frees them.
 //   4. summaries    summary-writer.ts: the summary thread (summary-thread.ts) collects its own group
-//                   arrays; once it is done, the edge sources and essential flags (only its rcs read
-//                   them) go (dropEdgeSources, a release) before this thread's duplicated strings and
-//                   via allocate theirs; the other link arrays (retainers, dominator-tree children) after
-//                   via, their last reader: `onLinksDone` = dropLinkArrays, then a release.
+//                   arrays; once it is done, nothing reads the analysis' link arrays (its rcs and via
+//                   were their last readers): edge sources, retainers, dominator-tree children and
+//                   essential flags go (`onLinksDone` = dropLinkArrays). The main thread's duplicated
+//                   strings run beside the summary thread (their arrays released before the wait).
 // StoreAnalysis (below) names the analysis arrays the store reads at all.
 
 import { setFlagsFromString } from 'node:v8';
@@ -55,13 +55,7 @@ export type StoreAnalysis = Pick<
   | 'dominatedNodes'
 >;
 
-/** Step 4, first half: the edge sources and essential flags, read by nobody once the summary thread's rcs is done. */
-export function dropEdgeSources(a: Pick<GraphAnalysis, 'edgeFrom'> & Partial<Pick<GraphAnalysis, 'essentialEdge'>>): void {
-  a.edgeFrom = new Uint32Array(0);
-  if (a.essentialEdge) a.essentialEdge = new Uint8Array(0);
-}
-
-/** Step 4, second half: lets the analysis' link arrays go (nothing reads them after via). */
+/** Step 4: lets the analysis' link arrays go (nothing reads them after the summary thread). */
 export function dropLinkArrays(a: Pick<GraphAnalysis, 'edgeFrom' | 'retainers' | 'dominatedNodes' | 'essentialEdge'>): void {
   a.edgeFrom = new Uint32Array(0);
   a.retainers = { firstRetainer: new Uint32Array(0), retainerEdge: new Uint32Array(0) };

@@ -28,6 +28,7 @@ import {
   type KindNames,
   SetGroups,
   ValueGroups,
+  type ViaLabels,
 } from './classifiers.js';
 import type { StoreAnalysis } from './memory.js';
 import { bigFloat64, bigInt32, bigUint32, grownUint32, sortUnique } from '../util/typed-arrays.js';
@@ -120,6 +121,8 @@ export interface PartitionParts {
   only?: (c: Classifier) => boolean;
   /** The kind names (default: from the graph, which needs its strings). */
   names?: KindNames;
+  /** `via`'s labels (default: from the graph, which needs its strings). */
+  viaLabels?: ViaLabels;
 }
 
 /** The partition rows of every classifier computed at ingest (all but `class`: the classes table), in CLASSIFIERS order. */
@@ -134,7 +137,7 @@ export function partitionSummary(graph: HeapGraph, a: StoreAnalysis, scripts: Re
   // rcs's. Not allocated when neither is asked for.
   const needsSecond = only('script') || (only('rcs') && only('via'));
   const group2 = needsSecond ? bigInt32(nodeCount) : new Int32Array(0);
-  const view: IngestView = { graph, analysis: a, scratch: group2 };
+  const view: IngestView = { graph, analysis: a, scratch: group2, viaLabels: parts.viaLabels };
   const names = parts.names ?? graphKindNames(graph, scripts);
   const rows: PartitionSummaryRow[] = [];
 
@@ -429,7 +432,7 @@ export function duplicateStrings(graph: HeapGraph, a: StoreAnalysis, emit: (row:
   const nodesIn = bigUint32(cap);
   const count = bigUint32(cap);
   const size = bigFloat64(cap);
-  const maxSize = bigFloat64(cap).fill(-1);
+  const maxSize = bigUint32(cap); // self sizes fit 32 bits; 0 = no copy with a size yet
   const example = bigInt32(cap).fill(-1);
   const consValues: string[] = [];
   const consGroup = new Map<string, number>();

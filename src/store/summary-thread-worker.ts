@@ -16,7 +16,7 @@ parentPort!.once('message', (job: SummaryJob) => {
     const graph = { ...job.graph, strings: noStrings } as unknown as HeapGraph;
     const a = job.analysis as unknown as StoreAnalysis;
     const names = kindNamesOf(job.names);
-    const partition = partitionSummary(graph, a, new Map(job.names.scripts), { only: (c) => THREAD_CLASSIFIERS.has(c), names });
+    const partition = partitionSummary(graph, a, new Map(job.names.scripts), { only: (c) => THREAD_CLASSIFIERS.has(c), names, viaLabels: job.viaLabels });
     releaseMemory(); // the partition's per-node group arrays, before classTop's own
     const top: number[] = [];
     classTop(graph, a, (classId, ordinals) => ordinals.forEach((k, rank) => top.push(classId, rank, k)));

@@ -2,9 +2,10 @@
 // two cores stay busy to the end: after the analysis the main thread has the summaries, the strings
 // and the small tables to do while the page writer (table-writers.ts) only has the node tables left.
 //
-//   summary thread  partition rows of every classifier that needs no string of the snapshot (type,
-//                   size, alloc, script, detachedness, distance, rcs), classTop, dominatorTop
-//   main thread     what reads strings: `via` (edge names), duplicated strings, scripts, the tables
+//   summary thread  partition rows of every classifier but `class` (type, size, alloc, script,
+//                   detachedness, distance, rcs, and via with labels spelled by the main thread),
+//                   classTop, dominatorTop
+//   main thread     what reads strings: via's labels, duplicated strings, scripts, the tables
 //
 // The thread reads the parser's and the analysis' arrays through shared memory (no copies). It gets no
 // strings: `graph.strings` there throws, so a classifier that starts reading strings fails loudly
@@ -14,22 +15,23 @@
 
 import { Worker } from 'node:worker_threads';
 import type { HeapGraph } from '../parse/heap-graph.js';
-import type { AllocFrame, Classifier, KindNames } from './classifiers.js';
+import { viaLabels, type AllocFrame, type Classifier, type KindNames, type ViaLabels } from './classifiers.js';
 import type { StoreAnalysis } from './memory.js';
 import { traceFunctionInfoColumns } from './schema.js';
 import type { DominatorTopNode, PartitionSummaryRow } from './summaries.js';
 
-/** The classifiers whose partition rows the summary thread computes (every one but `class` and `via`). */
-export const THREAD_CLASSIFIERS: ReadonlySet<Classifier> = new Set<Classifier>(['type', 'size', 'alloc', 'script', 'detachedness', 'distance', 'rcs']);
+/** The classifiers whose partition rows the summary thread computes (every one but `class`, whose rows are the classes table). */
+export const THREAD_CLASSIFIERS: ReadonlySet<Classifier> = new Set<Classifier>(['type', 'size', 'alloc', 'script', 'detachedness', 'distance', 'rcs', 'via']);
 
 /** What the thread needs: the graph without its strings, the analysis, and the kind names as data. */
 export interface SummaryJob {
-  graph: Omit<HeapGraph, 'strings' | 'extraSections' | 'header' | 'rawLocations' | 'edgeNames'>;
+  graph: Omit<HeapGraph, 'strings' | 'extraSections' | 'header' | 'rawLocations'>;
   analysis: Pick<
     StoreAnalysis,
     'selfSize' | 'retainedSize' | 'distance' | 'detachedness' | 'classIndex' | 'classNames' | 'classKeys' | 'edgeFrom' | 'retainers' | 'dominatedNodes'
   >;
   names: { nodeTypes: readonly string[]; scripts: [number, string][]; allocFrames: (AllocFrame | null)[] };
+  viaLabels: ViaLabels;
 }
 
 /** What the thread computes. */
@@ -97,6 +99,7 @@ export class SummaryThread {
         edgeCount: graph.edgeCount,
         nodes: graph.nodes,
         edgeTypes: graph.edgeTypes,
+        edgeNames: graph.edgeNames,
         firstEdge: graph.firstEdge,
         edgeTo: graph.edgeTo,
         locations: graph.locations,
@@ -117,6 +120,7 @@ export class SummaryThread {
         dominatedNodes: a.dominatedNodes,
       },
       names: { nodeTypes: graph.layout.nodeTypes, scripts: [...scripts], allocFrames },
+      viaLabels: viaLabels(graph),
     };
     this.worker.ref();
     this.worker.postMessage(job);

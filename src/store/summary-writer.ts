@@ -1,14 +1,14 @@
-// Writes the query summaries (summaries.ts computes them, half of them on the summary thread:
-// summary-thread.ts) into their tables, declared in schema.ts. Part of ingest's memory protocol
-// (memory.ts): the analysis' link arrays are let go once both threads are done with them (the suspects
-// summary, on this thread, reads the dominator tree's children lists too).
+// Writes the query summaries (summaries.ts computes them, most on the summary thread: summary-thread.ts)
+// into their tables, declared in schema.ts. Part of ingest's memory protocol (memory.ts): the analysis'
+// link arrays are let go once both threads are done with them (the suspects summary, on this thread,
+// reads the dominator tree's children lists too).
 
 import type Database from 'better-sqlite3';
-import { dropEdgeSources, releaseMemory, type StoreAnalysis } from './memory.js';
+import { releaseMemory, type StoreAnalysis } from './memory.js';
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { summariesDdl } from './schema.js';
-import { CLASS_TOP, DOMINATOR_CHILDREN, duplicateStrings, partitionSummary, SUMMARIES_VERSION, suspectsSummary } from './summaries.js';
-import { THREAD_CLASSIFIERS, type ThreadSummaries } from './summary-thread.js';
+import { CLASS_TOP, DOMINATOR_CHILDREN, duplicateStrings, SUMMARIES_VERSION, suspectsSummary } from './summaries.js';
+import type { ThreadSummaries } from './summary-thread.js';
 
 /**
  * Writes the summaries: the summary thread's half (summary-thread.ts, started by the caller as soon as
@@ -33,23 +33,21 @@ export async function writeSummaries(
   // allocates no per-node array but its walk's stack).
   onPhase('summaries: suspects', 0, 0);
   const suspectsMin = writeSuspectsSummary(db, graph, a);
-  onPhase('summaries: partitions', 0, 0);
-  // This thread's half once the summary thread is done (it overlaps with the strings and small tables
-  // the caller wrote meanwhile): the duplicated strings and `via` allocate per-string and per-node arrays
-  // of their own, and running them beside the summary thread's raised the peak memory by ~10 %.
-  const t = await thread;
-  // The edge sources' one reader (rcs) is done, and the essential flags' (the page writer's edge job)
-  // long since: ~4.25 bytes per edge (140 MB at 700 MB) go before the last two summaries' own arrays.
-  dropEdgeSources(a);
-  releaseMemory();
+  // The duplicated strings beside the summary thread too: this thread would otherwise wait for it and
+  // then run them alone with one core idle (2.6 GB snapshot: 32.8 -> 28.9 s). The price is their arrays
+  // on top of the link arrays the summary thread still reads: peak memory +5 % (4 GB: 1.90x the file).
   onPhase('summaries: duplicated strings', 0, 0);
   const dup = db.prepare('INSERT INTO summary_duplicate_strings (rank, value, nodes, count, size, max_size, wasted, example) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   let rank = 0;
   duplicateStrings(graph, a, (r) => dup.run(rank++, r.value, r.nodes, r.count, r.size, r.maxSize, r.wasted, r.example));
-  onPhase('summaries: via', 0, 0);
-  const viaRows = partitionSummary(graph, a, scripts, { only: (c) => !THREAD_CLASSIFIERS.has(c) });
+  releaseMemory();
+  onPhase('summaries: partitions', 0, 0);
+  const t = await thread;
+  // Nothing reads the analysis' link arrays any more (the summary thread's rcs and via were their last
+  // readers): edge sources, retainers, dominator-tree children and essential flags go.
+  onLinksDone?.();
   const partition = db.prepare('INSERT INTO summary_partition (classifier, kind, key, count, size, retained) VALUES (?, ?, ?, ?, ?, ?)');
-  for (const r of [...t.partition, ...viaRows]) partition.run(r.classifier, r.kind, r.key, r.count, r.size, r.retained);
+  for (const r of t.partition) partition.run(r.classifier, r.kind, r.key, r.count, r.size, r.retained);
 
   const top = db.prepare('INSERT INTO summary_class_top (class_id, rank, ordinal) VALUES (?, ?, ?)');
   for (let i = 0; i < t.classTop.length; i += 3) top.run(t.classTop[i], t.classTop[i + 1], t.classTop[i + 2]);
@@ -60,8 +58,7 @@ export async function writeSummaries(
     node.run(n.ordinal, n.depth, n.childCount);
     n.children.forEach((c, rank) => child.run(n.ordinal, rank, c));
   }
-  onLinksDone?.();
-  releaseMemory(); // the link arrays, group arrays and DFS stacks of both threads
+  releaseMemory(); // the summary thread's results
 
   const meta = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
   meta.run('summaries_version', SUMMARIES_VERSION);
