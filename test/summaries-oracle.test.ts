@@ -20,7 +20,8 @@ import {
   type DuplicateStringRow,
 } from '../src/store/summaries.js';
 import { FIXTURES, SAMPLES } from './helpers/env.js';
-import { loadFixture } from './helpers/json-graph.js';
+import { graphFromJson, loadFixture } from './helpers/json-graph.js';
+import { SnapshotBuilder } from './helpers/snapshot-builder.js';
 import { loadOracle, type OracleSnapshot } from './helpers/oracle.js';
 
 type Engine = OracleSnapshot & {
@@ -123,3 +124,38 @@ for (const file of [join(FIXTURES, 'chrome-small-1.heapsnapshot.gz'), join(SAMPL
     }
   });
 }
+
+// The duplicated strings' shortcut (only texts whose length and hash another string shares are built):
+// equal texts split differently ("ab" + "c" and "a" + "bc"), a concatenated string equal to a flat string,
+// a unique one, a flattened one (an empty part) and many unique ones around them — against DevTools' filter.
+test("duplicated strings of concatenated strings agree with DevTools' engine", async () => {
+  const b = new SnapshotBuilder();
+  const root = b.node('synthetic', '', 0);
+  const holder = b.node('object', 'Holder', 20);
+  b.edge(root, 'element', 1, holder);
+  const flat = (text: string, size = 16) => b.node('string', text, size);
+  const cons = (first: number, second: number, size = 32) => {
+    const c = b.node('concatenated string', '', size);
+    b.edge(c, 'internal', 'first', first);
+    b.edge(c, 'internal', 'second', second);
+    return c;
+  };
+  const kept: number[] = [];
+  kept.push(cons(flat('ab'), flat('c')), cons(flat('a'), flat('bc'))); // "abc" twice, split differently
+  kept.push(cons(flat('hello '), flat('world')), flat('hello world', 24)); // equals a flat string
+  kept.push(cons(flat('only'), flat(' once'))); // unique
+  kept.push(cons(flat('flat'), flat('', 0))); // flattened: skipped
+  kept.push(cons(cons(flat('x'), flat('y')), flat('z')), cons(flat('x'), cons(flat('y'), flat('z')))); // nested "xyz" twice
+  for (let i = 0; i < 300; i++) kept.push(cons(flat(`u${i}`), flat(`-${i}`)));
+  kept.forEach((k, i) => b.edge(holder, 'element', i, k));
+  const text = b.toJson();
+  const graph = graphFromJson(text);
+  const a = analyzeGraph(graph);
+  const engine = (await loadOracle(text)) as Engine;
+  const agg = engine.getAggregatesByClassKey(false, 'duplicatedStrings', engine.createNamedFilter('duplicatedStrings'));
+  const dups: DuplicateStringRow[] = [];
+  duplicateStrings(graph, a, (r) => dups.push(r));
+  assert.deepEqual(dups.map((r) => r.value).sort(), ['abc', 'hello world', 'x', 'xyz', 'y', 'z']); // x, y, z: flat strings named twice
+  assert.equal(dups.reduce((s, r) => s + r.count, 0), Object.values(agg).reduce((s, x) => s + x.count, 0));
+  assert.equal(dups.reduce((s, r) => s + r.size, 0), Object.values(agg).reduce((s, x) => s + x.self, 0));
+});

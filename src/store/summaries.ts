@@ -336,6 +336,46 @@ export interface DuplicateStringRow {
   example: number;
 }
 
+/** A text's (length, 32-bit hash) as one number (exact: lengths stay far below 2^21). */
+function textKey(length: number, hash: number): number {
+  return length * 0x100000000 + (hash >>> 0);
+}
+
+/**
+ * Which text keys occur more than once: concatenated strings add theirs with kind 1, flat strings with
+ * kind 2 (each flat text once); a key is shared when two concatenated strings have it, or one and a flat
+ * string. Open addressing over typed arrays (a Map of a million number keys costs ~50 MB).
+ */
+function sharedTextKeys(consCount: number): { add(key: number, kind: 1 | 2): void; isShared(key: number): boolean } {
+  // at least twice the keys that are ever inserted (only concatenated strings insert), so probes stay short
+  let size = 1024;
+  while (size < 2 * consCount) size *= 2;
+  const mask = size - 1;
+  const keys = new Float64Array(size);
+  // per slot: bit 0 = used, bit 1 = a concatenated string, bit 2 = two or more of them, bit 3 = a flat string
+  const state = new Uint8Array(size);
+  const slotOf = (key: number): number => {
+    let i = (Math.imul((key / 0x100000000) | 0, 0x9e3779b1) ^ (key % 0x100000000 | 0)) & mask;
+    while (state[i] !== 0 && keys[i] !== key) i = (i + 1) & mask;
+    return i;
+  };
+  return {
+    add(key, kind) {
+      const i = slotOf(key);
+      if (state[i] === 0) {
+        if (kind === 2) return; // a flat text no concatenated string has: never asked about
+        keys[i] = key;
+        state[i] = 1 | 2;
+      } else if (kind === 1) state[i] |= state[i] & 2 ? 4 : 2;
+      else state[i] |= 8;
+    },
+    isShared(key) {
+      const st = state[slotOf(key)];
+      return (st & 4) !== 0 || ((st & 2) !== 0 && (st & 8) !== 0);
+    },
+  };
+}
+
 /** The groups, most bytes wasted first, handed to `emit` one by one (rank = call order). */
 export function duplicateStrings(graph: HeapGraph, a: StoreAnalysis, emit: (row: DuplicateStringRow) => void): void {
   const { nodeCount, nodes, layout, strings, edgeTypes, edgeNames, firstEdge, edgeTo } = graph;
@@ -396,6 +436,36 @@ export function duplicateStrings(graph: HeapGraph, a: StoreAnalysis, emit: (row:
     }
     return name;
   };
+  // nameOf's text, hashed (FNV-1a over UTF-16 units) and measured without building it: the same walk, the
+  // same cut. Sets `hashLength`; returns the hash.
+  let hashLength = 0;
+  const hashOf = (k: number): number => {
+    let h = 0x811c9dc5;
+    let length = 0;
+    if (nodes[k * F + tOff] !== consType) {
+      const text = strings[nodes[k * F + nOff]];
+      for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+      hashLength = text.length;
+      return h;
+    }
+    let depth = push(0, k);
+    let steps = 0;
+    while (depth > 0 && length < 1024 && ++steps <= CONS_WALK_LIMIT) {
+      const x = stack[--depth];
+      if (nodes[x * F + tOff] !== consType) {
+        const text = strings[nodes[x * F + nOff]];
+        for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+        length += text.length;
+        continue;
+      }
+      parts(x);
+      const second = partSecond;
+      depth = push(depth, second);
+      depth = push(depth, partFirst);
+    }
+    hashLength = length;
+    return h;
+  };
   /** Whether `nameOf(k)` is '' without building it: every flat string under k is empty. */
   const isEmpty = (k: number): boolean => {
     let depth = push(0, k);
@@ -429,6 +499,34 @@ export function duplicateStrings(graph: HeapGraph, a: StoreAnalysis, emit: (row:
   let consCount = 0;
   for (let k = 0; k < nodeCount; k++) if (nodes[k * F + tOff] === consType) consCount++;
   const cap = S + consCount;
+  // Most concatenated strings are unique, and building each one's text to look it up in a Map was most of
+  // this function's time and memory (a 700 MB heap: 0.9 M texts). So first a hash of every one's text (and
+  // of every flat string a string node names); only those whose (length, hash) another one shares can have
+  // a duplicate: the others form groups of one, which are not rows, and are skipped.
+  const shared = consCount > 0 ? sharedTextKeys(consCount) : null;
+  const candidate = new Uint8Array(consCount);
+  if (shared) {
+    const consKeys = new Float64Array(consCount);
+    let c = 0;
+    for (let k = 0; k < nodeCount; k++) {
+      if (nodes[k * F + tOff] !== consType) continue;
+      const h = hashOf(k);
+      consKeys[c] = textKey(hashLength, h);
+      shared.add(consKeys[c], 1);
+      c++;
+    }
+    // flat strings that string nodes name, once per string id
+    const seen = new Uint8Array(S);
+    for (let k = 0; k < nodeCount; k++) {
+      if (nodes[k * F + tOff] !== strType) continue;
+      const sid = nodes[k * F + nOff];
+      if (seen[sid]) continue;
+      seen[sid] = 1;
+      const h = hashOf(k);
+      shared.add(textKey(hashLength, h), 2);
+    }
+    for (let i = 0; i < consCount; i++) candidate[i] = shared.isShared(consKeys[i]) ? 1 : 0;
+  }
   const nodesIn = bigUint32(cap);
   const count = bigUint32(cap);
   const size = bigFloat64(cap);
@@ -436,11 +534,14 @@ export function duplicateStrings(graph: HeapGraph, a: StoreAnalysis, emit: (row:
   const example = bigInt32(cap).fill(-1);
   const consValues: string[] = [];
   const consGroup = new Map<string, number>();
+  let consIndex = -1;
   for (let k = 0; k < nodeCount; k++) {
     const t = nodes[k * F + tOff];
     let g: number;
     if (t === strType) g = nodes[k * F + nOff];
     else if (t === consType) {
+      consIndex++;
+      if (!candidate[consIndex]) continue; // a text no other string has: a group of one
       if (isFlatCons(k)) continue;
       const name = nameOf(k);
       const found = consGroup.get(name);
