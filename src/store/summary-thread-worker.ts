@@ -1,8 +1,8 @@
 // Worker-thread entry of summary-thread.ts: computes its half of the query summaries and posts them back.
 import { parentPort } from 'node:worker_threads';
 import type { HeapGraph } from '../parse/heap-graph.js';
-import { releaseMemory, type StoreAnalysis } from './memory.js';
-import { classTop, dominatorTop, partitionSummary, type DominatorTopNode } from './summaries.js';
+import type { StoreAnalysis } from './memory.js';
+import { partitionSummary } from './summaries.js';
 import { kindNamesOf, THREAD_CLASSIFIERS, type SummaryJob, type ThreadSummaries } from './summary-thread.js';
 
 const noStrings = new Proxy([] as string[], {
@@ -17,13 +17,8 @@ parentPort!.once('message', (job: SummaryJob) => {
     const a = job.analysis as unknown as StoreAnalysis;
     const names = kindNamesOf(job.names);
     const partition = partitionSummary(graph, a, new Map(job.names.scripts), { only: (c) => THREAD_CLASSIFIERS.has(c), names, viaLabels: job.viaLabels });
-    releaseMemory(); // the partition's per-node group arrays, before classTop's own
-    const top: number[] = [];
-    classTop(graph, a, (classId, ordinals) => ordinals.forEach((k, rank) => top.push(classId, rank, k)));
-    const tree: DominatorTopNode[] = [];
-    dominatorTop(graph, a, (n) => tree.push(n));
-    const result: ThreadSummaries = { partition, classTop: Uint32Array.from(top), dominatorTop: tree };
-    parentPort!.postMessage({ result }, [result.classTop.buffer as ArrayBuffer]);
+    const result: ThreadSummaries = { partition };
+    parentPort!.postMessage({ result });
   } catch (e) {
     const err = e as Error;
     parentPort!.postMessage({ error: { message: err.message, stack: err.stack } });

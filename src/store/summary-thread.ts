@@ -3,9 +3,9 @@
 // and the small tables to do while the page writer (table-writers.ts) only has the node tables left.
 //
 //   summary thread  partition rows of every classifier but `class` (type, size, alloc, script,
-//                   detachedness, distance, rcs, and via with labels spelled by the main thread),
-//                   classTop, dominatorTop
-//   main thread     what reads strings: via's labels, duplicated strings, scripts, the tables
+//                   detachedness, distance, rcs, and via with labels spelled by the main thread)
+//   main thread     what reads strings (via's labels, duplicated strings, scripts, the suspects
+//                   summary), then classTop and dominatorTop while the thread finishes, the tables
 //
 // The thread reads the parser's and the analysis' arrays through shared memory (no copies). It gets no
 // strings: `graph.strings` there throws, so a classifier that starts reading strings fails loudly
@@ -18,7 +18,7 @@ import type { HeapGraph } from '../parse/heap-graph.js';
 import { viaLabels, type AllocFrame, type Classifier, type KindNames, type ViaLabels } from './classifiers.js';
 import type { StoreAnalysis } from './memory.js';
 import { traceFunctionInfoColumns } from './schema.js';
-import type { DominatorTopNode, PartitionSummaryRow } from './summaries.js';
+import type { PartitionSummaryRow } from './summaries.js';
 
 /** The classifiers whose partition rows the summary thread computes (every one but `class`, whose rows are the classes table). */
 export const THREAD_CLASSIFIERS: ReadonlySet<Classifier> = new Set<Classifier>(['type', 'size', 'alloc', 'script', 'detachedness', 'distance', 'rcs', 'via']);
@@ -37,9 +37,6 @@ export interface SummaryJob {
 /** What the thread computes. */
 export interface ThreadSummaries {
   partition: PartitionSummaryRow[];
-  /** summary_class_top rows as (class id, rank, ordinal) triples, in classTop's order. */
-  classTop: Uint32Array;
-  dominatorTop: DominatorTopNode[];
 }
 
 /** Kind names from the data the main thread prepared (the thread has no strings to spell them from). */

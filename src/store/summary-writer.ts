@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import { releaseMemory, type StoreAnalysis } from './memory.js';
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { summariesDdl } from './schema.js';
-import { CLASS_TOP, DOMINATOR_CHILDREN, duplicateStrings, SUMMARIES_VERSION, suspectsSummary } from './summaries.js';
+import { CLASS_TOP, classTop, DOMINATOR_CHILDREN, dominatorTop, duplicateStrings, SUMMARIES_VERSION, suspectsSummary } from './summaries.js';
 import type { ThreadSummaries } from './summary-thread.js';
 
 /**
@@ -41,6 +41,18 @@ export async function writeSummaries(
   let rank = 0;
   duplicateStrings(graph, a, (r) => dup.run(rank++, r.value, r.nodes, r.count, r.size, r.maxSize, r.wasted, r.example));
   releaseMemory();
+  // The classes' top instances and the dominator tree's top here too, while the summary thread finishes
+  // the partitions (it was the last to finish).
+  onPhase('summaries: class and dominator tops', 0, 0);
+  const top = db.prepare('INSERT INTO summary_class_top (class_id, rank, ordinal) VALUES (?, ?, ?)');
+  classTop(graph, a, (classId, ordinals) => ordinals.forEach((k, rank) => top.run(classId, rank, k)));
+  const node = db.prepare('INSERT INTO summary_dominator_nodes (ordinal, depth, child_count) VALUES (?, ?, ?)');
+  const child = db.prepare('INSERT INTO summary_dominator_children (parent, rank, child) VALUES (?, ?, ?)');
+  dominatorTop(graph, a, (n) => {
+    node.run(n.ordinal, n.depth, n.childCount);
+    n.children.forEach((c, rank) => child.run(n.ordinal, rank, c));
+  });
+  releaseMemory();
   onPhase('summaries: partitions', 0, 0);
   const t = await thread;
   // Nothing reads the analysis' link arrays any more (the summary thread's rcs and via were their last
@@ -48,17 +60,7 @@ export async function writeSummaries(
   onLinksDone?.();
   const partition = db.prepare('INSERT INTO summary_partition (classifier, kind, key, count, size, retained) VALUES (?, ?, ?, ?, ?, ?)');
   for (const r of t.partition) partition.run(r.classifier, r.kind, r.key, r.count, r.size, r.retained);
-
-  const top = db.prepare('INSERT INTO summary_class_top (class_id, rank, ordinal) VALUES (?, ?, ?)');
-  for (let i = 0; i < t.classTop.length; i += 3) top.run(t.classTop[i], t.classTop[i + 1], t.classTop[i + 2]);
-
-  const node = db.prepare('INSERT INTO summary_dominator_nodes (ordinal, depth, child_count) VALUES (?, ?, ?)');
-  const child = db.prepare('INSERT INTO summary_dominator_children (parent, rank, child) VALUES (?, ?, ?)');
-  for (const n of t.dominatorTop) {
-    node.run(n.ordinal, n.depth, n.childCount);
-    n.children.forEach((c, rank) => child.run(n.ordinal, rank, c));
-  }
-  releaseMemory(); // the summary thread's results
+  releaseMemory(); // the summary thread's rows and the link arrays
 
   const meta = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
   meta.run('summaries_version', SUMMARIES_VERSION);
