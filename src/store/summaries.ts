@@ -346,7 +346,13 @@ function textKey(length: number, hash: number): number {
  * kind 2 (each flat text once); a key is shared when two concatenated strings have it, or one and a flat
  * string. Open addressing over typed arrays (a Map of a million number keys costs ~50 MB).
  */
-function sharedTextKeys(consCount: number): { add(key: number, kind: 1 | 2): void; isShared(key: number): boolean } {
+function sharedTextKeys(consCount: number): {
+  add(key: number, kind: 1 | 2): void;
+  isShared(key: number): boolean;
+  /** The group recorded for a key (setGroup), −1 if none. */
+  group(key: number): number;
+  setGroup(key: number, g: number): void;
+} {
   // at least twice the keys that are ever inserted (only concatenated strings insert), so probes stay short
   let size = 1024;
   while (size < 2 * consCount) size *= 2;
@@ -354,6 +360,7 @@ function sharedTextKeys(consCount: number): { add(key: number, kind: 1 | 2): voi
   const keys = new Float64Array(size);
   // per slot: bit 0 = used, bit 1 = a concatenated string, bit 2 = two or more of them, bit 3 = a flat string
   const state = new Uint8Array(size);
+  const groups = new Int32Array(size).fill(-1);
   const slotOf = (key: number): number => {
     let i = (Math.imul((key / 0x100000000) | 0, 0x9e3779b1) ^ (key % 0x100000000 | 0)) & mask;
     while (state[i] !== 0 && keys[i] !== key) i = (i + 1) & mask;
@@ -372,6 +379,10 @@ function sharedTextKeys(consCount: number): { add(key: number, kind: 1 | 2): voi
     isShared(key) {
       const st = state[slotOf(key)];
       return (st & 4) !== 0 || ((st & 2) !== 0 && (st & 8) !== 0);
+    },
+    group: (key) => groups[slotOf(key)],
+    setGroup(key, g) {
+      groups[slotOf(key)] = g;
     },
   };
 }
@@ -466,6 +477,27 @@ export function duplicateStrings(graph: HeapGraph, a: StoreAnalysis, emit: (row:
     hashLength = length;
     return h;
   };
+  /** Whether nameOf(k) equals `text`, without building it (the same walk, the same cut). */
+  const sameText = (k: number, text: string): boolean => {
+    let depth = push(0, k);
+    let at = 0;
+    let steps = 0;
+    while (depth > 0 && at < 1024 && ++steps <= CONS_WALK_LIMIT) {
+      const x = stack[--depth];
+      if (nodes[x * F + tOff] !== consType) {
+        const part = strings[nodes[x * F + nOff]];
+        if (at + part.length > text.length) return false;
+        for (let i = 0; i < part.length; i++) if (part.charCodeAt(i) !== text.charCodeAt(at + i)) return false;
+        at += part.length;
+        continue;
+      }
+      parts(x);
+      const second = partSecond;
+      depth = push(depth, second);
+      depth = push(depth, partFirst);
+    }
+    return at === text.length;
+  };
   /** Whether `nameOf(k)` is '' without building it: every flat string under k is empty. */
   const isEmpty = (k: number): boolean => {
     let depth = push(0, k);
@@ -505,8 +537,8 @@ export function duplicateStrings(graph: HeapGraph, a: StoreAnalysis, emit: (row:
   // a duplicate: the others form groups of one, which are not rows, and are skipped.
   const shared = consCount > 0 ? sharedTextKeys(consCount) : null;
   const candidate = new Uint8Array(consCount);
+  const consKeys = new Float64Array(consCount);
   if (shared) {
-    const consKeys = new Float64Array(consCount);
     let c = 0;
     for (let k = 0; k < nodeCount; k++) {
       if (nodes[k * F + tOff] !== consType) continue;
@@ -543,13 +575,21 @@ export function duplicateStrings(graph: HeapGraph, a: StoreAnalysis, emit: (row:
       consIndex++;
       if (!candidate[consIndex]) continue; // a text no other string has: a group of one
       if (isFlatCons(k)) continue;
-      const name = nameOf(k);
-      const found = consGroup.get(name);
-      if (found === undefined) {
-        g = S + consValues.length;
-        consValues.push(name);
-        consGroup.set(name, g);
-      } else g = found;
+      // The group first made under this text's (length, hash), when the text is the same (compared
+      // without building it: a big heap's duplicates are most of its concatenated strings); else by text.
+      const key = consKeys[consIndex];
+      const byKey = shared!.group(key);
+      if (byKey >= 0 && sameText(k, consValues[byKey - S])) g = byKey;
+      else {
+        const name = nameOf(k);
+        const found = consGroup.get(name);
+        if (found === undefined) {
+          g = S + consValues.length;
+          consValues.push(name);
+          consGroup.set(name, g);
+          if (byKey < 0) shared!.setGroup(key, g);
+        } else g = found;
+      }
     } else continue;
     if (example[g] < 0) example[g] = k;
     nodesIn[g]++;
