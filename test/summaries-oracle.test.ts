@@ -147,6 +147,10 @@ test("duplicated strings of concatenated strings agree with DevTools' engine", a
   kept.push(cons(flat('flat'), flat('', 0))); // flattened: skipped
   kept.push(cons(cons(flat('x'), flat('y')), flat('z')), cons(flat('x'), cons(flat('y'), flat('z')))); // nested "xyz" twice
   for (let i = 0; i < 300; i++) kept.push(cons(flat(`u${i}`), flat(`-${i}`)));
+  // two different 8-character texts with the same 32-bit hash (found by search): the shortcut must not
+  // take one for the other
+  const [x, y] = fnvCollision();
+  for (const t of [x, y, x, y]) kept.push(cons(flat(t.slice(0, 4)), flat(t.slice(4))));
   kept.forEach((k, i) => b.edge(holder, 'element', i, k));
   const text = b.toJson();
   const graph = graphFromJson(text);
@@ -155,7 +159,29 @@ test("duplicated strings of concatenated strings agree with DevTools' engine", a
   const agg = engine.getAggregatesByClassKey(false, 'duplicatedStrings', engine.createNamedFilter('duplicatedStrings'));
   const dups: DuplicateStringRow[] = [];
   duplicateStrings(graph, a, (r) => dups.push(r));
-  assert.deepEqual(dups.map((r) => r.value).sort(), ['abc', 'hello world', 'x', 'xyz', 'y', 'z']); // x, y, z: flat strings named twice
+  // x, y, z and the colliding texts' halves: flat strings named twice
+  const expected = ['abc', 'hello world', 'x', 'xyz', 'y', 'z', x, y, ...[x, y].flatMap((t) => [t.slice(0, 4), t.slice(4)])];
+  assert.deepEqual(dups.map((r) => r.value).sort(), expected.sort());
+  for (const t of [x, y]) assert.equal(dups.find((r) => r.value === t)?.nodes, 2, `${t}: its two copies, not the other text's`);
   assert.equal(dups.reduce((s, r) => s + r.count, 0), Object.values(agg).reduce((s, x) => s + x.count, 0));
   assert.equal(dups.reduce((s, r) => s + r.size, 0), Object.values(agg).reduce((s, x) => s + x.self, 0));
 });
+
+/** Two distinct 8-character texts whose FNV-1a hashes (over UTF-16 units, as summaries.ts hashes) are equal. */
+function fnvCollision(): [string, string] {
+  const seen = new Map<number, string>();
+  let state = 12345;
+  const letters = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  for (;;) {
+    let t = '';
+    for (let i = 0; i < 8; i++) {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      t += letters[(state >>> 16) % letters.length];
+    }
+    let h = 0x811c9dc5;
+    for (let i = 0; i < t.length; i++) h = Math.imul(h ^ t.charCodeAt(i), 0x01000193);
+    const other = seen.get(h);
+    if (other !== undefined && other !== t) return [other, t];
+    seen.set(h, t);
+  }
+}
