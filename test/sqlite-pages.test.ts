@@ -272,7 +272,9 @@ test('text rows, overflow pages included, read back by SQLite as it would have s
   }
   const root = t.finish();
   run.flush();
-  writeHeaderPage(fd, 1 + run.pageCount, [{ type: 'table', name: 'strings', tableName: 'strings', rootPage: root, sql: 'CREATE TABLE strings (id INTEGER PRIMARY KEY, value TEXT NOT NULL)' }]);
+  writeHeaderPage(fd, 1 + run.pageCount, [
+    { type: 'table', name: 'strings', tableName: 'strings', rootPage: root, sql: 'CREATE TABLE strings (id INTEGER PRIMARY KEY, value TEXT NOT NULL)' },
+  ]);
   closeSync(fd);
   // what SQLite itself stores for the same strings
   const ref = new Database(':memory:');
@@ -282,11 +284,18 @@ test('text rows, overflow pages included, read back by SQLite as it would have s
   const db = new Database(path, { readonly: true });
   try {
     assert.deepEqual(db.pragma('integrity_check'), [{ integrity_check: 'ok' }]);
-    const got = db.prepare('SELECT id, hex(value) AS h, length(CAST(value AS BLOB)) AS n FROM strings ORDER BY id').all() as { id: number; h: string; n: number }[];
+    const got = db.prepare('SELECT id, hex(value) AS h, length(CAST(value AS BLOB)) AS n FROM strings ORDER BY id').all() as {
+      id: number;
+      h: string;
+      n: number;
+    }[];
     const want = ref.prepare('SELECT id, hex(value) AS h, length(CAST(value AS BLOB)) AS n FROM r ORDER BY id').all() as { id: number; h: string; n: number }[];
     assert.equal(got.length, strings.length);
     for (let i = 0; i < want.length; i++) assert.deepEqual(got[i], want[i], `string ${i} (${strings[i].length} chars)`);
-    assert.equal((db.prepare('SELECT hex(value) AS h FROM strings WHERE id = 7').get() as { h: string }).h, Buffer.from('lone ').toString('hex').toUpperCase() + 'EDA080' + Buffer.from(' surrogate').toString('hex').toUpperCase());
+    assert.equal(
+      (db.prepare('SELECT hex(value) AS h FROM strings WHERE id = 7').get() as { h: string }).h,
+      `${Buffer.from('lone ').toString('hex')}eda080${Buffer.from(' surrogate').toString('hex')}`.toUpperCase(),
+    );
     assert.equal((db.prepare('SELECT length(value) AS n FROM strings WHERE id = ?').get(strings.indexOf('s'.repeat(1_000_000))) as { n: number }).n, 1_000_000);
   } finally {
     db.close();
@@ -313,7 +322,9 @@ test('appendUint3 rows read back as written, with the generic encoder for wider 
   const root = t.finish();
   closeSync(run.finish());
   const fd = openSync(path, 'r+');
-  writeHeaderPage(fd, 1 + run.pageCount, [{ type: 'table', name: 'e', tableName: 'e', rootPage: root, sql: 'CREATE TABLE e (a INTEGER, b INTEGER, c INTEGER)' }]);
+  writeHeaderPage(fd, 1 + run.pageCount, [
+    { type: 'table', name: 'e', tableName: 'e', rootPage: root, sql: 'CREATE TABLE e (a INTEGER, b INTEGER, c INTEGER)' },
+  ]);
   closeSync(fd);
   const db = new Database(path, { readonly: true });
   try {

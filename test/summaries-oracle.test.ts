@@ -163,8 +163,14 @@ test("duplicated strings of concatenated strings agree with DevTools' engine", a
   const expected = ['abc', 'hello world', 'x', 'xyz', 'y', 'z', x, y, ...[x, y].flatMap((t) => [t.slice(0, 4), t.slice(4)])];
   assert.deepEqual(dups.map((r) => r.value).sort(), expected.sort());
   for (const t of [x, y]) assert.equal(dups.find((r) => r.value === t)?.nodes, 2, `${t}: its two copies, not the other text's`);
-  assert.equal(dups.reduce((s, r) => s + r.count, 0), Object.values(agg).reduce((s, x) => s + x.count, 0));
-  assert.equal(dups.reduce((s, r) => s + r.size, 0), Object.values(agg).reduce((s, x) => s + x.self, 0));
+  assert.equal(
+    dups.reduce((s, r) => s + r.count, 0),
+    Object.values(agg).reduce((s, x) => s + x.count, 0),
+  );
+  assert.equal(
+    dups.reduce((s, r) => s + r.size, 0),
+    Object.values(agg).reduce((s, x) => s + x.self, 0),
+  );
 });
 
 /** Two distinct 8-character texts whose FNV-1a hashes (over UTF-16 units, as summaries.ts hashes) are equal. */

@@ -175,7 +175,15 @@ export async function ingestInThisThread(files: IngestFiles, onProgress: NonNull
       progress('nodes and edges', 0, 0);
       const done = await tables.done;
       writer = null;
-      return { layout: graph.layout, meta: snapshotMeta(graph, analysis), written: done, nodeCount: graph.nodeCount, edgeCount: graph.edgeCount, stringCount: graph.strings.length, locationCount: graph.locations.length / 4 };
+      return {
+        layout: graph.layout,
+        meta: snapshotMeta(graph, analysis),
+        written: done,
+        nodeCount: graph.nodeCount,
+        edgeCount: graph.edgeCount,
+        stringCount: graph.strings.length,
+        locationCount: graph.locations.length / 4,
+      };
     })();
     writeBigTablesSchema(tmp, written, layout);
     lap('write');

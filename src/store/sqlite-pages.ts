@@ -414,7 +414,8 @@ export class TableTreeWriter {
       v[0] = a;
       v[1] = b;
       v[2] = c;
-      return this.append(rowid);
+      this.append(rowid);
+      return;
     }
     const leaf = this.leaf;
     if (leaf.free < UINT3_CELL + 2) this.closeLeaf();

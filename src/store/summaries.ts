@@ -362,7 +362,7 @@ function sharedTextKeys(consCount: number): {
   const state = new Uint8Array(size);
   const groups = new Int32Array(size).fill(-1);
   const slotOf = (key: number): number => {
-    let i = (Math.imul((key / 0x100000000) | 0, 0x9e3779b1) ^ (key % 0x100000000 | 0)) & mask;
+    let i = (Math.imul((key / 0x100000000) | 0, 0x9e3779b1) ^ ((key % 0x100000000) | 0)) & mask;
     while (state[i] !== 0 && keys[i] !== key) i = (i + 1) & mask;
     return i;
   };

@@ -7,16 +7,7 @@ import type Database from 'better-sqlite3';
 import type { HeapGraph } from '../parse/heap-graph.js';
 import type { SnapshotLayout } from '../parse/layout.js';
 import type { StoreAnalysis } from './memory.js';
-import {
-  baseTablesDdl,
-  indexesDdl,
-  PAGE_TABLE_NAMES,
-  quoteIdent,
-  sampleColumns,
-  SCHEMA_VERSION,
-  traceFunctionInfoColumns,
-  viewsDdl,
-} from './schema.js';
+import { baseTablesDdl, indexesDdl, PAGE_TABLE_NAMES, quoteIdent, sampleColumns, SCHEMA_VERSION, traceFunctionInfoColumns, viewsDdl } from './schema.js';
 import { graphKindNames } from './classifiers.js';
 import { scriptNamesOf } from './summaries.js';
 import { SummaryThread } from './summary-thread.js';
