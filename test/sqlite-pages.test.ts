@@ -14,11 +14,10 @@ import {
   PageRun,
   RecordEncoder,
   TableTreeWriter,
-  textRowHeader,
   writeHeaderPage,
   type SchemaEntry,
 } from '../src/store/sqlite-pages.js';
-import { encodeStrings } from '../src/store/string-bytes.js';
+import { encodeStrings, writeStringTable } from '../src/store/string-bytes.js';
 import { tempDir } from './helpers/env.js';
 
 /** Deterministic values of every serial-type width, sign and the 0/1 constants. */
@@ -257,20 +256,7 @@ test('text rows, overflow pages included, read back by SQLite as it would have s
   const path = join(dir, 'strings.db');
   const fd = openSync(path, 'w');
   const run = new PageRun(fd, 2);
-  const t = new TableTreeWriter(run, new RecordEncoder(1));
-  const head = new Uint8Array(16);
-  let c = -1;
-  let chunk: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
-  let start = 0;
-  for (let i = 0; i < strings.length; i++) {
-    while (c + 1 < bytes.firstOfChunk.length && bytes.firstOfChunk[c + 1] === i) {
-      chunk = bytes.chunks[++c];
-      start = 0;
-    }
-    t.appendPayload(i, head, textRowHeader(head, bytes.ends[i] - start), chunk, start, bytes.ends[i]);
-    start = bytes.ends[i];
-  }
-  const root = t.finish();
+  const root = writeStringTable(run, bytes);
   run.flush();
   writeHeaderPage(fd, 1 + run.pageCount, [
     { type: 'table', name: 'strings', tableName: 'strings', rootPage: root, sql: 'CREATE TABLE strings (id INTEGER PRIMARY KEY, value TEXT NOT NULL)' },

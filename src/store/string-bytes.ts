@@ -4,6 +4,8 @@
 // thread on a string-heavy 150 MB heap; encoding them here takes a few tens of milliseconds, and the
 // writer thread turns them into pages beside the analysis.
 
+import { type PageRun, RecordEncoder, TableTreeWriter, textRowHeader } from './sqlite-pages.js';
+
 /** The strings' UTF-8, in chunks of shared memory (a string never spans two chunks). */
 export interface StringBytes {
   chunks: Uint8Array[];
@@ -94,4 +96,24 @@ export function encodeStrings(strings: readonly string[]): StringBytes {
   }
   chunks[chunks.length - 1] = new Uint8Array(buf.buffer, buf.byteOffset, at);
   return { chunks, firstOfChunk, ends };
+}
+
+/** Writes the strings table, (id INTEGER PRIMARY KEY, value TEXT) with rowid = the string's index; returns its root page. */
+export function writeStringTable(run: PageRun, bytes: StringBytes): number {
+  const { chunks, firstOfChunk, ends } = bytes;
+  const tree = new TableTreeWriter(run, new RecordEncoder(1));
+  const head = new Uint8Array(16);
+  let c = -1;
+  let chunk: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
+  let start = 0;
+  for (let i = 0; i < ends.length; i++) {
+    while (c + 1 < firstOfChunk.length && firstOfChunk[c + 1] === i) {
+      chunk = chunks[++c];
+      start = 0;
+    }
+    const end = ends[i];
+    tree.appendPayload(i, head, textRowHeader(head, end - start), chunk, start, end);
+    start = end;
+  }
+  return tree.finish();
 }

@@ -417,7 +417,7 @@ export function duplicateStrings(graph: HeapGraph, a: StoreAnalysis, emit: (row:
       else if (r === 2) partSecond = edgeTo[e];
     }
   };
-  // One explicit stack for both walks below (each walk empties it before the next starts).
+  // One explicit stack for the walks below (each walk empties it before the next starts).
   let stack = new Int32Array(64);
   const push = (depth: number, x: number): number => {
     if (depth === stack.length) {
@@ -428,67 +428,22 @@ export function duplicateStrings(graph: HeapGraph, a: StoreAnalysis, emit: (row:
     stack[depth] = x;
     return depth + 1;
   };
-  const nameOf = (k: number): string => {
-    if (nodes[k * F + tOff] !== consType) return strings[nodes[k * F + nOff]];
+  /**
+   * Hands the flat strings of node k's text to `visit`, in order: k itself when it is not concatenated,
+   * else its parts depth-first, whole parts until the text reaches 1,024 characters (DevTools' cut).
+   * `visit` returns false to stop. Returns the text's length, −1 when stopped. Bounded: V8 never writes a
+   * cycle of string parts, but a damaged file can (then the text is cut).
+   */
+  const walkText = (k: number, visit: (part: string) => boolean): number => {
     let depth = push(0, k);
-    let name = '';
-    // Bounded: V8 never writes a cycle of string parts, but a damaged file can (then the name is cut).
-    let steps = 0;
-    while (depth > 0 && name.length < 1024 && ++steps <= CONS_WALK_LIMIT) {
-      const x = stack[--depth];
-      if (nodes[x * F + tOff] !== consType) {
-        name += strings[nodes[x * F + nOff]];
-        continue;
-      }
-      parts(x);
-      const second = partSecond;
-      depth = push(depth, second);
-      depth = push(depth, partFirst);
-    }
-    return name;
-  };
-  // nameOf's text, hashed (FNV-1a over UTF-16 units) and measured without building it: the same walk, the
-  // same cut. Sets `hashLength`; returns the hash.
-  let hashLength = 0;
-  const hashOf = (k: number): number => {
-    let h = 0x811c9dc5;
     let length = 0;
-    if (nodes[k * F + tOff] !== consType) {
-      const text = strings[nodes[k * F + nOff]];
-      for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-      hashLength = text.length;
-      return h;
-    }
-    let depth = push(0, k);
     let steps = 0;
     while (depth > 0 && length < 1024 && ++steps <= CONS_WALK_LIMIT) {
       const x = stack[--depth];
       if (nodes[x * F + tOff] !== consType) {
-        const text = strings[nodes[x * F + nOff]];
-        for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-        length += text.length;
-        continue;
-      }
-      parts(x);
-      const second = partSecond;
-      depth = push(depth, second);
-      depth = push(depth, partFirst);
-    }
-    hashLength = length;
-    return h;
-  };
-  /** Whether nameOf(k) equals `text`, without building it (the same walk, the same cut). */
-  const sameText = (k: number, text: string): boolean => {
-    let depth = push(0, k);
-    let at = 0;
-    let steps = 0;
-    while (depth > 0 && at < 1024 && ++steps <= CONS_WALK_LIMIT) {
-      const x = stack[--depth];
-      if (nodes[x * F + tOff] !== consType) {
         const part = strings[nodes[x * F + nOff]];
-        if (at + part.length > text.length) return false;
-        for (let i = 0; i < part.length; i++) if (part.charCodeAt(i) !== text.charCodeAt(at + i)) return false;
-        at += part.length;
+        if (!visit(part)) return -1;
+        length += part.length;
         continue;
       }
       parts(x);
@@ -496,7 +451,49 @@ export function duplicateStrings(graph: HeapGraph, a: StoreAnalysis, emit: (row:
       depth = push(depth, second);
       depth = push(depth, partFirst);
     }
-    return at === text.length;
+    return length;
+  };
+  // The three uses of the walk; their state lives here so that no closure is made per string.
+  let text = '';
+  let hash = 0;
+  let at = 0;
+  const append = (part: string): boolean => {
+    text += part;
+    return true;
+  };
+  const hashPart = (part: string): boolean => {
+    for (let i = 0; i < part.length; i++) hash = Math.imul(hash ^ part.charCodeAt(i), 0x01000193);
+    return true;
+  };
+  const comparePart = (part: string): boolean => {
+    if (at + part.length > text.length) return false;
+    for (let i = 0; i < part.length; i++) if (part.charCodeAt(i) !== text.charCodeAt(at + i)) return false;
+    at += part.length;
+    return true;
+  };
+  /** DevTools' name() of a string node: a concatenated string's joined text, cut as walkText cuts it. */
+  const nameOf = (k: number): string => {
+    if (nodes[k * F + tOff] !== consType) return strings[nodes[k * F + nOff]];
+    text = '';
+    walkText(k, append);
+    const name = text;
+    text = '';
+    return name;
+  };
+  // nameOf's text hashed (FNV-1a over UTF-16 units) and measured without building it. Sets `hashLength`.
+  let hashLength = 0;
+  const hashOf = (k: number): number => {
+    hash = 0x811c9dc5;
+    hashLength = walkText(k, hashPart);
+    return hash;
+  };
+  /** Whether nameOf(k) equals `expected`, without building it. */
+  const sameText = (k: number, expected: string): boolean => {
+    text = expected;
+    at = 0;
+    const length = walkText(k, comparePart);
+    text = '';
+    return length === expected.length;
   };
   /** Whether `nameOf(k)` is '' without building it: every flat string under k is empty. */
   const isEmpty = (k: number): boolean => {

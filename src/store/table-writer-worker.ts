@@ -2,7 +2,8 @@
 // file, from page 2 on (page 1, the header and schema, is written by the main thread at the end).
 import { closeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { IndexTreeWriter, PageRun, RecordEncoder, TableTreeWriter, textRowHeader } from './sqlite-pages.js';
+import { IndexTreeWriter, PageRun, RecordEncoder, TableTreeWriter } from './sqlite-pages.js';
+import { writeStringTable } from './string-bytes.js';
 import type { BigTableRoots, EdgeJob, NodeJob, StartJob, WrittenTables } from './table-writers.js';
 import { ordinalsById } from './id-order.js';
 import { packEdgeLabel, packNodeKind } from './packing.js';
@@ -16,26 +17,6 @@ const N = columnPositions<
 >('node_data');
 const I = columnPositions<'id'>('node_by_id');
 const width = (table: string) => tableSpec(table).columns.length;
-
-/** strings: (id INTEGER PRIMARY KEY, value TEXT), rowid = the string's index in the file. */
-function writeStrings(run: PageRun, job: StartJob): number {
-  const { chunks, firstOfChunk, ends } = job.strings;
-  const tree = new TableTreeWriter(run, new RecordEncoder(1));
-  const head = new Uint8Array(16);
-  let c = -1;
-  let chunk: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
-  let start = 0;
-  for (let i = 0; i < ends.length; i++) {
-    while (c + 1 < firstOfChunk.length && firstOfChunk[c + 1] === i) {
-      chunk = chunks[++c];
-      start = 0;
-    }
-    const end = ends[i];
-    tree.appendPayload(i, head, textRowHeader(head, end - start), chunk, start, end);
-    start = end;
-  }
-  return tree.finish();
-}
 
 /**
  * locations: the file's location records in file order, rowids 1, 2, … (as SQLite numbers inserted rows),
@@ -164,7 +145,7 @@ let run: PageRun | null = null;
 const roots: Partial<BigTableRoots> = {};
 try {
   run = PageRun.create(start.path!, 2);
-  roots.strings = writeStrings(run, start as StartJob);
+  roots.strings = writeStringTable(run, (start as StartJob).strings);
   delete start.strings;
   roots.node_by_id = writeNodeById(run, start as StartJob);
   delete start.nodes;
