@@ -8,10 +8,10 @@
 // closures), snapshot B. Both come from one protocol session, so object ids match. Written as plain
 // `.heapsnapshot` files to bench/out/ (gitignored) with a `.meta.json`; reused unless --force.
 
-import { CHROMIUM, QUIET_CHROMIUM_ARGS } from '../test/helpers/chromium.js';
-import { createWriteStream, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { CHROMIUM } from '../test/helpers/chromium.js';
+import { withBenchPage } from './bench-page.js';
 
 export { CHROMIUM };
 /** Chosen so each snapshot is ~50 MB (an empty page is ~2.7 MB). */
@@ -36,40 +36,13 @@ export async function makeBrowserPair(root: string, outDir: string, force: boole
     const meta = JSON.parse(readFileSync(metaPath, 'utf8'));
     if (meta.key && JSON.stringify(meta.key) === JSON.stringify(key)) return { base, target, meta };
   }
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} missing: --browser-pair needs Debian's chromium`);
   const started = process.hrtime.bigint();
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [...QUIET_CHROMIUM_ARGS],
+  await withBenchPage(root, 'browser-pair.html', '--browser-pair', [], async (page) => {
+    await page.evaluate(`build(${CUSTOMERS}, ${ROWS})`);
+    await page.take(base);
+    await page.evaluate(`grow(${GROWTH})`);
+    await page.take(target);
   });
-  try {
-    const page = await browser.newPage();
-    await page.goto(pathToFileURL(join(root, 'bench/browser-pair.html')).href);
-    const cdp = await page.context().newCDPSession(page);
-    let sink: ((chunk: string) => void) | null = null;
-    cdp.on('HeapProfiler.addHeapSnapshotChunk', (e: { chunk: string }) => sink?.(e.chunk));
-    await cdp.send('HeapProfiler.enable');
-    const evaluate = async (expression: string) => {
-      const r = (await cdp.send('Runtime.evaluate', { expression, returnByValue: true })) as { exceptionDetails?: { text: string } };
-      if (r.exceptionDetails) throw new Error(`browser pair: ${expression}: ${r.exceptionDetails.text}`);
-    };
-    const take = async (path: string) => {
-      const tmp = `${path}.tmp`;
-      const out = createWriteStream(tmp);
-      sink = (chunk) => out.write(chunk);
-      await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
-      sink = null;
-      await new Promise<void>((res, rej) => out.end((e?: Error | null) => (e ? rej(e) : res())));
-      renameSync(tmp, path);
-    };
-    await evaluate(`build(${CUSTOMERS}, ${ROWS})`);
-    await take(base);
-    await evaluate(`grow(${GROWTH})`);
-    await take(target);
-  } finally {
-    await browser.close();
-  }
   const meta = {
     key,
     seconds: Number(process.hrtime.bigint() - started) / 1e9,

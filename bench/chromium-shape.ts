@@ -7,10 +7,9 @@
 // bytes per card predict for the target, and that snapshot is written to bench/out/chromium-<size>.heapsnapshot
 // (via .tmp, renamed when complete) with a .meta.json; reused unless --force.
 
-import { createWriteStream, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { CHROMIUM, QUIET_CHROMIUM_ARGS } from '../test/helpers/chromium.js';
+import { withBenchPage } from './bench-page.js';
 
 /** Cards built before the size is extrapolated (~40 MB of snapshot). */
 export const CALIBRATION_UNITS = 2_000;
@@ -43,46 +42,12 @@ export async function makeChromiumShape(root: string, outDir: string, sizeMB: nu
       return file;
     }
   }
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} missing: --shape chromium needs Debian's chromium`);
   const started = process.hrtime.bigint();
-  const { chromium } = await import('playwright-core');
   // A renderer holding a multi-GB heap needs a larger V8 heap limit than the default.
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...QUIET_CHROMIUM_ARGS, '--js-flags=--max-old-space-size=8000'] });
-  let meta: ChromiumShapeMeta;
-  try {
-    const page = await browser.newPage();
-    await page.goto(pathToFileURL(join(root, 'bench/chromium-shape.html')).href);
-    const cdp = await page.context().newCDPSession(page);
-    let sink: ((chunk: string) => void) | null = null;
-    cdp.on('HeapProfiler.addHeapSnapshotChunk', (e: { chunk: string }) => sink?.(e.chunk));
-    await cdp.send('HeapProfiler.enable');
-    const evaluate = async (expression: string): Promise<unknown> => {
-      const r = (await cdp.send('Runtime.evaluate', { expression, returnByValue: true })) as {
-        result?: { value?: unknown };
-        exceptionDetails?: { text: string };
-      };
-      if (r.exceptionDetails) throw new Error(`chromium shape: ${expression}: ${r.exceptionDetails.text}`);
-      return r.result?.value;
-    };
-    /** Takes a snapshot; writes it to `path` or, without one, only counts its bytes. */
-    const take = async (path?: string): Promise<number> => {
-      let bytes = 0;
-      const out = path ? createWriteStream(`${path}.tmp`) : null;
-      sink = (chunk) => {
-        bytes += Buffer.byteLength(chunk, 'utf8');
-        out?.write(chunk);
-      };
-      await cdp.send('HeapProfiler.collectGarbage');
-      await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
-      sink = null;
-      if (out && path) {
-        await new Promise<void>((res, rej) => out.end((e?: Error | null) => (e ? rej(e) : res())));
-        renameSync(`${path}.tmp`, path);
-      }
-      return bytes;
-    };
+  const meta = await withBenchPage(root, 'chromium-shape.html', '--shape chromium', ['--js-flags=--max-old-space-size=8000'], async (page) => {
+    const take = (path?: string) => page.take(path, { gc: true });
     const empty = await take();
-    await evaluate(`build(${CALIBRATION_UNITS})`);
+    await page.evaluate(`build(${CALIBRATION_UNITS})`);
     const calibrated = await take();
     const bytesPerUnit = (calibrated - empty) / CALIBRATION_UNITS;
     const units = Math.max(CALIBRATION_UNITS, Math.round((sizeMB * 1e6 - empty) / bytesPerUnit));
@@ -90,11 +55,11 @@ export async function makeChromiumShape(root: string, outDir: string, sizeMB: nu
     // Grow in steps: one huge synchronous evaluate would hold the renderer for minutes.
     for (let n = CALIBRATION_UNITS; n < units; ) {
       n = Math.min(units, n + 5_000);
-      await evaluate(`build(${n})`);
+      await page.evaluate(`build(${n})`);
     }
     rmSync(`${file}.tmp`, { force: true });
     await take(file);
-    meta = {
+    const result: ChromiumShapeMeta = {
       file,
       kind: 'chromium',
       targetMB: sizeMB,
@@ -104,13 +69,12 @@ export async function makeChromiumShape(root: string, outDir: string, sizeMB: nu
       bytesPerUnit,
       emptyPageBytes: empty,
       seconds: Number(process.hrtime.bigint() - started) / 1e9,
-      chromium: browser.version(),
+      chromium: page.version,
       html,
       createdAt: new Date().toISOString(),
     };
-  } finally {
-    await browser.close();
-  }
+    return result;
+  });
   writeFileSync(metaPath, `${JSON.stringify(meta, null, 2)}\n`);
   console.log(`  ${file}: ${(meta.bytes / 1e6).toFixed(1)} MB in ${meta.seconds.toFixed(1)} s`);
   return file;

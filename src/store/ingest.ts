@@ -142,8 +142,8 @@ export async function ingestInThisThread(files: IngestFiles, onProgress: NonNull
       // Started now, on the core the analysis leaves free until the page writer starts, so that its code
       // is loaded when the analysis hands it the job (summary-thread.ts); not earlier: the parse uses both cores.
       summaryThread = new SummaryThread();
-      // A worker thread writes the big tables as raw pages into the final (temporary) file: the strings
-      // and the id index now, the edge tables as soon as the essential-edge flags exist, while this
+      // A worker thread writes the big tables as raw pages into the final (temporary) file: the strings,
+      // locations and id index now, the edge tables as soon as the essential-edge flags exist, while this
       // thread finishes the analysis and writes everything else into a side file; the side tables then
       // move into the final file.
       writer = startTableWriter(graph, tmp);

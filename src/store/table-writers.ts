@@ -1,4 +1,4 @@
-// The big tables (strings, edge_data, retainer_index, node_data and its node_by_id index) are written
+// The big tables (strings, locations, edge_data, retainer_index, node_data, and their indexes) are written
 // as raw SQLite pages (sqlite-pages.ts) by one worker thread, straight into the final (temporary) file
 // from page 2 on, while the main thread finishes the analysis and writes the small tables into a side
 // file with SQLite:
@@ -10,7 +10,7 @@
 //              dominators and distances are still running.
 //   nodes job: node_data; sent when the analysis is done.
 //
-// Then the main thread writes page 1 (header and schema of the four), opens the file with SQLite and
+// Then the main thread writes page 1 (header and schema of these tables), opens the file with SQLite and
 // moves the side tables in (adoptSideTables). The worker reads the parser's and the analysis' arrays
 // through SharedArrayBuffers: no copies between threads.
 
@@ -25,7 +25,7 @@ import { writeHeaderPage, type SchemaEntry } from './sqlite-pages.js';
 import { encodeStrings, type StringBytes } from './string-bytes.js';
 import type { StoreAnalysis } from './memory.js';
 
-/** The tables and index written as pages (schema.ts declares them: PAGE_TABLES). */
+/** The tables and indexes written as pages (schema.ts declares them: phase 'pages', pageTables()). */
 export type BigTable = 'strings' | 'locations' | 'location_by_node' | 'edge_data' | 'retainer_index' | 'node_data' | 'node_by_id';
 export type BigTableRoots = Record<BigTable, number>;
 
