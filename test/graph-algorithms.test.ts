@@ -254,7 +254,14 @@ describe('U32TupleInterner', () => {
 
 test('analyzeGraph leaves the graph untouched', () => {
   const graph = graphFromJson(S1_JSON);
-  const before = [graph.nodes.slice(), graph.edgeTypes.slice(), graph.edgeNames.slice(), graph.firstEdge.slice(), graph.edgeTo.slice(), [...graph.strings]];
+  const before = [
+    graph.nodes.slice(),
+    graph.edgeTypes.slice(),
+    graph.edgeNames.slice(),
+    graph.firstEdge.slice(),
+    graph.edgeTo.slice(),
+    graph.strings.toArray(),
+  ];
   analyzeGraph(graph);
-  assert.deepEqual([graph.nodes, graph.edgeTypes, graph.edgeNames, graph.firstEdge, graph.edgeTo, graph.strings], before);
+  assert.deepEqual([graph.nodes, graph.edgeTypes, graph.edgeNames, graph.firstEdge, graph.edgeTo, graph.strings.toArray()], before);
 });

@@ -1,6 +1,7 @@
 // The raw page writer (src/store/sqlite-pages.ts) must produce files SQLite itself accepts: every tree
 // shape (one leaf, two levels, three levels), every integer width, and a file past 1 GiB. SQLite's own integrity_check walks every page and checks
 // index entries against their table, so a wrong pointer, key order or count fails it.
+import { StringTable } from '../src/parse/string-table.js';
 import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
 import { closeSync, existsSync, openSync, readSync, rmSync, statSync, statfsSync } from 'node:fs';
@@ -251,7 +252,7 @@ test('text rows, overflow pages included, read back by SQLite as it would have s
   for (const n of [100, 2000, 16_340, 16_345, 16_346, 16_347, 16_348, 16_349, 16_350, 16_400, 32_760, 40_000, 100_000, 1_000_000]) strings.push('s'.repeat(n));
   strings.push('é'.repeat(30_000)); // 60 kB of two-byte characters
   for (let i = 0; i < 20_000; i++) strings.push(`name${i}${i % 7 === 0 ? 'ü' : ''}`); // groups with and without non-ASCII
-  const bytes = encodeStrings(strings);
+  const bytes = encodeStrings(StringTable.from(strings));
   const dir = tempDir('heapdiff-pages-');
   const path = join(dir, 'strings.db');
   const fd = openSync(path, 'w');

@@ -88,7 +88,7 @@ export function computePlainObjectShapes(graph: HeapGraph): PlainObjectShapes {
   let nameIndexes = new Uint32Array(64);
   // Plain objects are recognised by name string index; V8 de-duplicates strings, but stay exact if not.
   const isPlainName = new Uint8Array(strings.length);
-  for (let i = 0; i < strings.length; i++) if (strings[i] === PLAIN_OBJECT_NAME) isPlainName[i] = 1;
+  for (let i = 0; i < strings.length; i++) if (strings.equals(i, PLAIN_OBJECT_NAME)) isPlainName[i] = 1;
   let plainObjectCount = 0;
   for (let k = 0; k < nodeCount; k++) {
     if (nodes[k * F + typeOffset] !== objectType || !isPlainName[nodes[k * F + nameOffset]]) continue;
@@ -103,7 +103,7 @@ export function computePlainObjectShapes(graph: HeapGraph): PlainObjectShapes {
     const shape = shapes.intern(nameIndexes, n);
     if (shapes.isNew()) {
       const names: string[] = [];
-      for (let i = 0; i < n; i++) names.push(String(strings[nameIndexes[i]]));
+      for (let i = 0; i < n; i++) names.push(String(strings.get(nameIndexes[i])));
       properties.push(names);
     }
     shapeOf[k] = shape;
@@ -328,7 +328,7 @@ export function classifyNodes(
       const cache = detached ? detachedNameIdByString : nameIdByString;
       nameId = cache[nameIndex];
       if (nameId < 0) {
-        const raw = String(strings[nameIndex]);
+        const raw = String(strings.get(nameIndex));
         nameId = cache[nameIndex] = nameIdOf(objectClassName(detached ? DETACHED_PREFIX + raw : raw));
       }
     }

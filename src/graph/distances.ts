@@ -70,9 +70,9 @@ export function computeDistances(graph: HeapGraph, weakMapNames: WeakMapEdgeName
       if ((special[k >>> 5] & (1 << (k & 31))) !== 0) {
         const base = k * F;
         const nodeType = nodes[base + typeOffset];
-        const name = strings[nodes[base + nameOffset]];
-        if (nodeType === hiddenType && name === 'system / NativeContext') kind = NATIVE_CONTEXT;
-        else if (nodeType === arrayType && name === '(map descriptors)') kind = MAP_DESCRIPTORS;
+        const name = nodes[base + nameOffset];
+        if (nodeType === hiddenType && strings.equals(name, 'system / NativeContext')) kind = NATIVE_CONTEXT;
+        else if (nodeType === arrayType && strings.equals(name, '(map descriptors)')) kind = MAP_DESCRIPTORS;
       }
       for (let e = firstEdge[k], end = firstEdge[k + 1]; e < end; e++) {
         const edgeType = edgeTypes[e];
@@ -82,10 +82,10 @@ export function computeDistances(graph: HeapGraph, weakMapNames: WeakMapEdgeName
         const nameOrIndex = edgeNames[e];
         const hasStringName = edgeType !== elementEdge && edgeType !== hiddenEdge;
         if (kind === NATIVE_CONTEXT) {
-          if (hasStringName && strings[nameOrIndex] === 'sloppy_function_map') continue;
+          if (hasStringName && strings.equals(nameOrIndex, 'sloppy_function_map')) continue;
         } else if (kind === MAP_DESCRIPTORS) {
           // DevTools: parseInt(edge.name(), 10); NaN passes.
-          const index = hasStringName ? parseInt(strings[nameOrIndex], 10) : nameOrIndex;
+          const index = hasStringName ? parseInt(strings.get(nameOrIndex) as string, 10) : nameOrIndex;
           if (!(index < 2 || index % 3 !== 1)) continue;
           done[child >>> 5] |= 1 << (child & 31);
           distance[child] = childDistance;

@@ -83,6 +83,6 @@ export function isRenamedDetached(graph: HeapGraph, domState: Uint8Array, ordina
 
 /** DevTools' `rawName()` after DOM propagation: the file's name, or "Detached " + it. */
 export function effectiveNodeName(graph: HeapGraph, domState: Uint8Array, ordinal: number): string {
-  const raw = graph.strings[graph.nodes[ordinal * graph.layout.nodeFieldCount + graph.layout.nodeNameOffset]];
+  const raw = graph.strings.get(graph.nodes[ordinal * graph.layout.nodeFieldCount + graph.layout.nodeNameOffset]) as string;
   return isRenamedDetached(graph, domState, ordinal) ? DETACHED_PREFIX + raw : raw;
 }

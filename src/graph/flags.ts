@@ -21,7 +21,7 @@ export function isUserRoot(graph: HeapGraph, ordinal: number): boolean {
   const { nodes, layout, strings } = graph;
   const base = ordinal * layout.nodeFieldCount;
   if (nodes[base + layout.nodeTypeOffset] !== layout.nodeTypeSynthetic) return true;
-  return strings[nodes[base + layout.nodeNameOffset]] === DOCUMENT_DOM_TREES;
+  return strings.equals(nodes[base + layout.nodeNameOffset], DOCUMENT_DOM_TREES);
 }
 
 /** True if some child of the root (over any edge type) is a user root. */
@@ -58,7 +58,7 @@ export function markPageObjects(graph: HeapGraph): Uint32Array {
     if (edgeType === elementEdge) {
       const base = child * F;
       const isDocumentDomTrees =
-        nodes[base + layout.nodeTypeOffset] === layout.nodeTypeSynthetic && strings[nodes[base + layout.nodeNameOffset]] === DOCUMENT_DOM_TREES;
+        nodes[base + layout.nodeTypeOffset] === layout.nodeTypeSynthetic && strings.equals(nodes[base + layout.nodeNameOffset], DOCUMENT_DOM_TREES);
       if (!isDocumentDomTrees) continue;
     } else if (edgeType !== shortcutEdge) {
       continue;

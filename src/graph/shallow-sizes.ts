@@ -62,7 +62,7 @@ export function computeShallowSizes(graph: HeapGraph, domState: Uint8Array, tran
     if (
       type === hiddenType ||
       type === arrayType ||
-      (type === nativeType && strings[nodes[k * F + nameOffset]] === EXTERNAL_STRING_DATA && !isRenamedDetached(graph, domState, k))
+      (type === nativeType && strings.equals(nodes[k * F + nameOffset], EXTERNAL_STRING_DATA) && !isRenamedDetached(graph, domState, k))
     ) {
       owners[k] = UNVISITED;
       ownable[k >>> 5] |= 1 << (k & 31);

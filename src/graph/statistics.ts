@@ -38,16 +38,16 @@ export function computeStatistics(graph: HeapGraph, domState: Uint8Array, selfSi
       system += size;
     } else if (type === layout.nodeTypeNative) {
       native += size;
-      if (strings[nodes[k * F + nameOffset]] === 'system / JSArrayBufferData' && !isRenamedDetached(graph, domState, k)) typedArrays += size;
+      if (strings.equals(nodes[k * F + nameOffset], 'system / JSArrayBufferData') && !isRenamedDetached(graph, domState, k)) typedArrays += size;
     } else if (type === layout.nodeTypeCode) {
       code += size;
     } else if (type === layout.nodeTypeConsString || type === layout.nodeTypeSlicedString || type === layout.nodeTypeString) {
       stringsSize += size;
-    } else if (strings[nodes[k * F + nameOffset]] === 'Array') {
+    } else if (strings.equals(nodes[k * F + nameOffset], 'Array')) {
       let arraySize = size;
       for (let e = firstEdge[k], end = firstEdge[k + 1]; e < end; e++) {
         if (edgeTypes[e] !== layout.edgeTypeInternal) continue;
-        if (strings[edgeNames[e]] !== 'elements') continue;
+        if (!strings.equals(edgeNames[e], 'elements')) continue;
         const elements = edgeTo[e];
         if (firstRetainer[elements + 1] - firstRetainer[elements] === 1) arraySize += selfSize[elements];
         break;

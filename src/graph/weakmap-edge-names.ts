@@ -7,6 +7,8 @@
 // and is written on two internal edges: key → value and table → value. Names cut by V8's
 // 1024-byte buffer no longer match and count as ordinary internal edges.
 
+import type { StringTable } from '../parse/string-table.js';
+
 const EPHEMERON_EDGE_NAME = /^\d+(?<duplicatedPart> \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(?<tableId>\d+)\))$/;
 
 const UNKNOWN = 0;
@@ -14,7 +16,7 @@ const NOT_WEAKMAP = 1;
 const WEAKMAP = 2;
 
 export class WeakMapEdgeNames {
-  private readonly strings: readonly string[];
+  private readonly strings: StringTable;
   /** Per string index: UNKNOWN, NOT_WEAKMAP or WEAKMAP. */
   private readonly state: Uint8Array;
   /** Per string index, valid when WEAKMAP: parseInt(tableId, 10). */
@@ -22,7 +24,7 @@ export class WeakMapEdgeNames {
   /** Per matching string index: the name without its leading counter (shared by the pair's two edges). */
   private readonly duplicatedParts = new Map<number, string>();
 
-  constructor(strings: readonly string[]) {
+  constructor(strings: StringTable) {
     this.strings = strings;
     this.state = new Uint8Array(strings.length);
     this.tableIds = new Float64Array(strings.length);
@@ -46,7 +48,7 @@ export class WeakMapEdgeNames {
   }
 
   private parse(nameIndex: number): number {
-    const name = this.strings[nameIndex];
+    const name = this.strings.get(nameIndex);
     const m = typeof name === 'string' ? EPHEMERON_EDGE_NAME.exec(name) : null;
     if (!m?.groups) {
       this.state[nameIndex] = NOT_WEAKMAP;

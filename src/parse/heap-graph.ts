@@ -11,6 +11,7 @@
 //   string index            position in `strings`.
 
 import type { SnapshotHeader, SnapshotLayout } from './layout.js';
+import type { StringTable } from './string-table.js';
 
 export type NodeOrdinal = number;
 export type NodeId = number;
@@ -46,7 +47,7 @@ export interface HeapGraph {
   readonly firstEdge: Uint32Array;
   /** Target ordinal of each edge (the file's `to_node / F`). */
   readonly edgeTo: Uint32Array;
-  readonly strings: string[];
+  readonly strings: StringTable;
   /** `locations` normalised to 4 values per record: node index, script id, line, column (0-based). */
   readonly locations: Uint32Array;
   /** `locations` as the file wrote them, `layout.locationFields.length` values per record (Chromium adds `script_object_index`). */

@@ -33,6 +33,7 @@ import {
   type IntScanState,
 } from './scanner-core.js';
 import { grownUint32, sharedUint32, sharedUint8 } from '../util/typed-arrays.js';
+import { type StringTable, StringTableBuilder } from './string-table.js';
 
 const enum Mode {
   TopStart, // expecting '{'
@@ -69,7 +70,7 @@ export interface ScanResult {
   edgesFilled: number;
   /** The largest name string index of a string-named edge, -1 when none (EdgeSplitter.maxStringName). */
   edgeMaxStringName: number;
-  strings: string[];
+  strings: StringTable;
   locations: Uint32Array;
   traceFunctionInfos: Uint32Array;
   samples: number[];
@@ -129,8 +130,8 @@ export class SnapshotScanner {
   private treeRecord: number[] = [0, 0, 0, 0];
   private treeFieldStack: number[] = [];
 
-  private result: Partial<ScanResult> & { strings: string[]; sections: string[]; extraSections: Record<string, string | null> } = {
-    strings: [],
+  private result: Partial<Omit<ScanResult, 'strings'>> & { strings: StringTableBuilder; sections: string[]; extraSections: Record<string, string | null> } = {
+    strings: new StringTableBuilder(),
     sections: [],
     extraSections: {},
   };
@@ -746,7 +747,7 @@ export class SnapshotScanner {
       edgeTo: r.edgeTo!,
       edgesFilled: r.edgesFilled ?? 0,
       edgeMaxStringName: this.splitter?.maxStringName ?? -1,
-      strings: r.strings,
+      strings: r.strings.finish(),
       locations: r.locations ?? new Uint32Array(0),
       traceFunctionInfos: r.traceFunctionInfos ?? new Uint32Array(0),
       samples: r.samples ?? [],

@@ -99,7 +99,7 @@ export function viaLabels(graph: HeapGraph): ViaLabels {
     const t = edgeTypes[e];
     if (t === element || t === hidden || t === weak) continue;
     const sid = edgeNames[e];
-    if (sid < labelOfSid.length && labelOfSid[sid] < 0) labelOfSid[sid] = labels.id(viaLabel(false, strings[sid] ?? ''));
+    if (sid < labelOfSid.length && labelOfSid[sid] < 0) labelOfSid[sid] = labels.id(viaLabel(false, strings.get(sid) ?? ''));
   }
   return { texts: labels.texts, labelOfSid, indexLabel };
 }
@@ -488,7 +488,7 @@ export function graphKindNames(graph: HeapGraph, scripts: ReadonlyMap<number, st
       const infos = trace?.functionInfos;
       if (!infos) return undefined;
       const base = fi * W;
-      const str = (off: number) => (off >= 0 && base + off < infos.length ? (strings[infos[base + off]] ?? '') : '');
+      const str = (off: number) => (off >= 0 && base + off < infos.length ? (strings.get(infos[base + off]) ?? '') : '');
       const num = (off: number) => (off >= 0 && base + off < infos.length ? infos[base + off] : 0);
       return { fn: str(fName), script: str(fScript), line: num(fLine), column: num(fCol) };
     },

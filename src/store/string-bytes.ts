@@ -4,6 +4,7 @@
 // thread on a string-heavy 150 MB heap; encoding them here takes a few tens of milliseconds, and the
 // writer thread turns them into pages beside the analysis.
 
+import type { StringTable } from '../parse/string-table.js';
 import { type PageRun, RecordEncoder, TableTreeWriter, textRowHeader } from './sqlite-pages.js';
 
 /** The strings' UTF-8, in chunks of shared memory (a string never spans two chunks). */
@@ -58,13 +59,14 @@ function writeWtf8(buf: Uint8Array, at: number, s: string): number {
 
 /**
  * Encodes `strings` as UTF-8 (a lone surrogate as its own three bytes, see writeWtf8). All-ASCII
- * groups of strings are written joined, in one call; a group with other characters is rewritten string by string.
+ * groups of strings are written straight from the table's chunk text, in one call; a group with other
+ * characters is rewritten string by string.
  */
-export function encodeStrings(strings: readonly string[]): StringBytes {
+export function encodeStrings(strings: StringTable): StringBytes {
   const n = strings.length;
   const ends = new Uint32Array(new SharedArrayBuffer(4 * Math.max(1, n))).subarray(0, n);
   let remaining = 0;
-  for (let i = 0; i < n; i++) remaining += strings[i].length;
+  for (let i = 0; i < n; i++) remaining += strings.lengthOf(i);
   const chunks: Uint8Array[] = [];
   const firstOfChunk: number[] = [];
   let buf: Buffer<ArrayBufferLike> = Buffer.alloc(0);
@@ -78,22 +80,29 @@ export function encodeStrings(strings: readonly string[]): StringBytes {
     at = 0;
   };
   open(0, 0);
-  for (let i = 0; i < n; ) {
-    let g = i;
-    let chars = 0;
-    while (g < n && g - i < GROUP && (g === i || chars + strings[g].length <= GROUP_CHARS)) chars += strings[g++].length;
-    if (at + 3 * chars > buf.length) open(i, 3 * chars);
-    const joined = g - i === 1 ? strings[i] : strings.slice(i, g).join('');
-    const written = buf.write(joined, at, 'utf8');
-    if (written === joined.length) {
-      // UTF-8 bytes = UTF-16 units only when every character is ASCII: each string's bytes are its length
-      for (let j = i; j < g; j++) ends[j] = at += strings[j].length;
-    } else {
-      for (let j = i; j < g; j++) ends[j] = at = LONE_SURROGATE.test(strings[j]) ? writeWtf8(buf, at, strings[j]) : at + buf.write(strings[j], at, 'utf8');
+  strings.forEachChunk((text, first, count) => {
+    const last = first + count;
+    for (let i = first; i < last; ) {
+      let g = i;
+      let chars = 0;
+      while (g < last && g - i < GROUP && (g === i || chars + strings.lengthOf(g) <= GROUP_CHARS)) chars += strings.lengthOf(g++);
+      if (at + 3 * chars > buf.length) open(i, 3 * chars);
+      const from = strings.offsetOf(i);
+      const joined = from === 0 && g === last ? text : text.substring(from, strings.endOf(g - 1));
+      const written = buf.write(joined, at, 'utf8');
+      if (written === joined.length) {
+        // UTF-8 bytes = UTF-16 units only when every character is ASCII: each string's bytes are its length
+        for (let j = i; j < g; j++) ends[j] = at += strings.lengthOf(j);
+      } else {
+        for (let j = i; j < g; j++) {
+          const one = strings.get(j) as string;
+          ends[j] = at = LONE_SURROGATE.test(one) ? writeWtf8(buf, at, one) : at + buf.write(one, at, 'utf8');
+        }
+      }
+      remaining -= chars;
+      i = g;
     }
-    remaining -= chars;
-    i = g;
-  }
+  });
   chunks[chunks.length - 1] = new Uint8Array(buf.buffer, buf.byteOffset, at);
   return { chunks, firstOfChunk, ends };
 }

@@ -56,8 +56,8 @@ function edgeTarget(graph: HeapGraph, k: number, type: number, names: readonly s
   const { edgeTypes, edgeNames, firstEdge, edgeTo, strings } = graph;
   for (let e = firstEdge[k]; e < firstEdge[k + 1]; e++) {
     if (edgeTypes[e] !== type) continue;
-    const name = strings[edgeNames[e]];
-    if (names.includes(name)) return edgeTo[e];
+    const sid = edgeNames[e];
+    if (names.some((name) => strings.equals(sid, name))) return edgeTo[e];
   }
   return -1;
 }
@@ -69,7 +69,7 @@ export function scriptNamesOf(graph: HeapGraph): Map<number, string> {
   const { layout, nodes, strings } = graph;
   const F = layout.nodeFieldCount;
   const names = new Map<number, string>();
-  const nameOf = (k: number) => strings[nodes[k * F + layout.nodeNameOffset]];
+  const nameOf = (k: number) => strings.get(nodes[k * F + layout.nodeNameOffset]) as string;
   // Chromium: locations carry the Script object's node index.
   const lf = layout.locationFields;
   const so = lf.indexOf('script_object_index');
@@ -400,7 +400,7 @@ export function duplicateStrings(graph: HeapGraph, a: StoreAnalysis, emit: (row:
   const role = new Int8Array(strings.length).fill(-1);
   const roleOf = (sid: number): number => {
     if (sid >= role.length) return 0;
-    if (role[sid] < 0) role[sid] = strings[sid] === 'first' ? 1 : strings[sid] === 'second' ? 2 : 0;
+    if (role[sid] < 0) role[sid] = strings.equals(sid, 'first') ? 1 : strings.equals(sid, 'second') ? 2 : 0;
     return role[sid];
   };
   // The parts of a concatenated string, in `partFirst` / `partSecond` (no tuple per call: this runs
@@ -429,21 +429,21 @@ export function duplicateStrings(graph: HeapGraph, a: StoreAnalysis, emit: (row:
     return depth + 1;
   };
   /**
-   * Hands the flat strings of node k's text to `visit`, in order: k itself when it is not concatenated,
-   * else its parts depth-first, whole parts until the text reaches 1,024 characters (DevTools' cut).
-   * `visit` returns false to stop. Returns the text's length, −1 when stopped. Bounded: V8 never writes a
-   * cycle of string parts, but a damaged file can (then the text is cut).
+   * Hands the flat strings of node k's text to `visit`, in order, as string indexes: k itself when it is
+   * not concatenated, else its parts depth-first, whole parts until the text reaches 1,024 characters
+   * (DevTools' cut). `visit` returns false to stop. Returns the text's length, −1 when stopped. Bounded:
+   * V8 never writes a cycle of string parts, but a damaged file can (then the text is cut).
    */
-  const walkText = (k: number, visit: (part: string) => boolean): number => {
+  const walkText = (k: number, visit: (sid: number) => boolean): number => {
     let depth = push(0, k);
     let length = 0;
     let steps = 0;
     while (depth > 0 && length < 1024 && ++steps <= CONS_WALK_LIMIT) {
       const x = stack[--depth];
       if (nodes[x * F + tOff] !== consType) {
-        const part = strings[nodes[x * F + nOff]];
-        if (!visit(part)) return -1;
-        length += part.length;
+        const sid = nodes[x * F + nOff];
+        if (!visit(sid)) return -1;
+        length += strings.lengthOf(sid);
         continue;
       }
       parts(x);
@@ -457,23 +457,28 @@ export function duplicateStrings(graph: HeapGraph, a: StoreAnalysis, emit: (row:
   let text = '';
   let hash = 0;
   let at = 0;
-  const append = (part: string): boolean => {
-    text += part;
+  // The parts are read in place in the string table's chunks (no string built per part).
+  const append = (sid: number): boolean => {
+    text += strings.get(sid);
     return true;
   };
-  const hashPart = (part: string): boolean => {
-    for (let i = 0; i < part.length; i++) hash = Math.imul(hash ^ part.charCodeAt(i), 0x01000193);
+  const hashPart = (sid: number): boolean => {
+    const chunk = strings.chunkText(sid);
+    for (let i = strings.offsetOf(sid), end = strings.endOf(sid); i < end; i++) hash = Math.imul(hash ^ chunk.charCodeAt(i), 0x01000193);
     return true;
   };
-  const comparePart = (part: string): boolean => {
-    if (at + part.length > text.length) return false;
-    for (let i = 0; i < part.length; i++) if (part.charCodeAt(i) !== text.charCodeAt(at + i)) return false;
-    at += part.length;
+  const comparePart = (sid: number): boolean => {
+    const chunk = strings.chunkText(sid);
+    const begin = strings.offsetOf(sid);
+    const n = strings.endOf(sid) - begin;
+    if (at + n > text.length) return false;
+    for (let i = 0; i < n; i++) if (chunk.charCodeAt(begin + i) !== text.charCodeAt(at + i)) return false;
+    at += n;
     return true;
   };
   /** DevTools' name() of a string node: a concatenated string's joined text, cut as walkText cuts it. */
   const nameOf = (k: number): string => {
-    if (nodes[k * F + tOff] !== consType) return strings[nodes[k * F + nOff]];
+    if (nodes[k * F + tOff] !== consType) return strings.get(nodes[k * F + nOff]) as string;
     text = '';
     walkText(k, append);
     const name = text;
@@ -502,7 +507,7 @@ export function duplicateStrings(graph: HeapGraph, a: StoreAnalysis, emit: (row:
       if (steps > CONS_WALK_LIMIT) return false;
       const x = stack[--depth];
       if (nodes[x * F + tOff] !== consType) {
-        if (strings[nodes[x * F + nOff]] !== '') return false;
+        if (!strings.equals(nodes[x * F + nOff], '')) return false;
         continue;
       }
       parts(x);
@@ -604,7 +609,7 @@ export function duplicateStrings(graph: HeapGraph, a: StoreAnalysis, emit: (row:
     const lengths = new Set<number>();
     for (const text of consGroup.keys()) lengths.add(text.length);
     const flatByText = new Map<string, number>();
-    for (let sid = 0; sid < S; sid++) if (nodesIn[sid] > 0 && lengths.has(strings[sid].length)) flatByText.set(strings[sid], sid);
+    for (let sid = 0; sid < S; sid++) if (nodesIn[sid] > 0 && lengths.has(strings.lengthOf(sid))) flatByText.set(strings.get(sid) as string, sid);
     for (const [text, cg] of consGroup) {
       const fg = flatByText.get(text);
       if (fg === undefined) continue;
@@ -619,13 +624,22 @@ export function duplicateStrings(graph: HeapGraph, a: StoreAnalysis, emit: (row:
     }
   }
   const total = S + consValues.length;
-  const textOf = (g: number) => (g < S ? strings[g] : consValues[g - S]);
+  const textOf = (g: number) => (g < S ? (strings.get(g) as string) : consValues[g - S]);
   const rows: number[] = [];
   for (let g = 0; g < total; g++) if (nodesIn[g] >= 2 && count[g] > 0) rows.push(g);
+  // Each row's text built once (the sort compares texts on ties, which tiled heaps have by the million).
+  const texts = rows.map(textOf);
   const wasted = (g: number) => size[g] - maxSize[g];
-  rows.sort((x, y) => wasted(y) - wasted(x) || size[y] - size[x] || count[y] - count[x] || (textOf(x) < textOf(y) ? -1 : textOf(x) > textOf(y) ? 1 : 0));
-  for (const g of rows)
-    emit({ value: textOf(g), nodes: nodesIn[g], count: count[g], size: size[g], maxSize: maxSize[g], wasted: wasted(g), example: example[g] });
+  const order = rows.map((_, i) => i);
+  order.sort((i, j) => {
+    const x = rows[i];
+    const y = rows[j];
+    return wasted(y) - wasted(x) || size[y] - size[x] || count[y] - count[x] || (texts[i] < texts[j] ? -1 : texts[i] > texts[j] ? 1 : 0);
+  });
+  for (const i of order) {
+    const g = rows[i];
+    emit({ value: texts[i], nodes: nodesIn[g], count: count[g], size: size[g], maxSize: maxSize[g], wasted: wasted(g), example: example[g] });
+  }
 }
 
 // ───────────────────────────── leak suspects ─────────────────────────────
@@ -688,7 +702,7 @@ export function suspectsSummary(graph: HeapGraph, a: StoreAnalysis, sink: Suspec
   const idOf = (k: number) => nodes[k * F + layout.nodeIdOffset];
   const minRetained = SUSPECT_MIN_SHARE * a.totalSize;
   const isContainerNode = (k: number) =>
-    nodes[k * F + layout.nodeTypeOffset] === layout.nodeTypeSynthetic || GLOBAL_NAME.test(strings[nodes[k * F + layout.nodeNameOffset]]);
+    nodes[k * F + layout.nodeTypeOffset] === layout.nodeTypeSynthetic || GLOBAL_NAME.test(strings.get(nodes[k * F + layout.nodeNameOffset]) as string);
 
   // Top-level objects: breadth-first through the containers, children in ascending ordinal order.
   const top: number[] = [];

@@ -115,7 +115,7 @@ function compareWithJsonParse(path: string, g: HeapGraph): string | null {
   return (
     same('nodes', g.nodes, json.nodes) ??
     same('edges', edges, json.edges) ??
-    same('strings', g.strings, json.strings) ??
+    same('strings', g.strings.toArray(), json.strings) ??
     same('locations', g.rawLocations, json.locations) ??
     same('samples', g.trace?.samples ?? [], json.samples) ??
     same('trace_function_infos', g.trace?.functionInfos ?? [], json.trace_function_infos)

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { layoutFromMeta, type SnapshotHeader } from '../../src/parse/layout.js';
 import type { HeapGraph } from '../../src/parse/heap-graph.js';
+import { StringTable } from '../../src/parse/string-table.js';
 
 interface SnapshotJson {
   snapshot: SnapshotHeader;
@@ -79,7 +80,7 @@ export function graphFromJson(text: string): HeapGraph {
     edgeNames,
     firstEdge,
     edgeTo,
-    strings: obj.strings,
+    strings: StringTable.from(obj.strings),
     locations,
     rawLocations,
     extraSections,
