@@ -173,6 +173,41 @@ test("duplicated strings of concatenated strings agree with DevTools' engine", a
   );
 });
 
+// The class top and the dominator top pick their members by selection, not by sorting every member; ties
+// are where a selection goes wrong: thousands of objects of one class and one size (so one retained size)
+// whose ids do not follow their order in the file, among a few bigger ones.
+test('class and dominator tops keep the right members among thousands of ties', () => {
+  const b = new SnapshotBuilder();
+  const root = b.node('synthetic', '', 0);
+  const holder = b.node('object', 'Holder', 20);
+  b.edge(root, 'element', 1, holder);
+  const n = 3 * CLASS_TOP;
+  let state = 7;
+  const ids = Array.from({ length: n }, (_, i) => 1001 + 2 * i);
+  for (let i = n - 1; i > 0; i--) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    const j = state % (i + 1);
+    [ids[i], ids[j]] = [ids[j], ids[i]];
+  }
+  for (let i = 0; i < n; i++) b.edge(holder, 'element', i, b.node('object', 'Item', i % 500 === 0 ? 64 : 32, { id: 100_000 + ids[i] }));
+  const graph = graphFromJson(b.toJson());
+  const a = analyzeGraph(graph);
+  const F = graph.layout.nodeFieldCount;
+  const id = (k: number) => graph.nodes[k * F + graph.layout.nodeIdOffset];
+  const order = (x: number, y: number) => a.retainedSize[y] - a.retainedSize[x] || id(x) - id(y);
+  const items: number[] = [];
+  for (let k = 0; k < graph.nodeCount; k++) if (a.classNames[a.classIndex[k]] === 'Item') items.push(k);
+  const tops = new Map<number, number[]>();
+  classTop(graph, a, (classId, ordinals) => tops.set(classId, ordinals));
+  assert.deepEqual(tops.get(a.classIndex[items[0]]), [...items].sort(order).slice(0, CLASS_TOP));
+  const tree: DominatorTopNode[] = [];
+  dominatorTop(graph, a, (t) => tree.push(t));
+  const ofHolder = tree.find((t) => t.ordinal === holder);
+  assert.ok(ofHolder, 'the holder is in the dominator top');
+  assert.equal(ofHolder.childCount, n);
+  assert.deepEqual(ofHolder.children, [...items].sort(order).slice(0, DOMINATOR_CHILDREN));
+});
+
 /** Two distinct 8-character texts whose FNV-1a hashes (over UTF-16 units, as summaries.ts hashes) are equal. */
 function fnvCollision(): [string, string] {
   const seen = new Map<number, string>();

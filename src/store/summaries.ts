@@ -249,15 +249,39 @@ export function select(a: Float64Array, k: number): number {
   return a[k];
 }
 
-/** The `limit` biggest-retained ordinals of `members` in DevTools' instance order. */
+/**
+ * The `limit` biggest-retained ordinals of `members` in DevTools' instance order (retained size
+ * descending, then id ascending). Found by selection, not by sorting every member: the limit-th largest
+ * retained size, everything above it, and of the members tied at it only the ones with the smallest ids
+ * (a hub's children often share one size by the hundred thousand).
+ */
 function topByRetained(graph: HeapGraph, members: Uint32Array, retained: Float64Array, limit: number): number[] {
   const cmp = retainedThenIdOrder(graph, retained);
-  if (members.length <= limit) return Array.from(members).sort(cmp);
-  const values = bigFloat64(members.length);
-  for (let i = 0; i < members.length; i++) values[i] = retained[members[i]];
-  const threshold = select(values, members.length - limit);
+  const n = members.length;
+  if (n <= limit) return Array.from(members).sort(cmp);
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) values[i] = retained[members[i]];
+  const threshold = select(values, n - limit);
   const picked: number[] = [];
-  for (let i = 0; i < members.length; i++) if (retained[members[i]] >= threshold) picked.push(members[i]);
+  let ties = 0;
+  for (let i = 0; i < n; i++) {
+    const r = retained[members[i]];
+    if (r > threshold) picked.push(members[i]);
+    else if (r === threshold) ties++;
+  }
+  // Fewer than `limit` are above the threshold; the rest come from the ties, smallest ids first.
+  const need = limit - picked.length;
+  const F = graph.layout.nodeFieldCount;
+  const idOff = graph.layout.nodeIdOffset;
+  const nodes = graph.nodes;
+  let maxId = Number.POSITIVE_INFINITY;
+  if (ties > need) {
+    const ids = new Float64Array(ties);
+    let t = 0;
+    for (let i = 0; i < n; i++) if (retained[members[i]] === threshold) ids[t++] = nodes[members[i] * F + idOff];
+    maxId = select(ids, need - 1);
+  }
+  for (let i = 0; i < n; i++) if (retained[members[i]] === threshold && nodes[members[i] * F + idOff] <= maxId) picked.push(members[i]);
   return picked.sort(cmp).slice(0, limit);
 }
 
@@ -267,17 +291,67 @@ function topByRetained(graph: HeapGraph, members: Uint32Array, retained: Float64
  */
 export function classTop(graph: HeapGraph, a: StoreAnalysis, emit: (classId: number, ordinals: number[]) => void): void {
   const n = a.classKeys.length;
-  const { nodeCount } = graph;
-  // Counting sort of the Summary members by class.
+  const { nodeCount, nodes } = graph;
+  const { selfSize, classIndex } = a;
+  const retained = a.retainedSize;
+  const F = graph.layout.nodeFieldCount;
+  const idOff = graph.layout.nodeIdOffset;
+  // One pass over the nodes keeps each class's best CLASS_TOP members in a heap whose root is the worst
+  // kept (DevTools' instance order: retained size descending, id ascending; then ordinal, the order a
+  // stable sort of the members leaves ties in). Most members of a big class lose to the root at once.
+  const count = new Uint32Array(n);
+  for (let k = 0; k < nodeCount; k++) if (selfSize[k] > 0) count[classIndex[k]]++;
   const start = new Uint32Array(n + 1);
-  for (let k = 0; k < nodeCount; k++) if (a.selfSize[k] > 0) start[a.classIndex[k] + 1]++;
-  for (let c = 0; c < n; c++) start[c + 1] += start[c];
-  const members = new Uint32Array(start[n]);
-  const fill = start.slice(0, n);
-  for (let k = 0; k < nodeCount; k++) if (a.selfSize[k] > 0) members[fill[a.classIndex[k]]++] = k;
+  for (let c = 0; c < n; c++) start[c + 1] = start[c] + Math.min(count[c], CLASS_TOP);
+  const heap = new Uint32Array(start[n]);
+  const size = new Uint32Array(n);
+  /** Whether x comes after y in the order. */
+  const worse = (x: number, y: number): boolean => {
+    const rx = retained[x];
+    const ry = retained[y];
+    if (rx !== ry) return rx < ry;
+    const ix = nodes[x * F + idOff];
+    const iy = nodes[y * F + idOff];
+    return ix !== iy ? ix > iy : x > y;
+  };
+  for (let k = 0; k < nodeCount; k++) {
+    if (!(selfSize[k] > 0)) continue;
+    const c = classIndex[k];
+    const h = start[c];
+    const cap = start[c + 1] - h;
+    let s = size[c];
+    if (s < cap) {
+      // insert: sift up from the end
+      let i = s++;
+      size[c] = s;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (!worse(k, heap[h + parent])) break;
+        heap[h + i] = heap[h + parent];
+        i = parent;
+      }
+      heap[h + i] = k;
+    } else if (worse(heap[h], k)) {
+      // replace the root: sift down
+      let i = 0;
+      for (;;) {
+        let child = 2 * i + 1;
+        if (child >= s) break;
+        if (child + 1 < s && worse(heap[h + child + 1], heap[h + child])) child++;
+        if (!worse(heap[h + child], k)) break;
+        heap[h + i] = heap[h + child];
+        i = child;
+      }
+      heap[h + i] = k;
+    }
+  }
+  const cmp = retainedThenIdOrder(graph, retained);
   for (let c = 0; c < n; c++) {
-    if (start[c] === start[c + 1]) continue;
-    emit(c, topByRetained(graph, members.subarray(start[c], start[c + 1]), a.retainedSize, CLASS_TOP));
+    if (size[c] === 0) continue;
+    emit(
+      c,
+      Array.from(heap.subarray(start[c], start[c] + size[c])).sort((x, y) => cmp(x, y) || x - y),
+    );
   }
 }
 
