@@ -421,11 +421,12 @@ function textKey(length: number, hash: number): number {
  * string. Open addressing over typed arrays (a Map of a million number keys costs ~50 MB).
  */
 function sharedTextKeys(consCount: number): {
-  add(key: number, kind: 1 | 2): void;
-  isShared(key: number): boolean;
-  /** The group recorded for a key (setGroup), −1 if none. */
-  group(key: number): number;
-  setGroup(key: number, g: number): void;
+  /** Records a key; returns its slot (a key keeps its slot: nothing is ever removed or moved), −1 for a flat text no concatenated string has. */
+  add(key: number, kind: 1 | 2): number;
+  isShared(slot: number): boolean;
+  /** The group recorded for a key's slot (setGroup), −1 if none. */
+  group(slot: number): number;
+  setGroup(slot: number, g: number): void;
 } {
   // at least twice the keys that are ever inserted (only concatenated strings insert), so probes stay short
   let size = 1024;
@@ -444,19 +445,20 @@ function sharedTextKeys(consCount: number): {
     add(key, kind) {
       const i = slotOf(key);
       if (state[i] === 0) {
-        if (kind === 2) return; // a flat text no concatenated string has: never asked about
+        if (kind === 2) return -1; // a flat text no concatenated string has: never asked about
         keys[i] = key;
         state[i] = 1 | 2;
       } else if (kind === 1) state[i] |= state[i] & 2 ? 4 : 2;
       else state[i] |= 8;
+      return i;
     },
-    isShared(key) {
-      const st = state[slotOf(key)];
+    isShared(slot) {
+      const st = state[slot];
       return (st & 4) !== 0 || ((st & 2) !== 0 && (st & 8) !== 0);
     },
-    group: (key) => groups[slotOf(key)],
-    setGroup(key, g) {
-      groups[slotOf(key)] = g;
+    group: (slot) => groups[slot],
+    setGroup(slot, g) {
+      groups[slot] = g;
     },
   };
 }
@@ -613,14 +615,14 @@ export function duplicateStrings(graph: HeapGraph, a: StoreAnalysis, emit: (row:
   // a duplicate: the others form groups of one, which are not rows, and are skipped.
   const shared = consCount > 0 ? sharedTextKeys(consCount) : null;
   const candidate = new Uint8Array(consCount);
-  const consKeys = new Float64Array(consCount);
+  // each concatenated string's slot in `shared`: looked up once (the table is too big for the CPU cache)
+  const consSlot = new Int32Array(consCount);
   if (shared) {
     let c = 0;
     for (let k = 0; k < nodeCount; k++) {
       if (nodes[k * F + tOff] !== consType) continue;
       const h = hashOf(k);
-      consKeys[c] = textKey(hashLength, h);
-      shared.add(consKeys[c], 1);
+      consSlot[c] = shared.add(textKey(hashLength, h), 1);
       c++;
     }
     // flat strings that string nodes name, once per string id
@@ -633,7 +635,7 @@ export function duplicateStrings(graph: HeapGraph, a: StoreAnalysis, emit: (row:
       const h = hashOf(k);
       shared.add(textKey(hashLength, h), 2);
     }
-    for (let i = 0; i < consCount; i++) candidate[i] = shared.isShared(consKeys[i]) ? 1 : 0;
+    for (let i = 0; i < consCount; i++) candidate[i] = shared.isShared(consSlot[i]) ? 1 : 0;
   }
   const nodesIn = bigUint32(cap);
   const count = bigUint32(cap);
@@ -653,8 +655,8 @@ export function duplicateStrings(graph: HeapGraph, a: StoreAnalysis, emit: (row:
       if (isFlatCons(k)) continue;
       // The group first made under this text's (length, hash), when the text is the same (compared
       // without building it: a big heap's duplicates are most of its concatenated strings); else by text.
-      const key = consKeys[consIndex];
-      const byKey = shared!.group(key);
+      const slot = consSlot[consIndex];
+      const byKey = shared!.group(slot);
       if (byKey >= 0 && sameText(k, consValues[byKey - S])) g = byKey;
       else {
         const name = nameOf(k);
@@ -663,7 +665,7 @@ export function duplicateStrings(graph: HeapGraph, a: StoreAnalysis, emit: (row:
           g = S + consValues.length;
           consValues.push(name);
           consGroup.set(name, g);
-          if (byKey < 0) shared!.setGroup(key, g);
+          if (byKey < 0) shared!.setGroup(slot, g);
         } else g = found;
       }
     } else continue;
