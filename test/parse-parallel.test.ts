@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import type { HeapGraph } from '../src/parse/heap-graph.js';
+import type { HeapGraph, NodesPart } from '../src/parse/heap-graph.js';
 import { readSnapshot } from '../src/parse/read-snapshot.js';
 import { makeBadInputs } from './helpers/bad-inputs.js';
 import { FIXTURES, SAMPLES, readSnapshotBytes, tempDir } from './helpers/env.js';
@@ -28,7 +28,7 @@ function sameGraph(a: HeapGraph, b: HeapGraph): void {
   for (const k of ['nodes', 'edgeTypes', 'edgeNames', 'edgeTo', 'firstEdge', 'rawLocations'] as const) {
     assert.ok(Buffer.from(a[k].buffer, a[k].byteOffset, a[k].byteLength).equals(Buffer.from(b[k].buffer, b[k].byteOffset, b[k].byteLength)), `${k} differ`);
   }
-  assert.deepEqual(a.strings, b.strings);
+  assert.deepEqual(a.strings.toArray(), b.strings.toArray());
   assert.deepEqual(a.extraSections, b.extraSections);
   assert.deepEqual(a.sections, b.sections);
 }
@@ -41,9 +41,17 @@ for (const gz of [
   test(`${gz.split('/').pop()}: the edges scanned in a worker equal the one-thread parse`, async () => {
     const file = plainCopy(gz);
     const stats = { textBytes: 0, edgesInParallel: false };
-    const parallel = await readSnapshot(file, { ...PARALLEL, stats });
+    let part: NodesPart | null = null;
+    const parallel = await readSnapshot(file, { ...PARALLEL, stats, onBeforeEdges: (p) => (part = p) });
     assert.equal(stats.edgesInParallel, true, 'the worker scanned the edges');
     sameGraph(parallel, await readSnapshot(file, ONE_THREAD));
+    // the part handed over before the edges were in (the ingest's page writer starts on it) is the graph's own
+    const early = part as NodesPart | null;
+    assert.ok(early, 'onBeforeEdges was called');
+    assert.equal(early.nodes, parallel.nodes);
+    assert.equal(early.strings, parallel.strings);
+    assert.equal(early.rawLocations, parallel.rawLocations);
+    assert.equal(early.nodeCount, parallel.nodeCount);
   });
 }
 

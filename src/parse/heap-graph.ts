@@ -67,3 +67,10 @@ export function nodeIndexOf(graph: HeapGraph, ordinal: NodeOrdinal): number {
 export function nodeOrdinalOf(graph: HeapGraph, nodeIndex: number): NodeOrdinal {
   return nodeIndex / graph.layout.nodeFieldCount;
 }
+
+/**
+ * What a parallel parse has before its edges are done: enough to start writing the strings, the
+ * locations and the id index while the edges are still being scanned (ReadOptions.onBeforeEdges).
+ * Checked only as far as the scan checks; the whole graph is checked when the edges are in.
+ */
+export type NodesPart = Pick<HeapGraph, 'layout' | 'nodeCount' | 'nodes' | 'strings' | 'rawLocations'>;

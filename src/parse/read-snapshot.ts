@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../errors.js';
 import { sharedUint32 } from '../util/typed-arrays.js';
-import type { HeapGraph, TraceData } from './heap-graph.js';
+import type { HeapGraph, NodesPart, TraceData } from './heap-graph.js';
 import { SnapshotScanner, type ScanResult } from './scanner.js';
 
 export const CHUNK_BYTES = 1 << 20;
@@ -22,6 +22,11 @@ export interface ReadOptions {
   chunkBytes?: number;
   /** Filled in by readSnapshot: bytes of snapshot text scanned (after gunzip); whether a worker scanned the edges. */
   stats?: { textBytes: number; edgesInParallel?: boolean };
+  /**
+   * Called by a parallel parse when everything but the edges is scanned and this thread would otherwise
+   * wait for the edge worker: the ingest starts its page writer on the nodes and strings there.
+   */
+  onBeforeEdges?: (part: NodesPart) => void;
 }
 
 /** Stats the path and turns the usual mistakes into one-line input errors. */
@@ -210,6 +215,8 @@ async function scanInParallel(path: string, size: number, options: ReadOptions):
         } catch (e) {
           rest = e;
         }
+        const part = rest === null ? scanner.partBesideEdges() : null;
+        if (part !== null) options.onBeforeEdges?.(part);
         const r = await scanned;
         worker = null;
         // an earlier problem, in the edges: the one-thread parse reports it

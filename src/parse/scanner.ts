@@ -34,6 +34,7 @@ import {
 } from './scanner-core.js';
 import { grownUint32, sharedUint32, sharedUint8 } from '../util/typed-arrays.js';
 import { type StringTable, StringTableBuilder } from './string-table.js';
+import type { NodesPart } from './heap-graph.js';
 
 const enum Mode {
   TopStart, // expecting '{'
@@ -138,6 +139,9 @@ export class SnapshotScanner {
   private header: SnapshotHeader | null = null;
   private layout: SnapshotLayout | null = null;
 
+  /** The string table, once built (partBesideEdges or finish). */
+  private strings: StringTable | null = null;
+
   constructor(private readonly source: string) {}
 
   /** Bytes consumed so far (for progress and error offsets). */
@@ -166,6 +170,22 @@ export class SnapshotScanner {
   /** What the edge worker needs: the header facts and the shared arrays to fill. */
   edgeTarget(): { shape: EdgeShape; arrays: EdgeArrays } {
     return { shape: this.splitter!.shape, arrays: this.splitter!.arrays };
+  }
+  /**
+   * Once everything but the edges has been scanned (the end of the file reached, the edges still in the
+   * worker): the nodes, strings and locations, so that work on them can start before the edges are done.
+   * Null when the file is not complete without its edges (then only finish() reports what is wrong).
+   */
+  partBesideEdges(): NodesPart | null {
+    if (this.mode !== Mode.Done || this.carry !== null || this.header === null || !this.layout || !this.result.nodes) return null;
+    this.strings ??= this.result.strings.finish();
+    return {
+      layout: this.layout,
+      nodeCount: this.header.node_count,
+      nodes: this.result.nodes,
+      strings: this.strings,
+      rawLocations: this.result.locations ?? new Uint32Array(0),
+    };
   }
   /** The caller skips `bytes` bytes of input (the inside of the edges array, scanned elsewhere). */
   skip(bytes: number): void {
@@ -747,7 +767,7 @@ export class SnapshotScanner {
       edgeTo: r.edgeTo!,
       edgesFilled: r.edgesFilled ?? 0,
       edgeMaxStringName: this.splitter?.maxStringName ?? -1,
-      strings: r.strings.finish(),
+      strings: (this.strings ??= r.strings.finish()),
       locations: r.locations ?? new Uint32Array(0),
       traceFunctionInfos: r.traceFunctionInfos ?? new Uint32Array(0),
       samples: r.samples ?? [],

@@ -137,16 +137,23 @@ export async function ingestInThisThread(files: IngestFiles, onProgress: NonNull
     // graph and analysis arrays (over a gigabyte for a 700 MB snapshot) are garbage before SQLite's
     // final phase below.
     const { layout, meta, written, nodeCount, edgeCount, stringCount, locationCount } = await (async () => {
-      const graph = await readSnapshot(source, { onProgress: (p) => progress('parse', p.bytesRead, p.totalBytes), stats });
+      // A worker thread writes the big tables as raw pages into the final (temporary) file: the strings,
+      // locations and id index as soon as they are parsed (while a parallel parse's edge worker finishes,
+      // when this thread would wait), the edge tables as soon as the essential-edge flags exist, while this
+      // thread finishes the analysis and writes everything else into a side file; the side tables then
+      // move into the final file.
+      const graph = await readSnapshot(source, {
+        onProgress: (p) => progress('parse', p.bytesRead, p.totalBytes),
+        stats,
+        onBeforeEdges: (part) => {
+          writer = startTableWriter(part, tmp);
+        },
+      });
       lap('parse');
       // Started now, on the core the analysis leaves free until the page writer starts, so that its code
       // is loaded when the analysis hands it the job (summary-thread.ts); not earlier: the parse uses both cores.
       summaryThread = new SummaryThread();
-      // A worker thread writes the big tables as raw pages into the final (temporary) file: the strings,
-      // locations and id index now, the edge tables as soon as the essential-edge flags exist, while this
-      // thread finishes the analysis and writes everything else into a side file; the side tables then
-      // move into the final file.
-      writer = startTableWriter(graph, tmp);
+      writer ??= startTableWriter(graph, tmp);
       let edgesSent = false;
       const analysis = analyzeGraph(graph, (phase: string) => progress(`analysis: ${phase}`, 0, 0), {
         onEssentialEdges: (essential, retainers) => {

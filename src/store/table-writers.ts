@@ -17,7 +17,7 @@
 import { Worker } from 'node:worker_threads';
 import { closeSync, openSync } from 'node:fs';
 import type Database from 'better-sqlite3';
-import type { HeapGraph } from '../parse/heap-graph.js';
+import type { HeapGraph, NodesPart } from '../parse/heap-graph.js';
 import { packingFor, type Packing } from './packing.js';
 import { locationColumns, pageTables, quoteIdent } from './schema.js';
 import type { SnapshotLayout } from '../parse/layout.js';
@@ -110,8 +110,8 @@ export interface TableWriter {
   terminate: () => Promise<void>;
 }
 
-/** Starts the writer thread on the new database file `path` (the strings and node_by_id first). */
-export function startTableWriter(graph: HeapGraph, path: string): TableWriter {
+/** Starts the writer thread on the new database file `path` (the strings, the locations and node_by_id first). */
+export function startTableWriter(graph: NodesPart, path: string): TableWriter {
   const l = graph.layout;
   const start: StartJob = {
     path,
