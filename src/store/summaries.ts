@@ -129,7 +129,7 @@ export interface PartitionParts {
 export function partitionSummary(graph: HeapGraph, a: StoreAnalysis, scripts: ReadonlyMap<number, string>, parts: PartitionParts = {}): PartitionSummaryRow[] {
   const only = parts.only ?? (() => true);
   const retainers = a.retainers;
-  const dominated = a.dominatedNodes;
+  const preorder = a.dominatorPreorder; // one pass per classifier for its group retained sizes
   const { nodeCount, edgeTypes } = graph;
   const self = a.selfSize;
   const group = bigInt32(nodeCount);
@@ -151,7 +151,7 @@ export function partitionSummary(graph: HeapGraph, a: StoreAnalysis, scripts: Re
       count[g]++;
       size[g] += self[k];
     }
-    const retained = groupRetainedSizes(group, n, a.retainedSize, dominated); // group[k] < 0 unless self size > 0
+    const retained = groupRetainedSizes(group, n, a.retainedSize, preorder); // group[k] < 0 unless self size > 0
     for (let g = 0; g < n; g++)
       if (count[g] > 0) rows.push({ classifier, kind: groups.kinds[g], key: groups.keys[g], count: count[g], size: size[g], retained: retained[g] });
   };
