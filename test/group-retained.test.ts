@@ -1,12 +1,15 @@
 // DevTools' group retained rule over a tree's preorder (src/graph/group-retained.ts) against the stack
 // walk it replaced, on random trees: wide ones, and chain-shaped ones long enough that most subtrees are
-// too big for an entry's size bits (their ends listed apart).
+// too big for an entry's size bits (their ends listed apart); and the set classifiers' groups
+// (src/store/classifiers.ts SetGroups) against sets spelled as text.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DominatedNodes } from '../src/graph/csr.js';
 import { buildDominatedNodes } from '../src/graph/csr.js';
 import { bigSubtree, groupRetainedSizes, treePreorder } from '../src/graph/group-retained.js';
+import { SetGroups } from '../src/store/classifiers.js';
+import { setKind } from '../src/store/queries/labels.js';
 
 /** A deterministic pseudo-random generator (xorshift32) in [0, 1). */
 function random(seed: number): () => number {
@@ -98,4 +101,22 @@ test('treePreorder: entries in preorder with their subtree sizes; big ones liste
   assert.deepEqual(sizes, [5, 3, 1, 1, 1]);
   assert.ok(bigSubtree(p) > 5);
   assert.equal(p.bigEnds.length, 0);
+});
+
+test('SetGroups: a set in any order, with repeats, is one group; groups in first-seen order; big ranges too', () => {
+  const next = random(777);
+  const texts = Array.from({ length: 300 }, (_, i) => `m${i % 290}`); // some texts twice: one kind
+  const groups = new SetGroups(texts);
+  const byKind = new Map<string, number>();
+  for (let round = 0; round < 20_000; round++) {
+    const n = next() < 0.05 ? Math.floor(next() * 3000) : Math.floor(next() * 6);
+    const spread = next() < 0.5 ? 4 : texts.length;
+    const ids = Int32Array.from({ length: n + 2 }, () => Math.floor(next() * spread));
+    const kind = setKind(Array.from(ids.subarray(1, n + 1), (m) => texts[m]));
+    const g = groups.idOf(ids, 1, n);
+    if (!byKind.has(kind)) byKind.set(kind, byKind.size);
+    assert.equal(g, byKind.get(kind), kind);
+    assert.equal(groups.kinds[g], kind);
+  }
+  assert.equal(groups.size, byKind.size);
 });

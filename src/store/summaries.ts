@@ -31,7 +31,7 @@ import {
   type ViaLabels,
 } from './classifiers.js';
 import type { StoreAnalysis } from './memory.js';
-import { bigFloat64, bigInt32, bigUint32, grownUint32, sortUnique } from '../util/typed-arrays.js';
+import { bigFloat64, bigInt32, bigUint32, grownUint32 } from '../util/typed-arrays.js';
 import { BASE_SYSTEM_DISTANCE } from '../graph/distances.js';
 
 /** 2: `distance` rows in ranges past 63 (labels.ts). 3: the suspects summary (summary_top_*). */
@@ -197,8 +197,8 @@ export function partitionSummary(graph: HeapGraph, a: StoreAnalysis, scripts: Re
       if (via) scratch2[n] = via.memberOf(e);
       n++;
     }
-    if (rcsGroups) group[k] = rcsGroups.id(scratch, 0, sortUnique(scratch, 0, n));
-    if (viaGroups) viaGroup[k] = viaGroups.id(scratch2, 0, sortUnique(scratch2, 0, n));
+    if (rcsGroups) group[k] = rcsGroups.idOf(scratch, 0, n);
+    if (viaGroups) viaGroup[k] = viaGroups.idOf(scratch2, 0, n);
   }
   if (rcsGroups) emit('rcs', rcsGroups);
   if (viaGroups) {
