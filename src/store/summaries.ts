@@ -16,7 +16,7 @@
 //
 // Group retained sizes follow DevTools' class rule (src/graph/group-retained.ts).
 
-import { groupRetainedSizes } from '../graph/group-retained.js';
+import { bigSubtree, groupRetainedSizes, ordinalMask, type TreePreorder } from '../graph/group-retained.js';
 import type { HeapGraph } from '../parse/heap-graph.js';
 import {
   CLASSIFIER_DEFINITIONS,
@@ -125,87 +125,146 @@ export interface PartitionParts {
   viaLabels?: ViaLabels;
 }
 
+/**
+ * Per group: objects and Σ self size, counted as nodes join groups (numbered 0, 1, … as they appear);
+ * for the set classifiers, whose nodes join in the dominator tree's preorder, also DevTools' rule as
+ * it goes (Σ retained size of the counted members, where the last one's subtree ends) and the group's
+ * lowest ordinal.
+ */
+class GroupStats {
+  readonly count: number[] = [];
+  readonly size: number[] = [];
+  readonly retained: number[] = [];
+  private readonly coveredUntil: number[] = [];
+  readonly firstOrdinal: number[] = [];
+
+  /** A node of self size `self` is in group g. */
+  add(g: number, self: number): void {
+    while (g >= this.count.length) this.newGroup();
+    this.count[g]++;
+    this.size[g] += self;
+  }
+
+  /**
+   * Node k, of self size `self`, at `position` of the preorder and whose subtree ends at `end`, is in
+   * group g; it is counted unless the subtree of the group's last counted member covers it (the rule of
+   * group-retained.ts).
+   */
+  addInPreorder(g: number, k: number, self: number, retainedSize: ArrayLike<number>, position: number, end: number): void {
+    while (g >= this.count.length) this.newGroup();
+    if (this.count[g] === 0) this.firstOrdinal[g] = k;
+    else this.firstOrdinal[g] = Math.min(this.firstOrdinal[g], k);
+    this.count[g]++;
+    this.size[g] += self;
+    if (position < this.coveredUntil[g]) return;
+    this.retained[g] += retainedSize[k];
+    this.coveredUntil[g] = end;
+  }
+
+  private newGroup(): void {
+    this.count.push(0);
+    this.size.push(0);
+    this.retained.push(0);
+    this.coveredUntil.push(0);
+    this.firstOrdinal.push(0);
+  }
+}
+
 /** The partition rows of every classifier computed at ingest (all but `class`: the classes table), in CLASSIFIERS order. */
 export function partitionSummary(graph: HeapGraph, a: StoreAnalysis, scripts: ReadonlyMap<number, string>, parts: PartitionParts = {}): PartitionSummaryRow[] {
   const only = parts.only ?? (() => true);
-  const retainers = a.retainers;
-  const preorder = a.dominatorPreorder; // one pass per classifier for its group retained sizes
-  const { nodeCount, edgeTypes } = graph;
+  const preorder = a.dominatorPreorder;
+  const { nodeCount } = graph;
   const self = a.selfSize;
+  // The value classifiers' groups, by ordinal; before that, their values (`view.scratch`).
   const group = bigInt32(nodeCount);
-  // The second per-node array: the scratch of `script` (its location index), and via's groups beside
-  // rcs's. Not allocated when neither is asked for.
-  const needsSecond = only('script') || (only('rcs') && only('via'));
-  const group2 = needsSecond ? bigInt32(nodeCount) : new Int32Array(0);
-  const view: IngestView = { graph, analysis: a, scratch: group2, viaLabels: parts.viaLabels };
+  const view: IngestView = { graph, analysis: a, scratch: group, viaLabels: parts.viaLabels };
   const names = parts.names ?? graphKindNames(graph, scripts);
   const rows: PartitionSummaryRow[] = [];
-
-  const emit = (classifier: string, groups: KindGroups) => {
-    const n = groups.size;
-    const count = new Float64Array(n);
-    const size = new Float64Array(n);
-    for (let k = 0; k < nodeCount; k++) {
-      const g = group[k];
-      if (g < 0) continue;
-      count[g]++;
-      size[g] += self[k];
-    }
-    const retained = groupRetainedSizes(group, n, a.retainedSize, preorder); // group[k] < 0 unless self size > 0
-    for (let g = 0; g < n; g++)
-      if (count[g] > 0) rows.push({ classifier, kind: groups.kinds[g], key: groups.keys[g], count: count[g], size: size[g], retained: retained[g] });
+  const emit = (classifier: string, groups: KindGroups, stats: GroupStats, retained: ArrayLike<number>, order: Iterable<number>) => {
+    for (const g of order)
+      if (stats.count[g] > 0)
+        rows.push({ classifier, kind: groups.kinds[g], key: groups.keys[g], count: stats.count[g], size: stats.size[g], retained: retained[g] });
   };
 
   for (const c of CLASSIFIERS) {
     const def = CLASSIFIER_DEFINITIONS[c];
     if (def.shape !== 'value' || !only(c)) continue;
-    const valueAt = def.atIngest(view);
-    if (valueAt === null) continue;
+    const values = def.atIngest(view); // may be `group` itself: values[k] is read before group[k] is written
+    if (values === null) continue;
     const groups = new ValueGroups((v) => def.label(v, names));
-    for (let k = 0; k < nodeCount; k++) group[k] = self[k] > 0 ? groups.id(valueAt(k)) : -1;
-    emit(c, groups);
+    const stats = new GroupStats();
+    for (let k = 0; k < nodeCount; k++) {
+      const s = self[k];
+      if (s > 0) stats.add((group[k] = groups.id(values[k])), s);
+      else group[k] = -1;
+    }
+    emit(c, groups, stats, groupRetainedSizes(group, groups.size, a.retainedSize, preorder), groups.kinds.keys());
   }
 
-  // rcs and via: sets over the non-weak incoming edges, both filled in one pass when both are asked
-  // for (`group` for rcs, `group2` for via; the value classifiers are done with the scratch array).
-  const withRcs = only('rcs');
-  const withVia = only('via');
-  if (!withRcs && !withVia) return rows;
-  const { firstRetainer, retainerEdge } = retainers;
+  const sets = setPartitions(graph, a, view, preorder, only('rcs'), only('via'));
+  for (const [c, { groups, stats }] of sets) {
+    // Groups are numbered as met in the preorder; rows come in the order a walk by ordinal numbers them.
+    const order = Array.from(groups.kinds.keys()).sort((x, y) => stats.firstOrdinal[x] - stats.firstOrdinal[y]);
+    emit(c, groups, stats, stats.retained, order);
+  }
+  return rows;
+}
+
+/**
+ * rcs and via: sets over the non-weak incoming edges, both in one pass when both are asked for. The
+ * pass walks the dominator tree's preorder and applies DevTools' rule as each node's groups are known,
+ * so it needs no per-node group array (a node's retainers are scattered anyway, in whatever order it is
+ * met).
+ */
+function setPartitions(
+  graph: HeapGraph,
+  a: StoreAnalysis,
+  view: IngestView,
+  preorder: TreePreorder,
+  withRcs: boolean,
+  withVia: boolean,
+): Map<'rcs' | 'via', { groups: SetGroups; stats: GroupStats }> {
+  const out = new Map<'rcs' | 'via', { groups: SetGroups; stats: GroupStats }>();
+  if (!withRcs && !withVia) return out;
+  const { firstRetainer, retainerEdge } = a.retainers;
+  const { edgeTypes } = graph;
+  const { selfSize: self, retainedSize } = a;
   const weak = graph.layout.edgeTypeWeak;
   const rcs = withRcs ? CLASSIFIER_DEFINITIONS.rcs.atIngest(view) : null;
   const via = withVia ? CLASSIFIER_DEFINITIONS.via.atIngest(view) : null;
   let maxIn = 0;
-  for (let k = 0; k < nodeCount; k++) maxIn = Math.max(maxIn, firstRetainer[k + 1] - firstRetainer[k]);
-  const scratch = new Int32Array(maxIn + 1);
-  const scratch2 = new Int32Array(maxIn + 1);
-  const rcsGroups = rcs ? new SetGroups(rcs.texts) : null;
-  const viaGroups = via ? new SetGroups(via.texts) : null;
-  // via's groups go straight to `group` when rcs is not asked for.
-  const viaGroup = rcs ? group2 : group;
-  for (let k = 0; k < nodeCount; k++) {
-    if (!(self[k] > 0)) {
-      group[k] = -1;
-      viaGroup[k] = -1;
-      continue;
-    }
+  for (let k = 0; k < graph.nodeCount; k++) maxIn = Math.max(maxIn, firstRetainer[k + 1] - firstRetainer[k]);
+  const rcsMembers = new Int32Array(maxIn + 1);
+  const viaMembers = new Int32Array(maxIn + 1);
+  const rcsGroups = new SetGroups(rcs?.texts ?? []);
+  const viaGroups = new SetGroups(via?.texts ?? []);
+  const rcsStats = new GroupStats();
+  const viaStats = new GroupStats();
+  const { entries, ordinalBits, bigEnds } = preorder;
+  const big = bigSubtree(preorder);
+  const mask = ordinalMask(preorder);
+  for (let i = 0, bigAt = 0; i < entries.length; i++) {
+    const entry = entries[i];
+    const size = entry >>> ordinalBits;
+    const end = size === big ? bigEnds[bigAt++] : i + size;
+    const k = entry & mask;
+    const s = self[k];
+    if (!(s > 0)) continue;
     let n = 0;
     for (let r = firstRetainer[k]; r < firstRetainer[k + 1]; r++) {
       const e = retainerEdge[r];
       if (edgeTypes[e] === weak) continue;
-      if (rcs) scratch[n] = rcs.memberOf(e);
-      if (via) scratch2[n] = via.memberOf(e);
+      if (rcs) rcsMembers[n] = rcs.memberOf(e);
+      if (via) viaMembers[n] = via.memberOf(e);
       n++;
     }
-    if (rcsGroups) group[k] = rcsGroups.idOf(scratch, 0, n);
-    if (viaGroups) viaGroup[k] = viaGroups.idOf(scratch2, 0, n);
+    if (rcs) rcsStats.addInPreorder(rcsGroups.idOf(rcsMembers, 0, n), k, s, retainedSize, i, end);
+    if (via) viaStats.addInPreorder(viaGroups.idOf(viaMembers, 0, n), k, s, retainedSize, i, end);
   }
-  if (rcsGroups) emit('rcs', rcsGroups);
-  if (viaGroups) {
-    if (viaGroup !== group) group.set(viaGroup);
-    emit('via', viaGroups);
-  }
-  return rows;
+  if (rcs) out.set('rcs', { groups: rcsGroups, stats: rcsStats });
+  if (via) out.set('via', { groups: viaGroups, stats: viaStats });
+  return out;
 }
 
 // ───────────────────────────── class instances ─────────────────────────────
