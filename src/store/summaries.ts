@@ -318,7 +318,7 @@ class HubMembers {
     const weak = graph.layout.edgeTypeWeak;
     const rcsPairs = new PairSet(hubCount);
     const viaPairs = new PairSet(hubCount);
-    for (let k = 0, e = 0; k < nodeCount; k++) {
+    for (let k = 0, e = firstEdge[0]; k < nodeCount; k++) {
       let rcsMember = -1; // the same for all of k's edges: the class of k
       for (const last = firstEdge[k + 1]; e < last; e++) {
         const to = edgeTo[e];
