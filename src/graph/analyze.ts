@@ -13,6 +13,7 @@ import { effectiveNodeName, propagateDomState } from './dom-state.js';
 import { computeDominators } from './dominators.js';
 import { computeEssentialEdges } from './essential-edges.js';
 import { hasUserRoots as findUserRoots, markPageObjects, ROOT_ORDINAL } from './flags.js';
+import { treePreorder, type TreePreorder } from './group-retained.js';
 import { computeRetainedSizes } from './retained-sizes.js';
 import { computeShallowSizes } from './shallow-sizes.js';
 import { computeStatistics, type Statistics } from './statistics.js';
@@ -62,6 +63,8 @@ export interface GraphAnalysis {
   retainers: Retainers;
   /** Dominator-tree children per node. */
   dominatedNodes: DominatedNodes;
+  /** The dominator tree in preorder: every grouping's group retained sizes in one pass (group-retained.ts). */
+  dominatorPreorder: TreePreorder;
 }
 
 export interface AnalyzeHooks {
@@ -110,6 +113,7 @@ export function analyzeGraph(graph: HeapGraph, onPhase?: (phase: string) => void
   phase('Calculating retained sizes');
   const retainedSize = computeRetainedSizes(adjustedSelf, dom.idom, dom.order);
   const dominatedNodes = buildDominatedNodes(dom.idom, ROOT_ORDINAL);
+  const dominatorPreorder = treePreorder(dominatedNodes, ROOT_ORDINAL);
   const totalSize = retainedSize[ROOT_ORDINAL] + graph.extraNativeBytes;
 
   phase('Calculating distances');
@@ -121,7 +125,7 @@ export function analyzeGraph(graph: HeapGraph, onPhase?: (phase: string) => void
   const { classIndex, classKeys, classNames } = classifyNodes(graph, detachedness, interfaceDefinitions, shapes);
 
   phase('Aggregating classes');
-  const classes = aggregateClasses(classIndex, classKeys.length, adjustedSelf, distance, retainedSize, dominatedNodes, ROOT_ORDINAL);
+  const classes = aggregateClasses(classIndex, classKeys.length, adjustedSelf, distance, retainedSize, dominatorPreorder);
 
   phase('Calculating statistics');
   const statistics = computeStatistics(graph, detachedness, adjustedSelf, retainers, totalSize);
@@ -145,6 +149,7 @@ export function analyzeGraph(graph: HeapGraph, onPhase?: (phase: string) => void
     edgeFrom,
     retainers,
     dominatedNodes,
+    dominatorPreorder,
   };
 }
 

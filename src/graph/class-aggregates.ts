@@ -6,8 +6,7 @@
 // instance of the same class dominates (group-retained.ts). Classes whose instances all have self 0 keep count 0 and
 // are not Summary rows (hence no `(synthetic)` row, and no row for fully transferred ownable nodes).
 
-import type { DominatedNodes } from './csr.js';
-import { groupRetainedSizes } from './group-retained.js';
+import { groupRetainedSizes, type TreePreorder } from './group-retained.js';
 
 export interface ClassAggregate {
   /** Instances with self size > 0, per class index (0 = not a Summary row). */
@@ -26,8 +25,7 @@ export function aggregateClasses(
   selfSize: ArrayLike<number>,
   distance: Int32Array,
   retainedSize: Float64Array,
-  dominatedNodes: DominatedNodes,
-  rootOrdinal = 0,
+  dominatorPreorder: TreePreorder,
 ): ClassAggregate {
   const nodeCount = classIndex.length;
   const count = new Float64Array(classCount);
@@ -44,6 +42,6 @@ export function aggregateClasses(
     self[c] += size;
   }
 
-  const retained = groupRetainedSizes(classIndex, classCount, retainedSize, dominatedNodes, { selfSize, root: rootOrdinal });
+  const retained = groupRetainedSizes(classIndex, classCount, retainedSize, dominatorPreorder, { selfSize });
   return { count, self, retained, distance: minDistance };
 }

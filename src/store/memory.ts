@@ -11,10 +11,11 @@
 //                   lists through shared memory and drops its references once the edge tables are
 //                   written (table-writer-worker.ts), so the main thread's release frees them.
 //   4. summaries    summary-writer.ts: the summary thread (summary-thread.ts) collects its own group
-//                   arrays; once it is done, nothing reads the analysis' link arrays (its rcs and via
-//                   were their last readers): edge sources, retainers, dominator-tree children and
-//                   essential flags go (`onLinksDone` = dropLinkArrays). The main thread's duplicated
-//                   strings run beside the summary thread (their arrays released before the wait).
+//                   arrays; once it is done, nothing reads the analysis' link arrays (its partitions
+//                   were their last readers): edge sources, retainers, the dominator tree's children
+//                   and preorder, and essential flags go (`onLinksDone` = dropLinkArrays). The main
+//                   thread's duplicated strings run beside the summary thread (their arrays released
+//                   before the wait).
 // StoreAnalysis (below) names the analysis arrays the store reads at all.
 
 import { setFlagsFromString } from 'node:v8';
@@ -53,12 +54,14 @@ export type StoreAnalysis = Pick<
   | 'edgeFrom'
   | 'retainers'
   | 'dominatedNodes'
+  | 'dominatorPreorder'
 >;
 
 /** Step 4: lets the analysis' link arrays go (nothing reads them after the summary thread). */
-export function dropLinkArrays(a: Pick<GraphAnalysis, 'edgeFrom' | 'retainers' | 'dominatedNodes' | 'essentialEdge'>): void {
+export function dropLinkArrays(a: Pick<GraphAnalysis, 'edgeFrom' | 'retainers' | 'dominatedNodes' | 'dominatorPreorder' | 'essentialEdge'>): void {
   a.edgeFrom = new Uint32Array(0);
   a.retainers = { firstRetainer: new Uint32Array(0), retainerEdge: new Uint32Array(0) };
   a.dominatedNodes = { firstDominated: new Uint32Array(0), dominated: new Uint32Array(0) };
+  a.dominatorPreorder = { entries: new Uint32Array(0), ordinalBits: 1, bigEnds: new Uint32Array(0) };
   a.essentialEdge = new Uint8Array(0);
 }

@@ -28,7 +28,17 @@ export interface SummaryJob {
   graph: Omit<HeapGraph, 'strings' | 'extraSections' | 'header' | 'rawLocations'>;
   analysis: Pick<
     StoreAnalysis,
-    'selfSize' | 'retainedSize' | 'distance' | 'detachedness' | 'classIndex' | 'classNames' | 'classKeys' | 'edgeFrom' | 'retainers' | 'dominatedNodes'
+    | 'selfSize'
+    | 'retainedSize'
+    | 'distance'
+    | 'detachedness'
+    | 'classIndex'
+    | 'classNames'
+    | 'classKeys'
+    | 'edgeFrom'
+    | 'retainers'
+    | 'dominatedNodes'
+    | 'dominatorPreorder'
   >;
   names: { nodeTypes: readonly string[]; scripts: [number, string][]; allocFrames: (AllocFrame | null)[] };
   viaLabels: ViaLabels;
@@ -115,6 +125,7 @@ export class SummaryThread {
         edgeFrom: a.edgeFrom,
         retainers: a.retainers,
         dominatedNodes: a.dominatedNodes,
+        dominatorPreorder: a.dominatorPreorder,
       },
       names: { nodeTypes: graph.layout.nodeTypes, scripts: [...scripts], allocFrames },
       viaLabels: viaLabels(graph),
