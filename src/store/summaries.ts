@@ -809,19 +809,30 @@ export function duplicateStrings(graph: HeapGraph, a: StoreAnalysis, emit: (row:
   const consSlot = new Int32Array(consCount);
   if (shared) {
     let c = 0;
+    // the lengths the concatenated texts have: a flat string of any other length shares no key with them
+    let consLengths = new Uint8Array(2048);
     for (let k = 0; k < nodeCount; k++) {
       if (nodes[k * F + tOff] !== consType) continue;
       const h = hashOf(k);
       consSlot[c] = shared.add(textKey(hashLength, h), 1);
+      if (hashLength >= consLengths.length) {
+        const grown = new Uint8Array(2 * hashLength);
+        grown.set(consLengths);
+        consLengths = grown;
+      }
+      consLengths[hashLength] = 1;
       c++;
     }
-    // flat strings that string nodes name, once per string id
+    // flat strings that string nodes name, once per string id (not hashed, nor looked up in the table,
+    // when no concatenated text has their length)
     const seen = new Uint8Array(S);
     for (let k = 0; k < nodeCount; k++) {
       if (nodes[k * F + tOff] !== strType) continue;
       const sid = nodes[k * F + nOff];
       if (seen[sid]) continue;
       seen[sid] = 1;
+      const length = strings.lengthOf(sid);
+      if (length >= consLengths.length || consLengths[length] === 0) continue;
       const h = hashOf(k);
       shared.add(textKey(hashLength, h), 2);
     }
