@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3';
 import { releaseMemory, type StoreAnalysis } from './memory.js';
 import type { HeapGraph } from '../parse/heap-graph.js';
+import { BatchInserter } from './bulk.js';
 import { summariesDdl } from './schema.js';
 import { CLASS_TOP, classTop, DOMINATOR_CHILDREN, dominatorTop, duplicateStrings, SUMMARIES_VERSION, suspectsSummary } from './summaries.js';
 import type { ThreadSummaries } from './summary-thread.js';
@@ -37,15 +38,17 @@ export async function writeSummaries(
   // then run them alone with one core idle (2.6 GB snapshot: 32.8 -> 28.9 s). The price is their arrays
   // on top of the link arrays the summary thread still reads: peak memory +5 % (4 GB: 1.90x the file).
   onPhase('summaries: duplicated strings', 0, 0);
-  const dup = db.prepare('INSERT INTO summary_duplicate_strings (rank, value, nodes, count, size, max_size, wasted, example) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  const dup = new BatchInserter(db, 'summary_duplicate_strings', ['rank', 'value', 'nodes', 'count', 'size', 'max_size', 'wasted', 'example']);
   let rank = 0;
-  duplicateStrings(graph, a, (r) => dup.run(rank++, r.value, r.nodes, r.count, r.size, r.maxSize, r.wasted, r.example));
+  duplicateStrings(graph, a, (r) => dup.add(rank++, r.value, r.nodes, r.count, r.size, r.maxSize, r.wasted, r.example));
+  dup.flush();
   releaseMemory();
   // The classes' top instances and the dominator tree's top here too, while the summary thread finishes
   // the partitions (it was the last to finish).
   onPhase('summaries: class and dominator tops', 0, 0);
-  const top = db.prepare('INSERT INTO summary_class_top (class_id, rank, ordinal) VALUES (?, ?, ?)');
-  classTop(graph, a, (classId, ordinals) => ordinals.forEach((k, rank) => top.run(classId, rank, k)));
+  const top = new BatchInserter(db, 'summary_class_top', ['class_id', 'rank', 'ordinal']);
+  classTop(graph, a, (classId, ordinals) => ordinals.forEach((k, rank) => top.add(classId, rank, k)));
+  top.flush();
   const node = db.prepare('INSERT INTO summary_dominator_nodes (ordinal, depth, child_count) VALUES (?, ?, ?)');
   const child = db.prepare('INSERT INTO summary_dominator_children (parent, rank, child) VALUES (?, ?, ?)');
   dominatorTop(graph, a, (n) => {
@@ -58,8 +61,9 @@ export async function writeSummaries(
   // Nothing reads the analysis' link arrays any more (the summary thread's rcs and via were their last
   // readers): edge sources, retainers, dominator-tree children and essential flags go.
   onLinksDone?.();
-  const partition = db.prepare('INSERT INTO summary_partition (classifier, kind, key, count, size, retained) VALUES (?, ?, ?, ?, ?, ?)');
-  for (const r of t.partition) partition.run(r.classifier, r.kind, r.key, r.count, r.size, r.retained);
+  const partition = new BatchInserter(db, 'summary_partition', ['classifier', 'kind', 'key', 'count', 'size', 'retained']);
+  for (const r of t.partition) partition.add(r.classifier, r.kind, r.key, r.count, r.size, r.retained);
+  partition.flush();
   releaseMemory(); // the summary thread's rows and the link arrays
 
   const meta = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
@@ -71,18 +75,22 @@ export async function writeSummaries(
 
 function writeSuspectsSummary(db: Database.Database, graph: HeapGraph, a: StoreAnalysis): number {
   const q = (table: string, columns: string) => db.prepare(`INSERT INTO ${table} (${columns}) VALUES (${columns.replace(/[^,]+/g, '?')})`);
-  const top = q('summary_top_level', 'rank, ordinal, class_id, retained_size');
+  // The big row sets in multi-row statements (bulk.ts): a Chromium page has half a million top-level
+  // objects, and one statement per row made their inserts most of the suspects summary's time.
+  const top = new BatchInserter(db, 'summary_top_level', ['rank', 'ordinal', 'class_id', 'retained_size']);
   const byObject = q('summary_top_kept_objects', 'ordinal, class_id, count, size, sized');
   const byClass = q('summary_top_kept_classes', 'top_class_id, class_id, count, size, sized');
   const chain = q('summary_top_chain', 'start, step, ordinal, retained_size, child_count');
   const child = q('summary_top_chain_children', 'parent, rank, child');
   const childClass = q('summary_top_chain_classes', 'parent, class_id, count, retained, rank');
-  return suspectsSummary(graph, a, {
-    topLevel: (...v) => top.run(...v),
+  const min = suspectsSummary(graph, a, {
+    topLevel: (...v) => top.add(...v),
     keptByObject: (...v) => byObject.run(...v),
     keptByClass: (...v) => byClass.run(...v),
     chain: (...v) => chain.run(...v),
     chainChild: (...v) => child.run(...v),
     chainClass: (...v) => childClass.run(...v),
   });
+  top.flush();
+  return min;
 }
