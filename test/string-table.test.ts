@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { StringTable } from '../src/parse/string-table.js';
+import { StringTable, StringTableBuilder } from '../src/parse/string-table.js';
 
 test('every string reads back as pushed, across chunk boundaries, and past the end like an array', () => {
   const strings: string[] = ['<dummy>', '', 'é', '日本語', '😀', 'lone \ud800', '\udc00x'];
@@ -36,6 +36,23 @@ test('every string reads back as pushed, across chunk boundaries, and past the e
     seen += count;
   });
   assert.equal(seen, strings.length);
+});
+
+test("strings pushed as ASCII bytes (the parser's escape-free strings) and as strings, mixed, read back in order", () => {
+  const strings: string[] = [];
+  for (let i = 0; i < 9000; i++) strings.push(i % 5 === 0 ? `é${i}` : i % 7 === 0 ? '' : `k${i}`);
+  strings.push('z'.repeat(5_000_000), 'after');
+  const b = new StringTableBuilder();
+  for (const s of strings) {
+    if (/^[\x00-\x7f]*$/.test(s)) {
+      const bytes = Buffer.from(`"${s}"`, 'latin1');
+      b.pushAscii(bytes, 1, bytes.length - 1);
+    } else b.push(s);
+  }
+  assert.equal(b.length, strings.length);
+  const t = b.finish();
+  assert.deepEqual(t.toArray(), strings);
+  assert.ok(t.equals(9001, 'after'));
 });
 
 test('an empty table', () => {

@@ -716,7 +716,9 @@ export class SnapshotScanner {
             this.fail(`invalid string escape in "strings" (string #${strings.length})`, this.base + p);
           }
         } else {
-          strings.push(nonAscii ? buf.toString('utf8', p + 1, q) : (latin ?? buf.toString('latin1', p + 1, q)));
+          if (nonAscii) strings.push(buf.toString('utf8', p + 1, q));
+          else if (latin !== null) strings.push(latin);
+          else strings.pushAscii(buf, p + 1, q);
         }
         s = ArrayState.After;
         p = q + 1;

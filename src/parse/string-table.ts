@@ -106,8 +106,13 @@ export class StringTable {
 /** Collects strings one by one (the parser's order) into a StringTable. */
 export class StringTableBuilder {
   private readonly chunks: string[] = [];
-  private pending: string[] = [];
-  private pendingChars = 0;
+  /** The open chunk's text so far, in parts (joined when it closes); runs of ASCII strings wait as bytes. */
+  private parts: string[] = [];
+  private bytes = new Uint8Array(1 << 16);
+  private byteCount = 0;
+  /** Strings and characters in the open chunk. */
+  private chunkStrings = 0;
+  private chunkChars = 0;
   private chunkOf = new Uint32Array(1024);
   private begin = new Uint32Array(1024);
   private n = 0;
@@ -118,29 +123,63 @@ export class StringTableBuilder {
   }
 
   push(s: string): void {
-    if (this.pending.length === CHUNK_STRINGS || (this.pending.length > 0 && this.pendingChars + s.length > CHUNK_CHARS)) this.close();
-    if (this.n === this.begin.length) {
-      this.chunkOf = grownUint32(this.chunkOf);
-      this.begin = grownUint32(this.begin);
+    this.open(s.length);
+    this.flushBytes();
+    this.parts.push(s);
+  }
+
+  /**
+   * Pushes the string whose text is the ASCII bytes [start, end) of `buf` (the parser's escape-free
+   * strings, most of a heap's): copied as bytes and decoded with their neighbours in one call, so no
+   * string is made per entry.
+   */
+  pushAscii(buf: Uint8Array, start: number, end: number): void {
+    const n = end - start;
+    this.open(n);
+    if (this.byteCount + n > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(2 * this.bytes.length, this.byteCount + n));
+      grown.set(this.bytes.subarray(0, this.byteCount));
+      this.bytes = grown;
     }
-    this.chunkOf[this.n] = this.chunks.length;
-    this.begin[this.n] = this.pendingChars;
-    this.n++;
-    this.pending.push(s);
-    this.pendingChars += s.length;
+    const bytes = this.bytes;
+    let at = this.byteCount;
+    for (let i = start; i < end; i++) bytes[at++] = buf[i];
+    this.byteCount = at;
   }
 
   finish(): StringTable {
-    if (this.pending.length > 0) this.close();
+    if (this.chunkStrings > 0) this.close();
     // The constructor is private to keep the arrays' invariants in this file.
     const make = StringTable as unknown as new (c: string[], o: Uint32Array, b: Uint32Array) => StringTable;
     return new make(this.chunks, this.chunkOf.slice(0, this.n), this.begin.slice(0, this.n));
   }
 
+  /** Starts string n, of `length` characters, in the open chunk (closing it first when full). */
+  private open(length: number): void {
+    if (this.chunkStrings === CHUNK_STRINGS || (this.chunkStrings > 0 && this.chunkChars + length > CHUNK_CHARS)) this.close();
+    if (this.n === this.begin.length) {
+      this.chunkOf = grownUint32(this.chunkOf);
+      this.begin = grownUint32(this.begin);
+    }
+    this.chunkOf[this.n] = this.chunks.length;
+    this.begin[this.n] = this.chunkChars;
+    this.n++;
+    this.chunkStrings++;
+    this.chunkChars += length;
+  }
+
+  private flushBytes(): void {
+    if (this.byteCount === 0) return;
+    this.parts.push(Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.byteCount).toString('latin1'));
+    this.byteCount = 0;
+  }
+
   private close(): void {
+    this.flushBytes();
     // join() makes one flat string; the parts become garbage while they are still young (cheap to collect).
-    this.chunks.push(this.pending.length === 1 ? this.pending[0] : this.pending.join(''));
-    this.pending = [];
-    this.pendingChars = 0;
+    this.chunks.push(this.parts.length === 1 ? this.parts[0] : this.parts.join(''));
+    this.parts = [];
+    this.chunkStrings = 0;
+    this.chunkChars = 0;
   }
 }
