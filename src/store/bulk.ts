@@ -18,8 +18,8 @@ const BATCH = 100;
 
 /**
  * Multi-row `INSERT … VALUES (…),(…)` with one reused parameter array: 2–3× the rows/s of single-row
- * statements (measured with better-sqlite3 on 5 M rows). Add a row with `add(…)`, or fill `values` from
- * `slot()` and `commitRow()`; `flush()` writes the last rows. Rows are inserted in the order added.
+ * statements (measured with better-sqlite3 on 5 M rows). Add rows with `add(…)`; `flush()` writes the last
+ * ones. Rows are inserted in the order added.
  */
 export class BatchInserter {
   private readonly params: (number | string | null)[];
@@ -37,19 +37,12 @@ export class BatchInserter {
     const one = `(${this.columns.map(() => '?').join(',')})`;
     return this.db.prepare(`INSERT INTO ${this.table} (${this.columns.map(quoteIdent).join(',')}) VALUES ${new Array(rows).fill(one).join(',')}`);
   }
-  get values(): (number | string | null)[] {
-    return this.params;
-  }
   add(...row: (number | string | null)[]): void {
     const at = this.n * this.columns.length;
     for (let i = 0; i < row.length; i++) this.params[at + i] = row[i];
     this.commitRow();
   }
-  /** Offset in `values` of the row being added. */
-  slot(): number {
-    return this.n * this.columns.length;
-  }
-  commitRow(): void {
+  private commitRow(): void {
     if (++this.n === BATCH) {
       this.big.run(this.params);
       this.n = 0;
