@@ -1,7 +1,8 @@
 // Interns variable-length tuples of u32 values (a plain object's property-name string indexes; a
-// location (script, line, column) plus a class-name id) to dense ids 0, 1, 2, …, in first-seen order.
-// Open addressing over typed arrays: per node it costs a hash and a compare, where a string key
-// would cost building, flattening and hashing a string. Used by class-names.ts.
+// location (script, line, column) plus a class-name id; a node's sorted retainer classes or edge
+// labels) to dense ids 0, 1, 2, …, in first-seen order. Open addressing over typed arrays: per node it
+// costs a hash and a compare, where a string key would cost building, flattening and hashing a string.
+// Used by class-names.ts and by the set classifiers' groups (store/classifiers.ts).
 
 import { grownUint32 } from '../util/typed-arrays.js';
 

@@ -16,6 +16,7 @@
 
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { TextInterner } from '../util/interner.js';
+import { U32TupleInterner } from '../graph/u32-tuple-interner.js';
 import { grownUint32, sortUnique } from '../util/typed-arrays.js';
 import type { StoreAnalysis } from './memory.js';
 import { hasTable, stmt, storeCodes, type Db } from './queries/common.js';
@@ -432,13 +433,6 @@ export class ValueGroups extends KindGroups {
 /** Ranges up to this long are sorted as they are (insertion sort); longer ones lose their repeats first. */
 const SORT_DIRECTLY = 16;
 
-/** A set's hash: its members mixed in order (sets are sorted, so equal sets hash alike). */
-function hashOfSet(ids: Int32Array, from: number, n: number): number {
-  let h = n;
-  for (let i = from; i < from + n; i++) h = Math.imul(h ^ ids[i], 0x9e3779b1);
-  return h ^ (h >>> 15);
-}
-
 /**
  * Groups of a set classifier: sets of member ids (into `texts`), so no string is built per object; a
  * set's kind is spelled once. The empty set and one-member sets (most objects: one retainer) are looked
@@ -449,14 +443,11 @@ export class SetGroups extends KindGroups {
   private empty = -1;
   /** Group + 1 of the one-member sets, by member; 0 = not seen. */
   private single = new Int32Array(1024);
-  // The sets of two members or more: set s has members members[start[s] … start[s + 1]) and group
-  // groupOf[s]; `slots` is an open-addressing table of set numbers + 1 (0 = free), at most half full.
-  // Members are stored as u32 (ids are >= 0 but for unknown classes at query time: -1, kept as 2^32 - 1).
-  private slots = new Uint32Array(1024);
-  private start = new Uint32Array(256);
+  // The sets of two members or more, interned as tuples of their sorted members (u32: ids are >= 0 but
+  // for unknown classes at query time, -1, kept as 2^32 - 1); tuple t's group is groupOf[t].
+  private readonly bigger = new U32TupleInterner();
   private groupOf = new Uint32Array(256);
-  private members = new Uint32Array(1024);
-  private sets = 0;
+  private tuple = new Uint32Array(64);
   /** Per member id, the call of `distinct` that last met it (repeats of a big range are dropped with it). */
   private metIn = new Uint32Array(0);
   private call = 0;
@@ -487,44 +478,14 @@ export class SetGroups extends KindGroups {
     return this.lookup(ids, from, n);
   }
   private lookup(ids: Int32Array, from: number, n: number): number {
-    const mask = this.slots.length - 1;
-    for (let slot = hashOfSet(ids, from, n) & mask; ; slot = (slot + 1) & mask) {
-      const s = this.slots[slot] - 1;
-      if (s < 0) return this.add(ids, from, n, slot);
-      if (this.sameSet(s, ids, from, n)) return this.groupOf[s];
+    if (n > this.tuple.length) this.tuple = new Uint32Array(Math.max(n, 2 * this.tuple.length));
+    for (let i = 0; i < n; i++) this.tuple[i] = ids[from + i];
+    const t = this.bigger.intern(this.tuple, n);
+    if (this.bigger.isNew()) {
+      if (t >= this.groupOf.length) this.groupOf = grownUint32(this.groupOf, t + 1);
+      this.groupOf[t] = this.newGroup(ids, from, n);
     }
-  }
-  private sameSet(s: number, ids: Int32Array, from: number, n: number): boolean {
-    const at = this.start[s];
-    if (this.start[s + 1] - at !== n) return false;
-    for (let i = 0; i < n; i++) if (this.members[at + i] !== ids[from + i] >>> 0) return false;
-    return true;
-  }
-  private add(ids: Int32Array, from: number, n: number, slot: number): number {
-    const s = this.sets++;
-    if (s + 2 > this.start.length) {
-      this.start = grownUint32(this.start, s + 2);
-      this.groupOf = grownUint32(this.groupOf, s + 2);
-    }
-    const at = this.start[s];
-    if (at + n > this.members.length) this.members = grownUint32(this.members, at + n);
-    for (let i = 0; i < n; i++) this.members[at + i] = ids[from + i] >>> 0;
-    this.start[s + 1] = at + n;
-    const g = this.newGroup(ids, from, n);
-    this.groupOf[s] = g;
-    this.slots[slot] = s + 1;
-    if (2 * this.sets > this.slots.length) this.rehash();
-    return g;
-  }
-  private rehash(): void {
-    this.slots = new Uint32Array(2 * this.slots.length);
-    const mask = this.slots.length - 1;
-    const members = new Int32Array(this.members.buffer, 0, this.start[this.sets]);
-    for (let s = 0; s < this.sets; s++) {
-      let slot = hashOfSet(members, this.start[s], this.start[s + 1] - this.start[s]) & mask;
-      while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
-      this.slots[slot] = s + 1;
-    }
+    return this.groupOf[t];
   }
   private newGroup(ids: Int32Array, from: number, n: number): number {
     return this.of(setKind(Array.from(ids.subarray(from, from + n), (m) => this.texts[m])), null);
