@@ -17,6 +17,7 @@
 // Group retained sizes follow DevTools' class rule (src/graph/group-retained.ts).
 
 import { bigSubtree, groupRetainedSizes, ordinalMask, type TreePreorder } from '../graph/group-retained.js';
+import { U32TupleInterner } from '../graph/u32-tuple-interner.js';
 import type { HeapGraph } from '../parse/heap-graph.js';
 import {
   CLASSIFIER_DEFINITIONS,
@@ -353,14 +354,12 @@ class HubMembers {
 const NO_SECOND = -2;
 
 /**
- * A set of pairs (0 <= first < firstCount, second >= -1): an open-addressing table, at most half full. The
- * pair last added per first value is checked before the table: a hub's retainers come in runs of one
- * class or label.
+ * A set of pairs (0 <= first < firstCount, second >= -1), interned as 2-tuples. The pair last added per
+ * first value is checked before the interner: a hub's retainers come in runs of one class or label.
  */
 class PairSet {
-  private firsts = new Int32Array(1024).fill(-1);
-  private seconds = new Int32Array(1024);
-  private size = 0;
+  private readonly pairs = new U32TupleInterner();
+  private readonly pair = new Uint32Array(2);
   private readonly lastSecond: Int32Array;
   constructor(private readonly firstCount: number) {
     this.lastSecond = new Int32Array(firstCount).fill(NO_SECOND);
@@ -369,31 +368,23 @@ class PairSet {
   add(first: number, second: number): void {
     if (this.lastSecond[first] === second) return;
     this.lastSecond[first] = second;
-    const mask = this.firsts.length - 1;
-    let slot = (Math.imul(first, 0x9e3779b1) ^ Math.imul(second, 0x85ebca6b)) & mask;
-    for (; this.firsts[slot] >= 0; slot = (slot + 1) & mask) if (this.firsts[slot] === first && this.seconds[slot] === second) return;
-    this.firsts[slot] = first;
-    this.seconds[slot] = second;
-    if (2 * ++this.size > this.firsts.length) this.grow();
+    this.pair[0] = first;
+    this.pair[1] = second; // −1 (an unknown member) is kept as 2^32 − 1
+    this.pairs.intern(this.pair, 2);
   }
 
-  private grow(): void {
-    const { firsts, seconds } = this;
-    this.firsts = new Int32Array(2 * firsts.length).fill(-1);
-    this.seconds = new Int32Array(2 * firsts.length);
-    this.size = 0;
-    this.lastSecond.fill(NO_SECOND);
-    for (let slot = 0; slot < firsts.length; slot++) if (firsts[slot] >= 0) this.add(firsts[slot], seconds[slot]);
-  }
-
-  /** The seconds grouped by first: those of f are seconds[start[f] … start[f + 1]). */
+  /** The seconds grouped by first, in the order added: those of f are seconds[start[f] … start[f + 1]). */
   byFirst(): [Uint32Array, Int32Array] {
+    const n = this.pairs.size;
     const start = new Uint32Array(this.firstCount + 1);
-    for (let slot = 0; slot < this.firsts.length; slot++) if (this.firsts[slot] >= 0) start[this.firsts[slot] + 1]++;
+    for (let id = 0; id < n; id++) start[this.pairs.values(id)[0] + 1]++;
     for (let f = 0; f < this.firstCount; f++) start[f + 1] += start[f];
     const fill = start.slice(0, this.firstCount);
-    const seconds = new Int32Array(this.size);
-    for (let slot = 0; slot < this.firsts.length; slot++) if (this.firsts[slot] >= 0) seconds[fill[this.firsts[slot]]++] = this.seconds[slot];
+    const seconds = new Int32Array(n);
+    for (let id = 0; id < n; id++) {
+      const [first, second] = this.pairs.values(id);
+      seconds[fill[first]++] = second;
+    }
     return [start, seconds];
   }
 }
