@@ -37,7 +37,6 @@ export interface SummaryJob {
     | 'classKeys'
     | 'edgeFrom'
     | 'retainers'
-    | 'dominatedNodes'
     | 'dominatorPreorder'
   >;
   names: { nodeTypes: readonly string[]; scripts: [number, string][]; allocFrames: (AllocFrame | null)[] };
@@ -124,7 +123,6 @@ export class SummaryThread {
         classKeys: a.classKeys,
         edgeFrom: a.edgeFrom,
         retainers: a.retainers,
-        dominatedNodes: a.dominatedNodes,
         dominatorPreorder: a.dominatorPreorder,
       },
       names: { nodeTypes: graph.layout.nodeTypes, scripts: [...scripts], allocFrames },
