@@ -24,7 +24,9 @@ export interface ReadOptions {
   stats?: { textBytes: number; edgesInParallel?: boolean };
   /**
    * Called by a parallel parse when everything but the edges is scanned and this thread would otherwise
-   * wait for the edge worker: the ingest starts its page writer on the nodes and strings there.
+   * wait for the edge worker: the ingest starts its page writer on the nodes and strings there. The part
+   * is the returned graph's own arrays, unless the parallel parse falls back to one thread: then that parse
+   * either reports the file's problem or (after a worker failure) reads the same contents again.
    */
   onBeforeEdges?: (part: NodesPart) => void;
 }
