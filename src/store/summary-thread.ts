@@ -28,16 +28,7 @@ export interface SummaryJob {
   graph: Omit<HeapGraph, 'strings' | 'extraSections' | 'header' | 'rawLocations'>;
   analysis: Pick<
     StoreAnalysis,
-    | 'selfSize'
-    | 'retainedSize'
-    | 'distance'
-    | 'detachedness'
-    | 'classIndex'
-    | 'classNames'
-    | 'classKeys'
-    | 'edgeFrom'
-    | 'retainers'
-    | 'dominatorPreorder'
+    'selfSize' | 'retainedSize' | 'distance' | 'detachedness' | 'classIndex' | 'classNames' | 'classKeys' | 'edgeFrom' | 'retainers' | 'dominatorPreorder'
   >;
   names: { nodeTypes: readonly string[]; scripts: [number, string][]; allocFrames: (AllocFrame | null)[] };
   viaLabels: ViaLabels;
