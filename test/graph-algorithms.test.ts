@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { analyzeGraph } from '../src/graph/analyze.js';
-import { buildDominatedNodes, buildEdgeFrom, buildRetainers, type Adjacency } from '../src/graph/csr.js';
+import { buildDominatedNodes, buildEdgeSources, buildRetainers, edgeSource, type Adjacency } from '../src/graph/csr.js';
 import { computeDominators } from '../src/graph/dominators.js';
 import { computeRetainedSizes } from '../src/graph/retained-sizes.js';
 import { graphFromJson } from './helpers/json-graph.js';
@@ -27,7 +27,7 @@ function graphOf(nodeCount: number, edges: [number, number][], nonEssential: num
     if (nonEssential.includes(i)) essential[pos] = 0;
   });
   const adj: Adjacency = { nodeCount, firstEdge, edgeTo };
-  return { adj, essential, retainers: buildRetainers(adj), edgeFrom: buildEdgeFrom(adj) };
+  return { adj, essential, retainers: buildRetainers(adj) };
 }
 
 function idomsOf(nodeCount: number, edges: [number, number][], nonEssential: number[] = []) {
@@ -179,6 +179,53 @@ describe('computeDominators', () => {
       const essential = edges.map((_, i) => !nonEssential.includes(i));
       const { idom } = idomsOf(n, edges, nonEssential);
       assert.deepEqual(Array.from(idom), referenceIdoms(n, edges, essential), `round ${round}: ${JSON.stringify({ n, edges, nonEssential })}`);
+    }
+  });
+});
+
+describe('edgeSource', () => {
+  // Each edge's source from the sparse anchors, against the plain walk, on edge-count patterns that
+  // stress the search: long runs of edgeless nodes (strings, numbers), a node owning many anchors,
+  // edgeless nodes first and last, edge counts around the anchor stride.
+  test("finds every edge's source, whatever the runs of edgeless nodes", () => {
+    let seed = 99;
+    const rand = (m: number) => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return (seed >>> 8) % m;
+    };
+    const patterns: number[][] = [
+      [],
+      [0],
+      [5],
+      [0, 0, 64, 0, 0],
+      [63, 1, 64, 65, 0, 127, 128],
+      [1000, ...new Array(5000).fill(0), 3, ...new Array(300).fill(0)],
+    ];
+    for (let round = 0; round < 60; round++) {
+      const counts: number[] = [];
+      const n = 1 + rand(3000);
+      for (let k = 0; k < n; k++) {
+        const r = rand(10);
+        if (r < 4) counts.push(0);
+        else if (r < 5) for (let j = rand(2000); j > 0; j--) counts.push(0);
+        else if (r < 6) counts.push(rand(400));
+        else counts.push(1 + rand(8));
+      }
+      patterns.push(counts);
+    }
+    for (const [p, counts] of patterns.entries()) {
+      const nodeCount = counts.length;
+      const firstEdge = new Uint32Array(nodeCount + 1);
+      counts.forEach((c, k) => (firstEdge[k + 1] = firstEdge[k] + c));
+      const edgeCount = firstEdge[nodeCount];
+      const sources = buildEdgeSources({ nodeCount, firstEdge, edgeTo: new Uint32Array(edgeCount) });
+      assert.equal(sources.anchors.length, Math.ceil(edgeCount / 16)); // a quarter byte per edge
+      for (let k = 0, e = 0; k < nodeCount; k++) {
+        for (; e < firstEdge[k + 1]; e++) {
+          const got = edgeSource(firstEdge, sources, e);
+          if (got !== k) assert.fail(`pattern ${p}: edge ${e} is node ${k}'s, edgeSource says ${got}`);
+        }
+      }
     }
   });
 });

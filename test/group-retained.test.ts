@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DominatedNodes } from '../src/graph/csr.js';
 import { buildDominatedNodes } from '../src/graph/csr.js';
-import { bigSubtree, groupRetainedSizes, treePreorder } from '../src/graph/group-retained.js';
+import { bigSubtree, groupRetainedSizes, PreorderWalker, treePreorder } from '../src/graph/group-retained.js';
 import { SetGroups } from '../src/store/classifiers.js';
 import { setKind } from '../src/store/queries/labels.js';
 
@@ -101,6 +101,39 @@ test('treePreorder: entries in preorder with their subtree sizes; big ones liste
   assert.deepEqual(sizes, [5, 3, 1, 1, 1]);
   assert.ok(bigSubtree(p) > 5);
   assert.equal(p.bigEnds.length, 0);
+});
+
+test("PreorderWalker: every node reached from the root has its children lists' children, ascending, and its subtree's size", () => {
+  const next = random(4242);
+  for (const [nodeCount, chain] of [
+    [1, 0],
+    [5, 0],
+    [2000, 0],
+    [50_000, 0.5],
+    [300_000, 0.99995], // most subtrees big (their ends listed apart)
+  ] as const) {
+    const tree = randomTree(nodeCount, chain, next);
+    const preorder = treePreorder(tree);
+    const walker = new PreorderWalker(preorder);
+    // Subtree sizes by the children lists, leaves first (a parent's ordinal is below its children's).
+    const size = new Uint32Array(nodeCount).fill(1);
+    for (let k = nodeCount - 1; k >= 0; k--) for (let i = tree.firstDominated[k]; i < tree.firstDominated[k + 1]; i++) size[k] += size[tree.dominated[i]];
+    let visited = 0;
+    const stack = [0];
+    while (stack.length > 0) {
+      const p = stack.pop()!;
+      const k = walker.ordinal(p);
+      visited++;
+      const expected = Array.from(tree.dominated.subarray(tree.firstDominated[k], tree.firstDominated[k + 1])).sort((x, y) => x - y);
+      const { positions, ordinals } = walker.children(p);
+      assert.deepEqual(Array.from(ordinals), expected, `children of ${k} (${nodeCount} nodes, chain ${chain})`);
+      assert.equal(walker.end(p) - p, size[k], `subtree of ${k}`);
+      positions.forEach((c, i) => assert.equal(walker.ordinal(c), ordinals[i]));
+      stack.push(...positions);
+    }
+    assert.equal(visited, nodeCount);
+    if (chain === 0.99995) assert.ok(preorder.bigEnds.length > nodeCount / 2, 'the long chain has big subtrees');
+  }
 });
 
 test('SetGroups: a set in any order, with repeats, is one group; groups in first-seen order; big ranges too', () => {

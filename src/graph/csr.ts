@@ -28,14 +28,47 @@ export interface DominatedNodes {
   readonly dominated: Uint32Array;
 }
 
-/** Source ordinal of every edge ordinal (the file has no `from` field). */
-export function buildEdgeFrom(adj: Adjacency): Uint32Array {
+/** Edges per anchor of `EdgeSources` (a power of two). */
+const ANCHOR_SHIFT = 4;
+const ANCHOR_STRIDE = 1 << ANCHOR_SHIFT;
+
+/**
+ * The source of any edge without a 4-byte-per-edge `from` array (the file has no `from` field): the
+ * source ordinal of every 16th edge, 1/4 byte per edge (700 MB snapshot: 7 MB instead of 114 MB,
+ * live through the whole ingest's peak). `edgeSource` narrows the anchors' range with a binary search
+ * over `firstEdge`, a step or two within one cache line. Measured on the rcs partition of a 700 MB
+ * snapshot, its one hot reader: 0.60 s with the full array, 0.70 s with these anchors, 0.85 s with
+ * anchors every 64th edge.
+ */
+export interface EdgeSources {
+  /** anchors[i] = source ordinal of edge ordinal i << ANCHOR_SHIFT. */
+  readonly anchors: Uint32Array;
+}
+
+export function buildEdgeSources(adj: Adjacency): EdgeSources {
   const { nodeCount, firstEdge } = adj;
-  const edgeFrom = sharedUint32(firstEdge[nodeCount]); // shared: the summary thread reads it (rcs)
-  for (let k = 0, e = firstEdge[0]; k < nodeCount; k++) {
-    for (const end = firstEdge[k + 1]; e < end; e++) edgeFrom[e] = k;
+  const edgeCount = firstEdge[nodeCount];
+  const anchors = sharedUint32(Math.ceil(edgeCount / ANCHOR_STRIDE)); // shared: the summary thread reads it (rcs)
+  for (let k = 0, i = 0; k < nodeCount && i < anchors.length; k++) {
+    const end = firstEdge[k + 1];
+    for (; i < anchors.length && i * ANCHOR_STRIDE < end; i++) anchors[i] = k;
   }
-  return edgeFrom;
+  return { anchors };
+}
+
+/** Source ordinal of edge ordinal `e` (< the edge count): the last node whose edges start at or before e. */
+export function edgeSource(firstEdge: Uint32Array, sources: EdgeSources, e: number): number {
+  const { anchors } = sources;
+  const a = e >>> ANCHOR_SHIFT;
+  let lo = anchors[a];
+  // Sources grow with edge ordinals, so e's is at most the next anchor's (or the last node's).
+  let hi = a + 1 < anchors.length ? anchors[a + 1] : firstEdge.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (firstEdge[mid] <= e) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** Reverse edges over all edge types (DevTools `buildRetainers`). */

@@ -13,8 +13,8 @@ import type { WeakMapEdgeNames } from './weakmap-edge-names.js';
 import { sharedUint8 } from '../util/typed-arrays.js';
 
 /** 1 per essential edge ordinal, 0 otherwise. `pageObject` is the bit set of flags.ts `markPageObjects`. */
-export function computeEssentialEdges(graph: HeapGraph, edgeFrom: Uint32Array, pageObject: Uint32Array, weakMapNames: WeakMapEdgeNames): Uint8Array {
-  const { edgeCount, nodes, edgeTypes, edgeNames, edgeTo, layout } = graph;
+export function computeEssentialEdges(graph: HeapGraph, pageObject: Uint32Array, weakMapNames: WeakMapEdgeNames): Uint8Array {
+  const { nodeCount, edgeCount, firstEdge, nodes, edgeTypes, edgeNames, edgeTo, layout } = graph;
   const F = layout.nodeFieldCount;
   const idOffset = layout.nodeIdOffset;
   const internalEdge = layout.edgeTypeInternal;
@@ -22,21 +22,22 @@ export function computeEssentialEdges(graph: HeapGraph, edgeFrom: Uint32Array, p
   const shortcutEdge = layout.edgeTypeShortcut;
   const essential = sharedUint8(edgeCount);
 
-  for (let e = 0; e < edgeCount; e++) {
-    const edgeType = edgeTypes[e];
-    const from = edgeFrom[e];
-    if (edgeType === internalEdge) {
-      const nameIndex = edgeNames[e];
-      if (weakMapNames.isWeakMapEdgeName(nameIndex) && nodes[from * F + idOffset] === weakMapNames.tableId(nameIndex)) continue;
+  for (let from = 0, e = firstEdge[0]; from < nodeCount; from++) {
+    for (const end = firstEdge[from + 1]; e < end; e++) {
+      const edgeType = edgeTypes[e];
+      if (edgeType === internalEdge) {
+        const nameIndex = edgeNames[e];
+        if (weakMapNames.isWeakMapEdgeName(nameIndex) && nodes[from * F + idOffset] === weakMapNames.tableId(nameIndex)) continue;
+      }
+      if (edgeType === weakEdge) continue;
+      const to = edgeTo[e];
+      if (from === to) continue;
+      if (from !== ROOT_ORDINAL) {
+        if (edgeType === shortcutEdge) continue;
+        if ((pageObject[to >>> 5] & (1 << (to & 31))) !== 0 && (pageObject[from >>> 5] & (1 << (from & 31))) === 0) continue;
+      }
+      essential[e] = 1;
     }
-    if (edgeType === weakEdge) continue;
-    const to = edgeTo[e];
-    if (from === to) continue;
-    if (from !== ROOT_ORDINAL) {
-      if (edgeType === shortcutEdge) continue;
-      if ((pageObject[to >>> 5] & (1 << (to & 31))) !== 0 && (pageObject[from >>> 5] & (1 << (from & 31))) === 0) continue;
-    }
-    essential[e] = 1;
   }
   return essential;
 }

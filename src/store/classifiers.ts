@@ -17,6 +17,7 @@
 import type { HeapGraph } from '../parse/heap-graph.js';
 import { TextInterner } from '../util/interner.js';
 import { U32TupleInterner } from '../graph/u32-tuple-interner.js';
+import { edgeSource } from '../graph/csr.js';
 import { grownUint32, sortUnique } from '../util/typed-arrays.js';
 import type { StoreAnalysis } from './memory.js';
 import { hasTable, stmt, storeCodes, type Db } from './queries/common.js';
@@ -70,7 +71,7 @@ export interface KindNames {
 /** What a classifier reads of the graph at ingest. */
 export interface IngestView {
   graph: HeapGraph;
-  analysis: Pick<StoreAnalysis, 'selfSize' | 'distance' | 'detachedness' | 'classIndex' | 'classNames' | 'edgeFrom'>;
+  analysis: Pick<StoreAnalysis, 'selfSize' | 'distance' | 'detachedness' | 'classIndex' | 'classNames' | 'edgeSources'>;
   /** A per-node array a value classifier may use and return its values in (the caller's to reuse afterwards). */
   scratch: Int32Array;
   /** `via`'s edge labels, spelled beforehand where the strings are (the summary thread has none): viaLabels(). */
@@ -209,12 +210,13 @@ export const CLASSIFIER_DEFINITIONS: { readonly [C in Classifier]: C extends Set
     shape: 'set',
     title: 'Referrers by Kind (class / type)',
     diffTitle: 'Kind (referrers by class)',
-    atIngest: ({ analysis }) => {
+    atIngest: ({ graph, analysis }) => {
       // Class names interned by text (two class keys may share a name).
       const names = new TextInterner();
       const nameOfClass = Int32Array.from(analysis.classNames, (n) => names.id(n));
-      const { classIndex, edgeFrom } = analysis;
-      return { texts: names.texts, memberOf: (e) => nameOfClass[classIndex[edgeFrom[e]]] };
+      const { classIndex, edgeSources } = analysis;
+      const { firstEdge } = graph;
+      return { texts: names.texts, memberOf: (e) => nameOfClass[classIndex[edgeSource(firstEdge, edgeSources, e)]] };
     },
     atQuery: (db) => {
       const names = new TextInterner();

@@ -51,17 +51,15 @@ export type StoreAnalysis = Pick<
   | 'hasUserRoots'
   | 'interfaces'
   | 'problems'
-  | 'edgeFrom'
+  | 'edgeSources'
   | 'retainers'
-  | 'dominatedNodes'
   | 'dominatorPreorder'
 >;
 
 /** Step 4: lets the analysis' link arrays go (nothing reads them after the summary thread). */
-export function dropLinkArrays(a: Pick<GraphAnalysis, 'edgeFrom' | 'retainers' | 'dominatedNodes' | 'dominatorPreorder' | 'essentialEdge'>): void {
-  a.edgeFrom = new Uint32Array(0);
+export function dropLinkArrays(a: Pick<GraphAnalysis, 'edgeSources' | 'retainers' | 'dominatorPreorder' | 'essentialEdge'>): void {
+  a.edgeSources = { anchors: new Uint32Array(0) };
   a.retainers = { firstRetainer: new Uint32Array(0), retainerEdge: new Uint32Array(0) };
-  a.dominatedNodes = { firstDominated: new Uint32Array(0), dominated: new Uint32Array(0) };
   a.dominatorPreorder = { entries: new Uint32Array(0), ordinalBits: 1, bigEnds: new Uint32Array(0) };
   a.essentialEdge = new Uint8Array(0);
 }

@@ -16,7 +16,7 @@
 //
 // Group retained sizes follow DevTools' class rule (src/graph/group-retained.ts).
 
-import { bigSubtree, groupRetainedSizes, ordinalMask, type TreePreorder } from '../graph/group-retained.js';
+import { bigSubtree, groupRetainedSizes, ordinalMask, PreorderWalker, type TreePreorder } from '../graph/group-retained.js';
 import { U32TupleInterner } from '../graph/u32-tuple-interner.js';
 import type { HeapGraph } from '../parse/heap-graph.js';
 import {
@@ -32,7 +32,7 @@ import {
   type ViaLabels,
 } from './classifiers.js';
 import type { StoreAnalysis } from './memory.js';
-import { bigFloat64, bigInt32, bigUint32, grownUint32 } from '../util/typed-arrays.js';
+import { bigFloat64, bigInt32, bigUint32 } from '../util/typed-arrays.js';
 import { BASE_SYSTEM_DISTANCE } from '../graph/distances.js';
 
 /** 2: `distance` rows in ranges past 63 (labels.ts). 3: the suspects summary (summary_top_*). */
@@ -552,20 +552,24 @@ export interface DominatorTopNode {
  * DOMINATOR_MAX_DEPTH levels. Handed to `emit` node by node (so the rows are written as they come).
  */
 export function dominatorTop(graph: HeapGraph, a: StoreAnalysis, emit: (node: DominatorTopNode) => void): void {
-  const { firstDominated, dominated: children } = a.dominatedNodes;
+  const tree = new PreorderWalker(a.dominatorPreorder);
   const threshold = Math.max(1, a.retainedSize[0] * DOMINATOR_MIN_SHARE);
-  let queue: number[] = [0];
+  let queue: number[] = [0]; // preorder positions; the root's is 0
   let depth = 0;
   let expanded = 0;
   while (queue.length > 0 && depth <= DOMINATOR_MAX_DEPTH && expanded < DOMINATOR_MAX_EXPANDED) {
     const next: number[] = [];
-    for (const k of queue) {
+    for (const p of queue) {
       if (expanded >= DOMINATOR_MAX_EXPANDED) break;
       expanded++;
-      const kids = children.subarray(firstDominated[k], firstDominated[k + 1]);
-      const top = topByRetained(graph, kids, a.retainedSize, DOMINATOR_CHILDREN);
-      emit({ ordinal: k, depth, childCount: kids.length, children: top });
-      for (const child of top) if (a.retainedSize[child] >= threshold && firstDominated[child] !== firstDominated[child + 1]) next.push(child);
+      const { positions, ordinals } = tree.children(p);
+      const top = topByRetained(graph, ordinals, a.retainedSize, DOMINATOR_CHILDREN);
+      emit({ ordinal: tree.ordinal(p), depth, childCount: ordinals.length, children: top });
+      // The expanded children's positions (those with children of their own), in `top`'s order.
+      const expand = new Map<number, number>();
+      for (const child of top) if (a.retainedSize[child] >= threshold) expand.set(child, -1);
+      if (expand.size > 0) for (let i = 0; i < ordinals.length; i++) if (expand.has(ordinals[i])) expand.set(ordinals[i], positions[i]);
+      for (const c of expand.values()) if (tree.end(c) > c + 1) next.push(c);
     }
     queue = next;
     depth++;
@@ -970,7 +974,6 @@ export interface SuspectRowSink {
  */
 export function suspectsSummary(graph: HeapGraph, a: StoreAnalysis, sink: SuspectRowSink): number {
   const { layout, nodes, strings } = graph;
-  const { firstDominated, dominated } = a.dominatedNodes;
   const F = layout.nodeFieldCount;
   const retained = a.retainedSize;
   const self = a.selfSize;
@@ -981,21 +984,26 @@ export function suspectsSummary(graph: HeapGraph, a: StoreAnalysis, sink: Suspec
     nodes[k * F + layout.nodeTypeOffset] === layout.nodeTypeSynthetic || GLOBAL_NAME.test(strings.get(nodes[k * F + layout.nodeNameOffset]) as string);
 
   // Top-level objects: breadth-first through the containers, children in ascending ordinal order.
-  const top: number[] = [];
-  let frontier = [0];
+  const tree = new PreorderWalker(a.dominatorPreorder);
+  const topAt: number[] = []; // preorder positions of the top-level objects
+  let frontier = [0]; // preorder positions; the root's is 0
   while (frontier.length > 0) {
     const next: number[] = [];
     for (const x of frontier) {
-      for (let i = firstDominated[x + 1] - 1; i >= firstDominated[x]; i--) {
-        const k = dominated[i]; // the lists are in descending ordinal order
+      const { positions, ordinals } = tree.children(x);
+      for (let i = 0; i < positions.length; i++) {
+        const p = positions[i];
+        const k = ordinals[i];
         const d = a.distance[k];
-        if (isContainerNode(k)) next.push(k);
-        else if (d >= 0 && d < BASE_SYSTEM_DISTANCE && self[k] + retained[k] > 0) top.push(k);
+        if (isContainerNode(k)) next.push(p);
+        else if (d >= 0 && d < BASE_SYSTEM_DISTANCE && self[k] + retained[k] > 0) topAt.push(p);
       }
     }
     frontier = next;
   }
-  top.sort((x, y) => retained[y] - retained[x] || idOf(x) - idOf(y));
+  const order = (x: number, y: number) => retained[y] - retained[x] || idOf(x) - idOf(y);
+  topAt.sort((p, q) => order(tree.ordinal(p), tree.ordinal(q)));
+  const top = topAt.map((p) => tree.ordinal(p));
   top.forEach((k, rank) => sink.topLevel(rank, k, classOf[k], retained[k]));
 
   // Kept by object and by class: one walk of each subtree that needs one, summed in dense per-class arrays.
@@ -1012,27 +1020,20 @@ export function suspectsSummary(graph: HeapGraph, a: StoreAnalysis, sink: Suspec
   const sized = new Float64Array(classCount);
   const touched: number[] = [];
   const byClass = new Map<number, { count: Float64Array; size: Float64Array; sized: Float64Array; touched: number[] }>();
-  let stack: Uint32Array = new Uint32Array(1024);
-  for (const t of top) {
+  for (let ti = 0; ti < top.length; ti++) {
+    const t = top[ti];
     const own = retained[t] >= minRetained;
     const group = grouped(classOf[t]);
     if (!own && !group) continue;
-    let sp = 0;
-    for (let i = firstDominated[t]; i < firstDominated[t + 1]; i++) {
-      if (sp === stack.length) stack = grownUint32(stack);
-      stack[sp++] = dominated[i];
-    }
-    while (sp > 0) {
-      const k = stack[--sp];
+    // t's dominator subtree is the run of positions after its own, up to its end.
+    const p = topAt[ti];
+    for (let i = p + 1, end = tree.end(p); i < end; i++) {
+      const k = tree.ordinal(i);
       const c = classOf[k];
       if (count[c] === 0) touched.push(c);
       count[c]++;
       size[c] += self[k];
       if (self[k] > 0) sized[c]++;
-      for (let i = firstDominated[k]; i < firstDominated[k + 1]; i++) {
-        if (sp === stack.length) stack = grownUint32(stack);
-        stack[sp++] = dominated[i];
-      }
     }
     touched.sort((x, y) => x - y);
     if (own) for (const c of touched) sink.keptByObject(t, c, count[c], size[c], sized[c]);
@@ -1061,11 +1062,13 @@ export function suspectsSummary(graph: HeapGraph, a: StoreAnalysis, sink: Suspec
   const biggest = new Int32Array(classCount).fill(-1);
   const childCount = new Float64Array(classCount);
   const childRetained = new Float64Array(classCount);
-  for (const t of top) {
+  for (let i = 0; i < top.length; i++) {
+    const t = top[i];
     if (retained[t] < minRetained) break; // `top` is biggest first
     let cur = t;
+    let curAt = topAt[i];
     for (let step = 0; ; step++) {
-      const kids = dominated.subarray(firstDominated[cur], firstDominated[cur + 1]);
+      const { positions, ordinals: kids } = tree.children(curAt);
       const shown = topByRetained(graph, kids, retained, SUSPECT_CHAIN_CHILDREN);
       sink.chain(t, step, cur, retained[cur], kids.length);
       shown.forEach((k, r) => sink.chainChild(cur, r, k));
@@ -1088,6 +1091,7 @@ export function suspectsSummary(graph: HeapGraph, a: StoreAnalysis, sink: Suspec
       touched.length = 0;
       if (kids.length === 0 || step === SUSPECT_CHAIN_STEPS) break;
       cur = shown[0];
+      curAt = positions[kids.indexOf(cur)];
     }
   }
   return minRetained;

@@ -28,7 +28,7 @@ export interface SummaryJob {
   graph: Omit<HeapGraph, 'strings' | 'extraSections' | 'header' | 'rawLocations'>;
   analysis: Pick<
     StoreAnalysis,
-    'selfSize' | 'retainedSize' | 'distance' | 'detachedness' | 'classIndex' | 'classNames' | 'classKeys' | 'edgeFrom' | 'retainers' | 'dominatorPreorder'
+    'selfSize' | 'retainedSize' | 'distance' | 'detachedness' | 'classIndex' | 'classNames' | 'classKeys' | 'edgeSources' | 'retainers' | 'dominatorPreorder'
   >;
   names: { nodeTypes: readonly string[]; scripts: [number, string][]; allocFrames: (AllocFrame | null)[] };
   viaLabels: ViaLabels;
@@ -112,7 +112,7 @@ export class SummaryThread {
         classIndex: a.classIndex,
         classNames: a.classNames,
         classKeys: a.classKeys,
-        edgeFrom: a.edgeFrom,
+        edgeSources: a.edgeSources,
         retainers: a.retainers,
         dominatorPreorder: a.dominatorPreorder,
       },

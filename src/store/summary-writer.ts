@@ -59,7 +59,7 @@ export async function writeSummaries(
   onPhase('summaries: partitions', 0, 0);
   const t = await thread;
   // Nothing reads the analysis' link arrays any more (the summary thread's rcs and via were their last
-  // readers): edge sources, retainers, dominator-tree children and essential flags go.
+  // readers): retainers, the dominator tree's preorder, the edge-source anchors and essential flags go.
   onLinksDone?.();
   const partition = new BatchInserter(db, 'summary_partition', ['classifier', 'kind', 'key', 'count', 'size', 'retained']);
   for (const r of t.partition) partition.add(r.classifier, r.kind, r.key, r.count, r.size, r.retained);
