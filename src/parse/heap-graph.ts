@@ -48,7 +48,7 @@ export interface HeapGraph {
   /** Target ordinal of each edge (the file's `to_node / F`). */
   readonly edgeTo: Uint32Array;
   readonly strings: StringTable;
-  /** `locations` normalised to 4 values per record: node index, script id, line, column (0-based). */
+  /** `locations` normalised to 4 values per record: node index, script id, line, column (0-based); `rawLocations` itself when the file has V8's four fields in that order. */
   readonly locations: Uint32Array;
   /** `locations` as the file wrote them, `layout.locationFields.length` values per record (Chromium adds `script_object_index`). */
   readonly rawLocations: Uint32Array;

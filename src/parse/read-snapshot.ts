@@ -321,10 +321,13 @@ export function buildGraph(r: ScanResult, source: string): HeapGraph {
   const lo = ['object_index', 'script_id', 'line', 'column'].map((name) => lf.indexOf(name));
   if (lo.some((o) => o < 0)) fail(`unsupported location_fields ${JSON.stringify(lf)}`);
   const locationCount = rawLocations.length / LF;
-  const locations = new Uint32Array(locationCount * 4);
+  // V8's own field order is the normalised one: then the file's array is used as is, not copied.
+  const asIs = LF === 4 && lo.every((o, i) => o === i);
+  const locations = asIs ? rawLocations : sharedUint32(locationCount * 4);
   for (let i = 0; i < locationCount; i++) {
     const objectIndex = rawLocations[i * LF + lo[0]];
     if (objectIndex % F !== 0 || objectIndex >= limit) fail(`location #${i} points at node index ${objectIndex}, which is not a node`);
+    if (asIs) continue;
     locations[i * 4] = objectIndex;
     locations[i * 4 + 1] = rawLocations[i * LF + lo[1]];
     locations[i * 4 + 2] = rawLocations[i * LF + lo[2]];

@@ -557,7 +557,9 @@ export class SnapshotScanner {
     this.arrayState = ArrayState.First;
     if (samples) this.result.samples = this.list;
     else {
-      const values = this.u32List.slice(0, this.destPos);
+      // Shared memory: the page writer and the summary thread read the locations (no copy for either).
+      const values = sharedUint32(this.destPos);
+      values.set(this.u32List.subarray(0, this.destPos));
       this.u32List = new Uint32Array(0);
       if (this.key === 'locations') this.result.locations = values;
       else this.result.traceFunctionInfos = values;
