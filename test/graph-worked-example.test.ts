@@ -109,8 +109,9 @@ describe('expose-internals variant of s1 (docs/format.md#example-internals)', ()
   const a = analyzeGraph(graph);
 
   test('layout: 6 node fields, no detachedness, no user roots', () => {
-    assert.equal(graph.layout.nodeFieldCount, 6);
-    assert.equal(graph.layout.nodeDetachednessOffset, -1);
+    assert.equal(graph.fileLayout.nodeFieldCount, 6);
+    assert.equal(graph.fileLayout.nodeDetachednessOffset, -1);
+    assert.equal(graph.detachedness, null);
     assert.equal(a.hasUserRoots, false);
   });
 

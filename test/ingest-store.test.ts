@@ -96,16 +96,18 @@ for (const file of cases) {
       };
       assert.deepEqual(edgeStmt.get(e), expected, `edge ${e}`);
     }
-    // Every node and edge through the views that unpack the packed columns (src/store/packing.ts).
+    // Every node and edge through the views that unpack the packed columns (src/store/packing.ts); edge
+    // counts and trace node ids are not among the node fields the parser keeps (heap-graph.ts), but stored.
     const hasTrace = fi('trace_node_id') >= 0;
     let k = 0;
-    for (const [type, raw, trace] of db.prepare('SELECT type, raw_self_size, trace_node_id FROM node_rows ORDER BY ordinal').raw().iterate() as Iterable<
-      number[]
-    >) {
+    for (const [type, raw, trace, edgeCount] of db
+      .prepare('SELECT type, raw_self_size, trace_node_id, edge_count FROM node_rows ORDER BY ordinal')
+      .raw()
+      .iterate() as Iterable<number[]>) {
       const i = k++ * F;
       assert.deepEqual(
-        [type, raw, trace],
-        [json.nodes[i + fi('type')], json.nodes[i + fi('self_size')], hasTrace ? json.nodes[i + fi('trace_node_id')] : 0],
+        [type, raw, trace, edgeCount],
+        [json.nodes[i + fi('type')], json.nodes[i + fi('self_size')], hasTrace ? json.nodes[i + fi('trace_node_id')] : 0, json.nodes[i + fi('edge_count')]],
         `node ${k - 1}`,
       );
     }

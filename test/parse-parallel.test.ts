@@ -28,6 +28,7 @@ function sameGraph(a: HeapGraph, b: HeapGraph): void {
   for (const k of ['nodes', 'edgeTypes', 'edgeNames', 'edgeTo', 'firstEdge', 'rawLocations'] as const) {
     assert.ok(Buffer.from(a[k].buffer, a[k].byteOffset, a[k].byteLength).equals(Buffer.from(b[k].buffer, b[k].byteOffset, b[k].byteLength)), `${k} differ`);
   }
+  for (const k of ['detachedness', 'traceNodeIds'] as const) assert.deepEqual(a[k], b[k], `${k} differ`);
   assert.deepEqual(a.strings.toArray(), b.strings.toArray());
   assert.deepEqual(a.extraSections, b.extraSections);
   assert.deepEqual(a.sections, b.sections);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseSnapshotBytes, readSnapshot } from '../src/parse/read-snapshot.js';
 import { FIXTURES, SAMPLES, readSnapshotBytes } from './helpers/env.js';
+import { fileNodeRecords } from './helpers/json-graph.js';
 
 interface Json {
   snapshot: { node_count: number; edge_count: number; meta: { node_fields: string[] } };
@@ -40,7 +41,7 @@ function interleavedEdges(g: HeapGraph): number[] {
   for (let e = 0; e < g.edgeCount; e++) {
     out[e * l.edgeFieldCount + l.edgeTypeOffset] = g.edgeTypes[e];
     out[e * l.edgeFieldCount + l.edgeNameOffset] = g.edgeNames[e];
-    out[e * l.edgeFieldCount + l.edgeToNodeOffset] = g.edgeTo[e] * l.nodeFieldCount;
+    out[e * l.edgeFieldCount + l.edgeToNodeOffset] = g.edgeTo[e] * g.fileLayout.nodeFieldCount;
   }
   return out;
 }
@@ -55,8 +56,8 @@ for (const file of files) {
       const g = parseSnapshotBytes(bytes, name, chunk);
       assert.equal(g.nodeCount, json.snapshot.node_count);
       assert.equal(g.edgeCount, json.snapshot.edge_count);
-      assert.equal(g.nodes.length, json.nodes.length);
-      assert.ok(sameArray(g.nodes, json.nodes), 'nodes differ');
+      assert.equal(g.nodes.length, g.nodeCount * 4);
+      assert.ok(sameArray(fileNodeRecords(g), json.nodes), 'nodes differ');
       assert.ok(sameArray(interleavedEdges(g), json.edges), 'edges differ');
       assert.ok(sameArray(g.strings.toArray(), json.strings), 'strings differ');
       assert.ok(sameArray(g.rawLocations, json.locations), 'locations differ');
@@ -85,9 +86,14 @@ for (const file of files) {
       self += json.nodes[i + ss];
     }
     let self2 = 0;
-    for (let k = 0; k < g.nodeCount; k++) self2 += g.nodes[k * F + g.layout.nodeSelfSizeOffset];
+    for (let k = 0; k < g.nodeCount; k++) self2 += g.nodes[k * g.layout.nodeFieldCount + g.layout.nodeSelfSizeOffset];
     assert.equal(self2, self);
     assert.equal(g.firstEdge[g.nodeCount], edges);
+    // trace_node_id: an array of its own only when some node has one (the allocation-tracked sample)
+    const tr = json.snapshot.meta.node_fields.indexOf('trace_node_id');
+    const traced = tr >= 0 && json.nodes.some((v, i) => i % F === tr && v !== 0);
+    assert.equal(traced, name === 'node-alloc.heapsnapshot.gz');
+    assert.equal(g.traceNodeIds !== null, traced);
     for (let e = 0; e < g.edgeCount; e += 997) assert.equal(g.edgeTo[e] * F, json.edges[e * 3 + 2]);
     assert.equal(g.strings.get(0), '<dummy>');
   });

@@ -35,7 +35,7 @@ for (const file of [join(FIXTURES, 'chrome-small-1.heapsnapshot.gz'), join(SAMPL
     const { text, graph } = await loadFixture(file);
     const a = analyzeGraph(graph);
     const engine = (await loadOracle(text)) as Engine;
-    const F = graph.layout.nodeFieldCount;
+    const F = graph.fileLayout.nodeFieldCount; // DevTools' node index
     const node = (k: number) => engine.createNode(k * F);
 
     // Duplicated strings: DevTools' named filter, Summary set (self size > 0).

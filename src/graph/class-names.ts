@@ -289,17 +289,13 @@ export function classifyNodes(
   const nameIdByShape = new Int32Array(shapes.properties.length).fill(-1);
   const trie = buildPropertyTrie(definitions);
 
-  // Locations (graph.locations: 4 values per record, node index first): record offset per ordinal,
-  // last record wins as in DevTools' Map; only `object` nodes use them. DevTools reads no locations
-  // when the meta has no `location_fields`.
+  // Locations (graph.locations: 4 values per record, node ordinal first, checked by the parser): record
+  // offset per ordinal, last record wins as in DevTools' Map; only `object` nodes use them. DevTools reads
+  // no locations when the meta has no `location_fields`.
   const locationOf = bigInt32(nodeCount).fill(-1);
   const locations = graph.locations;
   if (layout.locationFields.length > 0) {
-    for (let i = 0; i + 4 <= locations.length; i += 4) {
-      const nodeIndex = locations[i];
-      if (nodeIndex % F !== 0 || nodeIndex / F >= nodeCount) continue;
-      locationOf[nodeIndex / F] = i;
-    }
+    for (let i = 0; i + 4 <= locations.length; i += 4) locationOf[locations[i]] = i;
   }
   // Located classes: (script, line, column, name id) → class index.
   const locatedKeys = new U32TupleInterner();

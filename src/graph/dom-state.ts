@@ -26,10 +26,9 @@ export const DETACHED_PREFIX = 'Detached ';
  * field (older V8), in which case no node is renamed.
  */
 export function propagateDomState(graph: HeapGraph): Uint8Array {
-  const { nodeCount, nodes, edgeTypes, firstEdge, edgeTo, layout } = graph;
+  const { nodeCount, nodes, edgeTypes, firstEdge, edgeTo, layout, detachedness } = graph;
   const state = sharedUint8(nodeCount);
-  const detachednessOffset = layout.nodeDetachednessOffset;
-  if (detachednessOffset < 0) return state;
+  if (detachedness === null) return state;
 
   const F = layout.nodeFieldCount;
   const typeOffset = layout.nodeTypeOffset;
@@ -45,7 +44,7 @@ export function propagateDomState(graph: HeapGraph): Uint8Array {
 
   // 1. Seeds in ordinal order. Non-native seeds are only marked visited (and keep their raw value).
   for (let k = 0; k < nodeCount; k++) {
-    const s = nodes[k * F + detachednessOffset] & DOM_STATE_MASK;
+    const s = detachedness[k] & DOM_STATE_MASK;
     state[k] = s;
     if (s === DOM_UNKNOWN || visited[k]) continue;
     visited[k] = 1;

@@ -75,6 +75,30 @@ export interface SnapshotLayout {
   readonly locationFields: readonly string[];
 }
 
+/** The node fields the parser keeps per node in memory, in this order (HeapGraph.nodes). */
+export const GRAPH_NODE_FIELDS = ['type', 'name', 'id', 'self_size'] as const;
+
+/**
+ * The layout of the in-memory graph (HeapGraph.layout): the file's, except that a node is the
+ * GRAPH_NODE_FIELDS, 4 values. The offsets of the fields not kept there are absent, so that code reading
+ * them from `nodes` does not compile (HeapGraph has edge counts, detachedness and trace node ids elsewhere).
+ */
+export type GraphLayout = Omit<SnapshotLayout, 'nodeEdgeCountOffset' | 'nodeTraceNodeIdOffset' | 'nodeDetachednessOffset'>;
+
+/** The in-memory layout for a file's layout. */
+export function graphLayoutOf(file: SnapshotLayout): GraphLayout {
+  const { nodeEdgeCountOffset: _edgeCount, nodeTraceNodeIdOffset: _traceNodeId, nodeDetachednessOffset: _detachedness, ...kept } = file;
+  const at = (f: (typeof GRAPH_NODE_FIELDS)[number]) => GRAPH_NODE_FIELDS.indexOf(f);
+  return {
+    ...kept,
+    nodeFieldCount: GRAPH_NODE_FIELDS.length,
+    nodeTypeOffset: at('type'),
+    nodeNameOffset: at('name'),
+    nodeIdOffset: at('id'),
+    nodeSelfSizeOffset: at('self_size'),
+  };
+}
+
 /** A value for a one-line error: JSON, at most 60 characters, anything but printable ASCII escaped. */
 export function describeJson(v: unknown): string {
   let t: string;

@@ -6,6 +6,8 @@ import { Worker } from 'node:worker_threads';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../errors.js';
 import { sharedUint32 } from '../util/typed-arrays.js';
+import type { CompactNodes } from './compact-nodes.js';
+import { graphLayoutOf } from './layout.js';
 import type { HeapGraph, NodesPart, TraceData } from './heap-graph.js';
 import { SnapshotScanner, type ScanResult } from './scanner.js';
 
@@ -270,41 +272,40 @@ export function parseSnapshotBytes(bytes: Uint8Array, source = '<memory>', chunk
   return buildGraph(scanner.finish(), source);
 }
 
-/** Checks counts and references, then derives firstEdge. */
+/** Checks counts and references (firstEdge and the compact nodes come from the scan, compact-nodes.ts). */
 export function buildGraph(r: ScanResult, source: string): HeapGraph {
   const fail = (what: string): never => {
     throw new InputError(`${source}: ${what}`);
   };
-  const { header, layout, nodes, edgeTypes, edgeNames, edgeTo, strings } = r;
-  const F = layout.nodeFieldCount;
-  const E = layout.edgeFieldCount;
+  const { header, layout: fileLayout, edgeTypes, edgeNames, edgeTo, strings } = r;
+  const F = fileLayout.nodeFieldCount;
+  const E = fileLayout.edgeFieldCount;
   const nodeCount = header.node_count;
   const edgeCount = header.edge_count;
-  if (r.nodesFilled !== nodes.length) fail(`"nodes" holds ${r.nodesFilled} values but node_count ${nodeCount} × ${F} fields = ${nodes.length}`);
+  if (r.nodes === null) fail(`"nodes" holds ${r.nodesFilled} values but node_count ${nodeCount} × ${F} fields = ${nodeCount * F}`);
+  const { nodes, firstEdge, detachedness, traceNodeIds, maxType, maxName, edgeTotal } = r.nodes as CompactNodes;
+  const layout = graphLayoutOf(fileLayout);
   if (r.edgesFilled !== edgeCount * E) fail(`"edges" holds ${r.edgesFilled} values but edge_count ${edgeCount} × ${E} fields = ${edgeCount * E}`);
   if (strings.length === 0) fail('"strings" is empty');
   const stringCount = strings.length;
   const nodeTypeCount = layout.nodeTypes.length;
 
-  const firstEdge = sharedUint32(nodeCount + 1);
-  const typeOff = layout.nodeTypeOffset;
-  const nameOff = layout.nodeNameOffset;
-  const ecOff = layout.nodeEdgeCountOffset;
-  let e = 0;
-  for (let k = 0, i = 0; k < nodeCount; k++, i += F) {
-    firstEdge[k] = e;
-    e += nodes[i + ecOff];
-    if (nodes[i + typeOff] >= nodeTypeCount) fail(`node #${k} has type ${nodes[i + typeOff]}, but meta lists ${nodeTypeCount} node types`);
-    if (nodes[i + nameOff] >= stringCount) fail(`node #${k} has name string index ${nodes[i + nameOff]}, but there are ${stringCount} strings`);
+  // The scan noted the largest type and name; only when one is out of range are the nodes walked, for the first bad one.
+  if (maxType >= nodeTypeCount || maxName >= stringCount) {
+    const typeOff = layout.nodeTypeOffset;
+    const nameOff = layout.nodeNameOffset;
+    const W = layout.nodeFieldCount;
+    for (let k = 0, i = 0; k < nodeCount; k++, i += W) {
+      if (nodes[i + typeOff] >= nodeTypeCount) fail(`node #${k} has type ${nodes[i + typeOff]}, but meta lists ${nodeTypeCount} node types`);
+      if (nodes[i + nameOff] >= stringCount) fail(`node #${k} has name string index ${nodes[i + nameOff]}, but there are ${stringCount} strings`);
+    }
   }
-  if (e !== edgeCount) fail(`the nodes' edge_count fields add up to ${e} but the header says edge_count ${edgeCount}`);
-  firstEdge[nodeCount] = e;
+  if (edgeTotal !== edgeCount) fail(`the nodes' edge_count fields add up to ${edgeTotal} but the header says edge_count ${edgeCount}`);
 
   // Types and targets were checked as the edges were scanned, and the largest string name noted;
   // only when it is out of range are the edges walked, for the first bad one.
   const elem = layout.edgeTypeElement;
   const hidden = layout.edgeTypeHidden;
-  const limit = nodes.length;
   if (r.edgeMaxStringName >= stringCount) {
     for (let j = 0; j < edgeCount; j++) {
       const t = edgeTypes[j];
@@ -314,6 +315,7 @@ export function buildGraph(r: ScanResult, source: string): HeapGraph {
     }
   }
 
+  // The file's node indexes become ordinals here: nothing after the parser needs the file's F for them.
   const rawLocations = r.locations;
   const lf = layout.locationFields.length > 0 ? layout.locationFields : ['object_index', 'script_id', 'line', 'column'];
   const LF = lf.length;
@@ -321,14 +323,12 @@ export function buildGraph(r: ScanResult, source: string): HeapGraph {
   const lo = ['object_index', 'script_id', 'line', 'column'].map((name) => lf.indexOf(name));
   if (lo.some((o) => o < 0)) fail(`unsupported location_fields ${JSON.stringify(lf)}`);
   const locationCount = rawLocations.length / LF;
-  // V8's own field order is the normalised one: then the file's array is used as is, not copied.
-  const asIs = LF === 4 && lo.every((o, i) => o === i);
-  const locations = asIs ? rawLocations : sharedUint32(locationCount * 4);
+  // Shared memory: the summary thread reads it without a copy.
+  const locations = sharedUint32(locationCount * 4);
   for (let i = 0; i < locationCount; i++) {
     const objectIndex = rawLocations[i * LF + lo[0]];
-    if (objectIndex % F !== 0 || objectIndex >= limit) fail(`location #${i} points at node index ${objectIndex}, which is not a node`);
-    if (asIs) continue;
-    locations[i * 4] = objectIndex;
+    if (objectIndex % F !== 0 || objectIndex >= nodeCount * F) fail(`location #${i} points at node index ${objectIndex}, which is not a node`);
+    locations[i * 4] = objectIndex / F;
     locations[i * 4 + 1] = rawLocations[i * LF + lo[1]];
     locations[i * 4 + 2] = rawLocations[i * LF + lo[2]];
     locations[i * 4 + 3] = rawLocations[i * LF + lo[3]];
@@ -337,9 +337,12 @@ export function buildGraph(r: ScanResult, source: string): HeapGraph {
   return {
     header,
     layout,
+    fileLayout,
     nodeCount,
     edgeCount,
     nodes,
+    detachedness,
+    traceNodeIds,
     edgeTypes,
     edgeNames,
     firstEdge,

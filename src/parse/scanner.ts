@@ -20,7 +20,7 @@ import { isAscii, isUtf8 } from 'node:buffer';
 import { InputError } from '../errors.js';
 import { EdgeSplitter, type EdgeArrays, type EdgeShape } from './edge-section.js';
 import { CheckStatus, JsonValueCheck } from './json-check.js';
-import { describeJson, layoutFromMeta, type SnapshotHeader, type SnapshotLayout } from './layout.js';
+import { describeJson, graphLayoutOf, layoutFromMeta, type SnapshotHeader, type SnapshotLayout } from './layout.js';
 import {
   ArrayState,
   describeByte,
@@ -32,9 +32,10 @@ import {
   U32_MAX,
   type IntScanState,
 } from './scanner-core.js';
-import { grownUint32, sharedUint32, sharedUint8 } from '../util/typed-arrays.js';
+import { bigUint32, grownUint32, sharedUint32, sharedUint8 } from '../util/typed-arrays.js';
 import { type StringTable, StringTableBuilder } from './string-table.js';
 import type { NodesPart } from './heap-graph.js';
+import { compactNodes, type CompactNodes } from './compact-nodes.js';
 
 const enum Mode {
   TopStart, // expecting '{'
@@ -61,7 +62,9 @@ WS[0x09] = 1;
 export interface ScanResult {
   header: SnapshotHeader;
   layout: SnapshotLayout;
-  nodes: Uint32Array;
+  /** The nodes as HeapGraph keeps them; null when `nodes` did not hold node_count records. */
+  nodes: CompactNodes | null;
+  /** Values `nodes` held. */
   nodesFilled: number;
   /** The edges, one array per field (see heap-graph.ts); `to_node` already turned into an ordinal. */
   edgeTypes: Uint8Array;
@@ -131,7 +134,13 @@ export class SnapshotScanner {
   private treeRecord: number[] = [0, 0, 0, 0];
   private treeFieldStack: number[] = [];
 
-  private result: Partial<Omit<ScanResult, 'strings'>> & { strings: StringTableBuilder; sections: string[]; extraSections: Record<string, string | null> } = {
+  private result: Partial<Omit<ScanResult, 'strings' | 'nodes'>> & {
+    /** The file's node records, until compacted (then freed). */
+    fileNodes?: Uint32Array;
+    strings: StringTableBuilder;
+    sections: string[];
+    extraSections: Record<string, string | null>;
+  } = {
     strings: new StringTableBuilder(),
     sections: [],
     extraSections: {},
@@ -141,6 +150,8 @@ export class SnapshotScanner {
 
   /** The string table, once built (partBesideEdges or finish). */
   private strings: StringTable | null = null;
+  /** The nodes as kept in memory, once compacted (partBesideEdges or finish). */
+  private nodes: CompactNodes | null = null;
 
   constructor(private readonly source: string) {}
 
@@ -175,17 +186,30 @@ export class SnapshotScanner {
    * Once everything but the edges has been scanned (the end of the file reached, the edges still in the
    * worker): the nodes, strings and locations, so that work on them can start before the edges are done.
    * Null when the file is not complete without its edges (then only finish() reports what is wrong).
+   * The nodes are compacted here, in the time this thread would otherwise wait for the edge worker.
    */
   partBesideEdges(): NodesPart | null {
-    if (this.mode !== Mode.Done || this.carry !== null || this.header === null || !this.layout || !this.result.nodes) return null;
+    if (this.mode !== Mode.Done || this.carry !== null || this.header === null || !this.layout) return null;
+    const nodes = this.compactedNodes();
+    if (nodes === null) return null;
     this.strings ??= this.result.strings.finish();
     return {
-      layout: this.layout,
+      layout: graphLayoutOf(this.layout),
+      fileLayout: this.layout,
       nodeCount: this.header.node_count,
-      nodes: this.result.nodes,
+      nodes: nodes.nodes,
       strings: this.strings,
       rawLocations: this.result.locations ?? new Uint32Array(0),
     };
+  }
+  /** The nodes as HeapGraph keeps them, once `nodes` holds all its records (null before); the file's records are then freed. */
+  private compactedNodes(): CompactNodes | null {
+    const file = this.result.fileNodes;
+    if (this.nodes === null && file !== undefined && this.result.nodesFilled === file.length) {
+      this.nodes = compactNodes(file, this.layout!, this.header!.node_count);
+      this.result.fileNodes = undefined;
+    }
+    return this.nodes;
   }
   /** The caller skips `bytes` bytes of input (the inside of the edges array, scanned elsewhere). */
   skip(bytes: number): void {
@@ -339,7 +363,7 @@ export class SnapshotScanner {
     if (known && this.header === null) this.fail(`section "${key}" comes before the "snapshot" header`, at);
     switch (key) {
       case 'nodes':
-        this.dest = this.result.nodes!;
+        this.dest = this.result.fileNodes!;
         this.destPos = 0;
         this.mode = Mode.Uint32Array;
         return;
@@ -451,7 +475,8 @@ export class SnapshotScanner {
     if (edgeCount > 0xffffffff) this.fail(`edge_count ${edgeCount} is too large for 32-bit edge indices`, at);
     this.header = header;
     this.layout = layout;
-    this.result.nodes = allocate(() => sharedUint32(nodeCount * layout.nodeFieldCount), nodeCount * layout.nodeFieldCount, 'nodes', this.source);
+    // Not shared: only this thread reads the file's records (into the compact ones, which are shared).
+    this.result.fileNodes = allocate(() => bigUint32(nodeCount * layout.nodeFieldCount), nodeCount * layout.nodeFieldCount, 'nodes', this.source);
     const arrays: EdgeArrays = {
       edgeTypes: allocate(() => sharedUint8(edgeCount), edgeCount, 'edges', this.source),
       edgeNames: allocate(() => sharedUint32(edgeCount), edgeCount, 'edges', this.source),
@@ -513,8 +538,10 @@ export class SnapshotScanner {
   }
 
   private setFilled(pos: number): void {
-    if (this.key === 'nodes') this.result.nodesFilled = pos;
-    else {
+    if (this.key === 'nodes') {
+      this.result.nodesFilled = pos;
+      this.dest = new Uint32Array(0); // the file's records are compacted and freed once the file is read
+    } else {
       this.splitter!.split(pos);
       this.result.edgesFilled = this.splitter!.valuesDone;
     }
@@ -557,7 +584,7 @@ export class SnapshotScanner {
     this.arrayState = ArrayState.First;
     if (samples) this.result.samples = this.list;
     else {
-      // Shared memory: the page writer and the summary thread read the locations (no copy for either).
+      // Shared memory: the page writer reads the file's locations without a copy.
       const values = sharedUint32(this.destPos);
       values.set(this.u32List.subarray(0, this.destPos));
       this.u32List = new Uint32Array(0);
@@ -764,7 +791,7 @@ export class SnapshotScanner {
     return {
       header: this.header!,
       layout: this.layout!,
-      nodes: r.nodes!,
+      nodes: this.compactedNodes(),
       nodesFilled: r.nodesFilled ?? 0,
       edgeTypes: r.edgeTypes!,
       edgeNames: r.edgeNames!,
@@ -798,7 +825,7 @@ function edgeShape(header: SnapshotHeader, layout: SnapshotLayout): EdgeShape {
   };
 }
 
-/** Shared memory (the edge-scan and table-writer threads fill and read these arrays without a copy); counts too big for memory are an input error. */
+/** Big arrays (the edges' in shared memory: the edge-scan and table-writer threads fill and read them without a copy); counts too big for memory are an input error. */
 function allocate<T>(make: () => T, length: number, what: string, source: string): T {
   try {
     return make();

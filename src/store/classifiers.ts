@@ -170,13 +170,9 @@ function lookup(db: Db, sql: string, ordinals: ArrayLike<number>, what: string):
 
 /** Offset in graph.locations (4 values per record) of each node's last location record, -1 = none. */
 function locationIndex(graph: HeapGraph, at: Int32Array): Int32Array {
-  const F = graph.layout.nodeFieldCount;
   const loc = graph.locations;
   at.fill(-1);
-  for (let i = 0; i + 4 <= loc.length; i += 4) {
-    const idx = loc[i];
-    if (idx % F === 0 && idx / F < graph.nodeCount) at[idx / F] = i;
-  }
+  for (let i = 0; i + 4 <= loc.length; i += 4) at[loc[i]] = i; // ordinals the parser checked
   return at;
 }
 
@@ -297,14 +293,12 @@ export const CLASSIFIER_DEFINITIONS: { readonly [C in Classifier]: C extends Set
     column: null,
     // The function info index of the node's allocation-trace node, -1 when none.
     atIngest: ({ graph, scratch }) => {
-      const { trace, layout, nodes } = graph;
-      if (!trace || trace.treeIds.length === 0 || layout.nodeTraceNodeIdOffset < 0) return null;
+      const { trace, traceNodeIds, fileLayout } = graph;
+      if (!trace || trace.treeIds.length === 0 || fileLayout.nodeTraceNodeIdOffset < 0) return null;
       const infoOfTrace = new Map<number, number>();
       for (let i = 0; i < trace.treeIds.length; i++) infoOfTrace.set(trace.treeIds[i], trace.treeFunctionInfoIndex[i]);
-      const F = layout.nodeFieldCount;
-      const off = layout.nodeTraceNodeIdOffset;
       for (let k = 0; k < graph.nodeCount; k++) {
-        const t = nodes[k * F + off];
+        const t = traceNodeIds === null ? 0 : traceNodeIds[k];
         const fi = t === 0 ? undefined : infoOfTrace.get(t);
         scratch[k] = fi === undefined ? -1 : fi;
       }

@@ -16,7 +16,7 @@
 //   (sqlite-pages.ts), not row by row through SQLite; the rest of the schema is created by SQLite itself.
 // - Names are string-table indexes; the public views `nodes` and `edges` resolve them to text.
 
-import type { SnapshotLayout } from '../parse/layout.js';
+import type { GraphLayout } from '../parse/layout.js';
 import { packingFor, unpackSql } from './packing.js';
 
 export const SCHEMA_VERSION = 2;
@@ -55,7 +55,7 @@ export interface TableSpec {
   /** Views: the FROM clause (joins included). Indexes: the indexed table and column. */
   from?: (c: ViewContext) => string;
   /** Tables whose columns are the snapshot file's own field list (`columns` are the defaults and the documented ones). */
-  fromFile?: (layout: SnapshotLayout) => string[];
+  fromFile?: (layout: GraphLayout) => string[];
 }
 
 const int = (name: string, meaning: string, more: Partial<ColumnSpec> = {}): ColumnSpec => ({ name, type: 'INTEGER', meaning, ...more });
@@ -64,13 +64,13 @@ const text = (name: string, meaning: string, more: Partial<ColumnSpec> = {}): Co
 const orDefault = (fields: readonly string[], fallback: string[]): string[] => (fields.length > 0 ? [...fields] : fallback);
 
 /** The file's location fields (V8's four when meta lists none), `object_index` stored as `node_ordinal`. */
-export function locationColumns(layout: SnapshotLayout): string[] {
+export function locationColumns(layout: GraphLayout): string[] {
   return orDefault(layout.locationFields, ['object_index', 'script_id', 'line', 'column']).map((n) => (n === 'object_index' ? 'node_ordinal' : n));
 }
-export function traceFunctionInfoColumns(layout: SnapshotLayout): string[] {
+export function traceFunctionInfoColumns(layout: GraphLayout): string[] {
   return orDefault(layout.traceFunctionInfoFields, ['function_id', 'name', 'script_name', 'script_id', 'line', 'column']);
 }
-export function sampleColumns(layout: SnapshotLayout): string[] {
+export function sampleColumns(layout: GraphLayout): string[] {
   return orDefault(layout.sampleFields, ['timestamp_us', 'last_assigned_id']);
 }
 
@@ -579,12 +579,12 @@ export function quoteIdent(name: string): string {
 }
 
 /** The column names a table has in a store of this layout. */
-export function columnNames(t: TableSpec, layout?: SnapshotLayout): string[] {
+export function columnNames(t: TableSpec, layout?: GraphLayout): string[] {
   return t.fromFile && layout ? t.fromFile(layout) : t.columns.map((c) => c.name);
 }
 
 /** CREATE statement of one table or index (views: viewsDdl). File-defined columns are INTEGER NOT NULL. */
-export function createSql(t: TableSpec, layout?: SnapshotLayout): string {
+export function createSql(t: TableSpec, layout?: GraphLayout): string {
   if (t.kind === 'index') return `CREATE INDEX ${t.name} ON ${t.from!({} as ViewContext)}(${t.columns.map((c) => c.name).join(', ')})`;
   if (t.kind !== 'table') throw new Error(`${t.name} is a ${t.kind}`);
   const declared = new Map(t.columns.map((c) => [c.name, c]));
@@ -600,14 +600,14 @@ export function createSql(t: TableSpec, layout?: SnapshotLayout): string {
   return `CREATE TABLE ${t.name} (\n${lines.join(',\n')}\n)${t.withoutRowid ? ' WITHOUT ROWID' : ''}`;
 }
 
-function ddl(phase: TableSpec['phase'], layout?: SnapshotLayout): string {
+function ddl(phase: TableSpec['phase'], layout?: GraphLayout): string {
   return SCHEMA.filter((t) => t.phase === phase && t.kind !== 'view')
     .map((t) => `${createSql(t, layout)};\n`)
     .join('');
 }
 
 /** The tables SQLite creates first (meta, strings, types, classes, statistics, sections, trace tree). */
-export function baseTablesDdl(layout: SnapshotLayout): string {
+export function baseTablesDdl(layout: GraphLayout): string {
   return ddl('base') + ddl('sections', layout);
 }
 
@@ -625,7 +625,7 @@ export function summariesDdl(): string {
 export const PAGE_TABLE_NAMES: readonly string[] = SCHEMA.filter((t) => t.phase === 'pages').map((t) => t.name);
 
 /** The tables and indexes written as raw pages, with the SQL that goes into sqlite_schema (`locations` has the file's own columns). */
-export function pageTables(layout: SnapshotLayout): { name: string; kind: 'table' | 'index'; table: string; sql: string }[] {
+export function pageTables(layout: GraphLayout): { name: string; kind: 'table' | 'index'; table: string; sql: string }[] {
   return SCHEMA.filter((t) => t.phase === 'pages').map((t) => ({
     name: t.name,
     kind: t.kind as 'table' | 'index',
@@ -639,7 +639,7 @@ export function pageTables(layout: SnapshotLayout): { name: string; kind: 'table
  * (packing.ts); the public `nodes` and `edges` add the text of types and names. Edge names need the
  * layout's element/hidden codes (their names are integers, not strings).
  */
-export function viewsDdl(layout: SnapshotLayout): string {
+export function viewsDdl(layout: GraphLayout): string {
   const indexTypes = [layout.edgeTypeElement, layout.edgeTypeHidden].filter((c) => c >= 0);
   const c: ViewContext = { u: unpackSql(packingFor(layout)), isIndex: indexTypes.length > 0 ? `e.type IN (${indexTypes.join(',')})` : '0' };
   // Internal views first: the public ones read them.

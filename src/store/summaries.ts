@@ -71,17 +71,18 @@ export function scriptNamesOf(graph: HeapGraph): Map<number, string> {
   const F = layout.nodeFieldCount;
   const names = new Map<number, string>();
   const nameOf = (k: number) => strings.get(nodes[k * F + layout.nodeNameOffset]) as string;
-  // Chromium: locations carry the Script object's node index.
+  // Chromium: locations carry the Script object's node index (the file's: F = fileLayout.nodeFieldCount).
   const lf = layout.locationFields;
   const so = lf.indexOf('script_object_index');
   const si = lf.indexOf('script_id');
   if (so >= 0 && si >= 0) {
     const raw = graph.rawLocations;
+    const fileF = graph.fileLayout.nodeFieldCount;
     for (let i = 0; i + lf.length <= raw.length; i += lf.length) {
       const id = raw[i + si];
       const idx = raw[i + so];
-      if (names.has(id) || idx % F !== 0 || idx / F >= graph.nodeCount) continue;
-      const n = nameOf(idx / F);
+      if (names.has(id) || idx % fileF !== 0 || idx / fileF >= graph.nodeCount) continue;
+      const n = nameOf(idx / fileF);
       if (n) names.set(id, n);
     }
   }
@@ -90,10 +91,8 @@ export function scriptNamesOf(graph: HeapGraph): Map<number, string> {
   for (let i = 0; i + 4 <= loc.length; i += 4) {
     const id = loc[i + 1];
     if (names.has(id)) continue;
-    const idx = loc[i];
-    if (idx % F !== 0) continue;
-    const k = idx / F;
-    if (k >= graph.nodeCount || nodes[idx + layout.nodeTypeOffset] !== layout.nodeTypeClosure) continue;
+    const k = loc[i];
+    if (nodes[k * F + layout.nodeTypeOffset] !== layout.nodeTypeClosure) continue;
     const sfi = edgeTarget(graph, k, layout.edgeTypeInternal, ['shared']);
     if (sfi < 0) continue;
     const script = edgeTarget(graph, sfi, layout.edgeTypeInternal, ['script_or_debug_info', 'script']);

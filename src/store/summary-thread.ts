@@ -25,7 +25,7 @@ export const THREAD_CLASSIFIERS: ReadonlySet<Classifier> = new Set<Classifier>([
 
 /** What the thread needs: the graph without its strings, the analysis, and the kind names as data. */
 export interface SummaryJob {
-  graph: Omit<HeapGraph, 'strings' | 'extraSections' | 'header' | 'rawLocations'>;
+  graph: Omit<HeapGraph, 'strings' | 'extraSections' | 'header' | 'rawLocations' | 'detachedness'>;
   analysis: Pick<
     StoreAnalysis,
     'selfSize' | 'retainedSize' | 'distance' | 'detachedness' | 'classIndex' | 'classNames' | 'classKeys' | 'edgeSources' | 'retainers' | 'dominatorPreorder'
@@ -92,9 +92,11 @@ export class SummaryThread {
     const job: SummaryJob = {
       graph: {
         layout: graph.layout,
+        fileLayout: graph.fileLayout,
         nodeCount: graph.nodeCount,
         edgeCount: graph.edgeCount,
         nodes: graph.nodes,
+        traceNodeIds: graph.traceNodeIds,
         edgeTypes: graph.edgeTypes,
         edgeNames: graph.edgeNames,
         firstEdge: graph.firstEdge,

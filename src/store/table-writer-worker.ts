@@ -23,7 +23,7 @@ const width = (table: string) => tableSpec(table).columns.length;
  * object_index as a node ordinal; location_by_node: (node_ordinal, rowid) in key order.
  */
 function writeLocations(run: PageRun, job: StartJob): { table: number; index: number } {
-  const { locations: raw, locationFields: LF, objectAt, nodeFieldCount: F } = job;
+  const { locations: raw, locationFields: LF, objectAt, fileNodeFieldCount: F } = job;
   const count = raw.length / LF;
   const table = new TableTreeWriter(run, new RecordEncoder(LF));
   const v = table.record.values;
@@ -79,8 +79,8 @@ function writeRetainerIndex(run: PageRun, job: EdgeJob): number {
 
 /** node_data, rowid = node ordinal. */
 function writeNodeData(run: PageRun, job: NodeJob): number {
-  const { nodes, firstEdge, nodeCount, nodeFieldCount: F, selfSize, retainedSize, distance, dominator, classIndex, detachedness, packing } = job;
-  const { typeOffset: tOff, nameOffset: nOff, idOffset: iOff, selfSizeOffset: sOff, edgeCountOffset: eOff, traceNodeIdOffset: trOff } = job;
+  const { nodes, firstEdge, nodeCount, nodeFieldCount: F, selfSize, retainedSize, distance, dominator, classIndex, detachedness, traceNodeIds, packing } = job;
+  const { typeOffset: tOff, nameOffset: nOff, idOffset: iOff, selfSizeOffset: sOff } = job;
   const tree = new TableTreeWriter(run, new RecordEncoder(width('node_data')));
   const v = tree.record.values;
   // (positions in locals: the loop runs once per node)
@@ -101,7 +101,7 @@ function writeNodeData(run: PageRun, job: NodeJob): number {
     const i = k * F;
     const raw = nodes[i + sOff];
     v[c_id] = nodes[i + iOff];
-    v[c_kind] = packNodeKind(packing, nodes[i + tOff], detachedness[k], trOff >= 0 ? nodes[i + trOff] : 0);
+    v[c_kind] = packNodeKind(packing, nodes[i + tOff], detachedness[k], traceNodeIds === null ? 0 : traceNodeIds[k]);
     v[c_name_sid] = nodes[i + nOff];
     v[c_self_size] = selfSize[k];
     v[c_raw_self_size] = raw === selfSize[k] ? NaN : raw; // NULL: unchanged by the size transfer
@@ -109,7 +109,7 @@ function writeNodeData(run: PageRun, job: NodeJob): number {
     v[c_distance] = distance[k];
     v[c_dominator] = dominator[k];
     v[c_class_id] = classIndex[k];
-    v[c_edge_count] = nodes[i + eOff];
+    v[c_edge_count] = firstEdge[k + 1] - firstEdge[k];
     v[c_first_edge] = firstEdge[k];
     tree.append(k);
   }

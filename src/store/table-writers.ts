@@ -20,7 +20,7 @@ import type Database from 'better-sqlite3';
 import type { HeapGraph, NodesPart } from '../parse/heap-graph.js';
 import { packingFor, type Packing } from './packing.js';
 import { locationColumns, pageTables, quoteIdent } from './schema.js';
-import type { SnapshotLayout } from '../parse/layout.js';
+import type { GraphLayout } from '../parse/layout.js';
 import { writeHeaderPage, type SchemaEntry } from './sqlite-pages.js';
 import { encodeStrings, type StringBytes } from './string-bytes.js';
 import type { StoreAnalysis } from './memory.js';
@@ -41,6 +41,8 @@ export interface StartJob {
   locations: Uint32Array;
   locationFields: number;
   objectAt: number;
+  /** The file's values per node: object_index is the ordinal times this. */
+  fileNodeFieldCount: number;
 }
 
 export interface EdgeJob {
@@ -67,10 +69,9 @@ export interface NodeJob {
   nameOffset: number;
   idOffset: number;
   selfSizeOffset: number;
-  edgeCountOffset: number;
-  /** -1 when the file has no trace_node_id field. */
-  traceNodeIdOffset: number;
   nodes: Uint32Array;
+  /** null when every node's trace_node_id is 0 (HeapGraph.traceNodeIds). */
+  traceNodeIds: Uint32Array | null;
   firstEdge: Uint32Array;
   selfSize: Uint32Array;
   retainedSize: Float64Array;
@@ -123,6 +124,7 @@ export function startTableWriter(graph: NodesPart, path: string): TableWriter {
     locations: shared(graph.rawLocations),
     locationFields: locationColumns(l).length,
     objectAt: locationColumns(l).indexOf('node_ordinal'),
+    fileNodeFieldCount: graph.fileLayout.nodeFieldCount,
   };
   const worker = new Worker(new URL('./table-writer-worker.js', import.meta.url), { workerData: start });
   const done = new Promise<WrittenTables>((resolve, reject) => {
@@ -171,9 +173,8 @@ export function startTableWriter(graph: NodesPart, path: string): TableWriter {
         nameOffset: l.nodeNameOffset,
         idOffset: l.nodeIdOffset,
         selfSizeOffset: l.nodeSelfSizeOffset,
-        edgeCountOffset: l.nodeEdgeCountOffset,
-        traceNodeIdOffset: l.nodeTraceNodeIdOffset,
         nodes: shared(g.nodes),
+        traceNodeIds: g.traceNodeIds && shared(g.traceNodeIds),
         firstEdge: shared(g.firstEdge),
         selfSize: shared(a.selfSize),
         retainedSize: shared(a.retainedSize),
@@ -188,7 +189,7 @@ export function startTableWriter(graph: NodesPart, path: string): TableWriter {
 }
 
 /** Writes page 1 of the database: the header and the schema entries of the big tables. */
-export function writeBigTablesSchema(path: string, written: WrittenTables, layout: SnapshotLayout): void {
+export function writeBigTablesSchema(path: string, written: WrittenTables, layout: GraphLayout): void {
   const entries: SchemaEntry[] = pageTables(layout).map((t) => ({
     type: t.kind,
     name: t.name,

@@ -5,7 +5,7 @@
 
 import type Database from 'better-sqlite3';
 import type { HeapGraph } from '../parse/heap-graph.js';
-import type { SnapshotLayout } from '../parse/layout.js';
+import type { GraphLayout } from '../parse/layout.js';
 import type { StoreAnalysis } from './memory.js';
 import { baseTablesDdl, indexesDdl, PAGE_TABLE_NAMES, quoteIdent, sampleColumns, SCHEMA_VERSION, traceFunctionInfoColumns, viewsDdl } from './schema.js';
 import { graphKindNames } from './classifiers.js';
@@ -53,7 +53,7 @@ export async function writeStore(
 }
 
 /** After the edge tables are in: the public views. */
-export function finishStore(db: Database.Database, layout: SnapshotLayout): void {
+export function finishStore(db: Database.Database, layout: GraphLayout): void {
   db.exec(viewsDdl(layout));
 }
 

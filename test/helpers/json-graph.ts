@@ -1,11 +1,11 @@
 // A deliberately simple HeapGraph builder for tests: JSON.parse the whole file, copy the flat
-// arrays into typed arrays, derive firstEdge / edgeTo. It is the independent reference the
+// arrays into typed arrays (the nodes' kept fields, heap-graph.ts), derive firstEdge / edgeTo. It is the independent reference the
 // streaming parser (src/parse/read-snapshot.ts) is checked against, so it stays obviously right
 // rather than fast. Only for files well below V8's 512 MiB string limit.
 
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
-import { layoutFromMeta, type SnapshotHeader } from '../../src/parse/layout.js';
+import { GRAPH_NODE_FIELDS, graphLayoutOf, layoutFromMeta, type SnapshotHeader } from '../../src/parse/layout.js';
 import type { HeapGraph } from '../../src/parse/heap-graph.js';
 import { StringTable } from '../../src/parse/string-table.js';
 
@@ -24,22 +24,31 @@ const KNOWN_SECTIONS = new Set(['snapshot', 'nodes', 'edges', 'trace_function_in
 export function graphFromJson(text: string): HeapGraph {
   const obj = JSON.parse(text) as SnapshotJson;
   const header = obj.snapshot;
-  const layout = layoutFromMeta(header.meta);
-  const F = layout.nodeFieldCount;
+  const fileLayout = layoutFromMeta(header.meta);
+  const layout = graphLayoutOf(fileLayout);
+  const F = fileLayout.nodeFieldCount;
   const E = layout.edgeFieldCount;
-  const nodes = Uint32Array.from(obj.nodes);
+  const fileNodes = obj.nodes;
   const edges = Uint32Array.from(obj.edges);
-  if (nodes.length % F !== 0) throw new Error(`nodes.length ${nodes.length} is not a multiple of ${F}`);
+  if (fileNodes.length % F !== 0) throw new Error(`nodes.length ${fileNodes.length} is not a multiple of ${F}`);
   if (edges.length % E !== 0) throw new Error(`edges.length ${edges.length} is not a multiple of ${E}`);
-  const nodeCount = nodes.length / F;
+  const nodeCount = fileNodes.length / F;
   const edgeCount = edges.length / E;
 
-  // firstEdge[k] = Σ_{j<k} edge_count[j] (edge ordinals), with an end sentinel.
+  // Per node: the kept fields by name; edge_count into firstEdge[k] = Σ_{j<k} edge_count[j] (edge ordinals,
+  // with an end sentinel); detachedness and trace_node_id (when any is nonzero) into arrays of their own.
+  const offsets = new Map(header.meta.node_fields.map((name, i) => [name, i]));
+  const field = (k: number, name: string) => fileNodes[k * F + (offsets.get(name) as number)];
+  const W = GRAPH_NODE_FIELDS.length;
+  const nodes = Uint32Array.from({ length: nodeCount * W }, (_, i) => field(Math.floor(i / W), GRAPH_NODE_FIELDS[i % W]));
+  const has = (name: string) => header.meta.node_fields.includes(name);
+  const detachedness = has('detachedness') ? Uint8Array.from({ length: nodeCount }, (_, k) => field(k, 'detachedness')) : null;
+  const traceNodeIds = has('trace_node_id') ? Uint32Array.from({ length: nodeCount }, (_, k) => field(k, 'trace_node_id')) : null;
   const firstEdge = new Uint32Array(nodeCount + 1);
   let e = 0;
   for (let k = 0; k < nodeCount; k++) {
     firstEdge[k] = e;
-    e += nodes[k * F + layout.nodeEdgeCountOffset];
+    e += field(k, 'edge_count');
   }
   firstEdge[nodeCount] = e;
   if (e !== edgeCount) throw new Error(`edge_count fields sum to ${e}, edges hold ${edgeCount}`);
@@ -56,7 +65,7 @@ export function graphFromJson(text: string): HeapGraph {
     edgeNames[i] = edges[i * E + layout.edgeNameOffset];
   }
 
-  // locations: as written (rawLocations) and normalised to (node index, script id, line, column).
+  // locations: as written (rawLocations) and normalised to (node ordinal, script id, line, column).
   const rawLocations = Uint32Array.from(obj.locations ?? []);
   const lf = layout.locationFields.length > 0 ? layout.locationFields : ['object_index', 'script_id', 'line', 'column'];
   const lo = ['object_index', 'script_id', 'line', 'column'].map((name) => lf.indexOf(name));
@@ -65,6 +74,8 @@ export function graphFromJson(text: string): HeapGraph {
   const locations = new Uint32Array(locationCount * 4);
   for (let i = 0; i < locationCount; i++) {
     for (let j = 0; j < 4; j++) locations[i * 4 + j] = rawLocations[i * lf.length + lo[j]];
+    if (locations[i * 4] % F !== 0 || locations[i * 4] / F >= nodeCount) throw new Error(`bad object_index at location ${i}`);
+    locations[i * 4] /= F;
   }
 
   const extraSections: Record<string, string | null> = {};
@@ -73,9 +84,12 @@ export function graphFromJson(text: string): HeapGraph {
   return {
     header,
     layout,
+    fileLayout,
     nodeCount,
     edgeCount,
     nodes,
+    detachedness,
+    traceNodeIds: traceNodeIds?.some((t) => t !== 0) ? traceNodeIds : null,
     edgeTypes,
     edgeNames,
     firstEdge,
@@ -88,6 +102,28 @@ export function graphFromJson(text: string): HeapGraph {
     extraNativeBytes: header.extra_native_bytes ?? 0,
     sections: Object.keys(obj),
   };
+}
+
+/**
+ * The file's node records (`fileLayout`, F values per node) rebuilt from what the graph keeps: the kept
+ * fields, edge counts from firstEdge, detachedness and trace node ids (0 where the graph has none).
+ */
+export function fileNodeRecords(g: HeapGraph): Uint32Array {
+  const fl = g.fileLayout;
+  const F = fl.nodeFieldCount;
+  const W = g.layout.nodeFieldCount;
+  const out = new Uint32Array(g.nodeCount * F);
+  for (let k = 0; k < g.nodeCount; k++) {
+    const at = k * F;
+    out[at + fl.nodeTypeOffset] = g.nodes[k * W + g.layout.nodeTypeOffset];
+    out[at + fl.nodeNameOffset] = g.nodes[k * W + g.layout.nodeNameOffset];
+    out[at + fl.nodeIdOffset] = g.nodes[k * W + g.layout.nodeIdOffset];
+    out[at + fl.nodeSelfSizeOffset] = g.nodes[k * W + g.layout.nodeSelfSizeOffset];
+    out[at + fl.nodeEdgeCountOffset] = g.firstEdge[k + 1] - g.firstEdge[k];
+    if (fl.nodeDetachednessOffset >= 0) out[at + fl.nodeDetachednessOffset] = g.detachedness?.[k] ?? 0;
+    if (fl.nodeTraceNodeIdOffset >= 0) out[at + fl.nodeTraceNodeIdOffset] = g.traceNodeIds?.[k] ?? 0;
+  }
+  return out;
 }
 
 /** Reads a `.heapsnapshot` (gunzipping when it starts with the gzip magic 0x1f 0x8b). */
