@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { select } from '../src/store/summaries.js';
-import { ordinalsById } from '../src/store/id-order.js';
+import { recordsByKey } from '../src/util/record-order.js';
 import { detachednessOfKind, packEdgeLabel, packNodeKind, nodeTypeOfKind, packingFor, unpackSql } from '../src/store/packing.js';
 
 /** Deterministic pseudo-random numbers (a test that fails must fail again). */
@@ -23,13 +23,13 @@ test('select: the k-th smallest, with duplicates and every k', () => {
   }
 });
 
-test('ordinalsById: ordinals in (id, ordinal) order, stable on equal ids', () => {
+test('recordsByKey: ordinals in (id, ordinal) order, stable on equal ids', () => {
   const r = rng(11);
   for (const F of [6, 7]) {
     const n = 5000;
     const nodes = new Uint32Array(n * F);
     for (let k = 0; k < n; k++) nodes[k * F + 2] = k % 7 === 0 ? 12345 : Math.floor(r() * 2 ** 32);
-    const got = Array.from(ordinalsById(nodes, F, 2, n));
+    const got = Array.from(recordsByKey(nodes, F, 2, n));
     const want = Array.from({ length: n }, (_, k) => k).sort((x, y) => nodes[x * F + 2] - nodes[y * F + 2] || x - y);
     assert.deepEqual(got, want);
   }

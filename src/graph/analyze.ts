@@ -73,8 +73,9 @@ export interface AnalyzeHooks {
   onEssentialEdges?: (essentialEdge: Uint8Array, retainers: Retainers) => void;
   /**
    * Called when scratch arrays have become garbage: before the dominators (the earlier phases' stacks
-   * and flags, several per-node arrays) and right after them (their own, ~270 MB on 8 M nodes). A
-   * caller watching peak memory collects them here: the dominator computation is the analysis' peak.
+   * and flags, several per-node arrays), right after them (their own, ~270 MB on 8 M nodes), and after
+   * the preorder, the distances and the names (a per-node array or two each). A caller watching peak memory collects
+   * them here, so that no phase's scratch is still resident when the next one allocates its own.
    */
   onScratchGarbage?: () => void;
 }
@@ -115,14 +116,17 @@ export function analyzeGraph(graph: HeapGraph, onPhase?: (phase: string) => void
   const dominatorPreorder = treePreorder(buildDominatedNodes(dom.idom, ROOT_ORDINAL), ROOT_ORDINAL);
   const totalSize = retainedSize[ROOT_ORDINAL] + graph.extraNativeBytes;
 
+  hooks.onScratchGarbage?.(); // the children lists the preorder was built from
   phase('Calculating distances');
   const distance = computeDistances(graph, weakMapNames);
 
+  hooks.onScratchGarbage?.(); // the BFS queue and flags, before the names allocate theirs
   phase('Calculating object names');
   const shapes = computePlainObjectShapes(graph);
   const interfaceDefinitions = inferInterfaces(graph, shapes);
   const { classIndex, classKeys, classNames } = classifyNodes(graph, detachedness, interfaceDefinitions, shapes);
 
+  hooks.onScratchGarbage?.(); // the shapes, the name caches and the location order
   phase('Aggregating classes');
   const classes = aggregateClasses(classIndex, classKeys.length, adjustedSelf, distance, retainedSize, dominatorPreorder);
 

@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { IndexTreeWriter, PageRun, RecordEncoder, TableTreeWriter } from './sqlite-pages.js';
 import { writeStringTable } from './string-bytes.js';
 import type { BigTableRoots, EdgeJob, NodeJob, StartJob, WrittenTables } from './table-writers.js';
-import { ordinalsById } from './id-order.js';
+import { recordsByKey } from '../util/record-order.js';
 import { packEdgeLabel, packNodeKind } from './packing.js';
 import { columnPositions, tableSpec } from './schema.js';
 
@@ -34,7 +34,7 @@ function writeLocations(run: PageRun, job: StartJob): { table: number; index: nu
   }
   const tableRoot = table.finish();
   // (object_index, row) order: a stable sort of the rows by object_index, which orders them as ordinals
-  const order = ordinalsById(raw, LF, objectAt, count);
+  const order = recordsByKey(raw, LF, objectAt, count);
   const index = new IndexTreeWriter(run, new RecordEncoder(2));
   const w = index.record.values;
   for (let j = 0; j < count; j++) {
@@ -119,7 +119,7 @@ function writeNodeData(run: PageRun, job: NodeJob): number {
 /** node_by_id: the index on node_data(id), i.e. (id, rowid) records in key order. */
 function writeNodeById(run: PageRun, job: StartJob): number {
   const { nodes, nodeFieldCount: F, idOffset, nodeCount } = job;
-  const order = ordinalsById(nodes, F, idOffset, nodeCount);
+  const order = recordsByKey(nodes, F, idOffset, nodeCount);
   const rowidAt = width('node_by_id');
   const tree = new IndexTreeWriter(run, new RecordEncoder(rowidAt + 1));
   const v = tree.record.values;
