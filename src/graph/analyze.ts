@@ -1,6 +1,6 @@
 // The whole DevTools analysis of one snapshot, phase by phase in DevTools' current order
 // (docs/format.md#order; DevTools `HeapSnapshot.initialize`): edge sources and retainers, DOM state, flags and
-// essential edges, shallow-size transfer, dominators and retained sizes, dominated nodes, distances,
+// essential edges, shallow-size transfer, dominators and retained sizes, the dominator tree's preorder, distances,
 // class names with interfaces, class aggregates, statistics. Pure: reads the graph, never mutates it.
 
 import { InputError } from '../errors.js';

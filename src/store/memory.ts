@@ -12,8 +12,8 @@
 //                   written (table-writer-worker.ts), so the main thread's release frees them.
 //   4. summaries    summary-writer.ts: the summary thread (summary-thread.ts) collects its own group
 //                   arrays; once it is done, nothing reads the analysis' link arrays (its partitions
-//                   were their last readers): edge sources, retainers, the dominator tree's children
-//                   and preorder, and essential flags go (`onLinksDone` = dropLinkArrays). The main
+//                   were their last readers): the edge-source anchors, retainers, the dominator tree's
+//                   preorder and essential flags go (`onLinksDone` = dropLinkArrays). The main
 //                   thread's duplicated strings run beside the summary thread (their arrays released
 //                   before the wait).
 // StoreAnalysis (below) names the analysis arrays the store reads at all.

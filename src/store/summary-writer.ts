@@ -15,7 +15,7 @@ import type { ThreadSummaries } from './summary-thread.js';
  * Writes the summaries: the summary thread's half (summary-thread.ts, started by the caller as soon as
  * the analysis is done) and this thread's half (the summaries that read strings), rows in the order
  * the single-threaded computation makes them. `onLinksDone`: called once nothing reads the analysis'
- * edge sources, retainers and dominator-tree children any more.
+ * edge-source anchors, retainers and dominator-tree preorder any more.
  */
 export async function writeSummaries(
   db: Database.Database,

@@ -23,7 +23,7 @@ export function createSchema(db: Database.Database, graph: HeapGraph): void {
  * Writes every table except the big ones (written by a thread, see table-writers.ts). The summary
  * thread (summary-thread.ts; the caller may have started it early) gets its job first, so it works
  * while this thread writes strings and the small tables. `onLinksDone` is called once the analysis'
- * edge sources, retainers and dominator-tree children are no longer read.
+ * edge-source anchors, retainers and dominator-tree preorder are no longer read.
  */
 export async function writeStore(
   db: Database.Database,
