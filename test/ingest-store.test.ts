@@ -120,11 +120,33 @@ for (const file of cases) {
       e++;
     }
     assert.equal(e, json.snapshot.edge_count);
-    // Retainers are an index lookup, not a scan.
+    // Every edge's source, stored only in retainer_index (as source and slot): each edge once, in the
+    // public view and in retainer_rows, with the source the file's edge counts give.
+    const sourceOf = new Uint32Array(json.snapshot.edge_count);
+    for (let n = 0, at = 0; n < json.snapshot.node_count; n++) {
+      for (let c = json.nodes[n * F + fi('edge_count')]; c > 0; c--) sourceOf[at++] = n;
+    }
+    for (const view of ['edges', 'retainer_rows']) {
+      let count = 0;
+      for (const [ordinal, from, to] of db.prepare(`SELECT edge_ordinal, from_node, to_node FROM ${view} ORDER BY edge_ordinal`).raw().iterate() as Iterable<
+        number[]
+      >) {
+        assert.deepEqual([ordinal, from, to * F], [count, sourceOf[count], json.edges[count * 3 + 2]], `${view}: edge ${count}`);
+        count++;
+      }
+      assert.equal(count, json.snapshot.edge_count, view);
+    }
+    // Retainers and outgoing edges are index lookups, not scans.
     const plan = db.prepare('EXPLAIN QUERY PLAN SELECT * FROM edges WHERE to_node = 5').all() as { detail: string }[];
     assert.ok(
       plan.some((p) => /SEARCH r USING PRIMARY KEY \(to_node=\?\)/.test(p.detail)),
       JSON.stringify(plan),
+    );
+    const outgoing = db.prepare('EXPLAIN QUERY PLAN SELECT * FROM edges WHERE from_node = 5').all() as { detail: string }[];
+    assert.ok(!outgoing.some((p) => /^SCAN/.test(p.detail)), JSON.stringify(outgoing));
+    assert.ok(
+      outgoing.some((p) => /SEARCH r USING PRIMARY KEY \(to_node=\? AND from_node=\? AND slot=\?\)/.test(p.detail)),
+      JSON.stringify(outgoing),
     );
     const byId = db.prepare('EXPLAIN QUERY PLAN SELECT * FROM nodes WHERE id = 5').all() as { detail: string }[];
     assert.ok(

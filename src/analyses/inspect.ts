@@ -82,7 +82,7 @@ export function inspect(store: StoreLike, id: number, options: InspectOptions = 
   const listed = listedRetainers(db, ordinal);
   const sorted = sortRetainers(db, listed, limit);
   const allIncoming = db
-    .prepare('SELECT count(*) AS n, sum(e.type = ?) AS weak FROM retainer_index r JOIN edge_rows e ON e.edge_ordinal = r.edge_ordinal WHERE r.to_node = ?')
+    .prepare('SELECT count(*) AS n, sum(e.type = ?) AS weak FROM retainer_rows r JOIN edge_rows e ON e.edge_ordinal = r.edge_ordinal WHERE r.to_node = ?')
     .get(c.edgeWeak, ordinal) as {
     n: number;
     weak: number | null;

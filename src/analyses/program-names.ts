@@ -267,12 +267,12 @@ export class ProgramNamer {
   ): { ordinal: number; name: string; at: SourcePosition | null; raw: { script_id: number; line: number; col: number } | null }[] {
     const rows = stmt(
       this.db,
-      `SELECT e.from_node AS ordinal, s.value AS name, l.script_id, l.line, l."column" AS col
-       FROM retainer_index r JOIN edge_rows e ON e.edge_ordinal = r.edge_ordinal
-       JOIN node_rows n ON n.ordinal = e.from_node JOIN node_types t ON t.code = n.type AND t.name = 'closure'
+      `SELECT r.from_node AS ordinal, s.value AS name, l.script_id, l.line, l."column" AS col
+       FROM retainer_rows r JOIN edge_rows e ON e.edge_ordinal = r.edge_ordinal
+       JOIN node_rows n ON n.ordinal = r.from_node JOIN node_types t ON t.code = n.type AND t.name = 'closure'
        JOIN strings s ON s.id = n.name_sid
        JOIN strings en ON en.id = e.name_or_index AND en.value = 'context'
-       LEFT JOIN locations l ON l.node_ordinal = e.from_node
+       LEFT JOIN locations l ON l.node_ordinal = r.from_node
        WHERE r.to_node = ?
        LIMIT 5000`,
     ).all(context) as { ordinal: number; name: string; script_id: number | null; line: number | null; col: number | null }[];

@@ -68,9 +68,10 @@ export interface GraphAnalysis {
 export interface AnalyzeHooks {
   /**
    * Called as soon as the essential-edge flags exist, before the expensive phases (dominators,
-   * distances, names): the store starts writing edges on another thread from here.
+   * distances, names): the store starts writing edges on another thread from here. `edgeSources`
+   * gives each retainer edge its source (the store keeps an incoming edge as source and slot).
    */
-  onEssentialEdges?: (essentialEdge: Uint8Array, retainers: Retainers) => void;
+  onEssentialEdges?: (essentialEdge: Uint8Array, retainers: Retainers, edgeSources: EdgeSources) => void;
   /**
    * Called when scratch arrays have become garbage: before the dominators (the earlier phases' stacks
    * and flags, several per-node arrays), right after them (their own, ~270 MB on 8 M nodes), and after
@@ -98,7 +99,7 @@ export function analyzeGraph(graph: HeapGraph, onPhase?: (phase: string) => void
   const pageObject = markPageObjects(graph);
   const weakMapNames = new WeakMapEdgeNames(graph.strings);
   const essentialEdge = computeEssentialEdges(graph, pageObject, weakMapNames);
-  hooks.onEssentialEdges?.(essentialEdge, retainers);
+  hooks.onEssentialEdges?.(essentialEdge, retainers, edgeSources);
 
   phase('Calculating shallow sizes');
   const userRoots = findUserRoots(graph);

@@ -221,8 +221,8 @@ export const CLASSIFIER_DEFINITIONS: { readonly [C in Classifier]: C extends Set
       for (const r of classes) nameOfClass[r.class_id] = names.id(r.class_name);
       const q = stmt(
         db,
-        `SELECT json_group_array(r.to_node), json_group_array(n.class_id) FROM json_each(?) j JOIN retainer_index r ON r.to_node = j.value
-         JOIN edge_rows e ON e.edge_ordinal = r.edge_ordinal JOIN node_rows n ON n.ordinal = e.from_node WHERE e.type != ?`,
+        `SELECT json_group_array(r.to_node), json_group_array(n.class_id) FROM json_each(?) j JOIN retainer_rows r ON r.to_node = j.value
+         JOIN edge_rows e ON e.edge_ordinal = r.edge_ordinal JOIN node_rows n ON n.ordinal = r.from_node WHERE e.type != ?`,
       ).raw();
       const weak = storeCodes(db).edgeWeak;
       return {
@@ -260,7 +260,7 @@ export const CLASSIFIER_DEFINITIONS: { readonly [C in Classifier]: C extends Set
       const q = stmt(
         db,
         `SELECT json_group_array(r.to_node), json_group_array(CASE WHEN e.type IN (?, ?) THEN ${INDEX_LABEL} ELSE e.name_or_index END)
-         FROM json_each(?) j JOIN retainer_index r ON r.to_node = j.value JOIN edge_rows e ON e.edge_ordinal = r.edge_ordinal WHERE e.type != ?`,
+         FROM json_each(?) j JOIN retainer_rows r ON r.to_node = j.value JOIN edge_rows e ON e.edge_ordinal = r.edge_ordinal WHERE e.type != ?`,
       ).raw();
       const indexTypes = [c.edgeElement, c.edgeHidden].map((t) => (t < 0 ? -1000 : t));
       return {
@@ -624,7 +624,7 @@ export interface ObjectKinds {
  * `values`, when given, are the objects' values of a column classifier already read by the caller;
  * otherwise they are looked up (indexed, BATCH ordinals per query): node columns by rowid, script the
  * last `locations` record (location_by_node), alloc the trace node, sets the incoming edges in
- * `retainer_index` (then the edge and its source by rowid).
+ * `retainer_rows` (then the edge by rowid).
  */
 export function kindsAt(db: Db, classifier: Classifier, ordinals: ArrayLike<number>, values?: ArrayLike<number>): ObjectKinds {
   const def = CLASSIFIER_DEFINITIONS[classifier];

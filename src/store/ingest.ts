@@ -156,8 +156,8 @@ export async function ingestInThisThread(files: IngestFiles, onProgress: NonNull
       writer ??= startTableWriter(graph, tmp);
       let edgesSent = false;
       const analysis = analyzeGraph(graph, (phase: string) => progress(`analysis: ${phase}`, 0, 0), {
-        onEssentialEdges: (essential, retainers) => {
-          (writer as TableWriter).writeEdges(graph, essential, retainers);
+        onEssentialEdges: (essential, retainers, edgeSources) => {
+          (writer as TableWriter).writeEdges(graph, essential, retainers, edgeSources);
           edgesSent = true;
         },
         onScratchGarbage: releaseMemory,

@@ -10,8 +10,12 @@
 //   rowid and equal the position in the file, so a node's outgoing edges are the rowid range
 //   [first_edge, first_edge + edge_count) and need no index. No column aliases the rowid: an INTEGER
 //   PRIMARY KEY column would cost a NULL header byte in every row.
-// - Incoming edges: `retainer_index` is a WITHOUT ROWID table in (to_node, edge_ordinal) order, built
+// - Incoming edges: `retainer_index` is a WITHOUT ROWID table in (to_node, from_node, slot) order, built
 //   from the analysis' retainer lists: far cheaper than CREATE INDEX over tens of millions of rows.
+// - An edge's source is stored once, in `retainer_index`, not also in `edge_data`: there it would cost
+//   ~5 bytes an edge, while (from_node, slot) costs ~2 more than an edge ordinal would (slot is mostly
+//   0 or 1, which SQLite stores in no bytes): ~9 % of a big store. A node's outgoing edges are still a
+//   rowid range of `edge_data` (its `first_edge`), and `retainer_rows` gives each incoming edge's ordinal.
 // - Those big tables (and node_by_id, the strings and the locations) are written as raw SQLite pages
 //   (sqlite-pages.ts), not row by row through SQLite; the rest of the schema is created by SQLite itself.
 // - Names are string-table indexes; the public views `nodes` and `edges` resolve them to text.
@@ -19,7 +23,7 @@
 import type { GraphLayout } from '../parse/layout.js';
 import { packingFor, unpackSql } from './packing.js';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** What a view's column expressions may use: the unpacking expressions and the store's edge type codes. */
 interface ViewContext {
@@ -89,7 +93,7 @@ const M = {
   detachedness: "DOM state after DevTools' propagation: 0 unknown, 1 attached, 2 detached",
   classId: 'row of `classes`',
   edgeOrdinal: "position in the file's `edges` array; a node's outgoing edges are contiguous",
-  fromNode: 'ordinal of the retainer',
+  fromNode: "ordinal of the retainer, the edge's source (`WHERE from_node = ?` is a seek: its outgoing edges)",
   toNode: 'ordinal of the referenced node (`WHERE to_node = ?` is an index lookup: the retainers)',
   nameOrIndex: 'the raw field: a `strings.id`, or the index for `element`/`hidden` edges',
   essential: '1 when the edge counts for dominators (DevTools drops weak, self, non-root shortcut, WeakMap table→value and non-page→page edges)',
@@ -141,10 +145,10 @@ JOIN classes c ON c.class_id = n.class_id`,
     visibility: 'public',
     phase: 'views',
     meaning:
-      "One row per edge, type and name as text. Backed by the view `edge_rows` over the table `edge_data` (rowid = `edge_ordinal`), and `retainer_index` (`to_node, edge_ordinal`) for the lookup by target. For outgoing edges use the node's `first_edge` range, a rowid range scan.",
+      "One row per edge, type and name as text. Backed by the table `edge_data` (rowid = `edge_ordinal`: a node's outgoing edges are one rowid range) and `retainer_index` (`to_node, from_node, slot`), which makes both `WHERE to_node = ?` (the retainers) and `WHERE from_node = ?` (the outgoing edges) seeks.",
     columns: [
       int('edge_ordinal', M.edgeOrdinal, { expr: () => 'e.edge_ordinal' }),
-      int('from_node', M.fromNode, { expr: () => 'e.from_node' }),
+      int('from_node', M.fromNode, { expr: () => 'r.from_node' }),
       int('to_node', M.toNode, { expr: () => 'r.to_node' }),
       text('type', '`context`, `element`, `property`, `internal`, `hidden`, `shortcut`, `weak`', { expr: () => 't.name' }),
       text('name', 'property/variable name, or the element/hidden index as decimal text', {
@@ -153,8 +157,13 @@ JOIN classes c ON c.class_id = n.class_id`,
       int('name_or_index', M.nameOrIndex, { expr: () => 'e.name_or_index' }),
       int('essential', M.essential, { expr: () => 'e.essential' }),
     ],
+    // Every edge is one retainer_index row; its source's node_data row gives the edge ordinal. The join
+    // conditions are stated both ways, so SQLite can also start from a node (`from_node = ?`: the node's
+    // edges, a rowid range, then each edge's retainer_index row by its whole key) or from `to_node`.
     from: (c) => `retainer_index r
-JOIN edge_rows e ON e.edge_ordinal = r.edge_ordinal AND e.to_node = r.to_node
+JOIN node_data n ON n.rowid = r.from_node
+JOIN edge_rows e ON e.edge_ordinal = n.first_edge + r.slot AND e.to_node = r.to_node
+  AND e.edge_ordinal BETWEEN n.first_edge AND n.first_edge + n.edge_count - 1 AND r.slot = e.edge_ordinal - n.first_edge
 JOIN edge_types t ON t.code = e.type
 LEFT JOIN strings s ON s.id = e.name_or_index AND NOT (${c.isIndex})`,
   },
@@ -501,10 +510,9 @@ LEFT JOIN strings s ON s.id = e.name_or_index AND NOT (${c.isIndex})`,
     kind: 'view',
     visibility: 'internal',
     phase: 'views',
-    meaning: 'the columns of `edges` as codes: the rowid named and `edge_data.label` unpacked',
+    meaning: 'the columns of `edge_data` as codes: the rowid named and `label` unpacked (the source is not stored with the edge: see `retainer_rows`)',
     columns: [
       int('edge_ordinal', M.edgeOrdinal, { expr: () => 'rowid' }),
-      int('from_node', M.fromNode),
       int('to_node', M.toNode),
       int('type', 'code into `edge_types`', { expr: (c) => c.u.edgeType('label') }),
       int('name_or_index', M.nameOrIndex, { expr: (c) => c.u.nameOrIndex('label') }),
@@ -513,21 +521,37 @@ LEFT JOIN strings s ON s.id = e.name_or_index AND NOT (${c.isIndex})`,
     from: () => 'edge_data',
   },
   {
+    name: 'retainer_rows',
+    kind: 'view',
+    visibility: 'internal',
+    phase: 'views',
+    meaning:
+      "incoming edges by target, in edge order: `retainer_index` with each edge's ordinal (its source's `first_edge` + `slot`); join `edge_rows` on `edge_ordinal` for the edge's type and name",
+    columns: [
+      int('to_node', M.toNode, { expr: () => 'r.to_node' }),
+      int('from_node', M.fromNode, { expr: () => 'r.from_node' }),
+      int('edge_ordinal', M.edgeOrdinal, { expr: () => 'n.first_edge + r.slot' }),
+    ],
+    from: () => 'retainer_index r JOIN node_data n ON n.rowid = r.from_node',
+  },
+  {
     name: 'edge_data',
     kind: 'table',
     visibility: 'internal',
     phase: 'pages',
-    meaning: 'edges, rowid = edge ordinal; written as pages',
-    columns: [int('from_node', M.fromNode), int('to_node', M.toNode), int('label', '`name_or_index × 2^(b+1) + essential × 2^b + type`')],
+    meaning:
+      'edges, rowid = edge ordinal; written as pages. The source is not stored: it is the node whose `first_edge` range holds the rowid (`retainer_index` has it per edge)',
+    columns: [int('to_node', M.toNode), int('label', '`name_or_index × 2^(b+1) + essential × 2^b + type`')],
   },
   {
     name: 'retainer_index',
     kind: 'table',
     visibility: 'internal',
     phase: 'pages',
-    meaning: 'incoming edges in (target, edge) order; written as pages',
-    columns: [int('to_node', M.toNode), int('edge_ordinal', 'the edge')],
-    primaryKey: ['to_node', 'edge_ordinal'],
+    meaning:
+      "every edge by target, in (target, edge) order; written as pages. An edge is its source and its position among the source's edges: ordinal = source's `first_edge` + `slot`",
+    columns: [int('to_node', M.toNode), int('from_node', M.fromNode), int('slot', "the edge's position among its source's outgoing edges (0 = first)")],
+    primaryKey: ['to_node', 'from_node', 'slot'],
     withoutRowid: true,
   },
   {

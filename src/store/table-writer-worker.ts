@@ -8,10 +8,11 @@ import type { BigTableRoots, EdgeJob, NodeJob, StartJob, WrittenTables } from '.
 import { recordsByKey } from '../util/record-order.js';
 import { packEdgeLabel, packNodeKind } from './packing.js';
 import { columnPositions, tableSpec } from './schema.js';
+import { edgeSource, type EdgeSources } from '../graph/csr.js';
 
 // Record positions of the columns, from the declared schema (schema.ts).
-const E = columnPositions<'from_node' | 'to_node' | 'label'>('edge_data');
-const R = columnPositions<'to_node' | 'edge_ordinal'>('retainer_index');
+const E = columnPositions<'to_node' | 'label'>('edge_data');
+const R = columnPositions<'to_node' | 'from_node' | 'slot'>('retainer_index');
 const N = columnPositions<
   'id' | 'kind' | 'name_sid' | 'self_size' | 'raw_self_size' | 'retained_size' | 'distance' | 'dominator' | 'class_id' | 'edge_count' | 'first_edge'
 >('node_data');
@@ -46,31 +47,32 @@ function writeLocations(run: PageRun, job: StartJob): { table: number; index: nu
   return { table: tableRoot, index: index.finish() };
 }
 
-/** edge_data: (from_node, to_node, label) with rowid = edge ordinal. */
+/** edge_data: (to_node, label) with rowid = edge ordinal; the source is in retainer_index. */
 function writeEdgeData(run: PageRun, job: EdgeJob): number {
-  const { edgeTypes, edgeNames, edgeTo, firstEdge, essential, nodeCount, edgeCount, packing } = job;
+  const { edgeTypes, edgeNames, edgeTo, essential, edgeCount, packing } = job;
   const tree = new TableTreeWriter(run, new RecordEncoder(width('edge_data')));
-  if (E.from_node !== 0 || E.to_node !== 1 || E.label !== 2) throw new Error('edge_data: appendUint3 writes (from_node, to_node, label)');
-  let from = 0;
-  for (let e = 0; e < edgeCount; e++) {
-    while (from < nodeCount && firstEdge[from + 1] <= e) from++;
-    tree.appendUint3(e, from, edgeTo[e], packEdgeLabel(packing, edgeTypes[e], edgeNames[e], essential[e]));
-  }
+  if (E.to_node !== 0 || E.label !== 1) throw new Error('edge_data: appendUint2 writes (to_node, label)');
+  for (let e = 0; e < edgeCount; e++) tree.appendUint2(e, edgeTo[e], packEdgeLabel(packing, edgeTypes[e], edgeNames[e], essential[e]));
   return tree.finish();
 }
 
 /**
- * retainer_index: the analysis' retainer CSR in (to_node, edge_ordinal) order. DevTools' slot order
- * within a node is descending, so each range is read backwards.
+ * retainer_index: the analysis' retainer CSR as (to_node, from_node, slot), slot = the edge's position
+ * among its source's edges. DevTools' slot order within a node is descending edge ordinals, so each
+ * range is read backwards: ascending edge ordinals, which is (from_node, slot) order.
  */
 function writeRetainerIndex(run: PageRun, job: EdgeJob): number {
-  const { firstRetainer, retainerEdge, nodeCount } = job;
+  const { firstRetainer, retainerEdge, nodeCount, firstEdge } = job;
+  const sources: EdgeSources = { anchors: job.edgeSourceAnchors };
   const tree = new IndexTreeWriter(run, new RecordEncoder(width('retainer_index')));
   const v = tree.record.values;
   for (let k = 0; k < nodeCount; k++) {
     v[R.to_node] = k;
     for (let r = firstRetainer[k + 1]; r-- > firstRetainer[k]; ) {
-      v[R.edge_ordinal] = retainerEdge[r];
+      const e = retainerEdge[r];
+      const from = edgeSource(firstEdge, sources, e);
+      v[R.from_node] = from;
+      v[R.slot] = e - firstEdge[from];
       tree.append();
     }
   }

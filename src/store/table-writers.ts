@@ -6,8 +6,8 @@
 //   start job: strings (their UTF-8, string-bytes.ts), locations + location_by_node and node_by_id
 //              (they need only the parse); right after the parse, on the core the analysis leaves idle
 //              until its essential edges.
-//   edges job: edge_data + retainer_index; sent as soon as the essential-edge flags exist, i.e. while
-//              dominators and distances are still running.
+//   edges job: edge_data (to_node, label) + retainer_index (to_node, from_node, slot); sent as soon as
+//              the essential-edge flags exist, i.e. while dominators and distances are still running.
 //   nodes job: node_data; sent when the analysis is done.
 //
 // Then the main thread writes page 1 (header and schema of these tables), opens the file with SQLite and
@@ -24,6 +24,7 @@ import type { GraphLayout } from '../parse/layout.js';
 import { writeHeaderPage, type SchemaEntry } from './sqlite-pages.js';
 import { encodeStrings, type StringBytes } from './string-bytes.js';
 import type { StoreAnalysis } from './memory.js';
+import type { EdgeSources, Retainers } from '../graph/csr.js';
 
 /** The tables and indexes written as pages (schema.ts declares them: phase 'pages', pageTables()). */
 export type BigTable = 'strings' | 'locations' | 'location_by_node' | 'edge_data' | 'retainer_index' | 'node_data' | 'node_by_id';
@@ -58,6 +59,8 @@ export interface EdgeJob {
   /** The analysis' retainer CSR (per node, edge ordinals in descending order). */
   firstRetainer: Uint32Array;
   retainerEdge: Uint32Array;
+  /** The analysis' edge-source anchors (csr.ts EdgeSources): each retainer edge's source. */
+  edgeSourceAnchors: Uint32Array;
 }
 
 export interface NodeJob {
@@ -102,7 +105,7 @@ function shared<T extends Shareable>(a: T): T {
 
 export interface TableWriter {
   /** Hands over the edge arrays, the essential-edge flags and the retainer lists. */
-  writeEdges(graph: HeapGraph, essential: Uint8Array, retainers: { firstRetainer: Uint32Array; retainerEdge: Uint32Array }): void;
+  writeEdges(graph: HeapGraph, essential: Uint8Array, retainers: Retainers, edgeSources: EdgeSources): void;
   /** Hands over the node arrays once the analysis is done. */
   writeNodes(graph: HeapGraph, a: StoreAnalysis): void;
   /** Settles when both jobs are on disk. */
@@ -146,7 +149,7 @@ export function startTableWriter(graph: NodesPart, path: string): TableWriter {
   return {
     done,
     terminate: async () => void (await worker.terminate()),
-    writeEdges(g: HeapGraph, essential: Uint8Array, retainers: { firstRetainer: Uint32Array; retainerEdge: Uint32Array }) {
+    writeEdges(g: HeapGraph, essential: Uint8Array, retainers: Retainers, edgeSources: EdgeSources) {
       const edgesJob: EdgeJob = {
         job: 'edges',
         packing: packingFor(g.layout),
@@ -159,6 +162,7 @@ export function startTableWriter(graph: NodesPart, path: string): TableWriter {
         essential: shared(essential),
         firstRetainer: shared(retainers.firstRetainer),
         retainerEdge: shared(retainers.retainerEdge),
+        edgeSourceAnchors: shared(edgeSources.anchors),
       };
       worker.postMessage(edgesJob);
     },

@@ -162,6 +162,6 @@ export function writePlannerStats(db: Database.Database, nodeCount: number, edge
   stat.run('strings', null, String(stringCount));
   stat.run('locations', 'location_by_node', `${locationCount} 1`);
   stat.run('node_data', 'node_by_id', `${nodeCount} 1`);
-  // ~ retainers per node, then unique (to_node, edge_ordinal)
-  stat.run('retainer_index', 'retainer_index', `${edgeCount} ${Math.max(1, Math.ceil(edgeCount / Math.max(1, nodeCount)))} 1`);
+  // ~ retainers per node, then ~1 edge per (to_node, from_node), then unique (to_node, from_node, slot)
+  stat.run('retainer_index', 'retainer_index', `${edgeCount} ${Math.max(1, Math.ceil(edgeCount / Math.max(1, nodeCount)))} 1 1`);
 }

@@ -8,8 +8,8 @@ import { stmt, storeCodes, type Db } from './common.js';
 export function incomingCounts(db: Db, ordinal: number): { listed: number; weak: number } {
   const r = stmt(
     db,
-    `SELECT coalesce(sum(e.type != ? AND e.from_node != 0), 0) AS listed, coalesce(sum(e.type = ?), 0) AS weak
-     FROM retainer_index r JOIN edge_rows e ON e.edge_ordinal = r.edge_ordinal WHERE r.to_node = ?`,
+    `SELECT coalesce(sum(e.type != ? AND r.from_node != 0), 0) AS listed, coalesce(sum(e.type = ?), 0) AS weak
+     FROM retainer_rows r JOIN edge_rows e ON e.edge_ordinal = r.edge_ordinal WHERE r.to_node = ?`,
   ).get(storeCodes(db).edgeWeak, storeCodes(db).edgeWeak, ordinal) as { listed: number; weak: number };
   return r;
 }

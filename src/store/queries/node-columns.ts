@@ -279,10 +279,10 @@ export function listedRetainersOf(db: Db, ordinals: readonly number[]): Map<numb
   const out = new Map<number, ListedRetainer[]>();
   const q = stmt(
     db,
-    `SELECT r.to_node, e.edge_ordinal, e.from_node, e.type, e.name_or_index, s.value AS sname, n.distance AS from_distance
-     FROM json_each(?) j JOIN retainer_index r ON r.to_node = j.value JOIN edge_rows e ON e.edge_ordinal = r.edge_ordinal
-     JOIN node_rows n ON n.ordinal = e.from_node LEFT JOIN strings s ON s.id = e.name_or_index
-     WHERE e.type != ? AND e.from_node != 0`,
+    `SELECT r.to_node, e.edge_ordinal, r.from_node, e.type, e.name_or_index, s.value AS sname, n.distance AS from_distance
+     FROM json_each(?) j JOIN retainer_rows r ON r.to_node = j.value JOIN edge_rows e ON e.edge_ordinal = r.edge_ordinal
+     JOIN node_rows n ON n.ordinal = r.from_node LEFT JOIN strings s ON s.id = e.name_or_index
+     WHERE e.type != ? AND r.from_node != 0`,
   ).raw();
   for (let i = 0; i < ordinals.length; i += 10000) {
     const rows = q.all(JSON.stringify(ordinals.slice(i, i + 10000)), c.edgeWeak) as [number, number, number, number, number, string | null, number][];

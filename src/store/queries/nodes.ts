@@ -1,5 +1,5 @@
 // Point lookups of single nodes and their edges: by ordinal, by V8 id, outgoing edges (a rowid range of
-// `edge_rows`), incoming edges (the `retainer_index` table), and DevTools' display name of a node.
+// `edge_rows`), incoming edges (the `retainer_rows` view over `retainer_index`), and DevTools' display name of a node.
 // All cost microseconds on any store size: nothing here scans a table.
 
 import { formatPropertyName } from '../../graph/class-names.js';
@@ -67,23 +67,23 @@ export function nodeRowsOf(db: Db, ordinals: readonly number[]): Map<number, Nod
 export function listedRetainersMany(db: Db, ordinals: readonly number[], belowDistance?: readonly number[]): Map<number, RetainerRow[]> {
   const c = storeCodes(db);
   const out = new Map<number, RetainerRow[]>();
-  const columns = `SELECT e.edge_ordinal, e.from_node, e.to_node, e.type AS type_code, e.name_or_index, s.value AS sname,
+  const columns = `SELECT e.edge_ordinal, r.from_node, e.to_node, e.type AS type_code, e.name_or_index, s.value AS sname,
             n.distance AS from_distance, n.type AS from_type_code, ns.value AS from_name, n.detachedness AS from_detachedness`;
   const joins = `JOIN edge_rows e ON e.edge_ordinal = r.edge_ordinal
-     JOIN node_rows n ON n.ordinal = e.from_node JOIN strings ns ON ns.id = n.name_sid
+     JOIN node_rows n ON n.ordinal = r.from_node JOIN strings ns ON ns.id = n.name_sid
      LEFT JOIN strings s ON s.id = e.name_or_index`;
   const q = belowDistance
     ? stmt(
         db,
         `${columns}
-     FROM json_each(?) j JOIN retainer_index r ON r.to_node = j.value ->> 0 ${joins}
-     WHERE e.type != ? AND e.from_node != 0 AND n.distance >= 0 AND n.distance < j.value ->> 1`,
+     FROM json_each(?) j JOIN retainer_rows r ON r.to_node = j.value ->> 0 ${joins}
+     WHERE e.type != ? AND r.from_node != 0 AND n.distance >= 0 AND n.distance < j.value ->> 1`,
       )
     : stmt(
         db,
         `${columns}
-     FROM json_each(?) j JOIN retainer_index r ON r.to_node = j.value ${joins}
-     WHERE e.type != ? AND e.from_node != 0`,
+     FROM json_each(?) j JOIN retainer_rows r ON r.to_node = j.value ${joins}
+     WHERE e.type != ? AND r.from_node != 0`,
       );
   for (let i = 0; i < ordinals.length; i += 10000) {
     const part = ordinals.slice(i, i + 10000);
@@ -157,10 +157,10 @@ export function outgoingEdges(db: Db, ordinal: number, limit = Infinity): EdgeRo
   if (!n || n.edge_count === 0) return [];
   const rows = stmt(
     db,
-    `SELECT e.edge_ordinal, e.from_node, e.to_node, e.type AS type_code, e.name_or_index, s.value AS sname
+    `SELECT e.edge_ordinal, ? AS from_node, e.to_node, e.type AS type_code, e.name_or_index, s.value AS sname
      FROM edge_rows e LEFT JOIN strings s ON s.id = e.name_or_index
      WHERE e.edge_ordinal >= ? AND e.edge_ordinal < ? ORDER BY e.edge_ordinal`,
-  ).all(n.first_edge, n.first_edge + Math.min(n.edge_count, limit)) as RawEdge[];
+  ).all(ordinal, n.first_edge, n.first_edge + Math.min(n.edge_count, limit)) as RawEdge[];
   return rows.map((r) => toEdgeRow(db, r));
 }
 
@@ -181,12 +181,12 @@ export function listedRetainers(db: Db, ordinal: number): RetainerRow[] {
   const c = storeCodes(db);
   const rows = stmt(
     db,
-    `SELECT e.edge_ordinal, e.from_node, e.to_node, e.type AS type_code, e.name_or_index, s.value AS sname,
+    `SELECT e.edge_ordinal, r.from_node, e.to_node, e.type AS type_code, e.name_or_index, s.value AS sname,
             n.distance AS from_distance, n.type AS from_type_code, ns.value AS from_name, n.detachedness AS from_detachedness
-     FROM retainer_index r JOIN edge_rows e ON e.edge_ordinal = r.edge_ordinal
-     JOIN node_rows n ON n.ordinal = e.from_node JOIN strings ns ON ns.id = n.name_sid
+     FROM retainer_rows r JOIN edge_rows e ON e.edge_ordinal = r.edge_ordinal
+     JOIN node_rows n ON n.ordinal = r.from_node JOIN strings ns ON ns.id = n.name_sid
      LEFT JOIN strings s ON s.id = e.name_or_index
-     WHERE r.to_node = ? AND e.type != ? AND e.from_node != 0`,
+     WHERE r.to_node = ? AND e.type != ? AND r.from_node != 0`,
   ).all(ordinal, c.edgeWeak) as (RawEdge & { from_distance: number; from_type_code: number; from_name: string; from_detachedness: number })[];
   return rows.map((r) => ({
     ...toEdgeRow(db, r),
@@ -201,10 +201,10 @@ export function listedRetainers(db: Db, ordinal: number): RetainerRow[] {
 export function rootEdgesInto(db: Db, ordinal: number): EdgeRow[] {
   const rows = stmt(
     db,
-    `SELECT e.edge_ordinal, e.from_node, e.to_node, e.type AS type_code, e.name_or_index, s.value AS sname
-     FROM retainer_index r JOIN edge_rows e ON e.edge_ordinal = r.edge_ordinal
+    `SELECT e.edge_ordinal, r.from_node, e.to_node, e.type AS type_code, e.name_or_index, s.value AS sname
+     FROM retainer_rows r JOIN edge_rows e ON e.edge_ordinal = r.edge_ordinal
      LEFT JOIN strings s ON s.id = e.name_or_index
-     WHERE r.to_node = ? AND e.from_node = 0 ORDER BY e.edge_ordinal`,
+     WHERE r.to_node = ? AND r.from_node = 0 ORDER BY e.edge_ordinal`,
   ).all(ordinal) as RawEdge[];
   return rows.map((r) => toEdgeRow(db, r));
 }
