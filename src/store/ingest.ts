@@ -20,7 +20,7 @@ import { appendPageChecksums } from './page-checksums.js';
 import { removeDeadTempsOf } from './stale-files.js';
 import { recordVerified } from './verified-stamp.js';
 import { openForBulkWrite } from './bulk.js';
-import { dropLinkArrays, releaseMemory } from './memory.js';
+import { dropLinkArrays, optimizeInForeground, releaseMemory } from './memory.js';
 import { adoptSideTables, startTableWriter, writeBigTablesSchema, type TableWriter } from './table-writers.js';
 import { SummaryThread } from './summary-thread.js';
 import { finishStore, snapshotMeta, writeMeta, writePlannerStats, writeStore } from './writer.js';
@@ -90,6 +90,7 @@ interface WorkerMessage {
 }
 
 function runIngestWorker(files: IngestFiles, progress: NonNullable<IngestOptions['onProgress']>): Promise<IngestResult> {
+  optimizeInForeground();
   return new Promise<IngestResult>((resolvePromise, reject) => {
     const worker = new Worker(new URL('./ingest-worker.js', import.meta.url), { workerData: files });
     let settled = false;
