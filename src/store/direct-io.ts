@@ -8,7 +8,8 @@
 // Offsets and lengths are whole 16 KiB pages; JavaScript cannot ask for an aligned buffer, so
 // `openDirect` finds an aligned position inside a slightly larger one by trying (a refused write costs one
 // syscall). Where O_DIRECT is not supported (tmpfs, some network file systems) or no position works, the
-// file is written through the page cache as before.
+// file is written through the page cache as before; so is the rest of it where the first direct writes
+// turn out slow (a disk that is fast only with many requests in flight: PageRun.flush in sqlite-pages.ts).
 
 import { closeSync, constants, openSync, writeSync } from 'node:fs';
 
