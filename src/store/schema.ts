@@ -13,8 +13,8 @@
 // - Incoming edges: `retainer_index` is a WITHOUT ROWID table in (to_node, from_node, slot) order, built
 //   from the analysis' retainer lists: far cheaper than CREATE INDEX over tens of millions of rows.
 // - An edge's source is stored once, in `retainer_index`, not also in `edge_data`: there it would cost
-//   ~5 bytes an edge, while (from_node, slot) costs ~2 more than an edge ordinal would (slot is mostly
-//   0 or 1, which SQLite stores in no bytes): ~9 % of a big store. A node's outgoing edges are still a
+//   ~5 bytes an edge, while (from_node, slot) costs ~1.5 more than an edge ordinal would (slot is mostly
+//   0 or 1, which SQLite stores in no bytes): 5–7 % of a store. A node's outgoing edges are still a
 //   rowid range of `edge_data` (its `first_edge`), and `retainer_rows` gives each incoming edge's ordinal.
 // - Those big tables (and node_by_id, the strings and the locations) are written as raw SQLite pages
 //   (sqlite-pages.ts), not row by row through SQLite; the rest of the schema is created by SQLite itself.
